@@ -1,0 +1,14 @@
+// The ABI surface: kernel entry points and heapBase(). Nothing else is exported.
+// Every export takes raw pointers (16-byte aligned, owned by the JS arena) and element counts.
+
+/** First byte of linear memory that the JS arena may hand out. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export { sumF32, sumF64 } from "./kernels/reduce";
+
+/** 1 when this binary was built with SIMD, else 0: lets the engine report what it really runs. */
+export function simdEnabled(): i32 {
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}

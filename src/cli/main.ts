@@ -1,0 +1,67 @@
+// The CLI program: run(argv, io) builds the commander program, runs it and returns the exit code.
+// Nothing here calls process.exit; bin.ts sets process.exitCode from the result.
+import { Command, CommanderError, Option } from 'commander';
+import { BACKENDS } from '../engine.js';
+import { VERSION } from '../version.js';
+import { infoCommand } from './commands/info.js';
+import { CliContext, type GlobalOptions } from './context.js';
+import { CliError, EXIT, type CliIo } from './io.js';
+
+const EXAMPLES = `
+Examples:
+  $ pairsmith info                                  which backend runs, and a kernel self-check
+  $ pairsmith --backend js info                     force the pure-JS backend
+  $ pairsmith <command> --help                      options and examples of one command
+`;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('pairsmith')
+    .description('Build and curate DPO preference data: sweet-spot pairs, margin selection, RPCA cleaning, DPO-family losses.')
+    .version(VERSION, '-V, --version')
+    .addOption(new Option('--backend <backend>', 'kernel backend').choices(['auto', ...BACKENDS]).default('auto'))
+    .option('-q, --quiet', 'no progress or summaries on stderr', false)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXAMPLES);
+  program.addCommand(infoCommand(ctx));
+  return program;
+}
+
+function configure(cmd: Command, io: CliIo): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    outputError: (s, write) => write(s),
+  });
+  for (const sub of cmd.commands) configure(sub, io);
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let program: Command | undefined;
+  const ctx = new CliContext(io, () => (program?.opts() ?? { backend: 'auto', quiet: false }) as GlobalOptions);
+  program = buildProgram(ctx);
+  configure(program, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.OK;
+  } catch (e) {
+    return handleError(e, io);
+  }
+}
+
+/** The one place errors become messages and exit codes. */
+function handleError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // help and version exit 0 through here; commander has already printed the message.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  }
+  if (e instanceof CliError) {
+    io.stderr(`pairsmith: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  io.stderr(`pairsmith: unexpected error: ${msg}\n`);
+  return EXIT.FAILURE;
+}

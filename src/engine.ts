@@ -1,0 +1,217 @@
+// The Engine: one chosen backend (wasm-simd, wasm-scalar or js) behind the Kernels interface, plus its
+// memory (arena, resident buffers). No module-level mutable state: every engine is independent.
+import { guardKernels, wasmKernels, type Kernels } from './kernels/index.js';
+import { referenceKernels } from './reference/index.js';
+import type { RawExports } from './wasm/abi.js';
+import { Arena, type TypedArray, type TypedArrayCtor } from './wasm/arena.js';
+import { WasmContext } from './wasm/context.js';
+import {
+  instantiateRaw,
+  instantiateRawSync,
+  wasmSimdSupported,
+  wasmSupported,
+  type Variant,
+  type WasmSource,
+} from './wasm/load.js';
+import { JsResident, WasmResident, type ResidentBuffer } from './wasm/resident.js';
+
+export type Backend = 'wasm-simd' | 'wasm-scalar' | 'js';
+export const BACKENDS: readonly Backend[] = ['wasm-simd', 'wasm-scalar', 'js'];
+
+/** Where a binary comes from: a compiled Module, bytes, a fetch Response, or a URL (async engines only). */
+export type BinarySource = WasmSource | Response | string | URL;
+
+export interface EngineOptions {
+  /** `auto` (default) tries wasm-simd, then wasm-scalar, then js; the result is in `engine.backend`. */
+  backend?: Backend | 'auto';
+  /** A ready binary for the requested backend (for `auto`, its own build flavour decides the backend). */
+  module?: WebAssembly.Module;
+  bytes?: BufferSource;
+  url?: string | URL;
+  /** How to obtain each build when none is given above; runtimes supply defaults (see src/node.ts). */
+  locate?: (variant: Variant) => BinarySource | Promise<BinarySource>;
+  /** Override the SIMD probe (tests: force it off). */
+  simd?: boolean;
+  /** Cap on WASM linear memory in bytes (default 2 GiB). Exceeding it raises MemoryCapError (a RangeError). */
+  maxMemoryBytes?: number;
+}
+
+export interface MemoryInfo {
+  bytesInUse: number;
+  peakBytes: number;
+  memoryBytes: number;
+  maxBytes: number;
+}
+
+export interface Engine extends Kernels {
+  /** The backend that runs the kernels. */
+  readonly backend: Backend;
+  /** Whether this runtime validates WASM SIMD (the probe, or the `simd` option). */
+  readonly simdSupported: boolean;
+  /** Why `auto` did not get wasm-simd, when it did not. */
+  readonly fallbackReason: string | undefined;
+  /** The kernels alone (the same functions as on the engine). */
+  readonly kernels: Kernels;
+  /** True after a WASM trap: every later kernel call throws EngineUnusableError. */
+  readonly unusable: boolean;
+  /** An engine-owned column of `n` elements, zero-filled; free it with `free()`. */
+  alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T>;
+  /** Memory accounting (all zeros on the js backend). */
+  memory(): MemoryInfo;
+}
+
+const DEFAULT_MAX_MEMORY = 2 * 1024 * 1024 * 1024;
+
+/** The default location of a build next to the package: build/<variant>.wasm. */
+export function defaultBinaryUrl(variant: Variant): URL {
+  return new URL(`../build/${variant}.wasm`, import.meta.url);
+}
+
+interface Plan {
+  variants: Variant[];
+  simd: boolean;
+  explicit: boolean;
+}
+
+function plan(opts: EngineOptions): Plan {
+  const simd = opts.simd ?? wasmSimdSupported();
+  const b = opts.backend ?? 'auto';
+  if (!['auto', ...BACKENDS].includes(b)) {
+    throw new RangeError(`pairsmith: unknown backend '${String(b)}' (use auto, ${BACKENDS.join(', ')})`);
+  }
+  if (b === 'js') return { variants: [], simd, explicit: true };
+  if (b === 'wasm-simd') {
+    if (!simd) throw new Error('pairsmith: backend wasm-simd requested but this runtime does not support WASM SIMD');
+    return { variants: ['simd'], simd, explicit: true };
+  }
+  if (b === 'wasm-scalar') return { variants: ['scalar'], simd, explicit: true };
+  return { variants: simd ? ['simd', 'scalar'] : ['scalar'], simd, explicit: false };
+}
+
+function given(opts: EngineOptions): BinarySource | undefined {
+  return opts.module ?? opts.bytes ?? opts.url;
+}
+
+function build(raw: RawExports, backendHint: Variant | undefined, opts: EngineOptions, simd: boolean, reason: string | undefined): Engine {
+  const arena = new Arena(raw.memory, raw.heapBase(), opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY);
+  const ctx = new WasmContext(raw, arena);
+  const isSimd = typeof raw.simdEnabled === 'function' ? raw.simdEnabled() === 1 : backendHint === 'simd';
+  const kernels = guardKernels(wasmKernels(ctx));
+  return assemble(kernels, {
+    backend: isSimd ? 'wasm-simd' : 'wasm-scalar',
+    simdSupported: simd,
+    fallbackReason: reason,
+    get unusable() {
+      return ctx.unusable;
+    },
+    alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T> {
+      checkAlloc(type, n);
+      const ptr = arena.alloc(n * type.BYTES_PER_ELEMENT);
+      const buf = new WasmResident(arena, type, n, ptr);
+      buf.view().fill(0);
+      return buf;
+    },
+    memory: () => ({
+      bytesInUse: arena.bytesInUse,
+      peakBytes: arena.peakBytes,
+      memoryBytes: raw.memory.buffer.byteLength,
+      maxBytes: arena.maxBytes,
+    }),
+  });
+}
+
+function jsEngine(simd: boolean, reason: string | undefined): Engine {
+  return assemble(guardKernels(referenceKernels), {
+    backend: 'js',
+    simdSupported: simd,
+    fallbackReason: reason,
+    unusable: false,
+    alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T> {
+      checkAlloc(type, n);
+      return new JsResident(type, n);
+    },
+    memory: () => ({ bytesInUse: 0, peakBytes: 0, memoryBytes: 0, maxBytes: 0 }),
+  });
+}
+
+type Core = Omit<Engine, keyof Kernels | 'kernels'>;
+
+function assemble(kernels: Kernels, core: Core): Engine {
+  const engine = Object.create(null) as Record<string, unknown>;
+  Object.defineProperties(engine, Object.getOwnPropertyDescriptors(core));
+  Object.assign(engine, kernels);
+  engine.kernels = kernels;
+  return engine as unknown as Engine;
+}
+
+const ALLOC_TYPES: readonly unknown[] = [Float32Array, Float64Array, Int32Array, Uint8Array];
+
+function checkAlloc(type: unknown, n: number): void {
+  if (!ALLOC_TYPES.includes(type)) throw new TypeError('pairsmith: alloc type must be Float32Array, Float64Array, Int32Array or Uint8Array');
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`pairsmith: alloc length must be a non-negative integer, got ${n}`);
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Creates an engine (all runtimes). With no binary given, each build is located by `locate` or, by default,
+ * fetched from build/<variant>.wasm next to the package. `auto` falls back visibly (see `fallbackReason`).
+ */
+export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  const p = plan(opts);
+  if (p.variants.length === 0) return jsEngine(p.simd, undefined);
+  const reasons: string[] = [];
+  if (!wasmSupported()) {
+    if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
+    return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
+  }
+  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
+  const one = given(opts);
+  const candidates: Variant[] = one !== undefined ? [p.variants[0]!] : p.variants;
+  for (const v of candidates) {
+    try {
+      let src: BinarySource = one ?? (await (opts.locate ? opts.locate(v) : defaultBinaryUrl(v)));
+      if (typeof src === 'string' || src instanceof URL) src = await fetch(src);
+      const raw = await instantiateRaw(src);
+      return build(raw, v, opts, p.simd, reasons.length ? reasons.join('; ') : undefined);
+    } catch (e) {
+      if (p.explicit) throw new Error(`pairsmith: could not load the ${v} build: ${describe(e)}`, { cause: e });
+      reasons.push(`${v} build failed: ${describe(e)}`);
+    }
+  }
+  return jsEngine(p.simd, reasons.join('; '));
+}
+
+/**
+ * Creates an engine synchronously (Node, CLI, tests): the binary must be given as a Module or bytes, or
+ * `locate` must return one synchronously. Use the Node entry (`pairsmith/node`) for file defaults.
+ */
+export function createEngineSync(opts: EngineOptions = {}): Engine {
+  const p = plan(opts);
+  if (p.variants.length === 0) return jsEngine(p.simd, undefined);
+  const reasons: string[] = [];
+  if (!wasmSupported()) {
+    if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
+    return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
+  }
+  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
+  const one = opts.module ?? opts.bytes;
+  const candidates: Variant[] = one !== undefined ? [p.variants[0]!] : p.variants;
+  for (const v of candidates) {
+    try {
+      const src = one ?? opts.locate?.(v);
+      if (src === undefined) throw new Error('createEngineSync needs module, bytes or a synchronous locate()');
+      if (src instanceof Promise || typeof src === 'string' || src instanceof URL || (typeof Response !== 'undefined' && src instanceof Response)) {
+        throw new Error('createEngineSync needs a Module or bytes; use createEngine for URLs');
+      }
+      const raw = instantiateRawSync(src as WasmSource);
+      return build(raw, v, opts, p.simd, reasons.length ? reasons.join('; ') : undefined);
+    } catch (e) {
+      if (p.explicit) throw new Error(`pairsmith: could not load the ${v} build: ${describe(e)}`, { cause: e });
+      reasons.push(`${v} build failed: ${describe(e)}`);
+    }
+  }
+  return jsEngine(p.simd, reasons.join('; '));
+}

@@ -1,0 +1,20 @@
+// The Kernels interface: every kernel family, implemented by the WASM bindings and by src/reference/.
+// A family adds one line to each list below.
+import type { WasmContext } from '../wasm/context.js';
+import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
+
+export type Kernels = ReduceKernels;
+
+/** WASM bindings of every family. */
+export function wasmKernels(ctx: WasmContext): Kernels {
+  return {
+    ...bindReduce(ctx),
+  };
+}
+
+/** Argument checks in front of any implementation, so all backends reject bad input alike. */
+export function guardKernels(k: Kernels): Kernels {
+  return {
+    ...guardReduce(k),
+  };
+}

@@ -1,0 +1,26 @@
+// The pure-JS reference kernels, one module per family, as one Kernels object.
+import type { Kernels } from '../kernels/index.js';
+import { isResident } from '../wasm/resident.js';
+import * as reduce from './reduce.js';
+
+const plain = {
+  ...reduce,
+};
+
+// Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
+function unwrap(v: unknown): unknown {
+  if (isResident(v)) return v.view();
+  if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = isResident(x) ? x.view() : x;
+    return o;
+  }
+  return v;
+}
+
+/** Reference kernels behind the Kernels interface (resident buffers are passed as their views). */
+export const referenceKernels: Kernels = Object.fromEntries(
+  Object.entries(plain).map(([name, fn]) => [name, (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args.map(unwrap))]),
+) as unknown as Kernels;
+
+export { reduce };

@@ -1,0 +1,46 @@
+// Hand-written types of the raw WASM exports and the status codes they return.
+// Status codes mirror assembly/util/status.ts; keep both in step.
+
+export const S_OK = 0;
+export const E_INVALID = 1;
+export const E_SHAPE = 2;
+export const E_NONFINITE = 3;
+export const E_NOCONVERGE = 4;
+
+const STATUS_NAMES: Record<number, string> = {
+  [E_INVALID]: 'E_INVALID',
+  [E_SHAPE]: 'E_SHAPE',
+  [E_NONFINITE]: 'E_NONFINITE',
+  [E_NOCONVERGE]: 'E_NOCONVERGE',
+};
+
+/** A kernel returned a non-zero status code. `code` is the E_* name, `status` the number. */
+export class KernelError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(kernel: string, status: number, detail?: string) {
+    const code = STATUS_NAMES[status] ?? `E_UNKNOWN(${status})`;
+    super(`${kernel}: ${code}${detail ? `: ${detail}` : ''}`);
+    this.name = 'KernelError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** Throws KernelError unless `status` is S_OK. */
+export function check(kernel: string, status: number, detail?: string): void {
+  if (status !== S_OK) throw new KernelError(kernel, status, detail);
+}
+
+/**
+ * The raw exports. Pointers and counts are plain numbers (usize = u32 in wasm32; read with `>>> 0`).
+ * Each kernel family adds its exports here as it lands.
+ */
+export interface RawExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  simdEnabled(): number;
+  sumF32(xPtr: number, n: number, nonFinitePtr: number): number;
+  sumF64(xPtr: number, n: number, nonFinitePtr: number): number;
+  [name: string]: unknown;
+}
