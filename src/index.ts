@@ -10,3 +10,5 @@ export { MemoryCapError } from './wasm/arena.js';
 export { EngineUnusableError } from './wasm/context.js';
 export { WasmAbortError, wasmSimdSupported } from './wasm/load.js';
 export { VERSION } from './version.js';
+export { analysePools, buildReportData, renderReport } from './report/index.js';
+export type { BuildOptions, PairRowInput, PromptPool, ReportData, ReportInput } from './report/index.js';

@@ -65,6 +65,7 @@ interface Analysed {
   rank: number;
   percentile: number;
   topTie: boolean;
+  noPair: boolean;
 }
 
 type Outcome = { ok: true; a: Analysed } | { ok: false; reason: string };
@@ -83,7 +84,7 @@ function analyseOne(p: PromptPool, k: number, ddof: number): Outcome & { exclude
   let ss = 0;
   for (const x of s) ss += (x - mu) * (x - mu);
   const sigma = n - ddof > 0 ? Math.sqrt(ss / (n - ddof)) : NaN;
-  if (!(sigma > 0)) return { ok: false, reason: 'zero_spread', excluded };
+  if (!(sigma > 0)) return { ok: false, reason: 'no_spread', excluded };
   let argmax = 0;
   let argmin = 0;
   for (let i = 1; i < n; i++) {
@@ -108,7 +109,7 @@ function analyseOne(p: PromptPool, k: number, ddof: number): Outcome & { exclude
     ok: true,
     excluded,
     a: {
-      view: { promptIndex: p.promptIndex, label: p.label ?? `prompt ${p.promptIndex}`, scores: s, mu, sigma, chosen, rejected, min: argmin },
+      view: { promptIndex: p.promptIndex, label: p.label ?? `prompt ${p.promptIndex}`, scores: s, mu, sigma, chosen: p.noPair ? -1 : chosen, rejected: p.noPair ? -1 : rejected, min: argmin },
       zAll: s.map((x) => (x - mu) / sigma),
       sweet,
       chosenRaw: raw ? raw[idx[chosen]!] : undefined,
@@ -116,6 +117,7 @@ function analyseOne(p: PromptPool, k: number, ddof: number): Outcome & { exclude
       rank: 1 + above,
       percentile: below / (n - 1),
       topTie: atMax >= 2,
+      noPair: p.noPair === true,
     },
   };
 }
@@ -163,12 +165,13 @@ export function analysePools(pools: readonly PromptPool[], o: DeriveOptions = {}
     if (a.zAll[v.min]! < -2) below2++;
     if (a.topTie) topTies++;
   }
+  const paired = done.filter((a) => !a.noPair);
   const pairs = pairSection(
-    done.map((a) => ({ chosen: a.view.scores[a.view.chosen]!, rejected: a.view.scores[a.view.rejected]!, chosenRaw: a.chosenRaw, rejectedRaw: a.rejectedRaw })),
+    paired.map((a) => ({ chosen: a.view.scores[a.view.chosen]!, rejected: a.view.scores[a.view.rejected]!, chosenRaw: a.chosenRaw, rejectedRaw: a.rejectedRaw })),
     o.tieEpsilon ?? 0,
   );
-  pairs.chosenRank = done.map((a) => a.rank);
-  pairs.chosenPercentile = done.map((a) => a.percentile);
+  pairs.chosenRank = paired.map((a) => a.rank);
+  pairs.chosenPercentile = paired.map((a) => a.percentile);
   return {
     pools: {
       prompts: pools.length,

@@ -2,6 +2,8 @@
 export { analysePools, nearest, pairSection, summarize } from './derive.js';
 export type { DeriveOptions, PairScores } from './derive.js';
 export { renderReport } from './html.js';
+export { buildReportData, pairsFromRows, routingFromRows, selectionFromRows } from './build.js';
+export type { BuildOptions, PairRowInput, ReportInput } from './build.js';
 export { barChart, histogram, smallMultiples, stripPlot } from './charts.js';
 export type { BarItem, HistogramOptions, HistogramSeries, PoolPlot, RefLine } from './charts.js';
 export { esc, fmt } from './format.js';

@@ -50,7 +50,7 @@ The minimum sits at a median of <b>${fmt(p.zMinSummary.median)} σ</b> from μ (
   if (p.sample.length > 0) {
     s += `<h3>A sample of ${p.sample.length} prompts</h3>`;
     s += smallMultiples(
-      p.sample.map((v) => ({ title: `#${v.promptIndex} ${truncate(v.label, 38)}`, scores: v.scores, mu: v.mu, sigma: v.sigma, chosen: v.chosen, rejected: v.rejected, min: v.min })),
+      p.sample.map((v) => ({ title: `#${v.promptIndex} ${truncate(v.label, 38)}`, scores: v.scores, mu: v.mu, sigma: v.sigma, chosen: v.chosen >= 0 ? v.chosen : undefined, rejected: v.rejected >= 0 ? v.rejected : undefined, min: v.min })),
       d.scoreLabel,
     );
   }
@@ -151,12 +151,12 @@ export function selectionSection(d: ReportData): string {
   if (sel && sel.margins.length > 0) {
     if (sel.rule) s += `<p>${esc(sel.rule)}</p>`;
     const figs = sel.margins.map((m) => {
-      const kept = m.threshold === undefined ? undefined : { from: m.threshold, to: Infinity, label: `kept (≥ ${fmt(m.threshold)})` };
+      const kept = m.threshold === undefined ? undefined : { from: m.threshold, to: Infinity, label: `≥ threshold` };
       const svg = histogram({
         title: `${m.label} margin`,
         xLabel: m.unit,
         yLabel: 'pairs',
-        series: [{ label: `${m.label} (n = ${m.values.length})`, values: m.values }],
+        series: [{ label: `all pairs (n = ${m.values.length})`, values: m.values }, ...(m.keptValues ? [{ label: `kept (n = ${m.keptValues.length})`, values: m.keptValues, color: PALETTE.kept }] : [])],
         refs: m.threshold === undefined ? [] : [{ x: m.threshold, label: `threshold ${fmt(m.threshold)}`, color: PALETTE.ink }],
         shade: kept,
       });
@@ -179,7 +179,7 @@ function routingBlock(r: RoutingSection | undefined): string {
     { label: 'DPO', value: r.dpo, note: pct(r.dpo, total), color: PALETTE.chosen },
     { label: `SFT on chosen${r.threshold === undefined ? '' : ''}`, value: r.sft, note: pct(r.sft, total), color: PALETTE.sweet },
   ];
-  const ties = r.sftTies === undefined ? '' : `, of which ${int(r.sftTies)} are exact ties`;
+  const ties = r.sftTies === undefined ? '' : `, of which ${int(r.sftTies)} ${r.sftTies === 1 ? 'is an exact tie' : 'are exact ties'}`;
   return `<h3 id="routing">Routing</h3><p><b>${int(r.sft)} of ${int(total)} pairs went to SFT</b>${th}${ties}.</p>${fig(barChart({ title: 'Routing', items, xLabel: 'pairs' }), '<b>Route.</b> Small-margin pairs train as SFT on the chosen response (MixDPO).')}`;
 }
 

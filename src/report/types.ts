@@ -15,6 +15,8 @@ export interface PromptPool {
   chosen?: number;
   /** Rejected candidate when a pairs file says so; default: the candidate nearest mu + k sigma (k = -2). */
   rejected?: number;
+  /** The prompt has no pair (e.g. a pairs file has no row for it): it counts for the pool statistics only. */
+  noPair?: boolean;
 }
 
 /** Distribution summary in the format of Pan et al. Table 5. `count` 0 means the other fields are NaN. */
@@ -37,6 +39,7 @@ export interface PoolView {
   scores: number[];
   mu: number;
   sigma: number;
+  /** Chosen and rejected candidate (indices into `scores`), -1 when the prompt has no pair. */
   chosen: number;
   rejected: number;
   min: number;
@@ -48,7 +51,7 @@ export interface PoolSection {
   candidates: number;
   /** Candidates left out because their score was null/NaN/Inf. */
   excludedNonFinite: number;
-  /** Prompts without a usable pool, by reason (`insufficient_samples`, `zero_spread`, `invalid_pick`). */
+  /** Prompts without a usable pool, by reason (`insufficient_samples`, `no_spread`, `invalid_pick`). */
   skipped: Record<string, number>;
   /** Prompts whose pool has >= 2 finite scores and sigma > 0. */
   analysed: number;
@@ -101,6 +104,8 @@ export interface MarginSeries {
   /** Axis title with unit. */
   unit: string;
   values: number[];
+  /** Values of the kept pairs (drawn over the distribution of all pairs). */
+  keptValues?: number[];
   /** The kept threshold: pairs at or above it were kept. */
   threshold?: number;
   kept?: number;

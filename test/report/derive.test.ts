@@ -11,7 +11,7 @@ describe('analysePools on the hand-made fixture', () => {
     expect(pools.candidates).toBe(47);
     expect(pools.excludedNonFinite).toBe(1);
     expect(pools.analysed).toBe(5);
-    expect(pools.skipped).toEqual({ zero_spread: 1, insufficient_samples: 1 });
+    expect(pools.skipped).toEqual({ no_spread: 1, insufficient_samples: 1 });
   });
 
   it('finds where sweet spot and max-min differ, and how far below mu the minimum sits', () => {

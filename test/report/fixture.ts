@@ -18,7 +18,7 @@ export const POOLS: PromptPool[] = [
   // Exactly: sum of squared deviations 3.828, sigma = sqrt(0.7656) = 0.874986, z(min) = -1.58 / 0.874986 = -1.805743.
   // Given pair: chosen = index 3 (0.9, rank 2: only 1.4 is higher; percentile 3/4), rejected = index 0 (-1.2), gap 2.1.
   { promptIndex: 2, label: 'T3', scores: [-1.2, 0.3, 0.5, 0.9, 1.4], chosen: 3, rejected: 0 },
-  // All equal: sigma = 0 -> skipped (zero_spread).
+  // All equal: sigma = 0 -> skipped (no_spread).
   { promptIndex: 3, label: 'flat', scores: [0.5, 0.5, 0.5] },
   // NaN excluded: finite [1, 0, 2] (original indices 0, 2, 3); mu = 1, sigma = sqrt(2/3) = 0.816497;
   // mu - 2 sigma = -0.633 -> 0 = min; z(min) = -1 / 0.816497 = -1.224745. Pair (2, 0), gap 2.

@@ -28,7 +28,7 @@ describe('renderReport on the fixture', () => {
 
   it('states the hand-computed numbers', () => {
     expect(html).toContain('7 prompts');
-    expect(html).toContain('5 of 7 prompts analysed (47 candidates, 1 with a non-finite score left out); skipped: 1 zero spread, 1 insufficient samples');
+    expect(html).toContain('5 of 7 prompts analysed (47 candidates, 1 with a non-finite score left out); skipped: 1 no spread, 1 insufficient samples');
     expect(html).toContain('different rejected candidates in 1 of 5 prompts (20%)');
     expect(html).toContain(`a median of <b>${M}1.81 σ</b> from μ (quartiles ${M}2.12 to ${M}1.51); in 2 prompts (40%) it lies below μ − 2σ`);
     expect(html).toContain('best candidate of its prompt in 4 of 5 pairs (80%)');
