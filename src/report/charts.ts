@@ -103,7 +103,9 @@ function refLines(f: ReturnType<typeof frame>, x: (v: number) => number, refs: R
     const px = x(r.x);
     if (px < f.left - 0.5 || px > f.right + 0.5) continue;
     s += el('line', { x1: px, x2: px, y1: f.top, y2: f.bottom, stroke: r.color ?? PALETTE.ink, 'stroke-width': 1.5, 'stroke-dasharray': r.dash });
-    s += text(px + 3, f.top + 9, r.label, { fill: r.color ?? PALETTE.ink, 'font-size': 10 });
+    // Labels near the right edge go to the left of their line so they stay inside the chart.
+    const flip = px + 3 + r.label.length * 5.5 > f.right;
+    if (r.label) s += text(flip ? px - 3 : px + 3, f.top + 9, r.label, { fill: r.color ?? PALETTE.ink, 'font-size': 10, 'text-anchor': flip ? 'end' : undefined });
   }
   return el('g', { class: 'refs' }, s);
 }

@@ -29,7 +29,7 @@ export function poolsSection(p: PoolSection, d: ReportData): string {
   const kLabel = positionLabel(p.rejectedK);
   let s = `<p>${int(p.analysed)} of ${int(p.prompts)} prompts analysed (${int(p.candidates)} candidates${p.excludedNonFinite ? `, ${int(p.excludedNonFinite)} with a non-finite score left out` : ''})${skipped ? `; skipped: ${skipped}` : ''}. μ and σ per prompt over its finite scores (${p.std} σ).</p>`;
   s += `<p class="lead" id="sweet-vs-min">Sweet spot (nearest ${kLabel}) and max–min pick <b>different rejected candidates in ${int(p.sweetDiffersFromMin)} of ${int(p.analysed)} prompts (${pct(p.sweetDiffersFromMin, p.analysed)})</b>.
-The minimum sits at a median of <b>${fmt(p.zMinSummary.median)} σ</b> from μ (quartiles ${fmt(p.zMinSummary.p25)} to ${fmt(p.zMinSummary.p75)}); in ${int(p.minBelow2Sigma)} prompts (${pct(p.minBelow2Sigma, p.analysed)}) it lies below μ − 2σ. The sweet-spot rejected sits at a median of ${fmt(p.zSweetSummary.median)} σ.</p>`;
+The minimum sits at a median of <b>${fmt(p.zMinSummary.median)} σ</b> from μ (quartiles ${fmt(p.zMinSummary.p25)} to ${fmt(p.zMinSummary.p75)}); in ${int(p.minBelow2Sigma)} prompts (${pct(p.minBelow2Sigma, p.analysed)}) it lies below μ − 2σ${p.rejectedK === -2 && p.analysed - p.minBelow2Sigma > 0 ? `; in the other ${int(p.analysed - p.minBelow2Sigma)} (${pct(p.analysed - p.minBelow2Sigma, p.analysed)}) μ − 2σ is below the worst candidate, so the nearest candidate is usually the minimum itself` : ''}. The sweet-spot rejected sits at a median of ${fmt(p.zSweetSummary.median)} σ.</p>`;
   const zHist = histogram({
     title: 'z-scores of all candidates',
     xLabel: 'z = (score − μ) / σ  [σ units of the prompt]',
