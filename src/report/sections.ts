@@ -165,14 +165,14 @@ export function selectionSection(d: ReportData): string {
     });
     s += `<div class="figs">${figs.join('')}</div>`;
   } else {
-    s += absent('No selection margins in the input (give the output of `pairsmith select` with --pairs to see external, implicit and fused margins).');
+    s += absent('No selection margins in the input: give the output of pairsmith select (as the input, or with --pairs) to see the external, implicit and fused margins with the kept threshold.');
   }
   s += routingBlock(d.routing);
   return s;
 }
 
 function routingBlock(r: RoutingSection | undefined): string {
-  if (!r) return absent('No routing in the input (pairs routed to SFT by `pairsmith route` are shown here when present).');
+  if (!r) return absent('No routing in the input: rows with a route column (pairsmith route) show here how many pairs went to SFT.');
   const total = r.dpo + r.sft;
   const th = r.threshold === undefined ? '' : ` (margin below ${esc(fmt(r.threshold))})`;
   const items = [
@@ -202,6 +202,7 @@ function valueHtml(v: unknown, depth: number): string {
     return v.slice(0, 50).map((x) => valueHtml(x, depth + 1)).join('');
   }
   if (depth >= 4) return esc(JSON.stringify(v).slice(0, 200));
+  if (Object.keys(v).length === 0) return '<span class="absent">none</span>';
   const rows = Object.entries(v as Record<string, unknown>)
     .map(([k, x]) => `<tr><th scope="row">${esc(k)}</th><td>${valueHtml(x, depth + 1)}</td></tr>`)
     .join('');
