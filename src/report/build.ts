@@ -1,7 +1,7 @@
 // Builds ReportData from what a run has: candidate pools (analysis scale), rows of a pairs file (the output of
 // `pairs`, `select` or `route`: prompt_index, chosen_index, rejected_index, score_*, margin, implicit_margin,
 // selection_score, selected, route), and a manifest. Pure: reading files is the caller's job.
-import { analysePools, type DeriveOptions, pairSection, type PairScores } from './derive.js';
+import { analysePools, type DeriveOptions, pairSection, type PairScores, summarize } from './derive.js';
 import type { MarginSeries, PairSection, PromptPool, ReportData, RoutingSection } from './types.js';
 
 /** One row of a pairs file, with the columns the report uses (all optional; absent or null = unknown). */
@@ -130,7 +130,9 @@ export function pairsFromRows(pools: readonly PromptPool[], rows: readonly PairR
     ranks.push(1 + above);
     percentiles.push(n > 1 ? below / (n - 1) : NaN);
   }
-  const section = pairSection(scores, tieEpsilon);
+  const all: number[] = [];
+  for (const p of pools) for (let i = 0; i < p.scores.length; i++) all.push(p.scores[i]!);
+  const section = pairSection(scores, tieEpsilon, summarize(all).median);
   section.chosenRank = ranks;
   section.chosenPercentile = percentiles;
   return { section, unmatched };

@@ -113,7 +113,7 @@ function refLines(f: ReturnType<typeof frame>, x: (v: number) => number, refs: R
 /** One prompt's candidate pool for a strip plot. */
 export interface PoolPlot {
   title: string;
-  /** Finite scores on the analysis scale. */
+  /** Scores on the analysis scale (non-finite ones are not drawn). */
   scores: ArrayLike<number>;
   mu: number;
   sigma: number;
@@ -156,7 +156,7 @@ export function stripPlot(p: PoolPlot): string {
   body += refLines(f, x, refs);
   let dots = '';
   for (let i = 0; i < p.scores.length; i++) {
-    if (i === p.chosen || i === p.rejected || i === p.min) continue;
+    if (i === p.chosen || i === p.rejected || i === p.min || !Number.isFinite(p.scores[i]!)) continue;
     dots += el('circle', { cx: x(p.scores[i]!), cy: cy + jitter(i) * amp, r: 2.6, fill: PALETTE.other, 'fill-opacity': 0.7 });
   }
   body += el('g', { class: 'pool' }, dots);

@@ -169,6 +169,7 @@ export function analysePools(pools: readonly PromptPool[], o: DeriveOptions = {}
   const pairs = pairSection(
     paired.map((a) => ({ chosen: a.view.scores[a.view.chosen]!, rejected: a.view.scores[a.view.rejected]!, chosenRaw: a.chosenRaw, rejectedRaw: a.rejectedRaw })),
     o.tieEpsilon ?? 0,
+    summarize(pools.flatMap((p) => Array.from(p.scores))).median,
   );
   pairs.chosenRank = paired.map((a) => a.rank);
   pairs.chosenPercentile = paired.map((a) => a.percentile);
@@ -203,7 +204,7 @@ export interface PairScores {
 }
 
 /** Chosen, rejected and gap distributions and tie counts of a list of pairs (non-finite scores are skipped). */
-export function pairSection(rows: readonly PairScores[], tieEpsilon = 0): PairSection {
+export function pairSection(rows: readonly PairScores[], tieEpsilon = 0, lowThreshold?: number): PairSection {
   const chosen: number[] = [];
   const rejected: number[] = [];
   const gap: number[] = [];
@@ -234,6 +235,8 @@ export function pairSection(rows: readonly PairScores[], tieEpsilon = 0): PairSe
     nearTies,
     tieEpsilon,
   };
+  const low = lowThreshold ?? summarize([...chosen, ...rejected]).median;
+  if (Number.isFinite(low)) out.lowChosen = { threshold: low, count: chosen.filter((c) => c < low).length };
   if (cRaw.length > 0) out.chosenRawSummary = summarize(cRaw);
   if (rRaw.length > 0) out.rejectedRawSummary = summarize(rRaw);
   return out;

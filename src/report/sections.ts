@@ -1,6 +1,7 @@
 // The report's sections as HTML fragments: per-prompt distributions, chosen quality, gaps and ties, selection,
 // and the manifest. Every piece of data-derived text is escaped; charts come from charts.ts.
 import { barChart, DASH, histogram, smallMultiples } from './charts.js';
+import { heatmap } from './heatmap.js';
 import { esc, fmt, int, pct } from './format.js';
 import { PALETTE } from './svg.js';
 import type { PairSection, PoolSection, ReportData, RoutingSection, Summary } from './types.js';
@@ -111,6 +112,11 @@ export function chosenSection(q: PairSection, d: ReportData): string {
     rankFig = fig(barChart({ title: 'Rank of the chosen in its pool', items, xLabel: 'pairs' }), `<b>Chosen rank.</b> 1 = the highest-scoring candidate of the prompt. DPO cannot promote good responses that never appear as chosen (Pan et al., Thm 4.1).`);
   }
   s += `<div class="figs">${fig(hist, `<b>Chosen quality.</b> Score of the chosen response of each pair. A better chosen helps more than a worse rejected (Pan et al. 2025).`)}${rankFig}</div>`;
+  const heat = heatmap({ title: 'Chosen score against gap', xLabel: `chosen score [${d.scoreLabel}]`, yLabel: `gap [${d.scoreLabel}]`, x: q.chosen, y: q.gap });
+  const low = q.lowChosen
+    ? ` <b>${int(q.lowChosen.count)} of ${int(q.pairs)} pairs (${pct(q.lowChosen.count, q.pairs)}) have a low-quality chosen</b>, scoring below the median of all ${d.pools ? 'candidates' : 'chosen and rejected scores'} (${esc(fmt(q.lowChosen.threshold))}).`
+    : '';
+  s += `<div class="figs">${fig(heat, `<b>Chosen quality against contrast.</b> Each pair by its chosen score and its gap.${low} Pairs with a weak chosen are the ones most likely to cap what DPO can reach.`)}</div>`;
   s += summaryTable([
     [`chosen (${d.scoreLabel})`, q.chosenSummary],
     [`rejected (${d.scoreLabel})`, q.rejectedSummary],

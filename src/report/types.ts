@@ -35,7 +35,7 @@ export interface Summary {
 export interface PoolView {
   promptIndex: number;
   label: string;
-  /** Finite scores only (excluded non-finite entries are dropped), analysis scale. */
+  /** Scores as given, analysis scale (non-finite entries stay, so indices match the input; charts skip them). */
   scores: number[];
   mu: number;
   sigma: number;
@@ -91,6 +91,11 @@ export interface PairSection {
   chosenRank?: number[];
   /** Chosen's percentile in its pool: share of the other candidates scoring strictly below it. */
   chosenPercentile?: number[];
+  /**
+   * Low-quality chosen (Pan et al.: they cap what DPO can reach): pairs whose chosen scores below `threshold`,
+   * the median of all candidate scores (pairs alone: of all chosen and rejected scores).
+   */
+  lowChosen?: { threshold: number; count: number };
   /** Pairs with gap exactly 0, and with 0 < gap < tieEpsilon. */
   ties: number;
   nearTies: number;

@@ -23,6 +23,10 @@ describe('buildReportData from pair rows only', () => {
     expect(d.pairs!.pairs).toBe(4);
     expect(d.pairs!.ties).toBe(1);
     expect(d.pairs!.chosenRank).toBeUndefined();
+    // Low-quality chosen: median of chosen and rejected [0.1, 0.2, 0.5, 0.5, 0.6, 0.7, 0.9, 1.0] = 0.55;
+    // one chosen (0.5) is below it.
+    expect(d.pairs!.lowChosen!.threshold).toBeCloseTo(0.55, 12);
+    expect(d.pairs!.lowChosen!.count).toBe(1);
   });
 
   it('selection: external margin with threshold 0.8 (min kept), 2 of 4 kept; implicit shows the kept values only', () => {

@@ -49,6 +49,9 @@ describe('analysePools on the hand-made fixture', () => {
     expect(pairs.rejected).toEqual([-1.8, 0.1, -1.2, 0, 2]);
     [3.4, 0.8, 2.1, 2, 0].forEach((g, i) => expect(pairs.gap[i]).toBeCloseTo(g, 12));
     expect(pairs.ties).toBe(1);
+    // Median of all 46 finite candidate scores: 18 are below 0.5 and 6 equal it, so values 23 and 24 are 0.5.
+    // No chosen (all >= 0.9) is below it.
+    expect(pairs.lowChosen).toEqual({ threshold: 0.5, count: 0 });
     expect(pairs.gapSummary.median).toBe(2);
     expect(pairs.gapSummary.mean).toBeCloseTo(1.66, 12);
   });

@@ -32,6 +32,7 @@ describe('renderReport on the fixture', () => {
     expect(html).toContain('different rejected candidates in 1 of 5 prompts (20%)');
     expect(html).toContain(`a median of <b>${M}1.81 σ</b> from μ (quartiles ${M}2.12 to ${M}1.51); in 2 prompts (40%) it lies below μ − 2σ`);
     expect(html).toContain('best candidate of its prompt in 4 of 5 pairs (80%)');
+    expect(html).toContain('0 of 5 pairs (0%) have a low-quality chosen</b>, scoring below the median of all candidates (0.5)');
     expect(html).toContain('<b>1 of 5 pairs are ties</b>');
     expect(html).toContain('1 prompts have two or more candidates sharing the top score');
     expect(html).toContain('Kept: <b>2 of 5</b> (40%)');
