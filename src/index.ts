@@ -10,3 +10,7 @@ export { MemoryCapError } from './wasm/arena.js';
 export { EngineUnusableError } from './wasm/context.js';
 export { WasmAbortError, wasmSimdSupported } from './wasm/load.js';
 export { VERSION } from './version.js';
+export type { Reduce, SequenceLogpsOptions, ImplicitRewardsOptions } from './kernels/scoring.js';
+export type { GroupStats, GroupStatsOptions, GroupStatsOut, MeanStd, PickOptions } from './kernels/groups.js';
+export { parsePosition, formatPosition } from './kernels/positions.js';
+export type { Position, PositionInput } from './kernels/positions.js';
