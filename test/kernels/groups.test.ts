@@ -175,6 +175,18 @@ describe.each(ALL_BACKENDS)('group kernels on %s', (backend) => {
     expectClose(engine.groupStats(huge, ONE(9)).mean[0]!, 1.5e308, { rtol: 1e-15 });
   });
 
+  it('empty input: zero groups give empty outputs', () => {
+    const x = new Float64Array(0);
+    const off = new Int32Array([0]);
+    const st = engine.groupStats(x, off);
+    expect([st.count.length, st.mean.length, st.argmax.length]).toEqual([0, 0, 0]);
+    expect(engine.pickPositions(x, off, st, ['max', 'mu-2sigma']).length).toBe(0);
+    expect(engine.zscores(x, off, st).length).toBe(0);
+    const one = engine.groupStats(x, new Int32Array([0, 0]));
+    expect([one.count[0], one.nonFinite[0], one.argmin[0]]).toEqual([0, 0, -1]);
+    expect(Array.from(engine.pickPositions(x, new Int32Array([0, 0]), one, ['max', 'mu']))).toEqual([-1, -1]);
+  });
+
   it('groupStats: sigma = 0, a group of one, empty groups', () => {
     const x = new Float64Array([2, 2, 2, 2, 2, 7]);
     const st = engine.groupStats(x, new Int32Array([0, 0, 5, 6, 6]));

@@ -153,6 +153,15 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
     });
   }
 
+  it('empty input: no sequences, and sequences without tokens', () => {
+    for (const ctor of [Float32Array, Float64Array]) {
+      expect(engine.sequenceLogps(new ctor(0), new Int32Array([0])).length).toBe(0);
+      expect(Array.from(engine.sequenceLogps(new ctor(0), new Int32Array([0, 0, 0]), { reduce: 'mean' }))).toEqual([0, 0]);
+      expect(Array.from(engine.implicitRewards(new ctor(0), new ctor(0), new Int32Array([0, 0]), { beta: 1 }))).toEqual([0]);
+      expect(engine.implicitRewards(new ctor(0), new ctor(0), { beta: 1 }).length).toBe(0);
+    }
+  });
+
   it('differences of f32 tokens are taken after widening to f64', () => {
     const p = new Float32Array([1.0000001, 3.1415927, -20.5]);
     const r = new Float32Array([1e-8, 3.1415925, -20.499998]);
