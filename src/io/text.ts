@@ -20,9 +20,11 @@ export function isConversational(t: Text): t is Message[] {
   return typeof t !== 'string';
 }
 
-/** A prompt as messages: a string becomes one user message. */
+/** A prompt as messages: an HH dialogue ("\n\nHuman: ...") is split into turns; other strings become one user message. */
 export function promptMessages(t: Text): Message[] {
-  return typeof t === 'string' ? [{ role: 'user', content: t }] : t;
+  if (typeof t !== 'string') return t;
+  if (/^\s*\n\nHuman:/.test(t) || t.startsWith('Human:')) return parseHhDialogue(t.startsWith('Human:') ? `\n\n${t}` : t);
+  return [{ role: 'user', content: t }];
 }
 
 /** A response as messages: a string becomes one assistant message. */
