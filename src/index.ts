@@ -10,3 +10,4 @@ export { MemoryCapError } from './wasm/arena.js';
 export { EngineUnusableError } from './wasm/context.js';
 export { WasmAbortError, wasmSimdSupported } from './wasm/load.js';
 export { VERSION } from './version.js';
+export * from './io/index.js';

@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { RecordDecoder, type DecodeOptions } from '../decoder.js';
 import { ArraySplitter, LineSplitter } from '../splitters.js';
@@ -81,7 +82,7 @@ export async function* readRawItems(path: string, o: SourceOptions = {}): AsyncG
     if (!o.stdin) throw new InputError('-', 'no standard input available');
     src = o.stdin;
   } else src = createReadStream(full, { highWaterMark: 1 << 20 });
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new StringDecoder('utf8');
   // .json and `-` are sniffed: a JSON array if the text starts with '[', else JSON Lines (a .json file that
   // holds JSON Lines is a common misnaming).
   let splitter: LineSplitter | ArraySplitter | undefined = kind === 'jsonl' ? new LineSplitter() : undefined;
@@ -89,7 +90,7 @@ export async function* readRawItems(path: string, o: SourceOptions = {}): AsyncG
   let out: RawItem[] = [];
   try {
     for await (const buf of sniffGzip(src, o.onBytes)) {
-      let text = decoder.decode(buf, { stream: true });
+      let text = decoder.write(buf);
       if (!splitter) {
         pending += text;
         const t = pending.trimStart();
@@ -104,7 +105,7 @@ export async function* readRawItems(path: string, o: SourceOptions = {}): AsyncG
         out = out.slice(chunkSize);
       }
     }
-    const tail = decoder.decode();
+    const tail = decoder.end();
     if (!splitter) splitter = new LineSplitter();
     if (tail) splitter.push(tail, out);
     splitter.end(out);
