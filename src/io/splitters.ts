@@ -61,44 +61,48 @@ export class ArraySplitter {
   private trailing = '';
 
   push(chunk: string, out: RawItem[] = []): RawItem[] {
+    // Element text is appended as slices of `chunk` (from `from` to the cut), not character by character.
+    let from = 0;
     for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
+      const code = chunk.charCodeAt(i);
+      if (code === 0x0a) this.line++;
+      if (this.state === 'in') {
+        if (this.inString) {
+          if (this.escape) this.escape = false;
+          else if (code === 0x5c) this.escape = true;
+          else if (code === 0x22) this.inString = false;
+        } else if (code === 0x22) this.inString = true;
+        else if (code === 0x7b || code === 0x5b) this.depth++;
+        else if (code === 0x5d && this.depth === 0) {
+          // the closing bracket of the array itself
+          this.buf += chunk.slice(from, i);
+          this.flush(out);
+          this.state = 'after';
+        } else if ((code === 0x7d || code === 0x5d) && this.depth > 0) this.depth--;
+        else if (code === 0x2c && this.depth === 0) {
+          this.buf += chunk.slice(from, i);
+          this.flush(out);
+          this.state = 'between';
+        }
+        continue;
+      }
+      const ws = code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
       if (this.state === 'before') {
-        if (c === '[') this.state = 'between';
-        else if (!/\s/.test(c)) throw new SyntaxError(`line ${this.line}: a .json input must be one JSON array (found '${c}')`);
+        if (code === 0x5b) this.state = 'between';
+        else if (!ws) throw new SyntaxError(`line ${this.line}: a JSON array input must start with '[' (found '${chunk[i]}')`);
       } else if (this.state === 'between') {
-        if (c === ']') this.state = 'after';
-        else if (!/\s/.test(c) && c !== ',') {
+        if (code === 0x5d) this.state = 'after';
+        else if (!ws && code !== 0x2c) {
           this.state = 'in';
           this.elemLine = this.line;
           this.buf = '';
           this.depth = 0;
-          i--;
-          continue;
+          from = i;
+          i--; // re-read this character in state 'in'
         }
-      } else if (this.state === 'in') {
-        if (this.inString) {
-          if (this.escape) this.escape = false;
-          else if (c === '\\') this.escape = true;
-          else if (c === '"') this.inString = false;
-        } else if (c === '"') this.inString = true;
-        else if (c === '{' || c === '[') this.depth++;
-        else if (c === ']' && this.depth === 0) {
-          // the closing bracket of the array itself
-          this.flush(out);
-          this.state = 'after';
-          continue;
-        } else if ((c === '}' || c === ']') && this.depth > 0) {
-          this.depth--;
-        } else if (c === ',' && this.depth === 0) {
-          this.flush(out);
-          this.state = 'between';
-          continue;
-        }
-        this.buf += c;
-      } else if (!/\s/.test(c)) this.trailing += c;
-      if (c === '\n') this.line++;
+      } else if (!ws) this.trailing += chunk[i];
     }
+    if (this.state === 'in') this.buf += chunk.slice(from);
     return out;
   }
 

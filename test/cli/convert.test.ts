@@ -1,5 +1,6 @@
 // `pairsmith convert`: every input format to each target, with hand-written expected rows.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -98,5 +99,42 @@ describe('progress', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('input errors', () => {
+  it('an undetectable format is a usage error (exit 2) suggesting --format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-conv-'));
+    writeFileSync(join(dir, 'x.jsonl'), '{"foo":1}\n');
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['convert', 'x.jsonl', '-o', 'y.jsonl'], io)).toBe(2);
+    expect(io.err()).toMatch(/x\.jsonl:1: cannot detect the input format .*--format/);
+    expect(readdirSync(dir)).toEqual(['x.jsonl']);
+  });
+
+  it('a truncated gzip file is bad input (exit 3) naming the file, with no output left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-conv-'));
+    const gz = gzipSync(readFileSync(join(FIX, 'onpolicy.jsonl')));
+    writeFileSync(join(dir, 'cut.jsonl.gz'), gz.subarray(0, gz.length - 12));
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['convert', 'cut.jsonl.gz', '-o', 'y.jsonl'], io)).toBe(3);
+    expect(io.err()).toMatch(/cut\.jsonl\.gz: read failed/);
+    expect(readdirSync(dir)).toEqual(['cut.jsonl.gz']);
+  });
+
+  it('Parquet on stdin is refused with a clear message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-conv-'));
+    expect(await run(['convert', join(FIX, 'pairs.jsonl'), '-o', 'p.parquet'], fakeIo({ cwd: dir }))).toBe(0);
+    const io = fakeIo({ stdin: readFileSync(join(dir, 'p.parquet')) });
+    expect(await run(['stats', '-'], io)).toBe(3);
+    expect(io.err()).toMatch(/Parquet cannot be read from stdin/);
+  });
+
+  it('stats --per-prompt - puts rows on stdout and the summary on stderr', async () => {
+    const io = fakeIo();
+    expect(await run(['stats', join(FIX, 'onpolicy.jsonl'), '--per-prompt', '-'], io)).toBe(0);
+    const rows = io.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => r.prompt_index)).toEqual([0, 1]);
+    expect(io.err()).toMatch(/prompts:\s+2/);
   });
 });

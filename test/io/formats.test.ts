@@ -124,3 +124,21 @@ describe('splitters', () => {
     expect(out[2]!.error).toBeDefined();
   });
 });
+
+describe('ArraySplitter across arbitrary chunk boundaries', () => {
+  it('gives the same items whatever the chunking', () => {
+    const doc = '[\n {"a":"x,]}\\"y","b":[1,{"c":[2]}]},\n\n {"d":NaN} ,{"e":"\\\\"}\n,[1,2],\n3 ]\n';
+    const whole = new ArraySplitter();
+    const want = whole.push(doc);
+    whole.end(want);
+    expect(want.map((i) => i.line)).toEqual([2, 4, 4, 5, 6]);
+    expect(want.map((i) => i.value)).toEqual([{ a: 'x,]}"y', b: [1, { c: [2] }] }, { d: NaN }, { e: '\\' }, [1, 2], 3]);
+    for (let size = 1; size <= 7; size++) {
+      const s = new ArraySplitter();
+      const got: ReturnType<ArraySplitter['push']> = [];
+      for (let i = 0; i < doc.length; i += size) s.push(doc.slice(i, i + size), got);
+      s.end(got);
+      expect(got).toEqual(want);
+    }
+  });
+});

@@ -161,7 +161,10 @@ export function statsCommand(ctx: CliContext): Command {
         excluded_by_reason: manifest.excluded_by_reason,
         ...collector.summary(),
       };
-      ctx.io.stdout(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : formatStats(summary));
+      const text = opts.json ? `${JSON.stringify(summary, null, 2)}\n` : formatStats(summary);
+      // With --per-prompt - the rows own stdout, so the summary goes to stderr.
+      if (output === '-') ctx.io.stderr(text);
+      else ctx.io.stdout(text);
     });
   });
 }

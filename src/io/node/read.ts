@@ -47,11 +47,14 @@ export class InputError extends Error {
   }
 }
 
-async function* sniffGzip(src: Readable, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* sniffGzip(src: Readable, shown: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   const it = src[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next();
   if (first.done) return;
   const head = Buffer.from(first.value);
+  if (head.length >= 4 && head.toString('latin1', 0, 4) === 'PAR1') {
+    throw new InputError(shown, shown === '-' ? 'Parquet cannot be read from stdin (it needs random access); pass the file path' : 'this is a Parquet file: give it a .parquet name');
+  }
   async function* raw(): AsyncGenerator<Buffer> {
     onBytes?.(head.length);
     yield head;
@@ -89,7 +92,7 @@ export async function* readRawItems(path: string, o: SourceOptions = {}): AsyncG
   let pending = '';
   let out: RawItem[] = [];
   try {
-    for await (const buf of sniffGzip(src, o.onBytes)) {
+    for await (const buf of sniffGzip(src, path, o.onBytes)) {
       let text = decoder.write(buf);
       if (!splitter) {
         pending += text;
