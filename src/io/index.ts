@@ -7,6 +7,7 @@ export { adaptRecord, FieldProblem, DEFAULT_FIELDS, type AdapterOptions } from '
 export { detectFormat, type Detection } from './detect.js';
 export { RecordDecoder, FormatDetectionError, type DecodeOptions, type DecodedChunk } from './decoder.js';
 export { LineSplitter, ArraySplitter } from './splitters.js';
+export { packScores, type ScoreColumns } from './columns.js';
 export { Tally, buildManifest, type Manifest, type ManifestInput } from './manifest.js';
 export {
   asText,

@@ -2,6 +2,7 @@
 // into engine resident buffers (values + group offsets) and one groupStats call computes every group.
 import { Command, Option } from 'commander';
 import type { Engine } from '../../engine.js';
+import { packScores } from '../../io/columns.js';
 import type { InputRecord } from '../../io/types.js';
 import { ScoreSummaryCollector, type GroupStatsResult } from '../../pipeline/score-summary.js';
 import type { Column } from '../../wasm/resident.js';
@@ -174,8 +175,8 @@ function finiteOrNull(x: number): number | null {
 }
 
 /**
- * Packs one chunk's scores into resident buffers (NaN for excluded candidates), applies the transform and
- * runs groupStats. Returns copies of the packed values/offsets for the tie counts. Buffers are freed here.
+ * Packs one chunk's scores into resident buffers (NaN for excluded candidates and, under logit, for scores
+ * outside [0, 1]) and runs groupStats on them. Returns copies of the packed values/offsets for the tie counts.
  */
 function chunkStats(
   engine: Engine,
@@ -183,39 +184,25 @@ function chunkStats(
   opts: StatsOpts,
   exclude: (reason: 'score_out_of_range', n?: number) => void,
 ): { result: GroupStatsResult; values: Float64Array; offsets: Int32Array } {
-  let total = 0;
-  for (const u of used) total += u.s.length;
-  const values = engine.alloc(Float64Array, total);
-  const offsets = engine.alloc(Int32Array, used.length + 1);
+  let outOfRange = 0;
+  const logit = (x: number): number => {
+    if (x < 0 || x > 1) {
+      outOfRange++;
+      return Number.NaN;
+    }
+    const p = Math.min(1 - LOGIT_EPS, Math.max(LOGIT_EPS, x));
+    return Math.log(p / (1 - p));
+  };
+  const cols = packScores(
+    engine,
+    used.map((u) => u.s),
+    opts.transform === 'logit' ? logit : undefined,
+  );
   try {
-    const v = values.view();
-    const o = offsets.view();
-    let at = 0;
-    let outOfRange = 0;
-    used.forEach((u, k) => {
-      o[k] = at;
-      for (const s of u.s) {
-        let x = s === null ? Number.NaN : s;
-        if (opts.transform === 'logit' && Number.isFinite(x)) {
-          if (x < 0 || x > 1) {
-            outOfRange++;
-            x = Number.NaN;
-          } else {
-            const p = Math.min(1 - LOGIT_EPS, Math.max(LOGIT_EPS, x));
-            x = Math.log(p / (1 - p));
-          }
-        }
-        v[at++] = x;
-      }
-    });
-    o[used.length] = at;
     if (outOfRange) exclude('score_out_of_range', outOfRange);
-    const packedValues = v.slice();
-    const packedOffsets = o.slice();
-    const result = groupStats(values, offsets, { std: opts.std });
-    return { result, values: packedValues, offsets: packedOffsets };
+    const result = groupStats(cols.values, cols.offsets, { std: opts.std });
+    return { result, values: cols.values.view().slice(), offsets: cols.offsets.view().slice() };
   } finally {
-    values.free();
-    offsets.free();
+    cols.free();
   }
 }
