@@ -4,10 +4,10 @@ export type { Backend, Engine, EngineOptions, MemoryInfo, BinarySource } from '.
 export type { Kernels } from './kernels/index.js';
 export type { Column, FloatArray, ResidentBuffer } from './kernels/types.js';
 export type { SumResult } from './kernels/reduce.js';
+export * from './io/index.js';
 export { referenceKernels } from './reference/index.js';
 export { KernelError } from './wasm/abi.js';
 export { MemoryCapError } from './wasm/arena.js';
 export { EngineUnusableError } from './wasm/context.js';
 export { WasmAbortError, wasmSimdSupported } from './wasm/load.js';
 export { VERSION } from './version.js';
-export * from './io/index.js';
