@@ -1,6 +1,6 @@
 // Output rows for the formats pairsmith writes, and their column schemas (for Parquet's typed columns).
 // A schema is fixed per output so every row of a file has the same column types.
-import { promptMessages, promptString, responseMessages, responseString } from './text.js';
+import { HH_ASSISTANT, promptMessages, promptString, responseMessages, responseString } from './text.js';
 import type { CandidateRecord, PairRecord, Text } from './types.js';
 
 /** Column types a writer understands. `messages` = list<struct<role: string, content: string>>. */
@@ -40,9 +40,20 @@ export function trlSchema(conversational: boolean, withScores: boolean): ColumnS
   return cols;
 }
 
+/**
+ * A response as messages. After an HH prompt ("...\n\nAssistant:") a string response starts with the space
+ * that followed the marker; as a message of its own that space is dropped.
+ */
+function replyMessages(prompt: Text, t: Text): Text {
+  if (typeof prompt === 'string' && typeof t === 'string' && prompt.endsWith(HH_ASSISTANT) && t.startsWith(' ')) {
+    return responseMessages(t.slice(1));
+  }
+  return responseMessages(t);
+}
+
 export function trlRow(p: Pair, conversational: boolean, withScores: boolean): OutputRow {
   const row: OutputRow = conversational
-    ? { prompt: promptMessages(p.prompt), chosen: responseMessages(p.chosen), rejected: responseMessages(p.rejected) }
+    ? { prompt: promptMessages(p.prompt), chosen: replyMessages(p.prompt, p.chosen), rejected: replyMessages(p.prompt, p.rejected) }
     : { prompt: promptString(p.prompt), chosen: responseString(p.chosen), rejected: responseString(p.rejected) };
   if (withScores) {
     row.score_chosen = p.scoreChosen ?? null;
@@ -64,7 +75,7 @@ export function ktoSchema(conversational: boolean): ColumnSpec[] {
 /** One pair -> two KTO rows: chosen labelled true, rejected labelled false. */
 export function ktoRows(p: Pair, conversational: boolean): OutputRow[] {
   const prompt = conversational ? promptMessages(p.prompt) : promptString(p.prompt);
-  const resp = (t: Text): unknown => (conversational ? responseMessages(t) : responseString(t));
+  const resp = (t: Text): unknown => (conversational ? replyMessages(p.prompt, t) : responseString(t));
   return [
     { prompt, completion: resp(p.chosen), label: true },
     { prompt, completion: resp(p.rejected), label: false },

@@ -113,8 +113,8 @@ describe('round trips', () => {
       const rows = io.out().trim().split('\n').map((l) => JSON.parse(l));
       expect(rows[0]).toEqual({
         prompt: [{ role: 'user', content: 'Hi' }],
-        chosen: [{ role: 'assistant', content: ' Hello!' }],
-        rejected: [{ role: 'assistant', content: ' Go away.' }],
+        chosen: [{ role: 'assistant', content: 'Hello!' }],
+        rejected: [{ role: 'assistant', content: 'Go away.' }],
       });
       expect(rows[1].prompt).toEqual([
         { role: 'user', content: 'A' },
