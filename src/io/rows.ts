@@ -16,7 +16,7 @@ export interface ColumnSpec {
 export type OutputRow = Record<string, unknown>;
 
 /** Output targets of `convert --to`. */
-export const TARGETS = ['trl', 'trl-conversational', 'kto', 'candidates'] as const;
+export const TARGETS = ['trl', 'trl-conversational', 'kto', 'candidates', 'onpolicy', 'hh-rlhf'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** A preference pair to write: prompt/chosen/rejected plus optional scores. */
@@ -100,6 +100,44 @@ export function candidatesRow(r: CandidateRecord, conversational: boolean): Outp
     responses: r.responses.map((t) => (conversational ? responseMessages(t) : responseString(t))),
     scores: r.scores.slice(),
   };
+}
+
+/** The on-policy (princeton-nlp armorm) form: `prompt_id`, `prompt`, `all_generated_responses`, `all_rm_scores`. */
+export function onpolicySchema(conversational: boolean): ColumnSpec[] {
+  return [
+    { name: 'prompt_id', type: 'string' },
+    { name: 'prompt', type: conversational ? 'messages' : 'string', nullable: false },
+    { name: 'all_generated_responses', type: conversational ? 'list<messages>' : 'list<string>', nullable: false },
+    { name: 'all_rm_scores', type: 'list<double>', nullable: false },
+  ];
+}
+
+export function onpolicyRow(r: CandidateRecord, conversational: boolean): OutputRow {
+  const c = candidatesRow(r, conversational);
+  return { prompt_id: c.id, prompt: c.prompt, all_generated_responses: c.responses, all_rm_scores: c.scores };
+}
+
+/** Anthropic HH form: `chosen` and `rejected` full dialogues ("\n\nHuman: ...\n\nAssistant: ..."). */
+export function hhSchema(): ColumnSpec[] {
+  return [
+    { name: 'chosen', type: 'string', nullable: false },
+    { name: 'rejected', type: 'string', nullable: false },
+  ];
+}
+
+function hhPrompt(t: Text): string {
+  if (typeof t === 'string') return /^\s*\n\nHuman:/.test(t) ? t : `\n\nHuman: ${t}${HH_ASSISTANT}`;
+  const s = promptString(t);
+  return s.startsWith('\n\n') ? s : `\n\nHuman: ${s}${HH_ASSISTANT}`;
+}
+
+export function hhRow(p: Pair): OutputRow {
+  const prompt = hhPrompt(p.prompt);
+  const reply = (t: Text): string => {
+    const r = responseString(t);
+    return r.startsWith(' ') ? r : ` ${r}`;
+  };
+  return { chosen: prompt + reply(p.chosen), rejected: prompt + reply(p.rejected) };
 }
 
 /** The pair of a pair record. */

@@ -138,3 +138,19 @@ describe('input errors', () => {
     expect(io.err()).toMatch(/prompts:\s+2/);
   });
 });
+
+describe('convert to the input formats', () => {
+  it('hh-rlhf -> hh-rlhf is the identity; pairs -> hh-rlhf renders HH dialogues', async () => {
+    const { rows } = await convert('hh-rlhf.jsonl', '--to', 'hh-rlhf');
+    const src = readFileSync(join(FIX, 'hh-rlhf.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toEqual(src);
+    const p = await convert('pairs.jsonl', '--to', 'hh-rlhf');
+    expect(p.rows[0]).toEqual({ chosen: '\n\nHuman: Say hi\n\nAssistant: hi', rejected: '\n\nHuman: Say hi\n\nAssistant: no' });
+  });
+
+  it('onpolicy -> onpolicy keeps prompt_id, responses and scores', async () => {
+    const { rows } = await convert('onpolicy.jsonl', '--to', 'onpolicy');
+    const src = readFileSync(join(FIX, 'onpolicy.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toEqual(src);
+  });
+});

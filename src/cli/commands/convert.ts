@@ -1,4 +1,4 @@
-// `pairsmith convert <input> -o <output> [--to trl|trl-conversational|kto|candidates]`: between formats.
+// `pairsmith convert <input> -o <output> [--to trl|trl-conversational|kto|candidates|onpolicy|hh-rlhf]`.
 // Candidate sets become their max-vs-min pair for pair targets (all scores equal: counted as no pair);
 // `pairs` selection rules live in `pairsmith pairs`.
 import { Command, Option } from 'commander';
@@ -6,6 +6,10 @@ import type { RowWriter } from '../../io/node/write.js';
 import {
   candidatesRow,
   candidatesSchema,
+  hhRow,
+  hhSchema,
+  onpolicyRow,
+  onpolicySchema,
   ktoRows,
   ktoSchema,
   maxMinPair,
@@ -44,6 +48,10 @@ function schemaFor(to: Target, conversational: boolean, withScores: boolean): Co
       return ktoSchema(conversational);
     case 'candidates':
       return candidatesSchema(conversational);
+    case 'onpolicy':
+      return onpolicySchema(conversational);
+    case 'hh-rlhf':
+      return hhSchema();
   }
 }
 
@@ -66,6 +74,7 @@ function asCandidates(r: InputRecord): CandidateRecord {
 /** Rows for one record, or the no-pair reason. */
 function convertOne(r: InputRecord, to: Target, conversational: boolean, withScores: boolean): { rows: OutputRow[]; pairs: number } | { noPair: string } {
   if (to === 'candidates') return { rows: [candidatesRow(asCandidates(r), conversational)], pairs: 0 };
+  if (to === 'onpolicy') return { rows: [onpolicyRow(asCandidates(r), conversational)], pairs: 0 };
   let pair: Pair;
   if (r.kind === 'pair') pair = pairOf(r);
   else {
@@ -74,6 +83,7 @@ function convertOne(r: InputRecord, to: Target, conversational: boolean, withSco
     pair = p;
   }
   if (to === 'kto') return { rows: ktoRows(pair, conversational), pairs: 0 };
+  if (to === 'hh-rlhf') return { rows: [hhRow(pair)], pairs: 1 };
   return { rows: [trlRow(pair, to === 'trl-conversational', withScores)], pairs: 1 };
 }
 
@@ -84,7 +94,7 @@ interface ConvertOpts {
 
 export function convertCommand(ctx: CliContext): Command {
   const cmd = new Command('convert')
-    .description('convert between input formats and TRL (standard or conversational), KTO unpaired, or candidates')
+    .description('convert between formats: TRL (standard or conversational), KTO unpaired, candidates, onpolicy, hh-rlhf')
     .argument('<input>', 'input file (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
     .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout')
     .addOption(new Option('--to <target>', 'output format').choices([...TARGETS]).default('trl'));
@@ -103,7 +113,7 @@ export function convertCommand(ctx: CliContext): Command {
         for (const r of chunk.records) {
           if (!writer) {
             // The first record fixes the column types (kto/candidates follow the input's form).
-            if (opts.to === 'kto' || opts.to === 'candidates') conversational = r.conversational;
+            if (opts.to === 'kto' || opts.to === 'candidates' || opts.to === 'onpolicy') conversational = r.conversational;
             withScores = r.kind === 'candidates' || r.scoreChosen !== undefined || r.scoreRejected !== undefined;
             writer = await run.openOutput(schemaFor(opts.to, conversational, withScores));
           }
