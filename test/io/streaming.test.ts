@@ -68,8 +68,8 @@ describe('streaming', () => {
     expect(tally.recordsRead).toBe(RECORDS);
     expect(maxChunk).toBeLessThanOrEqual(chunkSize);
     // Live memory after gc while a chunk is held: one chunk is ~0.7 MB of text (~1.5 MB as objects) plus
-    // the 1 MB read buffer; the whole input would be > 50 MB.
-    expect(peak).toBeLessThan(12 * 1024 * 1024);
+    // read buffers (measured 8-13 MB in all); holding the input would take > 50 MB of text alone.
+    expect(peak).toBeLessThan(24 * 1024 * 1024);
     expect(chunks).toBeGreaterThan(50);
   });
 });
