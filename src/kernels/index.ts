@@ -2,13 +2,15 @@
 // A family adds one line to each list below.
 import type { WasmContext } from '../wasm/context.js';
 import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
+import { bindLosses, guardLosses, type LossesKernels } from './losses.js';
 
-export type Kernels = ReduceKernels;
+export type Kernels = ReduceKernels & LossesKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
   return {
     ...bindReduce(ctx),
+    ...bindLosses(ctx),
   };
 }
 
@@ -16,5 +18,6 @@ export function wasmKernels(ctx: WasmContext): Kernels {
 export function guardKernels(k: Kernels): Kernels {
   return {
     ...guardReduce(k),
+    ...guardLosses(k),
   };
 }

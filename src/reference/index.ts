@@ -2,9 +2,11 @@
 import type { Kernels } from '../kernels/index.js';
 import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
+import * as losses from './losses.js';
 
 const plain = {
   ...reduce,
+  ...losses,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -24,3 +26,4 @@ export const referenceKernels: Kernels = Object.fromEntries(
 ) as unknown as Kernels;
 
 export { reduce };
+export { losses };

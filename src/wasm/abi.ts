@@ -42,5 +42,6 @@ export interface RawExports {
   simdEnabled(): number;
   sumF32(xPtr: number, n: number, nonFinitePtr: number): number;
   sumF64(xPtr: number, n: number, nonFinitePtr: number): number;
+  dpoLossesF64(pc: number, pr: number, rc: number, rr: number, nw: number, nl: number, gap: number, n: number, types: number, k: number, params: number, loss: number, gradC: number, gradR: number, chosenReward: number, rejectedReward: number, margin: number, scratch: number): number;
   [name: string]: unknown;
 }

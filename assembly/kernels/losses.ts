@@ -1,0 +1,387 @@
+// DPO-family losses, rewards and gradients from sequence log-probs. Kernels never allocate; pointers are
+// 16-byte aligned; everything is f64. Log-sigmoid and softplus are always the stable forms
+// (max(x,0) + log1p(exp(-|x|))), never log(sigmoid(x)). Batch-coupled losses (bco_pair's running mean, aot,
+// aot_unpaired, sft) work on consecutive batches of `batchSize` rows, in scalar code with JS-provided scratch.
+import { E_INVALID, S_OK } from "../util/status";
+
+// Loss codes: keep in step with LOSS_CODES in src/kernels/losses.ts.
+const L_SIGMOID: i32 = 0;
+const L_ROBUST: i32 = 1;
+const L_HINGE: i32 = 2;
+const L_IPO: i32 = 3;
+const L_EXO: i32 = 4;
+const L_NCA: i32 = 5;
+const L_SPPO: i32 = 6;
+const L_APO_ZERO: i32 = 7;
+const L_APO_DOWN: i32 = 8;
+const L_DISCOPOP: i32 = 9;
+const L_BCO: i32 = 10;
+const L_AOT: i32 = 11;
+const L_AOT_UNPAIRED: i32 = 12;
+const L_SFT: i32 = 13;
+const L_RDPO: i32 = 14;
+const L_RIPO: i32 = 15;
+const L_MLRDPO: i32 = 16;
+const L_ODPO: i32 = 17;
+
+// f-divergence codes
+const F_REVERSE: i32 = 0;
+const F_FORWARD: i32 = 1;
+const F_JS: i32 = 2;
+const F_ALPHA: i32 = 3;
+
+// params layout (f64): keep in step with the binding in src/kernels/losses.ts.
+const P_BETA = 0;
+const P_EPS = 1;
+const P_FDIV = 2;
+const P_FALPHA = 3;
+const P_TAU = 4;
+const P_BATCH = 5;
+const P_BCO_RUNNING = 6;
+const P_RATING_BETA = 7;
+const P_RATING_VAR = 8;
+const P_ODPO_ALPHA = 9;
+
+/** TRL clamps the alpha-divergence exponent at 80 (its f32/bf16 value); mirrored so values match TRL. */
+const ALPHA_CLAMP: f64 = 80.0;
+
+@inline function ld(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+@inline function st(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+/** softplus(x) = log(1 + e^x), stable for every finite x (no overflow, no loss of tiny values). */
+@inline function softplus(x: f64): f64 {
+  return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** sigmoid(x) without overflow and without 1 - sigmoid cancellation. */
+@inline function sigmoid(x: f64): f64 {
+  if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1.0 + e);
+}
+
+/** f-DPO score s(u) of a log-ratio u. */
+function score(u: f64, kind: i32, alpha: f64): f64 {
+  if (kind == F_FORWARD) return -Math.exp(-u);
+  if (kind == F_JS) return -softplus(-u);
+  if (kind == F_ALPHA && Math.abs(alpha - 1.0) >= 1e-6) {
+    const t = (alpha - 1.0) * u;
+    return Math.exp(t > ALPHA_CLAMP ? ALPHA_CLAMP : t) / (alpha - 1.0);
+  }
+  return u;
+}
+
+/** ds/du (0 where TRL's clamp is active, as autograd through clamp gives). */
+function scoreDeriv(u: f64, kind: i32, alpha: f64): f64 {
+  if (kind == F_FORWARD) return Math.exp(-u);
+  if (kind == F_JS) return sigmoid(-u);
+  if (kind == F_ALPHA && Math.abs(alpha - 1.0) >= 1e-6) {
+    const t = (alpha - 1.0) * u;
+    return t > ALPHA_CLAMP ? 0.0 : Math.exp(t);
+  }
+  return 1.0;
+}
+
+/**
+ * Rewards and margin: chosenReward = beta*c, rejectedReward = beta*r, margin = beta*(c - r), with
+ * c = pc - rc, r = pr - rr (reverse-KL log-ratios, as TRL logs them for every loss type).
+ */
+function rewards(pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, cw: usize, rw: usize, mg: usize): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const b = f64x2.splat(beta);
+    const end = n & ~1;
+    for (; i < end; i += 2) {
+      const o = <usize>i << 3;
+      const c = f64x2.sub(v128.load(pc + o), v128.load(rc + o));
+      const r = f64x2.sub(v128.load(pr + o), v128.load(rr + o));
+      v128.store(cw + o, f64x2.mul(b, c));
+      v128.store(rw + o, f64x2.mul(b, r));
+      v128.store(mg + o, f64x2.mul(b, f64x2.sub(c, r)));
+    }
+  }
+  for (; i < n; i++) {
+    const c = ld(pc, i) - ld(rc, i);
+    const r = ld(pr, i) - ld(rr, i);
+    st(cw, i, beta * c);
+    st(rw, i, beta * r);
+    st(mg, i, beta * (c - r));
+  }
+}
+
+/** Sorts idx[0..m) by (key[idx], idx) ascending: heapsort, so the order is the same on every backend. */
+function sortIndex(idx: usize, key: usize, m: i32): void {
+  for (let i = 0; i < m; i++) store<i32>(idx + (<usize>i << 2), i);
+  for (let start = (m >> 1) - 1; start >= 0; start--) siftDown(idx, key, start, m);
+  for (let end = m - 1; end > 0; end--) {
+    const a = load<i32>(idx);
+    store<i32>(idx, load<i32>(idx + (<usize>end << 2)));
+    store<i32>(idx + (<usize>end << 2), a);
+    siftDown(idx, key, 0, end);
+  }
+}
+
+@inline function before(key: usize, a: i32, b: i32): bool {
+  const ka = ld(key, a);
+  const kb = ld(key, b);
+  return ka < kb || (ka == kb && a < b);
+}
+
+function siftDown(idx: usize, key: usize, start: i32, end: i32): void {
+  let root = start;
+  while (true) {
+    let child = 2 * root + 1;
+    if (child >= end) return;
+    const ci = load<i32>(idx + (<usize>child << 2));
+    if (child + 1 < end) {
+      const c2 = load<i32>(idx + (<usize>(child + 1) << 2));
+      if (before(key, ci, c2)) child++;
+    }
+    const r = load<i32>(idx + (<usize>root << 2));
+    const c = load<i32>(idx + (<usize>child << 2));
+    if (!before(key, r, c)) return;
+    store<i32>(idx + (<usize>root << 2), c);
+    store<i32>(idx + (<usize>child << 2), r);
+    root = child;
+  }
+}
+
+/**
+ * One pass per requested loss over n rows. Inputs: policy/reference chosen/rejected sequence log-probs
+ * (pc, pr, rc, rr), optional token counts (nw, nl; 0 = absent: counts of 1) and rating gaps (gap; 0 = absent;
+ * NaN = this row has no rating). `types` holds k i32 loss codes, `params` the f64 options.
+ * Outputs (row-major by loss, k*n each): loss, gradC = d/d chosen log-ratio, gradR = d/d rejected log-ratio;
+ * for batch-coupled losses the gradient is that of the batch's summed loss with respect to the row's log-ratios.
+ * Plus chosenReward, rejectedReward and margin (n each).
+ * Scratch: 3*min(batchSize, n) f64 followed by 2*min(batchSize, n) i32 (16-byte aligned).
+ */
+export function dpoLossesF64(
+  pc: usize, pr: usize, rc: usize, rr: usize,
+  nw: usize, nl: usize, gap: usize,
+  n: i32, types: usize, k: i32, params: usize,
+  lossOut: usize, gradCOut: usize, gradROut: usize,
+  chosenRewardOut: usize, rejectedRewardOut: usize, marginOut: usize,
+  scratch: usize,
+): i32 {
+  if (n < 0 || k < 0) return E_INVALID;
+  const beta = ld(params, P_BETA);
+  const eps = ld(params, P_EPS);
+  const fdiv = <i32>ld(params, P_FDIV);
+  const falpha = ld(params, P_FALPHA);
+  const tau = ld(params, P_TAU);
+  const batch = <i32>ld(params, P_BATCH);
+  const bcoRunning = ld(params, P_BCO_RUNNING) != 0;
+  const ratingBeta = ld(params, P_RATING_BETA);
+  const ratingVar = ld(params, P_RATING_VAR);
+  const odpoAlpha = ld(params, P_ODPO_ALPHA);
+  if (batch < 1) return E_INVALID;
+
+  rewards(pc, pr, rc, rr, n, beta, chosenRewardOut, rejectedRewardOut, marginOut);
+
+  for (let t = 0; t < k; t++) {
+    const code = load<i32>(types + (<usize>t << 2));
+    const lo = lossOut + (<usize>t * <usize>n << 3);
+    const gc = gradCOut + (<usize>t * <usize>n << 3);
+    const gr = gradROut + (<usize>t * <usize>n << 3);
+    if (code == L_AOT || code == L_AOT_UNPAIRED) {
+      aot(code == L_AOT, pc, pr, rc, rr, n, beta, eps, batch, lo, gc, gr, scratch);
+      continue;
+    }
+    if (code == L_SFT) {
+      sft(pc, nw, n, batch, lo, gc, gr);
+      continue;
+    }
+    if (code < 0 || code > L_ODPO) return E_INVALID;
+    let runSum: f64 = 0; // bco_pair running mean of batch reward means (TRL RunningMoments fed one scalar a batch)
+    let runCount: f64 = 0;
+    let shift: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      if (code == L_BCO && bcoRunning && i % batch == 0) {
+        const end = i + batch < n ? i + batch : n;
+        let m: f64 = 0;
+        for (let j = i; j < end; j++) m += beta * (ld(pc, j) - ld(rc, j)) + beta * (ld(pr, j) - ld(rr, j));
+        runSum += m / <f64>(2 * (end - i));
+        runCount += 1;
+        shift = runSum / runCount;
+      }
+      const c = ld(pc, i) - ld(rc, i);
+      const r = ld(pr, i) - ld(rr, i);
+      const sc = score(c, fdiv, falpha);
+      const sr = score(r, fdiv, falpha);
+      const dsc = scoreDeriv(c, fdiv, falpha);
+      const dsr = scoreDeriv(r, fdiv, falpha);
+      const delta = sc - sr;
+      const u = beta * delta;
+      let L: f64 = 0;
+      let gC: f64 = 0; // d loss / d s(c) (or d/dc for raw-ratio losses, flagged below)
+      let gR: f64 = 0;
+      let raw = false;
+      if (code == L_SIGMOID) {
+        L = (1 - eps) * softplus(-u) + eps * softplus(u);
+        const g = beta * (-(1 - eps) * sigmoid(-u) + eps * sigmoid(u));
+        gC = g; gR = -g;
+      } else if (code == L_ROBUST) {
+        L = ((1 - eps) * softplus(-u) - eps * softplus(u)) / (1 - 2 * eps);
+        const g = beta * (-(1 - eps) * sigmoid(-u) - eps * sigmoid(u)) / (1 - 2 * eps);
+        gC = g; gR = -g;
+      } else if (code == L_HINGE) {
+        L = 1 - u > 0 ? 1 - u : 0;
+        const g = u < 1 ? -beta : 0.0;
+        gC = g; gR = -g;
+      } else if (code == L_IPO) {
+        const lw = nw != 0 ? max(ld(nw, i), 1.0) : 1.0;
+        const ll = nl != 0 ? max(ld(nl, i), 1.0) : 1.0;
+        const e = sc / lw - sr / ll - 1 / (2 * beta);
+        L = e * e;
+        gC = 2 * e / lw; gR = -2 * e / ll;
+      } else if (code == L_EXO) {
+        const ee = eps == 0 ? 1e-3 : eps;
+        const q = sigmoid(u);
+        const p = sigmoid(-u);
+        L = q * (-softplus(-u) - Math.log1p(-ee)) + p * (-softplus(u) - Math.log(ee));
+        const g = beta * q * p * (u - Math.log1p(-ee) + Math.log(ee));
+        gC = g; gR = -g;
+      } else if (code == L_NCA) {
+        const a = beta * sc;
+        const b = beta * sr;
+        L = softplus(-a) + 0.5 * softplus(a) + 0.5 * softplus(b);
+        gC = beta * (-sigmoid(-a) + 0.5 * sigmoid(a));
+        gR = beta * 0.5 * sigmoid(b);
+      } else if (code == L_BCO) {
+        const a = beta * sc - shift;
+        const b = beta * sr - shift;
+        L = softplus(-a) + softplus(b);
+        gC = -beta * sigmoid(-a);
+        gR = beta * sigmoid(b);
+      } else if (code == L_SPPO) {
+        const a = sc - 0.5 / beta;
+        const b = sr + 0.5 / beta;
+        L = a * a + b * b;
+        gC = 2 * a; gR = 2 * b;
+      } else if (code == L_APO_ZERO) {
+        L = sigmoid(-beta * c) + sigmoid(beta * r);
+        gC = -beta * sigmoid(beta * c) * sigmoid(-beta * c);
+        gR = beta * sigmoid(beta * r) * sigmoid(-beta * r);
+        raw = true;
+      } else if (code == L_APO_DOWN) {
+        L = sigmoid(beta * c) + sigmoid(-u);
+        const g = -beta * sigmoid(u) * sigmoid(-u);
+        gC = beta * sigmoid(beta * c) * sigmoid(-beta * c) + g * dsc;
+        gR = -g * dsr;
+        raw = true;
+      } else if (code == L_DISCOPOP) {
+        const v = u / tau;
+        const lm = -softplus(-v); // log m
+        const l1m = -softplus(v); // log (1 - m)
+        const sp = softplus(-u);
+        const mExp = Math.exp(lm - u); // m * exp(-u) without inf * 0
+        L = Math.exp(l1m) * sp + mExp;
+        const dm = Math.exp(lm + l1m) / tau; // dm/du
+        const dmExp = Math.exp(lm + l1m - u) / tau; // dm/du * exp(-u)
+        const g = beta * (dmExp - dm * sp - Math.exp(l1m) * sigmoid(-u) - mExp);
+        gC = g; gR = -g;
+      } else if (code == L_RDPO || code == L_ODPO || code == L_RIPO) {
+        const h = gap != 0 ? ld(gap, i) : NaN;
+        if (h != h) {
+          L = NaN; gC = NaN; gR = NaN;
+        } else {
+          const z = code == L_ODPO ? u - odpoAlpha * Math.log(h) : u - (beta / ratingBeta) * h;
+          let g: f64;
+          if (code == L_RIPO) {
+            L = (z - 0.5) * (z - 0.5);
+            g = beta * 2 * (z - 0.5);
+          } else {
+            L = softplus(-z);
+            g = -beta * sigmoid(-z);
+          }
+          gC = g; gR = -g;
+        }
+      } else if (code == L_MLRDPO) {
+        L = softplus(-u);
+        let g = -beta * sigmoid(-u);
+        const h = gap != 0 ? ld(gap, i) : NaN;
+        if (h == h) {
+          const e = h - u;
+          L += e * e / (2 * ratingVar);
+          g -= beta * e / ratingVar;
+        }
+        gC = g; gR = -g;
+      }
+      st(lo, i, L);
+      st(gc, i, raw ? gC : gC * dsc);
+      st(gr, i, raw ? gR : gR * dsr);
+    }
+  }
+  return S_OK;
+}
+
+/** sft: token-mean NLL of the chosen completions of each batch, broadcast to the batch's rows. */
+function sft(pc: usize, nw: usize, n: i32, batch: i32, lo: usize, gc: usize, gr: usize): void {
+  for (let b0 = 0; b0 < n; b0 += batch) {
+    const b1 = b0 + batch < n ? b0 + batch : n;
+    let s: f64 = 0;
+    let cnt: f64 = 0;
+    for (let i = b0; i < b1; i++) {
+      s += ld(pc, i);
+      cnt += nw != 0 ? ld(nw, i) : 1.0;
+    }
+    if (cnt < 1) cnt = 1;
+    const L = -s / cnt;
+    const g = -(<f64>(b1 - b0)) / cnt;
+    for (let i = b0; i < b1; i++) {
+      st(lo, i, L);
+      st(gc, i, g);
+      st(gr, i, 0);
+    }
+  }
+}
+
+/**
+ * aot (paired: sort policy log-odds and reference log-odds) or aot_unpaired (sort c and r) per batch.
+ * Row b0+i gets the loss of sorted position i (as TRL's per-sequence tensor); gradients go back to the rows
+ * whose values sit at each sorted position.
+ */
+function aot(
+  paired: bool, pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, eps: f64, batch: i32,
+  lo: usize, gc: usize, gr: usize, scratch: usize,
+): void {
+  const cap = batch < n ? batch : n; // scratch holds min(batchSize, n) rows
+  const keyA = scratch;
+  const keyB = scratch + (<usize>cap << 3);
+  const gbuf = scratch + (<usize>cap << 4);
+  const idxA = scratch + (<usize>cap * 24);
+  const idxB = idxA + (<usize>cap << 2);
+  for (let b0 = 0; b0 < n; b0 += batch) {
+    const m = b0 + batch < n ? batch : n - b0;
+    for (let j = 0; j < m; j++) {
+      const i = b0 + j;
+      if (paired) {
+        st(keyA, j, ld(pc, i) - ld(pr, i));
+        st(keyB, j, ld(rc, i) - ld(rr, i));
+      } else {
+        st(keyA, j, ld(pc, i) - ld(rc, i));
+        st(keyB, j, ld(pr, i) - ld(rr, i));
+      }
+    }
+    sortIndex(idxA, keyA, m);
+    sortIndex(idxB, keyB, m);
+    for (let j = 0; j < m; j++) {
+      const a = load<i32>(idxA + (<usize>j << 2));
+      const b = load<i32>(idxB + (<usize>j << 2));
+      const u = beta * (ld(keyA, a) - ld(keyB, b));
+      st(lo, b0 + j, (1 - eps) * softplus(-u) + eps * softplus(u));
+      st(gbuf, j, beta * (-(1 - eps) * sigmoid(-u) + eps * sigmoid(u)));
+    }
+    for (let j = 0; j < m; j++) {
+      const a = load<i32>(idxA + (<usize>j << 2));
+      const g = ld(gbuf, j);
+      st(gc, b0 + a, g);
+      if (paired) st(gr, b0 + a, -g);
+      else st(gr, b0 + load<i32>(idxB + (<usize>j << 2)), -g);
+    }
+  }
+}
