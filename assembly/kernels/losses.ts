@@ -64,6 +64,24 @@ const ALPHA_CLAMP: f64 = 80.0;
   return e / (1.0 + e);
 }
 
+// Result registers of logistic() (internal to this file, never part of the ABI).
+let SPN: f64 = 0; // softplus(-x)
+let SPP: f64 = 0; // softplus(x)
+let SGP: f64 = 0; // sigmoid(x)
+let SGN: f64 = 0; // sigmoid(-x)
+
+/** softplus(+-x) and sigmoid(+-x) from one exp and one log1p (the per-row cost is in these transcendentals). */
+@inline function logistic(x: f64): void {
+  const e = Math.exp(-Math.abs(x));
+  const l = Math.log1p(e);
+  const big = 1.0 / (1.0 + e);
+  const small = e / (1.0 + e);
+  SPN = (x < 0 ? -x : 0) + l;
+  SPP = (x > 0 ? x : 0) + l;
+  SGP = x >= 0 ? big : small;
+  SGN = x >= 0 ? small : big;
+}
+
 /** f-DPO score s(u) of a log-ratio u. */
 function score(u: f64, kind: i32, alpha: f64): f64 {
   if (kind == F_FORWARD) return -Math.exp(-u);
@@ -221,12 +239,14 @@ export function dpoLossesF64(
       let gR: f64 = 0;
       let raw = false;
       if (code == L_SIGMOID) {
-        L = (1 - eps) * softplus(-u) + eps * softplus(u);
-        const g = beta * (-(1 - eps) * sigmoid(-u) + eps * sigmoid(u));
+        logistic(u);
+        L = (1 - eps) * SPN + eps * SPP;
+        const g = beta * (-(1 - eps) * SGN + eps * SGP);
         gC = g; gR = -g;
       } else if (code == L_ROBUST) {
-        L = ((1 - eps) * softplus(-u) - eps * softplus(u)) / (1 - 2 * eps);
-        const g = beta * (-(1 - eps) * sigmoid(-u) - eps * sigmoid(u)) / (1 - 2 * eps);
+        logistic(u);
+        L = ((1 - eps) * SPN - eps * SPP) / (1 - 2 * eps);
+        const g = beta * (-(1 - eps) * SGN - eps * SGP) / (1 - 2 * eps);
         gC = g; gR = -g;
       } else if (code == L_HINGE) {
         L = 1 - u > 0 ? 1 - u : 0;
@@ -240,37 +260,50 @@ export function dpoLossesF64(
         gC = 2 * e / lw; gR = -2 * e / ll;
       } else if (code == L_EXO) {
         const ee = eps == 0 ? 1e-3 : eps;
-        const q = sigmoid(u);
-        const p = sigmoid(-u);
-        L = q * (-softplus(-u) - Math.log1p(-ee)) + p * (-softplus(u) - Math.log(ee));
+        logistic(u);
+        const q = SGP;
+        const p = SGN;
+        L = q * (-SPN - Math.log1p(-ee)) + p * (-SPP - Math.log(ee));
         const g = beta * q * p * (u - Math.log1p(-ee) + Math.log(ee));
         gC = g; gR = -g;
       } else if (code == L_NCA) {
         const a = beta * sc;
         const b = beta * sr;
-        L = softplus(-a) + 0.5 * softplus(a) + 0.5 * softplus(b);
-        gC = beta * (-sigmoid(-a) + 0.5 * sigmoid(a));
-        gR = beta * 0.5 * sigmoid(b);
+        logistic(a);
+        L = SPN + 0.5 * SPP;
+        gC = beta * (-SGN + 0.5 * SGP);
+        logistic(b);
+        L += 0.5 * SPP;
+        gR = beta * 0.5 * SGP;
       } else if (code == L_BCO) {
         const a = beta * sc - shift;
         const b = beta * sr - shift;
-        L = softplus(-a) + softplus(b);
-        gC = -beta * sigmoid(-a);
-        gR = beta * sigmoid(b);
+        logistic(a);
+        L = SPN;
+        gC = -beta * SGN;
+        logistic(b);
+        L += SPP;
+        gR = beta * SGP;
       } else if (code == L_SPPO) {
         const a = sc - 0.5 / beta;
         const b = sr + 0.5 / beta;
         L = a * a + b * b;
         gC = 2 * a; gR = 2 * b;
       } else if (code == L_APO_ZERO) {
-        L = sigmoid(-beta * c) + sigmoid(beta * r);
-        gC = -beta * sigmoid(beta * c) * sigmoid(-beta * c);
-        gR = beta * sigmoid(beta * r) * sigmoid(-beta * r);
+        logistic(beta * c);
+        L = SGN;
+        gC = -beta * SGP * SGN;
+        logistic(beta * r);
+        L += SGP;
+        gR = beta * SGP * SGN;
         raw = true;
       } else if (code == L_APO_DOWN) {
-        L = sigmoid(beta * c) + sigmoid(-u);
-        const g = -beta * sigmoid(u) * sigmoid(-u);
-        gC = beta * sigmoid(beta * c) * sigmoid(-beta * c) + g * dsc;
+        logistic(u);
+        L = SGN;
+        const g = -beta * SGP * SGN;
+        logistic(beta * c);
+        L += SGP;
+        gC = beta * SGP * SGN + g * dsc;
         gR = -g * dsr;
         raw = true;
       } else if (code == L_DISCOPOP) {
@@ -295,14 +328,16 @@ export function dpoLossesF64(
             L = (z - 0.5) * (z - 0.5);
             g = beta * 2 * (z - 0.5);
           } else {
-            L = softplus(-z);
-            g = -beta * sigmoid(-z);
+            logistic(z);
+            L = SPN;
+            g = -beta * SGN;
           }
           gC = g; gR = -g;
         }
       } else if (code == L_MLRDPO) {
-        L = softplus(-u);
-        let g = -beta * sigmoid(-u);
+        logistic(u);
+        L = SPN;
+        let g = -beta * SGN;
         const h = gap != 0 ? ld(gap, i) : NaN;
         if (h == h) {
           const e = h - u;
@@ -373,8 +408,9 @@ function aot(
       const a = load<i32>(idxA + (<usize>j << 2));
       const b = load<i32>(idxB + (<usize>j << 2));
       const u = beta * (ld(keyA, a) - ld(keyB, b));
-      st(lo, b0 + j, (1 - eps) * softplus(-u) + eps * softplus(u));
-      st(gbuf, j, beta * (-(1 - eps) * sigmoid(-u) + eps * sigmoid(u)));
+      logistic(u);
+      st(lo, b0 + j, (1 - eps) * SPN + eps * SPP);
+      st(gbuf, j, beta * (-(1 - eps) * SGN + eps * SGP));
     }
     for (let j = 0; j < m; j++) {
       const a = load<i32>(idxA + (<usize>j << 2));
