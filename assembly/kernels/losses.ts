@@ -42,8 +42,8 @@ const P_RATING_BETA = 7;
 const P_RATING_VAR = 8;
 const P_ODPO_ALPHA = 9;
 
-/** TRL clamps the alpha-divergence exponent at 80 (its f32/bf16 value); mirrored so values match TRL. */
-const ALPHA_CLAMP: f64 = 80.0;
+/** TRL v0.28's cap_exp caps the alpha-divergence exponent at log(max float32) = 88.7228 (floored to 4 decimals). */
+const ALPHA_CAP: f64 = 88.7228;
 
 @inline function ld(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
@@ -82,24 +82,27 @@ let SGN: f64 = 0; // sigmoid(-x)
   SGN = x >= 0 ? small : big;
 }
 
-/** f-DPO score s(u) of a log-ratio u. */
+/**
+ * f-DPO score s(u) of a log-ratio u; the DPO logit is s(c) - s(r). TRL v0.28: js_divergence log sigmoid(u),
+ * alpha_divergence (coefficient a) -exp(-a u)/a with the exponent capped; forward_kl (TRL v1.x) -exp(-u).
+ */
 function score(u: f64, kind: i32, alpha: f64): f64 {
   if (kind == F_FORWARD) return -Math.exp(-u);
   if (kind == F_JS) return -softplus(-u);
-  if (kind == F_ALPHA && Math.abs(alpha - 1.0) >= 1e-6) {
-    const t = (alpha - 1.0) * u;
-    return Math.exp(t > ALPHA_CLAMP ? ALPHA_CLAMP : t) / (alpha - 1.0);
+  if (kind == F_ALPHA && Math.abs(alpha) >= 1e-6) {
+    const t = -alpha * u;
+    return -Math.exp(t > ALPHA_CAP ? ALPHA_CAP : t) / alpha;
   }
   return u;
 }
 
-/** ds/du (0 where TRL's clamp is active, as autograd through clamp gives). */
+/** ds/du (0 where the cap is active, as autograd through a clamp gives). */
 function scoreDeriv(u: f64, kind: i32, alpha: f64): f64 {
   if (kind == F_FORWARD) return Math.exp(-u);
   if (kind == F_JS) return sigmoid(-u);
-  if (kind == F_ALPHA && Math.abs(alpha - 1.0) >= 1e-6) {
-    const t = (alpha - 1.0) * u;
-    return t > ALPHA_CLAMP ? 0.0 : Math.exp(t);
+  if (kind == F_ALPHA && Math.abs(alpha) >= 1e-6) {
+    const t = -alpha * u;
+    return t > ALPHA_CAP ? 0.0 : Math.exp(t);
   }
   return 1.0;
 }
@@ -228,14 +231,17 @@ export function dpoLossesF64(
       }
       const c = ld(pc, i) - ld(rc, i);
       const r = ld(pr, i) - ld(rr, i);
-      const sc = score(c, fdiv, falpha);
-      const sr = score(r, fdiv, falpha);
-      const dsc = scoreDeriv(c, fdiv, falpha);
-      const dsr = scoreDeriv(r, fdiv, falpha);
-      const delta = sc - sr;
-      const u = beta * delta;
+      // The f-divergence changes the DPO logit of the logit-based losses only (TRL v0.28's `logits`);
+      // nca_pair, bco_pair, sppo_hard, apo_*, discopop use the raw log-ratios (raw = true below).
+      const fd = fdiv != F_REVERSE;
+      const sc = fd ? score(c, fdiv, falpha) : c;
+      const sr = fd ? score(r, fdiv, falpha) : r;
+      const dsc = fd ? scoreDeriv(c, fdiv, falpha) : 1.0;
+      const dsr = fd ? scoreDeriv(r, fdiv, falpha) : 1.0;
+      const u = beta * (sc - sr);
+      const u0 = beta * (c - r);
       let L: f64 = 0;
-      let gC: f64 = 0; // d loss / d s(c) (or d/dc for raw-ratio losses, flagged below)
+      let gC: f64 = 0; // d loss / d s(c), or d/dc where raw
       let gR: f64 = 0;
       let raw = false;
       if (code == L_SIGMOID) {
@@ -253,11 +259,14 @@ export function dpoLossesF64(
         const g = u < 1 ? -beta : 0.0;
         gC = g; gR = -g;
       } else if (code == L_IPO) {
+        // TRL v0.28 averages the log-probs per token for ipo, so the f-divergence sees per-token ratios
         const lw = nw != 0 ? max(ld(nw, i), 1.0) : 1.0;
         const ll = nl != 0 ? max(ld(nl, i), 1.0) : 1.0;
-        const e = sc / lw - sr / ll - 1 / (2 * beta);
+        const e = score(c / lw, fdiv, falpha) - score(r / ll, fdiv, falpha) - 1 / (2 * beta);
         L = e * e;
-        gC = 2 * e / lw; gR = -2 * e / ll;
+        gC = 2 * e * scoreDeriv(c / lw, fdiv, falpha) / lw;
+        gR = -2 * e * scoreDeriv(r / ll, fdiv, falpha) / ll;
+        raw = true;
       } else if (code == L_EXO) {
         const ee = eps == 0 ? 1e-3 : eps;
         logistic(u);
@@ -267,28 +276,27 @@ export function dpoLossesF64(
         const g = beta * q * p * (u - Math.log1p(-ee) + Math.log(ee));
         gC = g; gR = -g;
       } else if (code == L_NCA) {
-        const a = beta * sc;
-        const b = beta * sr;
-        logistic(a);
+        logistic(beta * c);
         L = SPN + 0.5 * SPP;
         gC = beta * (-SGN + 0.5 * SGP);
-        logistic(b);
+        logistic(beta * r);
         L += 0.5 * SPP;
         gR = beta * 0.5 * SGP;
+        raw = true;
       } else if (code == L_BCO) {
-        const a = beta * sc - shift;
-        const b = beta * sr - shift;
-        logistic(a);
+        logistic(beta * c - shift);
         L = SPN;
         gC = -beta * SGN;
-        logistic(b);
+        logistic(beta * r - shift);
         L += SPP;
         gR = beta * SGP;
+        raw = true;
       } else if (code == L_SPPO) {
-        const a = sc - 0.5 / beta;
-        const b = sr + 0.5 / beta;
+        const a = c - 0.5 / beta;
+        const b = r + 0.5 / beta;
         L = a * a + b * b;
         gC = 2 * a; gR = 2 * b;
+        raw = true;
       } else if (code == L_APO_ZERO) {
         logistic(beta * c);
         L = SGN;
@@ -298,25 +306,26 @@ export function dpoLossesF64(
         gR = beta * SGP * SGN;
         raw = true;
       } else if (code == L_APO_DOWN) {
-        logistic(u);
+        logistic(u0);
         L = SGN;
         const g = -beta * SGP * SGN;
         logistic(beta * c);
         L += SGP;
-        gC = beta * SGP * SGN + g * dsc;
-        gR = -g * dsr;
+        gC = beta * SGP * SGN + g;
+        gR = -g;
         raw = true;
       } else if (code == L_DISCOPOP) {
-        const v = u / tau;
+        const v = u0 / tau;
         const lm = -softplus(-v); // log m
         const l1m = -softplus(v); // log (1 - m)
-        const sp = softplus(-u);
-        const mExp = Math.exp(lm - u); // m * exp(-u) without inf * 0
+        const sp = softplus(-u0);
+        const mExp = Math.exp(lm - u0); // m * exp(-u) without inf * 0
         L = Math.exp(l1m) * sp + mExp;
         const dm = Math.exp(lm + l1m) / tau; // dm/du
-        const dmExp = Math.exp(lm + l1m - u) / tau; // dm/du * exp(-u)
-        const g = beta * (dmExp - dm * sp - Math.exp(l1m) * sigmoid(-u) - mExp);
+        const dmExp = Math.exp(lm + l1m - u0) / tau; // dm/du * exp(-u)
+        const g = beta * (dmExp - dm * sp - Math.exp(l1m) * sigmoid(-u0) - mExp);
         gC = g; gR = -g;
+        raw = true;
       } else if (code == L_RDPO || code == L_ODPO || code == L_RIPO) {
         const h = gap != 0 ? ld(gap, i) : NaN;
         if (h != h) {

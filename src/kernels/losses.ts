@@ -57,9 +57,12 @@ export interface LossOptions {
   beta?: number;
   /** Label smoothing epsilon in [0, 0.5): cDPO for sigmoid, and robust, exo_pair, aot*. Default 0. */
   labelSmoothing?: number;
-  /** f-DPO divergence applied to the log-ratios. Default reverse_kl (plain DPO). */
+  /**
+   * f-DPO divergence applied to the DPO logit of sigmoid, robust, hinge, ipo, exo_pair and the rating-aware
+   * losses (TRL v0.28). Default reverse_kl (plain DPO).
+   */
   fDivergence?: FDivergence;
-  /** alpha of alpha_divergence. Default 0.5. */
+  /** TRL v0.28's alpha_divergence_coef a (logit (e^{-a r} - e^{-a c}) / a). Default 1. */
   fAlpha?: number;
   /** DiscoPOP temperature (> 0). Default 0.05. */
   discopopTau?: number;
@@ -109,7 +112,7 @@ export function resolveLossOptions(o: LossOptions): ResolvedLossOptions {
     beta: o.beta ?? 0.1,
     labelSmoothing: o.labelSmoothing ?? 0,
     fDivergence: o.fDivergence ?? 'reverse_kl',
-    fAlpha: o.fAlpha ?? 0.5,
+    fAlpha: o.fAlpha ?? 1,
     discopopTau: o.discopopTau ?? 0.05,
     batchSize: o.batchSize ?? 8,
     bcoRunningMean: o.bcoRunningMean ?? true,

@@ -19,7 +19,11 @@ interface Opts {
   odpoAlpha: number;
 }
 
-/** f-DPO score of a log-ratio and its derivative (TRL: forward_kl -exp(-u), js logsigmoid(u), alpha clamp 80). */
+/**
+ * f-DPO score of a log-ratio and its derivative; the DPO logit is s(c) - s(r). TRL v0.28: js_divergence
+ * log sigmoid(u); alpha_divergence with coefficient a: (exp(-a r) - exp(-a c)) / a, exponent capped at
+ * log(float32 max) = 88.7228. forward_kl (TRL v1.x): -exp(-u).
+ */
 function fScore(u: number, o: Opts): [number, number] {
   switch (o.fdiv) {
     case 'forward_kl':
@@ -27,15 +31,18 @@ function fScore(u: number, o: Opts): [number, number] {
     case 'js_divergence':
       return [logsig(u), sig(-u)];
     case 'alpha_divergence': {
-      if (Math.abs(o.alpha - 1) < 1e-6) return [u, 1];
-      const t = (o.alpha - 1) * u;
-      if (t > 80) return [Math.exp(80) / (o.alpha - 1), 0];
-      return [Math.exp(t) / (o.alpha - 1), Math.exp(t)];
+      if (Math.abs(o.alpha) < 1e-6) return [u, 1]; // the a -> 0 limit is reverse KL
+      const t = -o.alpha * u;
+      if (t > 88.7228) return [-Math.exp(88.7228) / o.alpha, 0];
+      return [-Math.exp(t) / o.alpha, Math.exp(t)];
     }
     default:
       return [u, 1];
   }
 }
+
+/** Losses that ignore the f-divergence and take the raw log-ratios (TRL v0.28 changes only `logits`). */
+const RAW: readonly LossType[] = ['ipo', 'nca_pair', 'bco_pair', 'sppo_hard', 'discopop'];
 
 /** One row's token counts and rating gap. */
 interface Row {
@@ -43,7 +50,7 @@ interface Row {
   nl: number;
   gap: number;
 }
-/** [loss, d/d s(c), d/d s(r)] of one pair given its scores sc, sr. */
+/** [loss, d/d s(c), d/d s(r)] of one pair given its scores sc, sr (the raw c, r for the RAW losses). */
 type PairLoss = (sc: number, sr: number, row: Row, o: Opts, shift: number) => [number, number, number];
 
 /** Losses of the difference u = beta * (s(c) - s(r)) alone: [loss(u), dloss/du]. */
@@ -80,11 +87,14 @@ const PAIR: Partial<Record<LossType, PairLoss>> = {
     const grad = Math.exp(logM + log1mM - u) / o.tau - dmdu * sp - Math.exp(log1mM) * sig(-u) - mExp;
     return [loss, grad];
   }),
-  ipo: (sc, sr, row, o) => {
+  ipo: (c, r, row, o) => {
+    // TRL v0.28 averages the log-probs per token for ipo; the f-divergence then sees per-token ratios
     const nw = Math.max(row.nw, 1);
     const nl = Math.max(row.nl, 1);
-    const e = sc / nw - sr / nl - 1 / (2 * o.beta);
-    return [e * e, (2 * e) / nw, (-2 * e) / nl];
+    const [sc, dsc] = fScore(c / nw, o);
+    const [sr, dsr] = fScore(r / nl, o);
+    const e = sc - sr - 1 / (2 * o.beta);
+    return [e * e, (2 * e * dsc) / nw, (-2 * e * dsr) / nl];
   },
   nca_pair: (sc, sr, _row, o) => {
     const a = o.beta * sc;
@@ -139,7 +149,7 @@ export function dpoLosses(columns: LossColumns, options: LossOptions): LossResul
     beta: options.beta ?? 0.1,
     eps: options.labelSmoothing ?? 0,
     fdiv: options.fDivergence ?? 'reverse_kl',
-    alpha: options.fAlpha ?? 0.5,
+    alpha: options.fAlpha ?? 1,
     tau: options.discopopTau ?? 0.05,
     batch: options.batchSize ?? 8,
     bcoRunning: options.bcoRunningMean ?? true,
@@ -204,7 +214,7 @@ export function dpoLosses(columns: LossColumns, options: LossOptions): LossResul
         }
       }
     } else if (type === 'apo_zero' || type === 'apo_down') {
-      // APO uses the raw log-ratios for its chosen term (and apo_zero throughout), as TRL does
+      // APO uses the raw log-ratios (TRL v0.28)
       for (let i = 0; i < n; i++) {
         const c = C[i]!;
         const r = R[i]!;
@@ -214,12 +224,10 @@ export function dpoLosses(columns: LossColumns, options: LossOptions): LossResul
           GC[i] = -o.beta * sig(bc) * sig(-bc);
           GR[i] = o.beta * sig(o.beta * r) * sig(-o.beta * r);
         } else {
-          const [sc, dsc] = fScore(c, o);
-          const [sr, dsr] = fScore(r, o);
-          const u = o.beta * (sc - sr);
+          const u = o.beta * (c - r);
           L[i] = sig(bc) + sig(-u);
-          GC[i] = o.beta * sig(bc) * sig(-bc) - o.beta * sig(u) * sig(-u) * dsc;
-          GR[i] = o.beta * sig(u) * sig(-u) * dsr;
+          GC[i] = o.beta * sig(bc) * sig(-bc) - o.beta * sig(u) * sig(-u);
+          GR[i] = o.beta * sig(u) * sig(-u);
         }
       }
     } else {
@@ -243,8 +251,9 @@ export function dpoLosses(columns: LossColumns, options: LossOptions): LossResul
             L[i] = GC[i] = GR[i] = NaN;
             continue;
           }
-          const [sc, dsc] = fScore(C[i]!, o);
-          const [sr, dsr] = fScore(R[i]!, o);
+          const raw = RAW.includes(type);
+          const [sc, dsc] = raw ? [C[i]!, 1] : fScore(C[i]!, o);
+          const [sr, dsr] = raw ? [R[i]!, 1] : fScore(R[i]!, o);
           const [l, gc, gr] = f(sc, sr, row, o, shift);
           L[i] = l;
           GC[i] = gc * dsc;

@@ -147,20 +147,38 @@ describe.each(ALL_BACKENDS)('dpoLosses spec vectors on %s', (backend) => {
     expectAllClose(r.gradRejected.sft!, [0, 0, 0]);
   });
 
-  it('f-divergences change the scores (hand-computed sigmoid values at case A)', () => {
+  it('f-divergences change the DPO logit (hand-computed sigmoid values at case A)', () => {
+    // alpha_divergence with TRL v0.28's coefficient a: logit (e^{-a r} - e^{-a c}) / a; a = 1 is forward KL
     const cases: [Partial<LossOptions>, number][] = [
       [{ fDivergence: 'forward_kl' }, 0.6311543835721054],
       [{ fDivergence: 'js_divergence' }, 0.6606521625101546],
-      [{ fDivergence: 'alpha_divergence' }, 0.6276909470685579],
-      [{ fDivergence: 'alpha_divergence', fAlpha: 2 }, 0.5931236612079824],
-      [{ fDivergence: 'alpha_divergence', fAlpha: 1 }, 0.620957048],
+      [{ fDivergence: 'alpha_divergence' }, 0.6311543835721054],
+      [{ fDivergence: 'alpha_divergence', fAlpha: 2 }, 0.6306569486489363],
+      [{ fDivergence: 'alpha_divergence', fAlpha: 0.5 }, 0.6276909470685579],
+      [{ fDivergence: 'alpha_divergence', fAlpha: -1 }, 0.5931236612079824],
+      [{ fDivergence: 'alpha_divergence', fAlpha: 0 }, 0.620957048],
     ];
     for (const [opts, want] of cases) expectClose(one('sigmoid', opts).loss, want, { rtol: 1e-9 }, JSON.stringify(opts));
-    // the alpha exponent is clamped at 80 as in TRL: (2-1)*100 > 80 gives s(c) = e^80
+    // the exponent is capped at log(float32 max) = 88.7228 as TRL's cap_exp: a = -1, c = 100
     const big = { ...CASE_A, policyChosen: f64(89) };
-    const got = one('sigmoid', { fDivergence: 'alpha_divergence', fAlpha: 2 }, big);
+    const got = one('sigmoid', { fDivergence: 'alpha_divergence', fAlpha: -1 }, big);
     expect(got.loss).toBe(0);
     expect(got.gc).toBe(0);
+    // ipo: the log-probs are per-token means first, so js sees c/n_w = 0.05 and r/n_l = -0.02
+    expectClose(one('ipo', { fDivergence: 'js_divergence' }).loss, 24.653831378976058, { rtol: 1e-12 });
+  });
+
+  it('f-divergences leave the raw-ratio losses alone (TRL v0.28 changes only the logit)', () => {
+    const raw: LossType[] = ['nca_pair', 'bco_pair', 'sppo_hard', 'apo_zero', 'apo_down', 'discopop', 'aot', 'aot_unpaired', 'sft'];
+    const plain = e.dpoLosses(CASE_B, { losses: raw });
+    const logitBased: LossType[] = ['sigmoid', 'robust', 'hinge', 'exo_pair'];
+    const plainLogit = e.dpoLosses(CASE_B, { losses: logitBased, labelSmoothing: 0.1 });
+    for (const fDivergence of ['forward_kl', 'js_divergence', 'alpha_divergence'] as const) {
+      const got = e.dpoLosses(CASE_B, { losses: raw, fDivergence });
+      for (const t of raw) expectAllClose(got.loss[t]!, plain.loss[t]!, { rtol: 0 }, `${fDivergence} ${t}`);
+      const changed = e.dpoLosses(CASE_B, { losses: logitBased, fDivergence, labelSmoothing: 0.1 });
+      for (const t of logitBased) expect(changed.loss[t]![0], `${fDivergence} ${t}`).not.toBe(plainLogit.loss[t]![0]);
+    }
   });
 
   it('rating-aware losses (spec 3.4, 3.5; d = 1.5)', () => {
@@ -261,6 +279,7 @@ const FD_OPTS: LossOptions[] = [
   { losses: [...LOSS_TYPES], beta: 0.1, fDivergence: 'forward_kl', bcoRunningMean: false, batchSize: 3 },
   { losses: [...LOSS_TYPES], beta: 0.5, fDivergence: 'js_divergence', labelSmoothing: 0.05, bcoRunningMean: false },
   { losses: [...LOSS_TYPES], beta: 0.2, fDivergence: 'alpha_divergence', fAlpha: 0.3, bcoRunningMean: false, discopopTau: 0.5 },
+  { losses: [...LOSS_TYPES], beta: 0.2, fDivergence: 'alpha_divergence', fAlpha: -0.4, bcoRunningMean: false },
 ];
 
 describe('gradients against central finite differences (reference and WASM)', () => {

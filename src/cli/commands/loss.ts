@@ -72,7 +72,7 @@ export function lossCommand(ctx: CliContext): Command {
     .option('--beta <beta>', 'DPO beta (> 0)', number('--beta', (x) => x > 0, 'a number > 0'), 0.1)
     .option('--label-smoothing <eps>', 'label smoothing in [0, 0.5): cDPO for sigmoid; robust, exo_pair, aot*', number('--label-smoothing', (x) => x >= 0 && x < 0.5, 'in [0, 0.5)'), 0)
     .addOption(new Option('--f-divergence <kind>', 'f-DPO divergence applied to the log-ratios').choices(F_DIVERGENCES).default('reverse_kl'))
-    .option('--f-alpha <alpha>', 'alpha of alpha_divergence', number('--f-alpha', () => true, 'a number'), 0.5)
+    .option('--f-alpha <a>', "alpha_divergence coefficient a (TRL v0.28's alpha_divergence_coef)", number('--f-alpha', () => true, 'a number'), 1)
     .option('--discopop-tau <tau>', 'DiscoPOP temperature (> 0)', number('--discopop-tau', (x) => x > 0, 'a number > 0'), 0.05)
     .option('--batch-size <n>', 'rows per batch for batch-coupled losses', number('--batch-size', (x) => Number.isInteger(x) && x >= 1 && x < 2 ** 31, 'an integer >= 1'), 8)
     .option('--no-bco-running-mean', 'bco_pair without the running-mean shift (TRL v1.x)')
