@@ -3,8 +3,10 @@
 // (max(x,0) + log1p(exp(-|x|))), never log(sigmoid(x)). Batch-coupled losses (bco_pair's running mean, aot,
 // aot_unpaired, sft) work on consecutive batches of `batchSize` rows, in scalar code with JS-provided scratch.
 import { E_INVALID, S_OK } from "../util/status";
+import { ld, st, softplus, sigmoid, logistic, SPN, SPP, SGN, SGP } from "../util/logistic";
+import { aot, sft } from "./losses-batch";
 
-// Loss codes: keep in step with LOSS_CODES in src/kernels/losses.ts.
+// Loss codes: the index in LOSS_TYPES (src/kernels/losses.ts); keep both in step.
 const L_SIGMOID: i32 = 0;
 const L_ROBUST: i32 = 1;
 const L_HINGE: i32 = 2;
@@ -44,43 +46,6 @@ const P_ODPO_ALPHA = 9;
 
 /** TRL v0.28's cap_exp caps the alpha-divergence exponent at log(max float32) = 88.7228 (floored to 4 decimals). */
 const ALPHA_CAP: f64 = 88.7228;
-
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
-/** softplus(x) = log(1 + e^x), stable for every finite x (no overflow, no loss of tiny values). */
-@inline function softplus(x: f64): f64 {
-  return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-
-/** sigmoid(x) without overflow and without 1 - sigmoid cancellation. */
-@inline function sigmoid(x: f64): f64 {
-  if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1.0 + e);
-}
-
-// Result registers of logistic() (internal to this file, never part of the ABI).
-let SPN: f64 = 0; // softplus(-x)
-let SPP: f64 = 0; // softplus(x)
-let SGP: f64 = 0; // sigmoid(x)
-let SGN: f64 = 0; // sigmoid(-x)
-
-/** softplus(+-x) and sigmoid(+-x) from one exp and one log1p (the per-row cost is in these transcendentals). */
-@inline function logistic(x: f64): void {
-  const e = Math.exp(-Math.abs(x));
-  const l = Math.log1p(e);
-  const big = 1.0 / (1.0 + e);
-  const small = e / (1.0 + e);
-  SPN = (x < 0 ? -x : 0) + l;
-  SPP = (x > 0 ? x : 0) + l;
-  SGP = x >= 0 ? big : small;
-  SGN = x >= 0 ? small : big;
-}
 
 /**
  * f-DPO score s(u) of a log-ratio u; the DPO logit is s(c) - s(r). TRL v0.28: js_divergence log sigmoid(u),
@@ -131,43 +96,6 @@ function rewards(pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, 
     st(cw, i, beta * c);
     st(rw, i, beta * r);
     st(mg, i, beta * (c - r));
-  }
-}
-
-/** Sorts idx[0..m) by (key[idx], idx) ascending: heapsort, so the order is the same on every backend. */
-function sortIndex(idx: usize, key: usize, m: i32): void {
-  for (let i = 0; i < m; i++) store<i32>(idx + (<usize>i << 2), i);
-  for (let start = (m >> 1) - 1; start >= 0; start--) siftDown(idx, key, start, m);
-  for (let end = m - 1; end > 0; end--) {
-    const a = load<i32>(idx);
-    store<i32>(idx, load<i32>(idx + (<usize>end << 2)));
-    store<i32>(idx + (<usize>end << 2), a);
-    siftDown(idx, key, 0, end);
-  }
-}
-
-@inline function before(key: usize, a: i32, b: i32): bool {
-  const ka = ld(key, a);
-  const kb = ld(key, b);
-  return ka < kb || (ka == kb && a < b);
-}
-
-function siftDown(idx: usize, key: usize, start: i32, end: i32): void {
-  let root = start;
-  while (true) {
-    let child = 2 * root + 1;
-    if (child >= end) return;
-    const ci = load<i32>(idx + (<usize>child << 2));
-    if (child + 1 < end) {
-      const c2 = load<i32>(idx + (<usize>(child + 1) << 2));
-      if (before(key, ci, c2)) child++;
-    }
-    const r = load<i32>(idx + (<usize>root << 2));
-    const c = load<i32>(idx + (<usize>child << 2));
-    if (!before(key, r, c)) return;
-    store<i32>(idx + (<usize>root << 2), c);
-    store<i32>(idx + (<usize>child << 2), r);
-    root = child;
   }
 }
 
@@ -361,72 +289,4 @@ export function dpoLossesF64(
     }
   }
   return S_OK;
-}
-
-/** sft: token-mean NLL of the chosen completions of each batch, broadcast to the batch's rows. */
-function sft(pc: usize, nw: usize, n: i32, batch: i32, lo: usize, gc: usize, gr: usize): void {
-  for (let b0 = 0; b0 < n; b0 += batch) {
-    const b1 = b0 + batch < n ? b0 + batch : n;
-    let s: f64 = 0;
-    let cnt: f64 = 0;
-    for (let i = b0; i < b1; i++) {
-      s += ld(pc, i);
-      cnt += nw != 0 ? ld(nw, i) : 1.0;
-    }
-    if (cnt < 1) cnt = 1;
-    const L = -s / cnt;
-    const g = -(<f64>(b1 - b0)) / cnt;
-    for (let i = b0; i < b1; i++) {
-      st(lo, i, L);
-      st(gc, i, g);
-      st(gr, i, 0);
-    }
-  }
-}
-
-/**
- * aot (paired: sort policy log-odds and reference log-odds) or aot_unpaired (sort c and r) per batch.
- * Row b0+i gets the loss of sorted position i (as TRL's per-sequence tensor); gradients go back to the rows
- * whose values sit at each sorted position.
- */
-function aot(
-  paired: bool, pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, eps: f64, batch: i32,
-  lo: usize, gc: usize, gr: usize, scratch: usize,
-): void {
-  const cap = batch < n ? batch : n; // scratch holds min(batchSize, n) rows
-  const keyA = scratch;
-  const keyB = scratch + (<usize>cap << 3);
-  const gbuf = scratch + (<usize>cap << 4);
-  const idxA = scratch + (<usize>cap * 24);
-  const idxB = idxA + (<usize>cap << 2);
-  for (let b0 = 0; b0 < n; b0 += batch) {
-    const m = b0 + batch < n ? batch : n - b0;
-    for (let j = 0; j < m; j++) {
-      const i = b0 + j;
-      if (paired) {
-        st(keyA, j, ld(pc, i) - ld(pr, i));
-        st(keyB, j, ld(rc, i) - ld(rr, i));
-      } else {
-        st(keyA, j, ld(pc, i) - ld(rc, i));
-        st(keyB, j, ld(pr, i) - ld(rr, i));
-      }
-    }
-    sortIndex(idxA, keyA, m);
-    sortIndex(idxB, keyB, m);
-    for (let j = 0; j < m; j++) {
-      const a = load<i32>(idxA + (<usize>j << 2));
-      const b = load<i32>(idxB + (<usize>j << 2));
-      const u = beta * (ld(keyA, a) - ld(keyB, b));
-      logistic(u);
-      st(lo, b0 + j, (1 - eps) * SPN + eps * SPP);
-      st(gbuf, j, beta * (-(1 - eps) * SGN + eps * SGP));
-    }
-    for (let j = 0; j < m; j++) {
-      const a = load<i32>(idxA + (<usize>j << 2));
-      const g = ld(gbuf, j);
-      st(gc, b0 + a, g);
-      if (paired) st(gr, b0 + a, -g);
-      else st(gr, b0 + load<i32>(idxB + (<usize>j << 2)), -g);
-    }
-  }
 }
