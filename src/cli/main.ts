@@ -6,6 +6,7 @@ import { VERSION } from '../version.js';
 import { infoCommand } from './commands/info.js';
 import { statsCommand } from './commands/stats.js';
 import { convertCommand } from './commands/convert.js';
+import { lossCommand } from './commands/loss.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(infoCommand(ctx));
   program.addCommand(statsCommand(ctx));
   program.addCommand(convertCommand(ctx));
+  program.addCommand(lossCommand(ctx));
   return program;
 }
 
