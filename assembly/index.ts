@@ -7,8 +7,11 @@ export function heapBase(): usize {
 }
 
 export { sumF32, sumF64 } from "./kernels/reduce";
+export { dpoLossesF64 } from "./kernels/losses";
 
 /** 1 when this binary was built with SIMD, else 0: lets the engine report what it really runs. */
 export function simdEnabled(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
+export { sequenceLogpsF32, sequenceLogpsF64, implicitRewardsF32, implicitRewardsF64, sequenceRewardsF32, sequenceRewardsF64 } from "./kernels/scoring";
+export { groupStatsF64, pickPositionsF64, zscoresF64 } from "./kernels/groups";

@@ -2,13 +2,23 @@
 // A family adds one line to each list below.
 import type { WasmContext } from '../wasm/context.js';
 import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
+import { bindScoring, guardScoring, type ScoringKernels } from './scoring.js';
+import { bindGroups, guardGroups, type GroupKernels } from './groups.js';
 
-export type Kernels = ReduceKernels;
+import { bindLosses, guardLosses, type LossesKernels } from './losses.js';
+
+export type Kernels = ReduceKernels &
+  ScoringKernels &
+  GroupKernels &
+  LossesKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
   return {
     ...bindReduce(ctx),
+    ...bindScoring(ctx),
+    ...bindGroups(ctx),
+    ...bindLosses(ctx),
   };
 }
 
@@ -16,5 +26,8 @@ export function wasmKernels(ctx: WasmContext): Kernels {
 export function guardKernels(k: Kernels): Kernels {
   return {
     ...guardReduce(k),
+    ...guardScoring(k),
+    ...guardGroups(k),
+    ...guardLosses(k),
   };
 }

@@ -2,9 +2,16 @@
 import type { Kernels } from '../kernels/index.js';
 import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
+import * as scoring from './scoring.js';
+import * as groups from './groups.js';
+
+import * as losses from './losses.js';
 
 const plain = {
   ...reduce,
+  ...scoring,
+  ...groups,
+  ...losses,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -24,3 +31,6 @@ export const referenceKernels: Kernels = Object.fromEntries(
 ) as unknown as Kernels;
 
 export { reduce };
+export { scoring };
+export { groups };
+export { losses };
