@@ -1,7 +1,7 @@
 // Builds ReportData from what a run has: candidate pools (analysis scale), rows of a pairs file (the output of
 // `pairs`, `select` or `route`: prompt_index, chosen_index, rejected_index, score_*, margin, implicit_margin,
 // selection_score, selected, route), and a manifest. Pure: reading files is the caller's job.
-import { analysePools, type DeriveOptions, pairSection, type PairScores, summarize } from './derive.js';
+import { analysePools, type DeriveOptions, pairSection, type PairScores, type PoolKernels, summarize } from './derive.js';
 import type { MarginSeries, PairSection, PromptPool, ReportData, RoutingSection } from './types.js';
 
 /** One row of a pairs file, with the columns the report uses (all optional; absent or null = unknown). */
@@ -40,6 +40,8 @@ export interface BuildOptions extends DeriveOptions {
   scoreLabel: string;
   /** Raw scale name when a transform was applied. */
   rawLabel?: string;
+  /** Group kernels for the pool statistics (an Engine; default the JS reference). */
+  kernels?: PoolKernels;
 }
 
 const fin = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -58,7 +60,7 @@ export function buildReportData(input: ReportInput, o: BuildOptions): ReportData
     manifest: input.manifest,
   };
   if (input.pools && input.pools.length > 0) {
-    const a = analysePools(input.pools, o);
+    const a = analysePools(input.pools, o, o.kernels);
     data.pools = a.pools;
     data.pairs = a.pairs;
     if (rows) {
@@ -74,6 +76,7 @@ export function buildReportData(input: ReportInput, o: BuildOptions): ReportData
           return r && fin(r.chosenIndex) && fin(r.rejectedIndex) ? { ...p, chosen: r.chosenIndex, rejected: r.rejectedIndex } : { ...p, noPair: true };
         }),
         o,
+        o.kernels,
       );
       data.pools = { ...data.pools, sample: again.pools.sample };
     }

@@ -1,6 +1,9 @@
 // The report's derived numbers, computed from per-prompt scores: mu/sigma per pool, z-scores, the sweet-spot and
 // max-min picks and how often they differ, how far below mu the minimum sits, chosen rank, ties and gaps.
-// Pure functions over plain arrays (no engine): the pick rules are those of spec selection.md 1.3 and 1.5.
+// The per-group numbers come from the group kernels (groupStats, pickPositions, zscores: spec selection.md 1.3
+// and 1.5 tie rules), so the report agrees with `stats` and `pairs` by construction.
+import type { GroupKernels } from '../kernels/groups.js';
+import { referenceKernels } from '../reference/index.js';
 import { quantileSorted } from './scale.js';
 import type { PairSection, PoolSection, PoolView, PromptPool, Summary } from './types.js';
 
@@ -40,25 +43,25 @@ export function summarize(values: ArrayLike<number>, std: 'population' | 'sample
   };
 }
 
-/** Index (into `s`) of the value nearest `target`, ties by lower value then lower index; `exclude` is skipped. */
-export function nearest(s: readonly number[], target: number, exclude = -1): number {
-  let best = -1;
-  for (let i = 0; i < s.length; i++) {
-    if (i === exclude) continue;
-    if (best < 0) {
-      best = i;
-      continue;
-    }
-    const d = Math.abs(s[i]! - target);
-    const bd = Math.abs(s[best]! - target);
-    if (d < bd || (d === bd && s[i]! < s[best]!)) best = i;
-  }
-  return best;
+/** The group kernels the analysis runs on: an Engine (any backend) or the pure-JS `referenceKernels`. */
+export type PoolKernels = Pick<GroupKernels, 'groupStats' | 'pickPositions' | 'zscores'>;
+
+/** Evenly spaced sample of `k` items (all when there are at most k), first and last included. */
+function evenSample<T>(xs: T[], k: number): T[] {
+  if (xs.length <= k) return xs.slice();
+  if (k <= 0) return [];
+  if (k === 1) return [xs[0]!];
+  const out: T[] = [];
+  for (let i = 0; i < k; i++) out.push(xs[Math.round((i * (xs.length - 1)) / (k - 1))]!);
+  return out;
 }
 
 interface Analysed {
   view: PoolView;
-  zAll: number[];
+  /** z of the finite candidates. */
+  z: number[];
+  zMin: number;
+  zSweet: number;
   sweet: number;
   chosenRaw?: number;
   rejectedRaw?: number;
@@ -68,115 +71,101 @@ interface Analysed {
   noPair: boolean;
 }
 
-type Outcome = { ok: true; a: Analysed } | { ok: false; reason: string };
-
-function analyseOne(p: PromptPool, k: number, ddof: number): Outcome & { excluded: number } {
-  // Keep the original indices of finite scores so user-given chosen/rejected indices still refer to them.
-  const idx: number[] = [];
-  for (let i = 0; i < p.scores.length; i++) if (Number.isFinite(p.scores[i]!)) idx.push(i);
-  const excluded = p.scores.length - idx.length;
-  const s = idx.map((i) => p.scores[i]!);
-  const n = s.length;
-  if (n < 2) return { ok: false, reason: 'insufficient_samples', excluded };
-  let sum = 0;
-  for (const x of s) sum += x;
-  const mu = sum / n;
-  let ss = 0;
-  for (const x of s) ss += (x - mu) * (x - mu);
-  const sigma = n - ddof > 0 ? Math.sqrt(ss / (n - ddof)) : NaN;
-  if (!(sigma > 0)) return { ok: false, reason: 'no_spread', excluded };
-  let argmax = 0;
-  let argmin = 0;
-  for (let i = 1; i < n; i++) {
-    if (s[i]! > s[argmax]!) argmax = i;
-    if (s[i]! < s[argmin]!) argmin = i;
-  }
-  const sweet = nearest(s, mu + k * sigma, argmax);
-  const local = (orig: number | undefined): number | undefined => (orig === undefined ? undefined : idx.indexOf(orig));
-  const chosen = local(p.chosen) ?? argmax;
-  const rejected = local(p.rejected) ?? sweet;
-  if (chosen < 0 || rejected < 0) return { ok: false, reason: 'invalid_pick', excluded };
-  let above = 0;
-  let below = 0;
-  let atMax = 0;
-  for (let i = 0; i < n; i++) {
-    if (s[i]! > s[chosen]!) above++;
-    if (s[i]! < s[chosen]!) below++;
-    if (s[i] === s[argmax]) atMax++;
-  }
-  const raw = p.raw;
-  return {
-    ok: true,
-    excluded,
-    a: {
-      view: { promptIndex: p.promptIndex, label: p.label ?? `prompt ${p.promptIndex}`, scores: s, mu, sigma, chosen: p.noPair ? -1 : chosen, rejected: p.noPair ? -1 : rejected, min: argmin },
-      zAll: s.map((x) => (x - mu) / sigma),
-      sweet,
-      chosenRaw: raw ? raw[idx[chosen]!] : undefined,
-      rejectedRaw: raw ? raw[idx[rejected]!] : undefined,
+/**
+ * Analyses candidate pools: per-prompt mu and sigma over the finite scores (groupStats), z-scores (zscores), the
+ * sweet-spot pick (pickPositions: nearest mu + k sigma, never the maximum) against the minimum, and the
+ * chosen/rejected pair of each prompt (given indices, else max and sweet spot). Runs on `kernels` (default: the
+ * JS reference; pass an Engine for WASM). O(total candidates); pools are not modified.
+ */
+export function analysePools(pools: readonly PromptPool[], o: DeriveOptions = {}, kernels: PoolKernels = referenceKernels): { pools: PoolSection; pairs: PairSection } {
+  const k = o.rejectedK ?? -2;
+  const std = o.std ?? 'population';
+  let total = 0;
+  for (const p of pools) total += p.scores.length;
+  const values = new Float64Array(total);
+  const offsets = new Int32Array(pools.length + 1);
+  let at = 0;
+  pools.forEach((p, g) => {
+    offsets[g] = at;
+    for (let i = 0; i < p.scores.length; i++) values[at++] = p.scores[i]!;
+  });
+  offsets[pools.length] = at;
+  const stats = kernels.groupStats(values, offsets, { std });
+  // The sweet-spot rejected is never the chosen (the maximum): exclude it from the pick.
+  const picks = kernels.pickPositions(values, offsets, stats, [{ k }], { role: 'rejected', exclude: stats.argmax });
+  const z = kernels.zscores(values, offsets, stats);
+  const skipped: Record<string, number> = {};
+  let excludedNonFinite = 0;
+  const done: Analysed[] = [];
+  pools.forEach((p, g) => {
+    const n = stats.count[g]!;
+    const off = offsets[g]!;
+    excludedNonFinite += stats.nonFinite[g]!;
+    const sigma = stats.std[g]!;
+    let reason: string | null = null;
+    if (n < 2) reason = 'insufficient_samples';
+    else if (!(sigma > 0)) reason = 'no_spread';
+    const fin = (i: number | undefined): i is number => i !== undefined && i >= 0 && i < p.scores.length && Number.isFinite(p.scores[i]!);
+    const chosen = p.chosen ?? stats.argmax[g]!;
+    const rejected = p.rejected ?? picks[g]!;
+    if (!reason && !p.noPair && (!fin(chosen) || !fin(rejected))) reason = 'invalid_pick';
+    if (reason) {
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+      return;
+    }
+    const s = values.subarray(off, off + p.scores.length);
+    const zs: number[] = [];
+    let above = 0;
+    let below = 0;
+    let atMax = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (!Number.isFinite(s[i]!)) continue;
+      zs.push(z[off + i]!);
+      if (s[i]! > s[chosen]!) above++;
+      if (s[i]! < s[chosen]!) below++;
+      if (s[i] === stats.max[g]) atMax++;
+    }
+    const argmin = stats.argmin[g]!;
+    done.push({
+      view: { promptIndex: p.promptIndex, label: p.label ?? `prompt ${p.promptIndex}`, scores: Array.from(s), mu: stats.mean[g]!, sigma, chosen: p.noPair ? -1 : chosen, rejected: p.noPair ? -1 : rejected, min: argmin },
+      z: zs,
+      zMin: z[off + argmin]!,
+      zSweet: z[off + picks[g]!]!,
+      sweet: picks[g]!,
+      chosenRaw: p.raw?.[chosen],
+      rejectedRaw: p.raw?.[rejected],
       rank: 1 + above,
       percentile: below / (n - 1),
       topTie: atMax >= 2,
       noPair: p.noPair === true,
-    },
-  };
-}
-
-/** Evenly spaced sample of `k` items (all when there are at most k), first and last included. */
-function evenSample<T>(xs: T[], k: number): T[] {
-  if (xs.length <= k) return xs.slice();
-  const out: T[] = [];
-  for (let i = 0; i < k; i++) out.push(xs[Math.round((i * (xs.length - 1)) / (k - 1))]!);
-  return out;
-}
-
-/**
- * Analyses candidate pools: per-prompt mu and sigma over the finite scores, z-scores, the sweet-spot pick
- * (nearest mu + k sigma, never the maximum) against the minimum, and the chosen/rejected pair of each prompt
- * (given indices, else max and sweet spot). O(total candidates); pools are not modified.
- */
-export function analysePools(pools: readonly PromptPool[], o: DeriveOptions = {}): { pools: PoolSection; pairs: PairSection } {
-  const k = o.rejectedK ?? -2;
-  const std = o.std ?? 'population';
-  const ddof = std === 'sample' ? 1 : 0;
-  const skipped: Record<string, number> = {};
-  let candidates = 0;
-  let excludedNonFinite = 0;
-  const done: Analysed[] = [];
-  for (const p of pools) {
-    candidates += p.scores.length;
-    const r = analyseOne(p, k, ddof);
-    excludedNonFinite += r.excluded;
-    if (r.ok) done.push(r.a);
-    else skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
-  }
-  const z: number[] = [];
+    });
+  });
+  const zAll: number[] = [];
   const zMin: number[] = [];
   const zSweet: number[] = [];
   let differ = 0;
   let below2 = 0;
   let topTies = 0;
   for (const a of done) {
-    const v = a.view;
-    for (const x of a.zAll) z.push(x);
-    zMin.push(a.zAll[v.min]!);
-    zSweet.push(a.zAll[a.sweet]!);
-    if (a.sweet !== v.min) differ++;
-    if (a.zAll[v.min]! < -2) below2++;
+    for (const x of a.z) zAll.push(x);
+    zMin.push(a.zMin);
+    zSweet.push(a.zSweet);
+    if (a.sweet !== a.view.min) differ++;
+    if (a.zMin < -2) below2++;
     if (a.topTie) topTies++;
   }
   const paired = done.filter((a) => !a.noPair);
   const pairs = pairSection(
     paired.map((a) => ({ chosen: a.view.scores[a.view.chosen]!, rejected: a.view.scores[a.view.rejected]!, chosenRaw: a.chosenRaw, rejectedRaw: a.rejectedRaw })),
     o.tieEpsilon ?? 0,
-    summarize(pools.flatMap((p) => Array.from(p.scores))).median,
+    summarize(values).median,
   );
   pairs.chosenRank = paired.map((a) => a.rank);
   pairs.chosenPercentile = paired.map((a) => a.percentile);
   return {
     pools: {
       prompts: pools.length,
-      candidates,
+      candidates: values.length,
       excludedNonFinite,
       skipped,
       analysed: done.length,
@@ -184,7 +173,7 @@ export function analysePools(pools: readonly PromptPool[], o: DeriveOptions = {}
       std,
       sweetDiffersFromMin: differ,
       minBelow2Sigma: below2,
-      z,
+      z: zAll,
       zMin,
       zSweet,
       zMinSummary: summarize(zMin),
@@ -203,7 +192,10 @@ export interface PairScores {
   rejectedRaw?: number;
 }
 
-/** Chosen, rejected and gap distributions and tie counts of a list of pairs (non-finite scores are skipped). */
+/**
+ * Chosen, rejected and gap distributions and tie counts of a list of pairs (non-finite scores are skipped);
+ * low-quality chosen counted below `lowThreshold` (default: the median of the pairs' chosen and rejected scores).
+ */
 export function pairSection(rows: readonly PairScores[], tieEpsilon = 0, lowThreshold?: number): PairSection {
   const chosen: number[] = [];
   const rejected: number[] = [];

@@ -1,6 +1,6 @@
 // The data report: derive numbers from per-prompt scores, render one self-contained HTML page with SVG charts.
-export { analysePools, nearest, pairSection, summarize } from './derive.js';
-export type { DeriveOptions, PairScores } from './derive.js';
+export { analysePools, pairSection, summarize } from './derive.js';
+export type { DeriveOptions, PairScores, PoolKernels } from './derive.js';
 export { renderReport } from './html.js';
 export { buildReportData, pairsFromRows, routingFromRows, selectionFromRows } from './build.js';
 export type { BuildOptions, PairRowInput, ReportInput } from './build.js';

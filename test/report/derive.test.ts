@@ -1,6 +1,7 @@
 // The report's derived numbers on the hand-made fixture (expected values worked out in fixture.ts).
 import { describe, expect, it } from 'vitest';
-import { analysePools, nearest, pairSection, summarize } from '../../src/report/index.js';
+import { analysePools, pairSection, summarize } from '../../src/report/index.js';
+import { ALL_BACKENDS, engineFor } from '../helpers/engines.js';
 import { POOLS } from './fixture.js';
 
 describe('analysePools on the hand-made fixture', () => {
@@ -38,7 +39,8 @@ describe('analysePools on the hand-made fixture', () => {
     const t2 = pools.sample.find((v) => v.promptIndex === 1)!;
     expect(t2.sigma).toBeCloseTo(0.207048, 6);
     const nan = pools.sample.find((v) => v.promptIndex === 4)!;
-    expect(nan.scores).toEqual([1, 0, 2]);
+    expect(nan.scores).toEqual([1, NaN, 0, 2]);
+    expect(nan.rejected).toBe(2);
     expect(nan.sigma).toBeCloseTo(Math.sqrt(2 / 3), 12);
   });
 
@@ -66,12 +68,6 @@ describe('analysePools on the hand-made fixture', () => {
 });
 
 describe('helpers', () => {
-  it('nearest breaks distance ties by the lower value, then the lower index, and skips the excluded index', () => {
-    expect(nearest([1, 3, 2, 3], 2.5)).toBe(2);
-    expect(nearest([3, 1, 1], 2)).toBe(1);
-    expect(nearest([5, 1, 2], 5, 0)).toBe(2);
-  });
-
   it('summarize: Table-5 fields by linear interpolation; empty input gives count 0 and NaN', () => {
     const s = summarize([4, 1, 3, 2]);
     expect(s).toEqual({ count: 4, mean: 2.5, std: Math.sqrt(1.25), min: 1, p25: 1.75, median: 2.5, p75: 3.25, max: 4 });
@@ -84,5 +80,19 @@ describe('helpers', () => {
     expect(q.pairs).toBe(3);
     expect(q.ties).toBe(1);
     expect(q.nearTies).toBe(1);
+  });
+});
+
+describe.each(ALL_BACKENDS)('analysePools on the %s engine', (backend) => {
+  it("gives the same numbers as on the JS reference", () => {
+    const engine = engineFor(backend);
+    const want = analysePools(POOLS);
+    const got = analysePools(POOLS, {}, engine);
+    expect(got.pools.sweetDiffersFromMin).toBe(want.pools.sweetDiffersFromMin);
+    expect(got.pools.skipped).toEqual(want.pools.skipped);
+    got.pools.z.forEach((z, i) => expect(z).toBeCloseTo(want.pools.z[i]!, 12));
+    got.pools.zMin.forEach((z, i) => expect(z).toBeCloseTo(want.pools.zMin[i]!, 12));
+    expect(got.pairs.chosenRank).toEqual(want.pairs.chosenRank);
+    expect(got.pairs.gap).toEqual(want.pairs.gap);
   });
 });

@@ -1,0 +1,112 @@
+// `pairsmith report <candidates-or-pairs> -o report.html [--pairs pairs.jsonl]`: one self-contained HTML page
+// (inline SVG and CSS, no scripts, no network) with per-prompt distributions, chosen quality, gaps and ties,
+// selection margins and routing, and the run's manifest. Written atomically.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { buildReportData, renderReport, type PairRowInput } from '../../report/index.js';
+import { writeTextAtomic } from '../../io/node/write-text.js';
+import type { CliContext } from '../context.js';
+import { CliError, EXIT } from '../io.js';
+import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { readReportInput, sidecarManifest, transformScore, type ScoreTransform } from '../report-read.js';
+
+const EXAMPLES = `
+Examples:
+  $ pairsmith report alpaca_eval_multi.jsonl --responses-field responses --scores-field scores --transform logit -o report.html
+  $ pairsmith report candidates.jsonl --pairs pairs.jsonl -o report.html     # mark the pairs actually built
+  $ pairsmith report selected.jsonl -o report.html                            # a pairs file alone: no pool statistics
+
+The report reads what it is given: candidate pools give per-prompt distributions (z-scores, where the minimum
+and the sweet spot sit) and, without --pairs, the sweet-spot picks (chosen = max, rejected nearest mu - 2 sigma);
+a pairs file (output of pairs/select/route) gives the pairs' chosen, rejected and gap distributions, the margins
+with the kept threshold (columns margin, implicit_margin, selection_score, selected) and routing (column route).
+`;
+
+interface ReportOpts {
+  output: string;
+  pairs?: string;
+  transform: ScoreTransform;
+  std: 'population' | 'sample';
+  rejectedK: number;
+  tieEpsilon: number;
+  sample: number;
+  title?: string;
+}
+
+function finiteNumber(flag: string, check: (x: number) => boolean, what: string) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x) || !check(x)) throw new InvalidArgumentError(`${flag} must be ${what}, got "${v}"`);
+    return x;
+  };
+}
+
+/** `mu-2sigma`, `mu+1.5sigma`, `mu` -> k. */
+function parseRejected(v: string): number {
+  const m = /^mu(?:([+-])(\d+(?:\.\d+)?)?sigma)?$/.exec(v.replace(/\s+/g, ''));
+  if (!m) throw new InvalidArgumentError(`--rejected must look like mu-2sigma or mu+0.5sigma, got "${v}"`);
+  if (!m[1]) return 0;
+  const k = m[2] === undefined ? 1 : Number(m[2]);
+  return m[1] === '-' ? -k : k;
+}
+
+export function reportCommand(ctx: CliContext): Command {
+  const cmd = new Command('report')
+    .description('write a self-contained HTML report (SVG charts) of a candidates or pairs file')
+    .argument('<input>', 'candidates or pairs file (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
+    .requiredOption('-o, --output <file>', 'the HTML file to write (atomically); - for stdout')
+    .option('--pairs <file>', 'a pairs file built from <input> (rows with prompt_index, chosen_index, rejected_index)')
+    .addOption(new Option('--transform <t>', 'score transform before statistics: logit = logit(clamp(p, 1e-6, 1 - 1e-6)) for scores in [0, 1]').choices(['none', 'logit']).default('none'))
+    .addOption(new Option('--std <kind>', 'standard deviation: population (divide by n) or sample (n - 1)').choices(['population', 'sample']).default('population'))
+    .addOption(new Option('--rejected <position>', 'rejected position compared with the minimum (mu+k*sigma)').argParser(parseRejected).default(-2, 'mu-2sigma'))
+    .addOption(new Option('--tie-epsilon <e>', 'gaps in (0, e) count as near-ties (analysis scale)').argParser(finiteNumber('--tie-epsilon', (x) => x >= 0, 'a number >= 0')).default(0))
+    .addOption(new Option('--sample <n>', 'prompts shown as small multiples').argParser(finiteNumber('--sample', (x) => Number.isInteger(x) && x >= 0 && x <= 100, 'an integer in [0, 100]')).default(12))
+    .option('--title <text>', 'page title', 'pairsmith data report');
+  addInputOptions(cmd);
+  return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, raw: Record<string, unknown>) => {
+    const opts = { ...raw, rejectedK: raw.rejected } as unknown as ReportOpts;
+    const engine = await ctx.engine();
+    const options = parseInputOptions(raw);
+    const parameters = { output: opts.output, pairs: opts.pairs ?? null, transform: opts.transform, std: opts.std, rejected_k: opts.rejectedK, tie_epsilon: opts.tieEpsilon };
+    const main = await readReportInput(ctx, input, options, opts.transform, engine.backend, parameters);
+    let pairRows: PairRowInput[] | undefined = main.pairRows.length > 0 ? main.pairRows : undefined;
+    const manifest: Record<string, unknown> = { report_input: main.manifest };
+    let pairsManifest: Record<string, unknown> | null = null;
+    if (opts.pairs) {
+      if (main.pools.length === 0) throw new CliError(`--pairs needs a candidates input; ${input} holds pairs (give the pairs file alone instead)`, EXIT.USAGE);
+      const p = await readReportInput(ctx, opts.pairs, { format: 'pairs', fields: {}, score: 'overall', onError: options.onError }, 'none', engine.backend, { role: 'pairs' });
+      pairRows = p.pairRows;
+      manifest.pairs_input = p.manifest;
+      pairsManifest = sidecarManifest(opts.pairs, ctx.io.cwd);
+    } else if (main.pools.length === 0) {
+      pairsManifest = sidecarManifest(input, ctx.io.cwd);
+    }
+    if (pairsManifest) manifest.pairs_run = pairsManifest;
+    if (main.pools.length === 0 && !pairRows) throw new CliError(`${input}: no usable records (see the counts above)`, EXIT.BAD_INPUT);
+    const params = (pairsManifest?.parameters ?? {}) as Record<string, unknown>;
+    const data = buildReportData(
+      {
+        pools: main.pools.length > 0 ? main.pools : undefined,
+        pairRows,
+        transform: (x) => transformScore(x, opts.transform),
+        selectionBy: typeof params.by === 'string' ? params.by : undefined,
+        routingThreshold: typeof params.threshold === 'number' ? params.threshold : undefined,
+        manifest,
+      },
+      {
+        title: opts.title,
+        sources: opts.pairs ? [input, opts.pairs] : [input],
+        generatedAt: (ctx.io.now?.() ?? new Date()).toISOString(),
+        scoreLabel: opts.transform === 'logit' ? 'logit(score)' : 'score',
+        rawLabel: opts.transform === 'logit' ? 'score' : undefined,
+        std: opts.std,
+        rejectedK: opts.rejectedK,
+        tieEpsilon: opts.tieEpsilon,
+        sampleSize: opts.sample,
+        kernels: engine,
+      },
+    );
+    const where = await writeTextAtomic(opts.output, renderReport(data), { cwd: ctx.io.cwd, stdout: (s) => ctx.io.stdout(s) });
+    const p = data.pools;
+    ctx.info(`report: ${p ? `${p.analysed} of ${p.prompts} prompts analysed, ` : ''}${data.pairs?.pairs ?? 0} pairs -> ${where}`);
+  });
+}

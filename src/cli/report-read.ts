@@ -1,0 +1,134 @@
+// Reading the inputs of `pairsmith report`: candidate pools (scores only, transformed to the analysis scale) or
+// pair rows, through the datasets layer's DataRun (same formats, field overrides, rejects and tally as every
+// data command), plus the `<pairs>.manifest.json` sidecar of a pairs file when there is one.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Manifest } from '../io/manifest.js';
+import { promptString } from '../io/text.js';
+import type { CandidateRecord, PairRecord } from '../io/types.js';
+import type { PairRowInput, PromptPool } from '../report/index.js';
+import type { CliContext } from './context.js';
+import { withDataRun } from './data-run.js';
+import type { InputOptions } from './options.js';
+
+export type ScoreTransform = 'none' | 'logit';
+
+// TODO(report): take logitClamped from src/pipeline/transform.ts once the pairs issue (#5) lands, so the
+// transform has one home (`stats` keeps a private copy too).
+/** Clamp bound of the logit transform (the same as `stats` and `pairs`): p in [1e-6, 1 - 1e-6]. */
+const LOGIT_EPS = 1e-6;
+
+/** The analysis-scale value of a raw score: NaN for a logit of a value outside [0, 1]. */
+export function transformScore(x: number, t: ScoreTransform): number {
+  if (t === 'none' || !Number.isFinite(x)) return x;
+  if (x < 0 || x > 1) return Number.NaN;
+  const p = Math.min(1 - LOGIT_EPS, Math.max(LOGIT_EPS, x));
+  return Math.log(p) - Math.log1p(-p);
+}
+
+export interface ReportInputs {
+  pools: PromptPool[];
+  pairRows: PairRowInput[];
+  manifest: Manifest;
+}
+
+const LABEL_CHARS = 160;
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** The report columns of a pairs-file row (`pairs`, `select` and `route` outputs). */
+export function pairRowOf(r: PairRecord): PairRowInput {
+  const raw = r.raw;
+  const sel = raw.selected;
+  return {
+    promptIndex: num(raw.prompt_index),
+    chosenIndex: num(raw.chosen_index),
+    rejectedIndex: num(raw.rejected_index),
+    scoreChosen: r.scoreChosen ?? null,
+    scoreRejected: r.scoreRejected ?? null,
+    margin: num(raw.margin),
+    implicitMargin: num(raw.implicit_margin),
+    selectionScore: num(raw.selection_score),
+    selected: typeof sel === 'boolean' ? sel : num(sel),
+    route: typeof raw.route === 'string' ? raw.route : null,
+  };
+}
+
+/** Why a pool yields nothing for the report (null when it is usable). */
+function poolOutcome(scores: Float64Array): string | null {
+  let n = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of scores) {
+    if (!Number.isFinite(x)) continue;
+    n++;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (n < 2) return 'insufficient_samples';
+  return hi > lo ? null : 'no_spread';
+}
+
+/**
+ * Reads one input for the report. Candidate records become pools (prompt label, raw and transformed scores;
+ * responses are not kept), pair records become pair rows. Counts go to the run's tally: a usable record is
+ * "written" (into the report), a pool without spread or with fewer than 2 finite scores is a counted no-pair.
+ */
+export async function readReportInput(
+  ctx: CliContext,
+  input: string,
+  options: InputOptions,
+  transform: ScoreTransform,
+  backend: string,
+  parameters: Record<string, unknown>,
+): Promise<ReportInputs> {
+  const pools: PromptPool[] = [];
+  const pairRows: PairRowInput[] = [];
+  const manifest = await withDataRun(ctx, { command: 'report', input, output: null, options, parameters }, async (run) => {
+    for await (const chunk of run.records()) {
+      for (const r of chunk.records) {
+        if (r.kind === 'pair') {
+          pairRows.push(pairRowOf(r));
+          run.tally.written(0, 0);
+          continue;
+        }
+        const pool = poolOf(r, transform, (n) => run.tally.exclude('score_out_of_range', n));
+        const why = poolOutcome(pool.scores as Float64Array);
+        if (why) run.tally.noPairFor(why);
+        else run.tally.written(0, 0);
+        pools.push(pool);
+      }
+    }
+    return run.commit(backend);
+  });
+  return { pools, pairRows, manifest };
+}
+
+function poolOf(r: CandidateRecord, t: ScoreTransform, outOfRange: (n: number) => void): PromptPool {
+  const raw = new Float64Array(r.scores.length);
+  const scores = new Float64Array(r.scores.length);
+  let bad = 0;
+  r.scores.forEach((s, i) => {
+    raw[i] = s === null ? Number.NaN : s;
+    scores[i] = transformScore(raw[i]!, t);
+    if (Number.isFinite(raw[i]!) && !Number.isFinite(scores[i]!)) bad++;
+  });
+  if (bad) outOfRange(bad);
+  const label = promptString(r.prompt).replace(/\s+/g, ' ').trim().slice(0, LABEL_CHARS);
+  return { promptIndex: r.index, label, scores, raw: t === 'none' ? undefined : raw };
+}
+
+/** The `<path>.manifest.json` beside a file, when it exists and parses (null otherwise). */
+export function sidecarManifest(path: string, cwd?: string): Record<string, unknown> | null {
+  if (path === '-') return null;
+  const p = resolve(cwd ?? process.cwd(), `${path}.manifest.json`);
+  if (!existsSync(p)) return null;
+  try {
+    const m = JSON.parse(readFileSync(p, 'utf8')) as unknown;
+    return m !== null && typeof m === 'object' && !Array.isArray(m) ? (m as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

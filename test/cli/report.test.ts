@@ -1,0 +1,99 @@
+// `pairsmith report` end to end through run(argv, io): candidates, candidates + --pairs, a pairs file alone,
+// the real AlpacaEval file (when present), atomic output and usage/input errors.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/cli.js';
+import { checkMarkup } from '../helpers/markup.js';
+
+const M = '\u2212';
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pairsmith-report-cli-'));
+  const lines = [
+    // T1 of spec selection.md 1.6 (N = 20): sweet spot -1.8 (index 1), minimum -6.0 (index 0).
+    { prompt: 'p0 <b>', responses: Array.from({ length: 20 }, (_, i) => `r${i}`), scores: [-6.0, -1.8, -1.0, -0.6, -0.4, -0.2, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.3, 1.6] },
+    // T2 (N = 10): sweet spot = minimum 0.10.
+    { prompt: 'p1', responses: Array.from({ length: 10 }, (_, i) => `r${i}`), scores: [0.1, 0.35, 0.42, 0.5, 0.55, 0.58, 0.61, 0.66, 0.72, 0.9] },
+    // All equal: no spread (a counted no-pair).
+    { prompt: 'p2', responses: ['a', 'b', 'c'], scores: [0.5, 0.5, 0.5] },
+  ];
+  writeFileSync(join(dir, 'cands.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\nnot json\n`);
+  // A pairs file as `select` writes it: prompt 0 as a max-min pair (1.6 vs -6.0), prompt 1 (0.9 vs 0.1).
+  const pairs = [
+    { prompt: 'p0 <b>', chosen: 'r19', rejected: 'r0', score_chosen: 1.6, score_rejected: -6.0, margin: 7.6, prompt_index: 0, chosen_index: 19, rejected_index: 0, selection_score: 7.6, selected: 1 },
+    { prompt: 'p1', chosen: 'r9', rejected: 'r0', score_chosen: 0.9, score_rejected: 0.1, margin: 0.8, prompt_index: 1, chosen_index: 9, rejected_index: 0, selection_score: 0.8, selected: 0 },
+  ];
+  writeFileSync(join(dir, 'pairs.jsonl'), `${pairs.map((l) => JSON.stringify(l)).join('\n')}\n`);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pairsmith report', () => {
+  it('writes a well-formed report of a candidates file, counting the bad line and the flat prompt', async () => {
+    const io = fakeIo({ cwd: dir });
+    const code = await run(['report', 'cands.jsonl', '-o', 'out/report.html'], io);
+    expect(io.err()).toMatch(/report: 2 of 3 prompts analysed, 2 pairs -> .*report\.html/);
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, 'out/report.html'), 'utf8');
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain('different rejected candidates in 1 of 2 prompts (50%)');
+    expect(html).toContain('p0 &lt;b&gt;');
+    // Manifest: 4 records read, 1 rejected (malformed_json), 1 without a pair (no_spread).
+    expect(html).toMatch(/<th scope="row">malformed_json<\/th><td><span class="num">1<\/span>/);
+    expect(html).toMatch(/<th scope="row">no_spread<\/th><td><span class="num">1<\/span>/);
+    expect(readdirSync(join(dir, 'out'))).toEqual(['report.html']);
+  });
+
+  it('with --pairs marks the pairs of the file and shows the selection threshold', async () => {
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'cands.jsonl', '--pairs', 'pairs.jsonl', '-o', 'r2.html'], io)).toBe(0);
+    const html = readFileSync(join(dir, 'r2.html'), 'utf8');
+    expect(checkMarkup(html).errors).toEqual([]);
+    // Gaps 7.6 and 0.8 on the analysis scale; selection kept 1 of 2 by the external margin, threshold 7.6.
+    expect(html).toContain('Selection kept 1 of 2 pairs, ranked by the external margin.');
+    expect(html).toContain('Kept: <b>1 of 2</b> (50%)');
+    expect(html).toContain('threshold 7.6');
+    expect(html).toContain(`<title>rejected ${M}6</title>`);
+  });
+
+  it('a pairs file alone gives the pair statistics and says the pools are missing', async () => {
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'pairs.jsonl', '-o', '-'], io)).toBe(0);
+    expect(io.out()).toContain('The input has no candidate pools');
+    expect(io.out()).toContain('<b>0 of 2 pairs are ties</b>');
+  });
+
+  it('usage and input errors: missing -o (2), bad --sample (2), missing file (3), --pairs with a pairs input (2)', async () => {
+    let io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'cands.jsonl'], io)).toBe(2);
+    expect(io.err()).toMatch(/--output/);
+    io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'cands.jsonl', '-o', 'x.html', '--sample', '-1'], io)).toBe(2);
+    expect(io.err()).toMatch(/--sample must be/);
+    io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'nope.jsonl', '-o', 'x.html'], io)).toBe(3);
+    io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'pairs.jsonl', '--pairs', 'pairs.jsonl', '-o', 'x.html'], io)).toBe(2);
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+});
+
+const ALPACA = join(import.meta.dirname, '../../../shared/data/alpaca_eval_multi.jsonl');
+const haveAlpaca = existsSync(ALPACA);
+if (!haveAlpaca) console.warn(`report on real data skipped: ${ALPACA} not found`);
+
+describe.skipIf(!haveAlpaca)('pairsmith report on alpaca_eval_multi.jsonl', () => {
+  it('analyses all 161 prompts with --transform logit', async () => {
+    const io = fakeIo({ cwd: dir });
+    const code = await run(['report', ALPACA, '--responses-field', 'responses', '--scores-field', 'scores', '--transform', 'logit', '-o', 'alpaca.html'], io);
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, 'alpaca.html'), 'utf8');
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain('161 of 161 prompts analysed (9\u202F016 candidates)');
+    expect(html.match(/class="chart panel"/g)).toHaveLength(12);
+  });
+});
