@@ -18,7 +18,8 @@ function glance(d: ReportData): string {
     cards.push(card(pct(p.sweetDiffersFromMin, p.analysed), 'sweet spot ≠ min (rejected differs)'));
     cards.push(card(`${fmt(p.zMinSummary.median)} σ`, 'median z of the minimum'));
   }
-  if (q) {
+  if (q && q.pairs === 0) cards.push(card('0', 'pairs with scores'));
+  else if (q) {
     if (!p) cards.push(card(int(q.pairs), 'pairs'));
     const ranks = q.chosenRank;
     if (ranks && ranks.length > 0) cards.push(card(pct(ranks.filter((r) => r === 1).length, ranks.length), 'chosen is the best of its pool'));
@@ -49,8 +50,10 @@ export function renderReport(d: ReportData): string {
   sections.push(
     `<section id="distributions"><h2>1. Per-prompt reward distributions</h2>${d.pools ? poolsSection(d.pools, d) : absent('The input has no candidate pools (pairs only), so per-prompt distributions, z-scores and the sweet-spot comparison are not available.')}</section>`,
   );
-  sections.push(`<section id="chosen"><h2>2. Chosen quality</h2>${d.pairs ? chosenSection(d.pairs, d) : absent('No pairs.')}</section>`);
-  sections.push(`<section id="gaps"><h2>3. Gaps, ties and rejected</h2>${d.pairs ? gapSection(d.pairs, d, d.pools?.topTies) : absent('No pairs.')}</section>`);
+  const scored = d.pairs !== undefined && d.pairs.pairs > 0;
+  const noPairs = absent(d.pairs ? 'No pair has a finite chosen and rejected score (the input carries no scores, e.g. hh-rlhf), so there are no score distributions.' : 'No pairs.');
+  sections.push(`<section id="chosen"><h2>2. Chosen quality</h2>${scored ? chosenSection(d.pairs!, d) : noPairs}</section>`);
+  sections.push(`<section id="gaps"><h2>3. Gaps, ties and rejected</h2>${scored ? gapSection(d.pairs!, d, d.pools?.topTies) : noPairs}</section>`);
   sections.push(`<section id="selection"><h2>4. Selection and routing</h2>${selectionSection(d)}</section>`);
   sections.push(`<section id="manifest"><h2>5. Run manifest</h2>${manifestSection(d.manifest)}</section>`);
   const defs = `<dl class="defs">${DEFINITIONS.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;

@@ -60,6 +60,19 @@ describe('pairsmith report', () => {
     expect(html).toContain(`<title>rejected ${M}6</title>`);
   });
 
+  it('--transform logit excludes scores outside [0, 1] and counts them', async () => {
+    // Logits of [0.2, 0.5, 0.9]: the 1.5 is excluded as score_out_of_range; the pool keeps 3 finite scores.
+    writeFileSync(join(dir, 'probs.jsonl'), `${JSON.stringify({ prompt: 'q', responses: ['a', 'b', 'c', 'd'], scores: [0.2, 0.5, 1.5, 0.9] })}\n`);
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'probs.jsonl', '--transform', 'logit', '-o', 'probs.html'], io)).toBe(0);
+    const html = readFileSync(join(dir, 'probs.html'), 'utf8');
+    expect(html).toMatch(/<th scope="row">score_out_of_range<\/th><td><span class="num">1<\/span>/);
+    expect(html).toContain('1 of 1 prompts analysed (4 candidates, 1 with a non-finite score left out)');
+    // Chosen 0.9 in raw units, rejected: nearest mu - 2 sigma of the logits, here the minimum 0.2.
+    expect(html).toMatch(/<th scope="row">chosen \(score\)<\/th><td class="num">1<\/td><td class="num">0\.9<\/td>/);
+    expect(html).toMatch(/<th scope="row">rejected \(score\)<\/th><td class="num">1<\/td><td class="num">0\.2<\/td>/);
+  });
+
   it('a pairs file alone gives the pair statistics and says the pools are missing', async () => {
     const io = fakeIo({ cwd: dir });
     expect(await run(['report', 'pairs.jsonl', '-o', '-'], io)).toBe(0);

@@ -62,6 +62,18 @@ describe('buildReportData from pair rows only', () => {
   });
 });
 
+describe('pairs without scores (hh-rlhf)', () => {
+  it('say so instead of drawing empty charts', () => {
+    const d = buildReportData({ pairRows: [{}, {}] }, OPTS);
+    expect(d.pairs!.pairs).toBe(0);
+    expect(d.notes).toEqual(['2 of 2 pairs have no finite score_chosen/score_rejected and are left out of the score statistics.']);
+    const html = renderReport(d);
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain('No pair has a finite chosen and rejected score');
+    expect(html).not.toContain('class="chart"');
+  });
+});
+
 describe('buildReportData with pools and a pairs file', () => {
   // Prompt 0: max-min pair (index 19 = 1.6, index 0 = -6.0): gap 7.6, rank 1.
   // Prompt 2: chosen index 4 (1.4, rank 1), rejected index 1 (0.3): gap 1.1.
