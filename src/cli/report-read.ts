@@ -38,22 +38,29 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** The report columns of a pairs-file row (`pairs`, `select` and `route` outputs). */
-export function pairRowOf(r: PairRecord): PairRowInput {
-  const raw = r.raw;
+/**
+ * The report columns of a pairs-file row (`pairs`, `select`, `route` and `curate` outputs): a plain row object,
+ * with the scores as the datasets layer normalized them when given.
+ */
+export function pairRowFromObject(raw: Record<string, unknown>, scores?: { chosen?: number | null; rejected?: number | null }): PairRowInput {
   const sel = raw.selected;
   return {
     promptIndex: num(raw.prompt_index),
     chosenIndex: num(raw.chosen_index),
     rejectedIndex: num(raw.rejected_index),
-    scoreChosen: r.scoreChosen ?? null,
-    scoreRejected: r.scoreRejected ?? null,
+    scoreChosen: scores ? (scores.chosen ?? null) : num(raw.score_chosen),
+    scoreRejected: scores ? (scores.rejected ?? null) : num(raw.score_rejected),
     margin: num(raw.margin),
     implicitMargin: num(raw.implicit_margin),
     selectionScore: num(raw.selection_score),
     selected: typeof sel === 'boolean' ? sel : num(sel),
     route: typeof raw.route === 'string' ? raw.route : null,
   };
+}
+
+/** The report columns of a pair record read by the datasets layer. */
+export function pairRowOf(r: PairRecord): PairRowInput {
+  return pairRowFromObject(r.raw, { chosen: r.scoreChosen, rejected: r.scoreRejected });
 }
 
 /** Why a pool yields nothing for the report (null when it is usable). */
@@ -106,7 +113,11 @@ export async function readReportInput(
   return { pools, pairRows, manifest };
 }
 
-function poolOf(r: CandidateRecord, t: ScoreTransform, outOfRange: (n: number) => void): PromptPool {
+/**
+ * A candidate record as a report pool: the prompt as a short label, raw and transformed scores (responses are not
+ * kept). `outOfRange(n)` is told how many finite scores the transform could not take (logit outside [0, 1]).
+ */
+export function poolOf(r: CandidateRecord, t: ScoreTransform, outOfRange: (n: number) => void): PromptPool {
   const raw = new Float64Array(r.scores.length);
   const scores = new Float64Array(r.scores.length);
   let bad = 0;

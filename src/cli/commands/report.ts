@@ -2,12 +2,12 @@
 // (inline SVG and CSS, no scripts, no network) with per-prompt distributions, chosen quality, gaps and ties,
 // selection margins and routing, and the run's manifest. Written atomically.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { buildReportData, renderReport, type PairRowInput } from '../../report/index.js';
-import { writeTextAtomic } from '../../io/node/write-text.js';
+import type { PairRowInput } from '../../report/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { readReportInput, sidecarManifest, transformScore, type ScoreTransform } from '../report-read.js';
+import { writeHtmlReport } from '../report-write.js';
 
 const EXAMPLES = `
 Examples:
@@ -49,6 +49,13 @@ function parseRejected(v: string): number {
   return m[1] === '-' ? -k : k;
 }
 
+/** `route --threshold` (top level) or `curate --route --threshold` (under `route`) from a pairs run's manifest. */
+function routeThreshold(params: Record<string, unknown>): number | undefined {
+  const nested = params.route !== null && typeof params.route === 'object' ? (params.route as Record<string, unknown>).threshold : undefined;
+  const t = params.threshold ?? nested;
+  return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
+}
+
 export function reportCommand(ctx: CliContext): Command {
   const cmd = new Command('report')
     .description('write a self-contained HTML report (SVG charts) of a candidates or pairs file')
@@ -83,13 +90,15 @@ export function reportCommand(ctx: CliContext): Command {
     if (pairsManifest) manifest.pairs_run = pairsManifest;
     if (main.pools.length === 0 && !pairRows) throw new CliError(`${input}: no usable records (see the counts above)`, EXIT.BAD_INPUT);
     const params = (pairsManifest?.parameters ?? {}) as Record<string, unknown>;
-    const data = buildReportData(
+    const { data, where } = await writeHtmlReport(
+      ctx,
+      opts.output,
       {
         pools: main.pools.length > 0 ? main.pools : undefined,
         pairRows,
         transform: (x) => transformScore(x, opts.transform),
         selectionBy: typeof params.by === 'string' ? params.by : undefined,
-        routingThreshold: typeof params.threshold === 'number' ? params.threshold : undefined,
+        routingThreshold: routeThreshold(params),
         manifest,
       },
       {
@@ -105,7 +114,6 @@ export function reportCommand(ctx: CliContext): Command {
         kernels: engine,
       },
     );
-    const where = await writeTextAtomic(opts.output, renderReport(data), { cwd: ctx.io.cwd, stdout: (s) => ctx.io.stdout(s) });
     const p = data.pools;
     ctx.info(`report: ${p ? `${p.analysed} of ${p.prompts} prompts analysed, ` : ''}${data.pairs?.pairs ?? 0} pairs -> ${where}`);
   });
