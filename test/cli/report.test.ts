@@ -73,6 +73,22 @@ describe('pairsmith report', () => {
     expect(html).toMatch(/<th scope="row">rejected \(score\)<\/th><td class="num">1<\/td><td class="num">0\.2<\/td>/);
   });
 
+  it('reads <pairs>.manifest.json: the ranked margin (bees -> fused) and the route threshold', async () => {
+    const rows = [
+      { prompt: 'a', chosen: 'x', rejected: 'y', score_chosen: 0.9, score_rejected: 0.1, margin: 0.8, selection_score: 0.97, selected: 1, route: 'dpo' },
+      { prompt: 'b', chosen: 'x', rejected: 'y', score_chosen: 0.6, score_rejected: 0.5, margin: 0.1, selection_score: 0.4, selected: 0, route: 'sft' },
+    ];
+    writeFileSync(join(dir, 'routed.jsonl'), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    writeFileSync(join(dir, 'routed.jsonl.manifest.json'), JSON.stringify({ command: 'curate', parameters: { by: 'bees', route: { threshold: 0.5 } } }));
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'routed.jsonl', '-o', 'routed.html'], io)).toBe(0);
+    const html = readFileSync(join(dir, 'routed.html'), 'utf8');
+    expect(html).toContain('Selection kept 1 of 2 pairs, ranked by the fused margin.');
+    expect(html).toContain('threshold 0.97');
+    expect(html).toContain('<b>1 of 2 pairs went to SFT</b> (margin below 0.5)');
+    expect(html).toContain('<th scope="row">pairs_run</th>');
+  });
+
   it('a pairs file alone gives the pair statistics and says the pools are missing', async () => {
     const io = fakeIo({ cwd: dir });
     expect(await run(['report', 'pairs.jsonl', '-o', '-'], io)).toBe(0);
