@@ -96,13 +96,16 @@ describe('pairsmith report', () => {
     expect(io.out()).toContain('<b>0 of 2 pairs are ties</b>');
   });
 
-  it('usage and input errors: missing -o (2), bad --sample (2), missing file (3), --pairs with a pairs input (2)', async () => {
+  it('usage and input errors: missing -o, bad --sample, --rejected min (2), missing file (3), --pairs with a pairs input (2)', async () => {
     let io = fakeIo({ cwd: dir });
     expect(await run(['report', 'cands.jsonl'], io)).toBe(2);
     expect(io.err()).toMatch(/--output/);
     io = fakeIo({ cwd: dir });
     expect(await run(['report', 'cands.jsonl', '-o', 'x.html', '--sample', '-1'], io)).toBe(2);
     expect(io.err()).toMatch(/--sample must be/);
+    io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'cands.jsonl', '-o', 'x.html', '--rejected', 'min'], io)).toBe(2);
+    expect(io.err()).toMatch(/--rejected must be mu\+k\*sigma/);
     io = fakeIo({ cwd: dir });
     expect(await run(['report', 'nope.jsonl', '-o', 'x.html'], io)).toBe(3);
     io = fakeIo({ cwd: dir });

@@ -2,6 +2,7 @@
 // (inline SVG and CSS, no scripts, no network) with per-prompt distributions, chosen quality, gaps and ties,
 // selection margins and routing, and the run's manifest. Written atomically.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { parsePosition } from '../../kernels/positions.js';
 import type { PairRowInput } from '../../report/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
@@ -40,13 +41,16 @@ function finiteNumber(flag: string, check: (x: number) => boolean, what: string)
   };
 }
 
-/** `mu-2sigma`, `mu+1.5sigma`, `mu` -> k. */
+/** `mu-2sigma`, `mu+1.5sigma`, `mu` -> k (parsed by the kernels' parsePosition; max and min are not positions here). */
 function parseRejected(v: string): number {
-  const m = /^mu(?:([+-])(\d+(?:\.\d+)?)?sigma)?$/.exec(v.replace(/\s+/g, ''));
-  if (!m) throw new InvalidArgumentError(`--rejected must look like mu-2sigma or mu+0.5sigma, got "${v}"`);
-  if (!m[1]) return 0;
-  const k = m[2] === undefined ? 1 : Number(m[2]);
-  return m[1] === '-' ? -k : k;
+  let p;
+  try {
+    p = parsePosition(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace(/^pairsmith: /, ''));
+  }
+  if (p.kind !== 'sigma') throw new InvalidArgumentError(`--rejected must be mu+k*sigma (the comparison is with the minimum), got "${v}"`);
+  return p.k;
 }
 
 /** `route --threshold` (top level) or `curate --route --threshold` (under `route`) from a pairs run's manifest. */
