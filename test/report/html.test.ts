@@ -68,6 +68,21 @@ describe('renderReport on the fixture', () => {
   });
 });
 
+describe('the markup checker itself', () => {
+  it('catches unbalanced tags, bad entities, stray <, unquoted or duplicate attributes, self-closed HTML elements', () => {
+    const bad = (doc: string) => checkMarkup(`<!DOCTYPE html><html><body>${doc}</body></html>`).errors;
+    expect(bad('<p>ok &amp; fine</p><svg><rect x="1"/></svg><br>')).toEqual([]);
+    expect(bad('<p><b>x</p></b>')).not.toEqual([]);
+    expect(bad('<p>a & b</p>')).not.toEqual([]);
+    expect(bad('<p>1 < 2</p>')).not.toEqual([]);
+    expect(bad('<p class=x>y</p>')).not.toEqual([]);
+    expect(bad('<p a="1" a="2">y</p>')).not.toEqual([]);
+    expect(bad('<div/>')).not.toEqual([]);
+    expect(bad('<p>')).not.toEqual([]);
+    expect(checkMarkup('<svg><g></svg>', 'xml').errors).not.toEqual([]);
+  });
+});
+
 describe('charts', () => {
   it('histogram draws one bar per non-empty bin with axes, labels and a legend', () => {
     const svg = histogram({ title: 't <x>', xLabel: 'score [units]', series: [{ label: 'a & b', values: [0, 0.5, 1, 1, 5] }], bins: 5 });
