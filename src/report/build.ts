@@ -28,6 +28,8 @@ export interface ReportInput {
   selectionBy?: string;
   /** `route --threshold` when known. */
   routingThreshold?: number;
+  /** Routing counts known by the caller (e.g. curate, whose SFT rows leave the pair rows); wins over a route column. */
+  routing?: RoutingSection;
   manifest?: Record<string, unknown>;
   notes?: string[];
 }
@@ -98,6 +100,7 @@ export function buildReportData(input: ReportInput, o: BuildOptions): ReportData
     const routing = routingFromRows(rows, input.routingThreshold);
     if (routing) data.routing = routing;
   }
+  if (input.routing) data.routing = input.routing;
   if (notes.length > 0) data.notes = notes;
   return data;
 }

@@ -45,6 +45,10 @@ describe('buildReportData from pair rows only', () => {
     expect(d.routing).toEqual({ dpo: 2, sft: 2, sftTies: 1, threshold: undefined });
   });
 
+  it('routing counts given by the caller win over the route column', () => {
+    expect(buildReportData({ pairRows: ROWS, routing: { dpo: 9, sft: 1, threshold: 0.2 } }, OPTS).routing).toEqual({ dpo: 9, sft: 1, threshold: 0.2 });
+  });
+
   it('a fused selection score that is neither margin is shown as its own series with the threshold', () => {
     const rows = ROWS.map((r, i) => ({ ...r, selectionScore: [0.97, 0.2, 0.4, 0.9][i]! }));
     const s = buildReportData({ pairRows: rows, selectionBy: 'bees' }, OPTS).selection!;
