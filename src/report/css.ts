@@ -32,6 +32,8 @@ th:first-child, td:first-child { text-align: left; }
 thead th { border-bottom: 1.5px solid var(--ink); }
 table.kv td, table.kv th { text-align: left; }
 table.kv table { margin: 0; }
+table.kv { max-width: 100%; }
+table.kv td { overflow-wrap: anywhere; word-break: break-word; }
 .num { font-variant-numeric: tabular-nums; }
 .absent { color: var(--muted); font-style: italic; }
 dl.defs { font-size: 12.5px; color: var(--muted); display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }

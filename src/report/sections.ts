@@ -204,10 +204,10 @@ function valueHtml(v: unknown, depth: number): string {
       const shown = v.slice(0, 20).map((x) => valueHtml(x, depth + 1));
       return shown.join(', ') + (v.length > 20 ? `, … (${int(v.length)} in all)` : '');
     }
-    if (depth >= 4) return esc(JSON.stringify(v).slice(0, 200));
+    if (depth >= 6) return esc(JSON.stringify(v).slice(0, 200));
     return v.slice(0, 50).map((x) => valueHtml(x, depth + 1)).join('');
   }
-  if (depth >= 4) return esc(JSON.stringify(v).slice(0, 200));
+  if (depth >= 6) return esc(JSON.stringify(v).slice(0, 200));
   if (Object.keys(v).length === 0) return '<span class="absent">none</span>';
   const rows = Object.entries(v as Record<string, unknown>)
     .map(([k, x]) => `<tr><th scope="row">${esc(k)}</th><td>${valueHtml(x, depth + 1)}</td></tr>`)

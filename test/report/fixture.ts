@@ -52,6 +52,7 @@ export function fixtureData(): ReportData {
     },
     // 3 of 10 pairs routed to SFT.
     routing: { dpo: 7, sft: 3, threshold: 0.5 },
-    manifest: { records: { read: 7, rejected: 0 }, backend: 'js', parameters: { transform: 'none', note: '<b>not bold</b>' } },
+    // A long unbroken value must wrap, not widen the page (the browser test checks for horizontal overflow).
+    manifest: { records: { read: 7, rejected: 0 }, backend: 'js', parameters: { transform: 'none', note: '<b>not bold</b>', long: 'x'.repeat(400), deep: { a: { b: { c: { d: [1, 2] } } } } } },
   };
 }
