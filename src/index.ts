@@ -4,6 +4,8 @@ export type { Backend, Engine, EngineOptions, MemoryInfo, BinarySource } from '.
 export type { Kernels } from './kernels/index.js';
 export type { Column, FloatArray, ResidentBuffer } from './kernels/types.js';
 export type { SumResult } from './kernels/reduce.js';
+export type { GemmOptions, SvdResult } from './kernels/linalg.js';
+export type { RpcaOptions, RpcaResult, RpcaBatchResult, RpcaMethod, RpcaSvd, ResolvedRpcaOptions } from './kernels/rpca.js';
 export { referenceKernels } from './reference/index.js';
 export { KernelError } from './wasm/abi.js';
 export { MemoryCapError } from './wasm/arena.js';

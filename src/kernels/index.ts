@@ -2,13 +2,19 @@
 // A family adds one line to each list below.
 import type { WasmContext } from '../wasm/context.js';
 import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
+import { bindLinalg, guardLinalg, type LinalgKernels } from './linalg.js';
+import { bindRpca, guardRpca, type RpcaKernels } from './rpca.js';
 
-export type Kernels = ReduceKernels;
+export type Kernels = ReduceKernels &
+  LinalgKernels &
+  RpcaKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
   return {
     ...bindReduce(ctx),
+    ...bindLinalg(ctx),
+    ...bindRpca(ctx),
   };
 }
 
@@ -16,5 +22,7 @@ export function wasmKernels(ctx: WasmContext): Kernels {
 export function guardKernels(k: Kernels): Kernels {
   return {
     ...guardReduce(k),
+    ...guardLinalg(k),
+    ...guardRpca(k),
   };
 }

@@ -2,9 +2,13 @@
 import type { Kernels } from '../kernels/index.js';
 import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
+import * as linalg from './linalg.js';
+import * as rpca from './rpca.js';
 
 const plain = {
   ...reduce,
+  ...linalg,
+  ...rpca,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -24,3 +28,5 @@ export const referenceKernels: Kernels = Object.fromEntries(
 ) as unknown as Kernels;
 
 export { reduce };
+export { linalg };
+export { rpca };
