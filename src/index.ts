@@ -12,3 +12,5 @@ export { MemoryCapError } from './wasm/arena.js';
 export { EngineUnusableError } from './wasm/context.js';
 export { WasmAbortError, wasmSimdSupported } from './wasm/load.js';
 export { VERSION } from './version.js';
+export { buildPreferenceMatrix, cleanPreferences, naiveScores } from './rpca/preferences.js';
+export type { PreferenceMatrix, CleanResult, CleanOptions } from './rpca/preferences.js';
