@@ -214,28 +214,38 @@ export function qrThin(a: usize, m: i32, l: i32, tau: usize, w: usize): void {
  * One-sided Jacobi on the rows of the p x q row-major matrix R (p <= q), in place: rotates row pairs until they
  * are mutually orthogonal, accumulating the rotations in G (p x p, set to I here). On return R = G * R_in with
  * orthogonal rows, so R_in = G^T * R: row i of R is sigma_i * v_i^T and column i of G^T is u_i.
- * Returns the number of sweeps (maxSweeps + 1 if it did not converge).
+ * nrm (p f64) is scratch for the squared row norms: recomputed at every sweep, updated exactly in between
+ * (a rotation moves t * gamma from one row to the other). Returns the number of sweeps (maxSweeps + 1 if it did
+ * not converge).
  */
-export function jacobiRows(r: usize, p: i32, q: i32, g: usize, maxSweeps: i32): i32 {
+export function jacobiRows(r: usize, p: i32, q: i32, g: usize, nrm: usize, maxSweeps: i32): i32 {
   for (let i = 0; i < p * p; i++) st(g, i, 0);
   for (let i = 0; i < p; i++) st(g, i * p + i, 1);
   const tol: f64 = 1e-15;
+  // rows with norm below 1e-15 ||R||_F are numerically zero: rotating them only burns sweeps
+  let total: f64 = 0;
+  for (let i = 0; i < p; i++) total += dot(r + ((<usize>(i * q)) << 3), r + ((<usize>(i * q)) << 3), q);
+  const tiny = 1e-30 * total;
   for (let sweep = 1; sweep <= maxSweeps; sweep++) {
+    for (let i = 0; i < p; i++) st(nrm, i, dot(r + ((<usize>(i * q)) << 3), r + ((<usize>(i * q)) << 3), q));
     let rotated = 0;
     for (let i = 0; i < p - 1; i++) {
       const ri = r + ((<usize>(i * q)) << 3);
       for (let j = i + 1; j < p; j++) {
         const rj = r + ((<usize>(j * q)) << 3);
-        const alpha = dot(ri, ri, q);
-        const beta = dot(rj, rj, q);
+        const alpha = ld(nrm, i);
+        const beta = ld(nrm, j);
+        if (alpha <= tiny || beta <= tiny) continue;
         const gamma = dot(ri, rj, q);
-        if (gamma == 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha * beta)) continue;
+        if (Math.abs(gamma) <= tol * Math.sqrt(alpha * beta)) continue;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
         rotate(ri, rj, q, c, s);
         rotate(g + ((<usize>(i * p)) << 3), g + ((<usize>(j * p)) << 3), p, c, s);
+        st(nrm, i, alpha - t * gamma);
+        st(nrm, j, beta + t * gamma);
         rotated++;
       }
     }
@@ -281,7 +291,7 @@ export function svdF64(m: i32, n: i32, aPtr: usize, uPtr: usize, sPtr: usize, vt
   const perm = norms + ((<usize>k) << 3);
   if (m <= n) memory.copy(r, aPtr, (<usize>(m * n)) << 3);
   else for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) st(r, j * m + i, ld(aPtr, i * n + j));
-  const sweeps = jacobiRows(r, k, q, g, 60);
+  const sweeps = jacobiRows(r, k, q, g, norms, 60);
   sortedRowNorms(r, k, q, norms, perm);
   for (let c = 0; c < k; c++) {
     const pc = load<i32>(perm + (<usize>c << 2));

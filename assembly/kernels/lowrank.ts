@@ -88,10 +88,10 @@ export function lowRank(x: usize, m: i32, n: i32, l: i32, power: i32, tau: f64, 
     c = p;
     if (m <= n) {
       memory.copy(r, x, (<usize>(m * n)) << 3);
-      jacobiRows(r, m, n, g, 60);
+      jacobiRows(r, m, n, g, tauv, 60);
     } else {
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) st(r, j * m + i, ld(x, i * n + j));
-      jacobiRows(r, n, m, g, 60);
+      jacobiRows(r, n, m, g, tauv, 60);
     }
     const q = m <= n ? n : m;
     sortedRowNorms(r, p, q, sig, perm);
@@ -124,7 +124,7 @@ export function lowRank(x: usize, m: i32, n: i32, l: i32, power: i32, tau: f64, 
     }
     // B = Q^T X (l x n); rotate its rows: B = G^T R, so X ~ Q G^T R
     gemmF64(1, 0, l, n, m, qm, x, 0, r);
-    jacobiRows(r, l, n, g, 60);
+    jacobiRows(r, l, n, g, tauv, 60);
     sortedRowNorms(r, l, n, sig, perm);
     kept = countAbove(sig, perm, c, tau, keepMax);
     // T (l x kept): column k is G[pk, :]^T scaled; left = Q T; right rows are rows pk of R

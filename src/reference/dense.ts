@@ -91,6 +91,8 @@ export function jacobiSvd(a: Float64Array, m: number, n: number): RowSvd {
     r[i] = 1;
     g.push(r);
   }
+  // rows with norm below 1e-15 ||A||_F are numerically zero: rotating them only burns sweeps
+  const tiny = 1e-30 * rows.reduce((acc, r) => acc + r.reduce((a, v) => a + v * v, 0), 0);
   for (let sweep = 0; sweep < 60; sweep++) {
     let changed = false;
     for (let i = 0; i < p - 1; i++) {
@@ -105,7 +107,7 @@ export function jacobiSvd(a: Float64Array, m: number, n: number): RowSvd {
           beta += y[t]! * y[t]!;
           gamma += x[t]! * y[t]!;
         }
-        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+        if (alpha <= tiny || beta <= tiny || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
         const zeta = (beta - alpha) / (2 * gamma);
         const tn = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + tn * tn);
