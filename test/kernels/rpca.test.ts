@@ -215,6 +215,16 @@ describe.each(ALL_BACKENDS)('rpca on %s', (backend) => {
     expect(b.iterations).toBe(a.iterations);
   });
 
+  it('an empty batch returns empty results; arena bytes in use return to 0 after every call', () => {
+    const r = engine.rpcaBatch(new Float64Array(0), new Int32Array(0));
+    expect(r.L.length + r.iterations.length).toBe(0);
+    expect(Array.from(r.offsets)).toEqual([0]);
+    const before = engine.memory().bytesInUse;
+    engine.rpca(btl(24, 0.1, 1).D, 24, 24);
+    expect(() => engine.rpca(new Float64Array([NaN]), 1, 1)).toThrow(RangeError);
+    expect(engine.memory().bytesInUse).toBe(before);
+  });
+
   it('a batch of mixed sizes gives exactly what single calls give', () => {
     const shapes = [[16, 16], [4, 4], [24, 10], [33, 33]];
     const mats = shapes.map(([m, n], i) => btl(Math.min(m!, n!), 0.1, 40 + i, false));
