@@ -44,6 +44,10 @@ function btlBatch(count: number, n: number): Float64Array {
   return out;
 }
 
+function slow(): boolean {
+  return typeof process !== 'undefined' && process.env.PAIRSMITH_BENCH_SLOW === '1';
+}
+
 export async function cases(env: BenchEnv): Promise<BenchCase[]> {
   const e = env.engines;
   const out: BenchCase[] = [];
@@ -76,7 +80,7 @@ export async function cases(env: BenchEnv): Promise<BenchCase[]> {
       { name: 'js', fn: () => void e.js.rpca(p.D, m, m) },
     ];
     // A full ml-matrix SVD per iteration takes minutes per solve from 500x500 up: opt in with PAIRSMITH_BENCH_SLOW=1.
-    if (m <= 200 || (typeof process !== 'undefined' && process.env.PAIRSMITH_BENCH_SLOW === '1')) {
+    if (m <= 200 || slow()) {
       tasks.push({ name: 'ml-matrix', fn: () => void ialmMlMatrix(p.D, m, m) });
     }
     out.push({
@@ -91,6 +95,7 @@ export async function cases(env: BenchEnv): Promise<BenchCase[]> {
     });
   }
   const count = env.quick ? 1000 : 10000;
+  const withJs = env.quick || slow();
   const data = btlBatch(count, 16);
   const dims = new Int32Array(2 * count).fill(16);
   out.push({
@@ -101,10 +106,12 @@ export async function cases(env: BenchEnv): Promise<BenchCase[]> {
       const want = e.js.rpcaBatch(data.subarray(0, 50 * 256), dims.subarray(0, 100));
       assertClose('batch simd', e['wasm-simd'].rpcaBatch(data.subarray(0, 50 * 256), dims.subarray(0, 100)).L, want.L, 1e-5);
     },
+    baseline: withJs ? 'js' : 'wasm-scalar',
     tasks: [
       { name: 'wasm-simd', fn: () => void e['wasm-simd'].rpcaBatch(data, dims) },
       { name: 'wasm-scalar', fn: () => void e['wasm-scalar'].rpcaBatch(data, dims) },
-      { name: 'js', fn: () => void e.js.rpcaBatch(data, dims) },
+      // the JS twin needs over 2 minutes per call at 10,000 matrices: opt in with PAIRSMITH_BENCH_SLOW=1
+      ...(withJs ? [{ name: 'js', fn: () => void e.js.rpcaBatch(data, dims) }] : []),
     ],
   });
   return out;
