@@ -8,6 +8,8 @@ export * from './io/index.js';
 export { LOSS_TYPES, F_DIVERGENCES, RATING_LOSSES } from './kernels/losses.js';
 export type { LossType, FDivergence, LossColumns, LossOptions, LossResult } from './kernels/losses.js';
 export { dpoMetrics, type DpoMetrics } from './losses/metrics.js';
+export type { GemmOptions, SvdResult } from './kernels/linalg.js';
+export type { RpcaOptions, RpcaResult, RpcaBatchResult, RpcaMethod, RpcaSvd, ResolvedRpcaOptions } from './kernels/rpca.js';
 export { referenceKernels } from './reference/index.js';
 export { KernelError } from './wasm/abi.js';
 export { MemoryCapError } from './wasm/arena.js';
@@ -18,5 +20,7 @@ export type { Reduce, SequenceLogpsOptions, ImplicitRewardsOptions } from './ker
 export type { GroupStats, GroupStatsOptions, GroupStatsOut, MeanStd, PickOptions } from './kernels/groups.js';
 export { parsePosition, formatPosition } from './kernels/positions.js';
 export type { Position, PositionInput } from './kernels/positions.js';
+export { buildPreferenceMatrix, cleanPreferences, naiveScores } from './rpca/preferences.js';
+export type { PreferenceMatrix, CleanResult, CleanOptions } from './rpca/preferences.js';
 export { analysePools, buildReportData, renderReport } from './report/index.js';
 export type { BuildOptions, PairRowInput, PromptPool, ReportData, ReportInput } from './report/index.js';

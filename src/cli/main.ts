@@ -7,6 +7,8 @@ import { infoCommand } from './commands/info.js';
 import { statsCommand } from './commands/stats.js';
 import { convertCommand } from './commands/convert.js';
 import { lossCommand } from './commands/loss.js';
+import { rpcaCommand } from './commands/rpca.js';
+import { cleanCommand } from './commands/clean.js';
 import { reportCommand } from './commands/report.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
@@ -30,6 +32,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(statsCommand(ctx));
   program.addCommand(convertCommand(ctx));
   program.addCommand(lossCommand(ctx));
+  program.addCommand(rpcaCommand(ctx));
+  program.addCommand(cleanCommand(ctx));
   program.addCommand(reportCommand(ctx));
   return program;
 }
