@@ -96,6 +96,13 @@ describe('pairsmith report', () => {
     expect(io.out()).toContain('<b>0 of 2 pairs are ties</b>');
   });
 
+  it('reads stdin (-) and writes stdout (-)', async () => {
+    const io = fakeIo({ cwd: dir, stdin: readFileSync(join(dir, 'cands.jsonl')) });
+    expect(await run(['report', '-', '-o', '-'], io)).toBe(0);
+    expect(io.out()).toContain('different rejected candidates in 1 of 2 prompts (50%)');
+    expect(checkMarkup(io.out()).errors).toEqual([]);
+  });
+
   it('usage and input errors: missing -o, bad --sample, --rejected min (2), missing file (3), --pairs with a pairs input (2)', async () => {
     let io = fakeIo({ cwd: dir });
     expect(await run(['report', 'cands.jsonl'], io)).toBe(2);
