@@ -42,3 +42,4 @@ export {
   Progress,
 } from './io/node/index.js';
 export type { ReadOptions, RecordChunk, SourceOptions, RowWriter, OutputKind, OutputOptions } from './io/node/index.js';
+export { readRows, type ReadRowsOptions } from './io/node/index.js';

@@ -35,8 +35,12 @@ export class Tally {
   }
   /** An accepted record: counts its candidates and exclusions. */
   accept(r: InputRecord): void {
-    this.candidatesRead += r.kind === 'candidates' ? r.responses.length : 2;
-    if (r.excluded) for (const why of r.excluded.values()) this.excluded[why]++;
+    this.acceptRow(r.kind === 'candidates' ? r.responses.length : 2, r.excluded);
+  }
+  /** An accepted row of a row input (RowDecoder): `candidates` it holds and why any of them was excluded. */
+  acceptRow(candidates: number, excluded?: ReadonlyMap<number, ExclusionReason>): void {
+    this.candidatesRead += candidates;
+    if (excluded) for (const why of excluded.values()) this.excluded[why]++;
   }
   /** A candidate of an accepted record was excluded later (e.g. out of range for a transform). */
   exclude(reason: ExclusionReason, n = 1): void {
