@@ -118,6 +118,10 @@ describe('pairsmith clean', () => {
     expect(io.err()).toContain('bad record at c.jsonl:1:preference_matrix.1: length_mismatch: preference_matrix[1]: expected a row of 2 entries, got 1');
     expect(readdirSync(d).filter((f) => f.startsWith('o.jsonl'))).toEqual([]);
     expect(await run(['clean', 'a.jsonl', '-o', 'o.jsonl', '--clip', '0.7'], fakeIo({ cwd: d }))).toBe(2);
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'missing.jsonl', '-o', 'o.jsonl'], io)).toBe(3);
+    expect(io.err()).toMatch(/missing.jsonl/);
+    expect(readdirSync(d).filter((f) => f.startsWith('o.jsonl'))).toEqual([]);
     // skip (the default): the good record is written, the bad one goes to the rejects sidecar
     io = fakeIo({ cwd: d });
     expect(await run(['clean', 'a.jsonl', '-o', 'o.jsonl'], io)).toBe(0);
