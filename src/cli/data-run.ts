@@ -119,7 +119,7 @@ export class DataRun {
   }
 
   /** Commits the output, the rejects and the manifest; prints a one-line summary on stderr. */
-  async commit(backend: string, extra: { schema?: readonly ColumnSpec[] } = {}): Promise<Manifest> {
+  async commit(backend: string, extra: { schema?: readonly ColumnSpec[]; outcomes?: Record<string, number> } = {}): Promise<Manifest> {
     if (this.spec.output !== null && !this.out && extra.schema) await this.openOutput(extra.schema);
     const manifest = buildManifest({
       command: this.spec.command,
@@ -133,6 +133,7 @@ export class DataRun {
       startedAt: this.startedAt,
       endedAt: this.ctx.io.now?.() ?? new Date(),
       tally: this.tally,
+      outcomes: extra.outcomes,
     });
     await this.out?.commit();
     await this.rejects?.commit();

@@ -111,6 +111,8 @@ export interface Manifest {
   excluded_by_reason: Record<string, number>;
   rows_written: number;
   pairs_written: number;
+  /** Command-specific outcome counts of the written records (e.g. clean: rpca / passed_through), when any. */
+  outcomes?: Record<string, number>;
 }
 
 export interface ManifestInput {
@@ -125,6 +127,7 @@ export interface ManifestInput {
   startedAt: Date;
   endedAt: Date;
   tally: Tally;
+  outcomes?: Record<string, number>;
 }
 
 /** Builds the manifest; throws an Error if the counts do not add up (a bug, never user error). */
@@ -151,5 +154,6 @@ export function buildManifest(m: ManifestInput): Manifest {
     excluded_by_reason: nonZero(t.excluded),
     rows_written: t.rowsWritten,
     pairs_written: t.pairsWritten,
+    ...(m.outcomes ? { outcomes: m.outcomes } : {}),
   };
 }
