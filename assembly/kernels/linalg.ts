@@ -2,13 +2,8 @@
 // (thin Q) and a one-sided Jacobi SVD on rows. Kernels never allocate; all matrices are row-major and
 // every scratch area is passed in by JS.
 import { E_INVALID, S_OK } from "../util/status";
+import { ld, st } from "../util/mem";
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
 
 /** Dot product of two contiguous f64 vectors of length n. */
 export function dot(a: usize, b: usize, n: i32): f64 {

@@ -3,16 +3,8 @@
 // (Halko-Martinsson-Tropp: oversampling, power iterations re-orthonormalised by Householder QR).
 // Never allocates: the workspace layout is fixed by lowRankLayout below and mirrored in src/kernels/rpca.ts.
 import { axpy, dot, gemmF64, jacobiRows, qrThin, sortedRowNorms } from "./linalg";
+import { ld, st, at } from "../util/mem";
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 3);
-}
 
 /** Next value in [-1, 1) of the xorshift32 stream whose state (u32) lives at statePtr. */
 export function nextUniform(statePtr: usize): f64 {

@@ -3,16 +3,8 @@
 // so many small per-prompt matrices cost one call. Never allocates; f64 throughout.
 import { E_INVALID, E_NONFINITE, S_OK } from "../util/status";
 import { lowRank, lowRankSlots, spectralNorm } from "./lowrank";
+import { ld, st, at } from "../util/mem";
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 3);
-}
 @inline function observed(mask: usize, i: i32): bool {
   return mask == 0 || load<u8>(mask + <usize>i) != 0;
 }

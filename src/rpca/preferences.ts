@@ -19,9 +19,25 @@ function logit(p: number, clip: number): number {
 }
 
 /**
+ * A bad entry of a preference matrix or comparison list: `field` is its dot path (`preference_matrix.1.2`,
+ * `comparisons.0.2`), `reason` the datasets layer's reject reason. The message reads
+ * `preference_matrix[1][2]: probability must be a number in [0, 1], got 1.5`.
+ */
+export class PreferenceError extends RangeError {
+  constructor(
+    readonly field: string,
+    readonly reason: 'wrong_type' | 'length_mismatch' | 'non_finite' | 'out_of_range',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PreferenceError';
+  }
+}
+
+/**
  * Builds the logit matrix from a dense matrix of P[i][j] = Pr(i beats j) (null = missing) or from comparisons
  * [i, j, p_ij]. Both directions of a pair are averaged in logit space (logit P_ij and -logit P_ji), so the
- * result is exactly skew-symmetric. Throws RangeError with the offending position on bad values.
+ * result is exactly skew-symmetric. Throws PreferenceError (a RangeError) naming the offending entry.
  */
 export function buildPreferenceMatrix(
   source: { matrix: (number | null)[][] } | { comparisons: [number, number, number][]; n: number },
@@ -30,8 +46,11 @@ export function buildPreferenceMatrix(
   const n = 'matrix' in source ? source.matrix.length : source.n;
   const sum = new Float64Array(n * n);
   const count = new Float64Array(n * n);
-  const add = (i: number, j: number, p: number, where: string): void => {
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${where}: probability must be a number in [0, 1], got ${JSON.stringify(p)}`);
+  const add = (i: number, j: number, p: unknown, where: string, field: string): void => {
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      const reason = typeof p !== 'number' ? 'wrong_type' : Number.isFinite(p) ? 'out_of_range' : 'non_finite';
+      throw new PreferenceError(field, reason, `${where}: probability must be a number in [0, 1], got ${typeof p === 'number' ? String(p) : JSON.stringify(p)}`);
+    }
     if (i === j) return;
     const y = logit(p, clip);
     sum[i * n + j]! += y;
@@ -41,19 +60,22 @@ export function buildPreferenceMatrix(
   };
   if ('matrix' in source) {
     source.matrix.forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== n) throw new RangeError(`preference_matrix[${i}]: expected a row of ${n} entries`);
+      if (!Array.isArray(row)) throw new PreferenceError(`preference_matrix.${i}`, 'wrong_type', `preference_matrix[${i}]: expected a row of ${n} entries`);
+      if (row.length !== n) throw new PreferenceError(`preference_matrix.${i}`, 'length_mismatch', `preference_matrix[${i}]: expected a row of ${n} entries, got ${row.length}`);
       row.forEach((p, j) => {
-        if (p !== null && i !== j) add(i, j, p, `preference_matrix[${i}][${j}]`);
+        if (p !== null && i !== j) add(i, j, p, `preference_matrix[${i}][${j}]`, `preference_matrix.${i}.${j}`);
       });
     });
   } else {
     source.comparisons.forEach((c, k) => {
-      if (!Array.isArray(c) || c.length !== 3) throw new RangeError(`comparisons[${k}]: expected [i, j, p_ij]`);
+      if (!Array.isArray(c) || c.length !== 3) throw new PreferenceError(`comparisons.${k}`, 'wrong_type', `comparisons[${k}]: expected [i, j, p_ij]`);
       const [i, j, p] = c;
-      for (const [v, name] of [[i, 'i'], [j, 'j']] as const) {
-        if (!Number.isInteger(v) || v < 0 || v >= n) throw new RangeError(`comparisons[${k}]: ${name} must be an index in [0, ${n}), got ${JSON.stringify(v)}`);
+      for (const [v, name, at] of [[i, 'i', 0], [j, 'j', 1]] as const) {
+        if (!Number.isInteger(v) || v < 0 || v >= n) {
+          throw new PreferenceError(`comparisons.${k}.${at}`, typeof v === 'number' ? 'out_of_range' : 'wrong_type', `comparisons[${k}]: ${name} must be an index in [0, ${n}), got ${JSON.stringify(v)}`);
+        }
       }
-      add(i, j, p, `comparisons[${k}]`);
+      add(i, j, p, `comparisons[${k}]`, `comparisons.${k}.2`);
     });
   }
   const Y = new Float64Array(n * n);
@@ -73,11 +95,11 @@ export function buildPreferenceMatrix(
 }
 
 export interface CleanResult {
-  /** Row means of L (centred BTL scores); or the fallback scores when RPCA was skipped. */
-  clean_scores: number[];
+  /** Row means of L (centred BTL scores); or the fallback scores when RPCA was skipped (null = no score). */
+  clean_scores: (number | null)[];
   /** Judged pairs [i, j] (i < j) whose comparison the sparse part flags as corrupted. */
   corrupted: [number, number][];
-  /** Indices by clean score, best first (ties by index). */
+  /** Indices by clean score, best first (ties by index; null scores last). */
   ranking: number[];
   rpca_skipped: boolean;
   iterations: number;
@@ -93,8 +115,14 @@ export interface CleanOptions {
   maxIter?: number;
 }
 
-function rankingOf(scores: number[]): number[] {
-  return scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+/** Indices by score, best first; ties by index; null (or non-finite) scores last, by index. */
+function rankingOf(scores: readonly (number | null)[]): number[] {
+  const key = (i: number): number => {
+    const s = scores[i];
+    return typeof s === 'number' && Number.isFinite(s) ? s : Number.NEGATIVE_INFINITY;
+  };
+  const finite = (i: number): number => (key(i) === Number.NEGATIVE_INFINITY ? 0 : 1);
+  return scores.map((_, i) => i).sort((a, b) => finite(b) - finite(a) || key(b) - key(a) || a - b);
 }
 
 /** Mean of the observed logits per row (the fallback scores). */
@@ -111,9 +139,15 @@ export function naiveScores(m: PreferenceMatrix): number[] {
 
 /**
  * Cleans many prompts' matrices with one batched RPCA call (IALM, lambda defaults per matrix). Matrices with
- * fewer than minCandidates rows get `fallback[k]` (or naive scores) and rpca_skipped = true.
+ * fewer than minCandidates rows get `fallback[k]` (or naive scores) and rpca_skipped = true. Results do not
+ * depend on how prompts are split into calls (the batch solves each matrix as rpca would on its own).
  */
-export function cleanPreferences(engine: Engine, mats: PreferenceMatrix[], opts: CleanOptions = {}, fallback: (number[] | undefined)[] = []): CleanResult[] {
+export function cleanPreferences(
+  engine: Engine,
+  mats: PreferenceMatrix[],
+  opts: CleanOptions = {},
+  fallback: (readonly (number | null)[] | undefined)[] = [],
+): CleanResult[] {
   const min = opts.minCandidates ?? 20;
   const flagTol = opts.flagTol ?? 1e-6;
   const run = mats.map((m, k) => (m.n >= min && m.n > 0 ? k : -1)).filter((k) => k >= 0);
@@ -132,7 +166,7 @@ export function cleanPreferences(engine: Engine, mats: PreferenceMatrix[], opts:
   const full = mask.every((v) => v === 1);
   const res = run.length ? engine.rpcaBatch(data, dims, { mask: full ? undefined : mask, tol: opts.tol, maxIter: opts.maxIter }) : undefined;
   const out: CleanResult[] = mats.map((m, k) => {
-    const scores = fallback[k] ?? naiveScores(m);
+    const scores = fallback[k]?.slice() ?? naiveScores(m);
     return { clean_scores: scores, corrupted: [], ranking: rankingOf(scores), rpca_skipped: true, iterations: 0, converged: true };
   });
   run.forEach((k, b) => {

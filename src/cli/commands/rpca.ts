@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeJsonAtomic } from '../../io/node/write.js';
 import type { RpcaOptions } from '../../kernels/rpca.js';
-import { writeFileAtomic } from '../atomic.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
 
@@ -133,9 +133,8 @@ export function rpcaCommand(ctx: CliContext): Command {
         rank: r.rank,
         relative_residual: r.relativeResidual,
       };
-      const json = `${JSON.stringify(out)}\n`;
-      if (opts.output === '-') ctx.io.stdout(json);
-      else await writeFileAtomic(opts.output, json, ctx.io.cwd);
+      if (opts.output === '-') ctx.io.stdout(`${JSON.stringify(out)}\n`);
+      else await writeJsonAtomic(opts.output, out, ctx.io.cwd, 0);
       ctx.info(
         `rpca: ${m.rows}x${m.cols} ${opts.method} on ${engine.backend}: ${r.iterations} iterations, ` +
           `${r.converged ? 'converged' : 'NOT converged'}, rank ${r.rank}, residual ${r.relativeResidual.toExponential(2)}, ${Date.now() - t0} ms`,
