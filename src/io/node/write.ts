@@ -176,12 +176,17 @@ export async function openRowWriter(path: string, schema: readonly ColumnSpec[],
  * Writes a JSON document atomically (temp file + rename), followed by a newline; `indent` 0 writes it on one
  * line (for large numeric documents such as `rpca` output).
  */
-export async function writeJsonAtomic(path: string, value: unknown, cwd?: string, indent = 2): Promise<void> {
+export function writeJsonAtomic(path: string, value: unknown, cwd?: string, indent = 2): Promise<void> {
+  return writeTextAtomic(path, `${JSON.stringify(value, null, indent)}\n`, cwd);
+}
+
+/** Writes a text document atomically (temp file + rename), creating the parent directory. */
+export async function writeTextAtomic(path: string, text: string, cwd?: string): Promise<void> {
   const full = resolve(cwd ?? process.cwd(), path);
   await mkdir(dirname(full), { recursive: true });
   const tmp = tempName(full);
   try {
-    await writeFile(tmp, `${JSON.stringify(value, null, indent)}\n`);
+    await writeFile(tmp, text);
     await rename(tmp, full);
   } catch (e) {
     await rm(tmp, { force: true });
