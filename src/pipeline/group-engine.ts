@@ -1,0 +1,36 @@
+// The per-group numeric port the pipeline needs (statistics, position picks, z-scores). The engine's kernels
+// (src/kernels/, issue 3) implement it on every backend; the pipeline never computes these itself.
+import type { Position } from './positions.js';
+
+export type StdKind = 'population' | 'sample';
+
+/** Per-group statistics, structure of arrays, one entry per group (argmin/argmax are indices within the group). */
+export interface GroupStats {
+  count: Int32Array;
+  mean: Float64Array;
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  argmin: Int32Array;
+  argmax: Int32Array;
+  nonFinite: Int32Array;
+}
+
+export interface GroupEngine {
+  /** Statistics of each group `values[offsets[g] .. offsets[g+1])` (non-finite values counted, left out). */
+  groupStats(values: Float64Array, offsets: Int32Array, opts: { std: StdKind }): GroupStats;
+  /**
+   * For each group and position, the index within the group of the candidate nearest the position's target
+   * (ties: smaller distance, then the lower value, then the lower index); -1 when the group has no candidate.
+   * Row-major: `out[g * positions.length + j]`. `exclude[g]` (an index within group g, or -1) is never picked.
+   */
+  pickPositions(
+    values: Float64Array,
+    offsets: Int32Array,
+    stats: GroupStats,
+    positions: readonly Position[],
+    opts?: { exclude?: Int32Array },
+  ): Int32Array;
+  /** (value - mean) / std per element of each group (NaN where std is 0 or the value is non-finite). */
+  zscores(values: Float64Array, offsets: Int32Array, stats: GroupStats): Float64Array;
+}
