@@ -71,7 +71,7 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   const warnings: string[] = [];
 
   const cal = (m: Float64Array | undefined, upper: number | undefined, divisor: number, name: string, needed: boolean) => {
-    if (!m) return null;
+    if (!m || m.length === 0) return null;
     try {
       return calibrate(m, { lower: opts.lower, upper, divisor, minTail: opts.minTail, missing });
     } catch (e) {
