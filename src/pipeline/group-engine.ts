@@ -33,4 +33,14 @@ export interface GroupEngine {
   ): Int32Array;
   /** (value - mean) / std per element of each group (NaN where std is 0 or the value is non-finite). */
   zscores(values: Float64Array, offsets: Int32Array, stats: GroupStats): Float64Array;
+  /**
+   * beta * (log pi - log pi_ref) per sequence: from per-token log-probs grouped by `offsets` (reduced by sum, or
+   * mean per token), or from per-sequence values when `offsets` is null. f64 accumulation.
+   */
+  implicitRewards(
+    policy: Float32Array | Float64Array,
+    reference: Float32Array | Float64Array,
+    offsets: Int32Array | null,
+    opts: { beta: number; reduce: 'sum' | 'mean' },
+  ): Float64Array;
 }

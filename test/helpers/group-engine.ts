@@ -86,4 +86,15 @@ export const standInGroupEngine: GroupEngine = {
     }
     return out;
   },
+  implicitRewards(policy, reference, offsets, { beta, reduce }) {
+    if (!offsets) return Float64Array.from(policy, (p, i) => beta * (p - reference[i]!));
+    const out = new Float64Array(offsets.length - 1);
+    for (let g = 0; g + 1 < offsets.length; g++) {
+      let s = 0;
+      for (let i = offsets[g]!; i < offsets[g + 1]!; i++) s += policy[i]! - reference[i]!;
+      const n = offsets[g + 1]! - offsets[g]!;
+      out[g] = beta * (reduce === 'mean' ? s / Math.max(1, n) : s);
+    }
+    return out;
+  },
 };

@@ -1,0 +1,51 @@
+// A growable byte sink for writers that copy JSON text through (platform neutral).
+
+const enc = new TextEncoder();
+
+export class ByteSink {
+  buf: Uint8Array;
+  pos = 0;
+  constructor(capacity = 1 << 16) {
+    this.buf = new Uint8Array(capacity);
+  }
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+  /** Copies src[s, e). */
+  bytes(src: Uint8Array, s: number, e: number): void {
+    this.ensure(e - s);
+    this.buf.set(src.subarray(s, e), this.pos);
+    this.pos += e - s;
+  }
+  /** Appends an ASCII string (keys, numbers, literals). */
+  ascii(str: string): void {
+    const n = str.length;
+    this.ensure(n);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) b[p++] = str.charCodeAt(i);
+    this.pos = p;
+  }
+  /** Appends any string as UTF-8. */
+  text(str: string): void {
+    this.ensure(str.length * 3);
+    const r = enc.encodeInto(str, this.buf.subarray(this.pos));
+    this.pos += r.written;
+  }
+  /** The bytes written so far (a copy) and a reset. */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+}
+
+/** A JSON number or null (non-finite values become null, as JSON.stringify does). */
+export function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
+}

@@ -1,0 +1,489 @@
+// The fast path of `pairs`: JSONL candidate records -> preference pairs without decoding whole records. Each
+// line is scanned for the prompt, responses, scores (and log-prob) fields only; scores go straight into a
+// numeric column, the per-prompt work runs on the engine, and the prompt/chosen/rejected JSON text is copied
+// through byte for byte. A record the scanner cannot take as-is goes to the slow path (full parse and
+// validation), which either returns it as a parsed record or rejects it. Platform neutral.
+import type { GroupEngine } from '../pipeline/group-engine.js';
+import { emptyReport, mergeReport, pairsForChunk, type CandidateChunk, type PairRows, type PairsOptions } from '../pipeline/pairs.js';
+import type { ConstructReport } from '../pipeline/construct.js';
+import { ByteSink, jsonNumber } from './bytes.js';
+import { arrayElements, FieldScanner, forEachLine, NUM_FINITE, NUM_NULL, parseNumberArray, SCAN_OK, validValue } from './scan.js';
+
+export interface FastFields {
+  prompt: string;
+  responses: string;
+  scores: string;
+  policyLogps?: string;
+  referenceLogps?: string;
+}
+
+/** A record as the slow path returns it (already validated). */
+export interface ParsedCandidates {
+  prompt: unknown;
+  responses: unknown[];
+  scores: (number | null)[];
+  policyLogps?: (number | number[] | null)[];
+  referenceLogps?: (number | number[] | null)[];
+}
+
+export type SlowOutcome = { kind: 'blank' } | { kind: 'reject' } | { kind: 'record'; record: ParsedCandidates };
+
+export interface FastPairsHooks {
+  /** Full parse and validation of one line (1-based physical line number); records its own rejects. */
+  slow(line: Uint8Array, lineNo: number): SlowOutcome;
+  /** A record the pipeline itself rejects (e.g. a score the logit transform cannot take). */
+  reject(line: Uint8Array, lineNo: number, field: string, reason: string): void;
+  /** Candidates excluded from a record that goes on. */
+  excluded(reason: 'null_score' | 'non_finite_score', n: number): void;
+}
+
+export interface FastPairsOptions {
+  fields: FastFields;
+  pairs: PairsOptions;
+  beta?: number;
+  reduce?: 'sum' | 'mean';
+  /** Read every record through the slow path (for comparisons; the output must be the same). */
+  slowOnly?: boolean;
+}
+
+export interface FastPairsCounts {
+  /** Records read (lines that are not blank). */
+  records: number;
+  /** Of which read by the scanner alone. */
+  fastRecords: number;
+  /** Records handed to the slow path. */
+  slowRecords: number;
+  /** Records the pipeline rejected itself (see hooks.reject). */
+  rejected: number;
+  lines: number;
+}
+
+class GrowF64 {
+  a = new Float64Array(1024);
+  n = 0;
+  ensure(k: number): void {
+    if (this.n + k <= this.a.length) return;
+    let c = this.a.length * 2;
+    while (c < this.n + k) c *= 2;
+    const b = new Float64Array(c);
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  push(x: number): void {
+    this.ensure(1);
+    this.a[this.n++] = x;
+  }
+}
+
+class GrowI32 {
+  a = new Int32Array(1024);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+}
+
+// Where a group's text lives: spans into the current chunk, or strings from the slow path.
+interface SlowText {
+  prompt: string;
+  responses: string[];
+}
+
+const MAX_CANDIDATES = 1 << 16;
+
+/** Streams JSONL candidate records to pair rows (JSONL bytes). Feed chunks with push(), then end(). */
+export class FastPairs {
+  readonly counts: FastPairsCounts = { records: 0, fastRecords: 0, slowRecords: 0, rejected: 0, lines: 0 };
+  readonly report: ConstructReport = emptyReport();
+  private readonly scanner: FieldScanner;
+  private readonly spans: Int32Array;
+  private elems = new Int32Array(2 * 64);
+  private tmpScores = new Float64Array(64);
+  private tmpKinds = new Uint8Array(64);
+  private tmpPol = new Float64Array(64);
+  private tmpRef = new Float64Array(64);
+  private tmpPolK = new Uint8Array(64);
+  private tmpRefK = new Uint8Array(64);
+  private carry: Uint8Array = new Uint8Array(0);
+  private readonly sink = new ByteSink(1 << 20);
+  private readonly hasLogps: boolean;
+  private lineNo = 0;
+  private recordIndex = 0;
+
+  // Per chunk state (reset after each flush).
+  private buf: Uint8Array = new Uint8Array(0);
+  private scores = new GrowF64();
+  private candIndex = new GrowI32();
+  private offsets = new GrowI32();
+  private promptIndex = new GrowI32();
+  private lineOf = new GrowI32();
+  private lineStart = new GrowI32();
+  private lineEnd = new GrowI32();
+  private promptSpan = new GrowI32();
+  private respSpan = new GrowI32();
+  private respBase = new GrowI32();
+  private withLogps = new GrowI32();
+  private tokPol = new GrowF64();
+  private tokRef = new GrowF64();
+  private tokOff = new GrowI32();
+  private seqMissing = new GrowI32();
+  private slowText = new Map<number, SlowText>();
+
+  constructor(
+    private readonly engine: GroupEngine,
+    private readonly opts: FastPairsOptions,
+    private readonly hooks: FastPairsHooks,
+  ) {
+    const f = opts.fields;
+    const names = [f.prompt, f.responses, f.scores];
+    this.hasLogps = f.policyLogps !== undefined && f.referenceLogps !== undefined;
+    if (this.hasLogps) names.push(f.policyLogps!, f.referenceLogps!);
+    this.scanner = new FieldScanner(names);
+    this.spans = new Int32Array(names.length * 2);
+    this.resetChunk();
+  }
+
+  private resetChunk(): void {
+    for (const g of [this.candIndex, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.tokOff, this.seqMissing]) g.n = 0;
+    this.scores.n = 0;
+    this.tokPol.n = 0;
+    this.tokRef.n = 0;
+    this.offsets.n = 0;
+    this.offsets.push(0);
+    this.tokOff.push(0);
+    this.slowText.clear();
+  }
+
+  /** Processes the complete lines of `chunk` (plus any carried partial line); returns the output bytes. */
+  push(chunk: Uint8Array): Uint8Array {
+    let data = chunk;
+    if (this.carry.length > 0) {
+      data = new Uint8Array(this.carry.length + chunk.length);
+      data.set(this.carry);
+      data.set(chunk, this.carry.length);
+    }
+    this.buf = data;
+    const rest = forEachLine(data, 0, (s, e) => this.line(s, e));
+    this.carry = data.slice(rest);
+    return this.flush();
+  }
+
+  /** Processes a final line without a newline; returns the remaining output bytes. */
+  end(): Uint8Array {
+    if (this.carry.length > 0) {
+      this.buf = this.carry;
+      let e = this.carry.length;
+      if (this.carry[e - 1] === 0x0d) e--;
+      this.line(0, e);
+      this.carry = new Uint8Array(0);
+    }
+    return this.flush();
+  }
+
+  private line(s: number, e: number): void {
+    const lineNo = ++this.lineNo;
+    this.counts.lines++;
+    const buf = this.buf;
+    let blank = true;
+    for (let i = s; i < e; i++) {
+      const b = buf[i]!;
+      if (b !== 0x20 && b !== 0x09 && b !== 0x0d) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) return;
+    this.counts.records++;
+    const record = this.recordIndex++;
+    if (this.opts.slowOnly || !this.fast(s, e, lineNo, record)) this.slow(s, e, lineNo, record);
+  }
+
+  private ensureTmp(n: number): void {
+    if (n <= this.tmpScores.length) return;
+    const c = Math.max(n, this.tmpScores.length * 2);
+    this.tmpScores = new Float64Array(c);
+    this.tmpKinds = new Uint8Array(c);
+    this.tmpPol = new Float64Array(c);
+    this.tmpRef = new Float64Array(c);
+    this.tmpPolK = new Uint8Array(c);
+    this.tmpRefK = new Uint8Array(c);
+    this.elems = new Int32Array(2 * c);
+  }
+
+  /** The scanner-only path; false sends the record to the slow path (nothing has been recorded then). */
+  private fast(s: number, e: number, lineNo: number, record: number): boolean {
+    const buf = this.buf;
+    const sp = this.spans;
+    if (this.scanner.scan(buf, s, e, sp) !== SCAN_OK) return false;
+    const ps = sp[0]!;
+    const rs = sp[2]!;
+    const ss = sp[4]!;
+    if (ps < 0 || rs < 0 || ss < 0) return false;
+    const pb = buf[ps];
+    if ((pb !== 0x22 && pb !== 0x5b) || !validValue(buf, ps, sp[1]!)) return false;
+    let nr = arrayElements(buf, rs, sp[3]!, this.elems);
+    while (nr < 0 && this.elems.length < 2 * MAX_CANDIDATES) {
+      this.ensureTmp(this.tmpScores.length * 2);
+      nr = arrayElements(buf, rs, sp[3]!, this.elems);
+    }
+    if (nr < 0) return false;
+    this.ensureTmp(nr + 1);
+    const ns = parseNumberArray(buf, ss, sp[5]!, this.tmpScores, this.tmpKinds, 0);
+    if (ns !== nr) return false;
+    let usable = 0;
+    for (let i = 0; i < ns; i++) if (this.tmpKinds[i] === NUM_FINITE) usable++;
+    if (usable < 2) return false;
+    // Response elements must be strings or message lists to be copied through.
+    for (let i = 0; i < nr; i++) {
+      const b = buf[this.elems[2 * i]!];
+      if (b !== 0x22 && b !== 0x5b) return false;
+    }
+    // Log-probs: both fields, arrays aligned with responses, of numbers (sums) or arrays of numbers (tokens).
+    let logps: 'none' | 'sums' | 'tokens' = 'none';
+    if (this.hasLogps && sp[6]! >= 0 && sp[8]! >= 0) {
+      const np = parseNumberArray(buf, sp[6]!, sp[7]!, this.tmpPol, this.tmpPolK, 0);
+      const nf = parseNumberArray(buf, sp[8]!, sp[9]!, this.tmpRef, this.tmpRefK, 0);
+      if (np === nr && nf === nr) logps = 'sums';
+      else if (np < 0 || nf < 0) {
+        if (!this.tokens(nr)) return false;
+        logps = 'tokens';
+      } else return false;
+    } else if (this.hasLogps && (sp[6]! >= 0) !== (sp[8]! >= 0)) {
+      return false;
+    }
+    // Committed: record the group.
+    this.counts.fastRecords++;
+    let nulls = 0;
+    let nonFinite = 0;
+    this.promptIndex.push(record);
+    this.lineOf.push(lineNo);
+    this.lineStart.push(s);
+    this.lineEnd.push(e);
+    this.promptSpan.push(ps);
+    this.promptSpan.push(sp[1]!);
+    this.respBase.push(this.respSpan.n);
+    this.withLogps.push(logps === 'none' ? 0 : 1);
+    for (let i = 0; i < nr; i++) {
+      this.respSpan.push(this.elems[2 * i]!);
+      this.respSpan.push(this.elems[2 * i + 1]!);
+    }
+    for (let i = 0; i < nr; i++) {
+      const k = this.tmpKinds[i];
+      if (k !== NUM_FINITE) {
+        if (k === NUM_NULL) nulls++;
+        else nonFinite++;
+        continue;
+      }
+      this.scores.push(this.tmpScores[i]!);
+      this.candIndex.push(i);
+      if (this.hasLogps) this.pushLogp(logps, i);
+    }
+    this.offsets.push(this.scores.n);
+    if (nulls) this.hooks.excluded('null_score', nulls);
+    if (nonFinite) this.hooks.excluded('non_finite_score', nonFinite);
+    return true;
+  }
+
+  // Per-token log-probs of the current record, parsed into tmp token storage (tokPolRec/tokRefRec).
+  private recTokPol = new GrowF64();
+  private recTokRef = new GrowF64();
+  private recTokOff = new Int32Array(65);
+  private recMissing = new Uint8Array(64);
+
+  private tokens(nr: number): boolean {
+    const buf = this.buf;
+    const sp = this.spans;
+    const pe = new Int32Array(2 * nr + 2);
+    const re = new Int32Array(2 * nr + 2);
+    if (arrayElements(buf, sp[6]!, sp[7]!, pe) !== nr || arrayElements(buf, sp[8]!, sp[9]!, re) !== nr) return false;
+    if (this.recTokOff.length < nr + 1) {
+      this.recTokOff = new Int32Array(nr + 1);
+      this.recMissing = new Uint8Array(nr);
+    }
+    this.recTokPol.n = 0;
+    this.recTokRef.n = 0;
+    for (let i = 0; i < nr; i++) {
+      this.recTokOff[i] = this.recTokPol.n;
+      this.recMissing[i] = 0;
+      const a0 = pe[2 * i]!;
+      const b0 = re[2 * i]!;
+      const aNull = buf[a0] === 0x6e;
+      const bNull = buf[b0] === 0x6e;
+      if (aNull || bNull) {
+        this.recMissing[i] = 1;
+        continue;
+      }
+      if (buf[a0] !== 0x5b || buf[b0] !== 0x5b) {
+        // A plain number (sequence sum) among token arrays: a one-token sequence.
+        const va = this.numberAt(a0, pe[2 * i + 1]!);
+        const vb = this.numberAt(b0, re[2 * i + 1]!);
+        if (va === null || vb === null) return false;
+        this.recTokPol.push(va);
+        this.recTokRef.push(vb);
+        continue;
+      }
+      const na = this.countTokens(a0, pe[2 * i + 1]!, this.recTokPol);
+      const nb = this.countTokens(b0, re[2 * i + 1]!, this.recTokRef);
+      if (na < 0 || nb < 0 || na !== nb) return false;
+    }
+    this.recTokOff[nr] = this.recTokPol.n;
+    return true;
+  }
+
+  private numberAt(s: number, e: number): number | null {
+    const buf = this.buf;
+    // Parse the single token by viewing it as a one-element array (rare: sums mixed with token arrays).
+    const tmp = new Uint8Array(e - s + 2);
+    tmp[0] = 0x5b;
+    tmp.set(buf.subarray(s, e), 1);
+    tmp[tmp.length - 1] = 0x5d;
+    const out = new Float64Array(1);
+    const k = new Uint8Array(1);
+    if (parseNumberArray(tmp, 0, tmp.length, out, k, 0) !== 1 || k[0] !== NUM_FINITE) return null;
+    return out[0]!;
+  }
+
+  private countTokens(s: number, e: number, into: GrowF64): number {
+    // Upper bound on the element count: commas + 1.
+    let commas = 1;
+    for (let i = s; i < e; i++) if (this.buf[i] === 0x2c) commas++;
+    into.ensure(commas);
+    const kinds = new Uint8Array(commas);
+    const n = parseNumberArray(this.buf, s, e, into.a, kinds, into.n);
+    if (n < 0) return -1;
+    for (let i = 0; i < n; i++) if (kinds[i] !== NUM_FINITE) return -1;
+    into.n += n;
+    return n;
+  }
+
+  private pushLogp(logps: 'none' | 'sums' | 'tokens', i: number): void {
+    if (logps === 'sums') {
+      const ok = this.tmpPolK[i] === NUM_FINITE && this.tmpRefK[i] === NUM_FINITE;
+      this.seqMissing.push(ok ? 0 : 1);
+      if (ok) {
+        this.tokPol.push(this.tmpPol[i]!);
+        this.tokRef.push(this.tmpRef[i]!);
+      }
+    } else if (logps === 'tokens') {
+      this.seqMissing.push(this.recMissing[i]!);
+      for (let t = this.recTokOff[i]!; t < this.recTokOff[i + 1]!; t++) {
+        this.tokPol.push(this.recTokPol.a[t]!);
+        this.tokRef.push(this.recTokRef.a[t]!);
+      }
+    } else {
+      this.seqMissing.push(1);
+    }
+    this.tokOff.push(this.tokPol.n);
+  }
+
+  private slow(s: number, e: number, lineNo: number, record: number): void {
+    this.counts.slowRecords++;
+    const out = this.hooks.slow(this.buf.subarray(s, e), lineNo);
+    if (out.kind !== 'record') return;
+    const r = out.record;
+    this.promptIndex.push(record);
+    this.lineOf.push(lineNo);
+    this.lineStart.push(s);
+    this.lineEnd.push(e);
+    this.promptSpan.push(-1);
+    this.promptSpan.push(-1);
+    this.respBase.push(-1);
+    const withLp = this.hasLogps && r.policyLogps !== undefined && r.referenceLogps !== undefined;
+    this.withLogps.push(withLp ? 1 : 0);
+    this.slowText.set(this.promptIndex.n - 1, { prompt: JSON.stringify(r.prompt), responses: r.responses.map((x) => JSON.stringify(x)) });
+    for (let i = 0; i < r.scores.length; i++) {
+      const v = r.scores[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      this.scores.push(v);
+      this.candIndex.push(i);
+      if (this.hasLogps) {
+        const a = withLp ? r.policyLogps![i] : null;
+        const b = withLp ? r.referenceLogps![i] : null;
+        const ta = typeof a === 'number' ? [a] : Array.isArray(a) ? a : null;
+        const tb = typeof b === 'number' ? [b] : Array.isArray(b) ? b : null;
+        const ok = ta !== null && tb !== null && ta.length === tb.length && ta.every(Number.isFinite) && tb.every(Number.isFinite);
+        this.seqMissing.push(ok ? 0 : 1);
+        if (ok) {
+          for (let t = 0; t < ta.length; t++) {
+            this.tokPol.push(ta[t]!);
+            this.tokRef.push(tb[t]!);
+          }
+        }
+        this.tokOff.push(this.tokPol.n);
+      }
+    }
+    this.offsets.push(this.scores.n);
+  }
+
+  private flush(): Uint8Array {
+    const groups = this.promptIndex.n;
+    if (groups === 0) {
+      this.resetChunk();
+      return this.sink.take();
+    }
+    let rewards: Float64Array | undefined;
+    if (this.hasLogps) {
+      const nc = this.scores.n;
+      const off = this.tokOff.a.slice(0, nc + 1);
+      rewards = this.engine.implicitRewards(this.tokPol.a.subarray(0, this.tokPol.n), this.tokRef.a.subarray(0, this.tokRef.n), off, {
+        beta: this.opts.beta ?? 1,
+        reduce: this.opts.reduce ?? 'sum',
+      });
+      for (let i = 0; i < nc; i++) if (this.seqMissing.a[i]) rewards[i] = Number.NaN;
+    }
+    const chunk: CandidateChunk = {
+      promptIndex: this.promptIndex.a.slice(0, groups),
+      offsets: this.offsets.a.slice(0, groups + 1),
+      scores: this.scores.a.slice(0, this.scores.n),
+      candidateIndex: this.candIndex.a.slice(0, this.candIndex.n),
+      rewards,
+    };
+    const res = pairsForChunk(this.engine, chunk, this.opts.pairs);
+    for (const g of res.invalidGroups) {
+      this.counts.rejected++;
+      this.hooks.reject(this.buf.subarray(this.lineStart.a[g]!, this.lineEnd.a[g]!), this.lineOf.a[g]!, this.opts.fields.scores, 'score outside [0, 1] for --transform logit');
+    }
+    mergeReport(this.report, res.report);
+    this.write(res.rows);
+    this.resetChunk();
+    return this.sink.take();
+  }
+
+  private write(rows: PairRows): void {
+    const sink = this.sink;
+    const buf = this.buf;
+    const strategy = `,"strategy":"${rows.strategy}"`;
+    for (let i = 0; i < rows.n; i++) {
+      const g = rows.group[i]!;
+      const slow = this.slowText.get(g);
+      sink.ascii('{"prompt":');
+      if (slow) sink.text(slow.prompt);
+      else sink.bytes(buf, this.promptSpan.a[2 * g]!, this.promptSpan.a[2 * g + 1]!);
+      for (const [key, idx] of [
+        [',"chosen":', rows.chosenIndex[i]!],
+        [',"rejected":', rows.rejectedIndex[i]!],
+      ] as const) {
+        sink.ascii(key);
+        if (slow) sink.text(slow.responses[idx]!);
+        else {
+          const base = this.respBase.a[g]! + 2 * idx;
+          sink.bytes(buf, this.respSpan.a[base]!, this.respSpan.a[base + 1]!);
+        }
+      }
+      sink.ascii(`,"score_chosen":${jsonNumber(rows.scoreChosen[i]!)},"score_rejected":${jsonNumber(rows.scoreRejected[i]!)},"margin":${jsonNumber(rows.margin[i]!)}`);
+      sink.ascii(`,"prompt_index":${rows.promptIndex[i]},"chosen_index":${rows.chosenIndex[i]},"rejected_index":${rows.rejectedIndex[i]}`);
+      sink.ascii(strategy);
+      const cp = rows.chosenPosition[i];
+      const rp = rows.rejectedPosition[i];
+      if (cp) sink.ascii(`,"chosen_position":"${cp}"`);
+      if (rp) sink.ascii(`,"rejected_position":"${rp}"`);
+      if (rows.implicitMargin && this.withLogps.a[g]) sink.ascii(`,"implicit_margin":${jsonNumber(rows.implicitMargin[i]!)}`);
+      sink.ascii('}\n');
+    }
+  }
+}

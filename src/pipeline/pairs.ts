@@ -1,0 +1,138 @@
+// One chunk of prompts (CSR columns of usable candidates) -> pair columns: transform, per-prompt statistics,
+// construction, raw scores, margins and implicit margins. Used by both the fast byte path and the record path.
+import { constructPairs, type ConstructOptions, type ConstructReport, type Strategy } from './construct.js';
+import type { GroupEngine } from './group-engine.js';
+import { applyTransform, type Transform } from './transform.js';
+
+export interface CandidateChunk {
+  /** Record index (0-based in the input) of each group. */
+  promptIndex: Int32Array;
+  /** CSR offsets over the usable candidates (length groups + 1). */
+  offsets: Int32Array;
+  /** Raw finite scores of the usable candidates. */
+  scores: Float64Array;
+  /** Index of each usable candidate in its record's candidate list. */
+  candidateIndex: Int32Array;
+  /** Implicit reward per usable candidate (NaN where log-probs are missing); absent when the input has none. */
+  rewards?: Float64Array;
+}
+
+export interface PairsOptions extends ConstructOptions {
+  transform?: Transform;
+}
+
+export interface PairRows {
+  n: number;
+  strategy: Strategy;
+  /** Group within the chunk. */
+  group: Int32Array;
+  promptIndex: Int32Array;
+  chosenIndex: Int32Array;
+  rejectedIndex: Int32Array;
+  /** Position within the group's usable candidates (to find the text of a candidate). */
+  chosenSlot: Int32Array;
+  rejectedSlot: Int32Array;
+  scoreChosen: Float64Array;
+  scoreRejected: Float64Array;
+  margin: Float64Array;
+  /** rewards[chosen] - rewards[rejected]; null when the input has no log-probs. */
+  implicitMargin: Float64Array | null;
+  chosenPosition: (string | null)[];
+  rejectedPosition: (string | null)[];
+}
+
+export interface ChunkPairs {
+  rows: PairRows;
+  report: ConstructReport;
+  /** Groups whose scores the transform cannot take (logit of a value outside [0, 1]): no pair, to be rejected. */
+  invalidGroups: number[];
+}
+
+/** Empty construct report (for merging). */
+export function emptyReport(): ConstructReport {
+  return { prompts: 0, promptsWithPair: 0, pairs: 0, promptsWithoutPair: {}, pairsDropped: {}, fallbackUsed: 0, smallPrompts: 0, rejectedNotMin: 0, rejectedZSum: 0 };
+}
+
+/** Adds `b` into `a`. */
+export function mergeReport(a: ConstructReport, b: ConstructReport): void {
+  for (const k of ['prompts', 'promptsWithPair', 'pairs', 'fallbackUsed', 'smallPrompts', 'rejectedNotMin', 'rejectedZSum'] as const) a[k] += b[k];
+  for (const m of ['promptsWithoutPair', 'pairsDropped'] as const) {
+    for (const [r, v] of Object.entries(b[m])) a[m][r as keyof ConstructReport[typeof m]] = (a[m][r as keyof ConstructReport[typeof m]] ?? 0) + (v ?? 0);
+  }
+}
+
+/** Pairs of one chunk. Groups with transform-invalid scores are emptied (and listed), not silently changed. */
+export function pairsForChunk(engine: GroupEngine, chunk: CandidateChunk, opts: PairsOptions): ChunkPairs {
+  let { offsets } = chunk;
+  const groups = offsets.length - 1;
+  const t = applyTransform(chunk.scores, offsets, opts.transform ?? 'none', engine, opts.std);
+  let values = t.values;
+  const invalidGroups: number[] = [];
+  if (t.invalid.length > 0) {
+    // Drop the candidates of every group holding an invalid value: the whole record is rejected by the caller.
+    const bad = new Uint8Array(groups);
+    let g = 0;
+    for (const i of t.invalid) {
+      while (offsets[g + 1]! <= i) g++;
+      bad[g] = 1;
+    }
+    const keep: number[] = [];
+    const off = new Int32Array(groups + 1);
+    for (let h = 0; h < groups; h++) {
+      if (bad[h]) invalidGroups.push(h);
+      else for (let i = offsets[h]!; i < offsets[h + 1]!; i++) keep.push(i);
+      off[h + 1] = keep.length;
+    }
+    values = Float64Array.from(keep, (i) => values[i]!);
+    const remap = Int32Array.from(keep);
+    chunk = { ...chunk, scores: Float64Array.from(remap, (i) => chunk.scores[i]!), candidateIndex: Int32Array.from(remap, (i) => chunk.candidateIndex[i]!), rewards: chunk.rewards && Float64Array.from(remap, (i) => chunk.rewards![i]!), offsets: off };
+    offsets = off;
+  }
+  const { pairs, report } = constructPairs(engine, values, offsets, opts, chunk.promptIndex);
+  report.prompts -= invalidGroups.length;
+  report.promptsWithoutPair = { ...report.promptsWithoutPair };
+  // invalid groups were emptied, so they were counted as insufficient_samples: take them back out.
+  if (invalidGroups.length > 0) {
+    const r = report.promptsWithoutPair;
+    r.insufficient_samples = (r.insufficient_samples ?? 0) - invalidGroups.length;
+    if (r.insufficient_samples === 0) delete r.insufficient_samples;
+    if (opts.strategy !== 'grid') {
+      const d = report.pairsDropped;
+      d.insufficient_samples = (d.insufficient_samples ?? 0) - invalidGroups.length;
+      if (d.insufficient_samples === 0) delete d.insufficient_samples;
+    }
+  }
+  const n = pairs.n;
+  const rows: PairRows = {
+    n,
+    strategy: opts.strategy,
+    group: pairs.group,
+    promptIndex: new Int32Array(n),
+    chosenIndex: new Int32Array(n),
+    rejectedIndex: new Int32Array(n),
+    chosenSlot: new Int32Array(n),
+    rejectedSlot: new Int32Array(n),
+    scoreChosen: new Float64Array(n),
+    scoreRejected: new Float64Array(n),
+    margin: new Float64Array(n),
+    implicitMargin: chunk.rewards ? new Float64Array(n) : null,
+    chosenPosition: pairs.chosenPosition,
+    rejectedPosition: pairs.rejectedPosition,
+  };
+  for (let i = 0; i < n; i++) {
+    const g = pairs.group[i]!;
+    const s = offsets[g]!;
+    const c = s + pairs.chosen[i]!;
+    const r = s + pairs.rejected[i]!;
+    rows.promptIndex[i] = chunk.promptIndex[g]!;
+    rows.chosenSlot[i] = pairs.chosen[i]!;
+    rows.rejectedSlot[i] = pairs.rejected[i]!;
+    rows.chosenIndex[i] = chunk.candidateIndex[c]!;
+    rows.rejectedIndex[i] = chunk.candidateIndex[r]!;
+    rows.scoreChosen[i] = chunk.scores[c]!;
+    rows.scoreRejected[i] = chunk.scores[r]!;
+    rows.margin[i] = chunk.scores[c]! - chunk.scores[r]!;
+    if (rows.implicitMargin) rows.implicitMargin[i] = chunk.rewards![c]! - chunk.rewards![r]!;
+  }
+  return { rows, report, invalidGroups };
+}
