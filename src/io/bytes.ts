@@ -37,9 +37,9 @@ export class ByteSink {
     const r = enc.encodeInto(str, this.buf.subarray(this.pos));
     this.pos += r.written;
   }
-  /** The bytes written so far (a copy) and a reset. */
+  /** The bytes written so far, as a view valid until the next write, and a reset. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.pos);
+    const out = this.buf.subarray(0, this.pos);
     this.pos = 0;
     return out;
   }

@@ -159,18 +159,36 @@ export class FastPairs {
     this.slowText.clear();
   }
 
-  /** Processes the complete lines of `chunk` (plus any carried partial line); returns the output bytes. */
+  /**
+   * Processes the complete lines of `chunk` (plus any carried partial line) and returns the output bytes: a view
+   * valid until the next push() or end() (write it out before calling again). `chunk` is not kept.
+   */
   push(chunk: Uint8Array): Uint8Array {
-    let data = chunk;
+    let from = 0;
     if (this.carry.length > 0) {
-      data = new Uint8Array(this.carry.length + chunk.length);
-      data.set(this.carry);
-      data.set(chunk, this.carry.length);
+      // Complete the carried line on its own (copying only that line), then scan the chunk in place.
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) {
+        const c = new Uint8Array(this.carry.length + chunk.length);
+        c.set(this.carry);
+        c.set(chunk, this.carry.length);
+        this.carry = c;
+        return this.sink.take();
+      }
+      const line = new Uint8Array(this.carry.length + nl + 1);
+      line.set(this.carry);
+      line.set(chunk.subarray(0, nl + 1), this.carry.length);
+      this.carry = new Uint8Array(0);
+      this.buf = line;
+      forEachLine(line, 0, (s, e) => this.line(s, e));
+      this.flushInto();
+      from = nl + 1;
     }
-    this.buf = data;
-    const rest = forEachLine(data, 0, (s, e) => this.line(s, e));
-    this.carry = data.slice(rest);
-    return this.flush();
+    this.buf = chunk;
+    const rest = forEachLine(chunk, from, (s, e) => this.line(s, e));
+    this.carry = chunk.slice(rest);
+    this.flushInto();
+    return this.sink.take();
   }
 
   /** Processes a final line without a newline; returns the remaining output bytes. */
@@ -182,7 +200,8 @@ export class FastPairs {
       this.line(0, e);
       this.carry = new Uint8Array(0);
     }
-    return this.flush();
+    this.flushInto();
+    return this.sink.take();
   }
 
   private line(s: number, e: number): void {
@@ -420,11 +439,12 @@ export class FastPairs {
     this.offsets.push(this.scores.n);
   }
 
-  private flush(): Uint8Array {
+  /** Runs the pipeline on the groups gathered from the current buffer and writes their rows to the sink. */
+  private flushInto(): void {
     const groups = this.promptIndex.n;
     if (groups === 0) {
       this.resetChunk();
-      return this.sink.take();
+      return;
     }
     let rewards: Float64Array | undefined;
     if (this.hasLogps) {
@@ -451,7 +471,6 @@ export class FastPairs {
     mergeReport(this.report, res.report);
     this.write(res.rows);
     this.resetChunk();
-    return this.sink.take();
   }
 
   private write(rows: PairRows): void {
