@@ -31,10 +31,8 @@ export type SlowOutcome = { kind: 'blank' } | { kind: 'reject' } | { kind: 'reco
 export interface FastPairsHooks {
   /** Full parse and validation of one line (1-based physical line number); records its own rejects. */
   slow(line: Uint8Array, lineNo: number): SlowOutcome;
-  /** A record the pipeline itself rejects (e.g. a score the logit transform cannot take). */
-  reject(line: Uint8Array, lineNo: number, field: string, reason: string): void;
-  /** Candidates excluded from a record that goes on. */
-  excluded(reason: 'null_score' | 'non_finite_score', n: number): void;
+  /** Candidates excluded from a record that goes on (reasons as the datasets layer names them). */
+  excluded(reason: 'score_null' | 'score_nan' | 'score_infinite' | 'score_out_of_range', n: number): void;
 }
 
 export interface FastPairsOptions {
@@ -53,8 +51,6 @@ export interface FastPairsCounts {
   fastRecords: number;
   /** Records handed to the slow path. */
   slowRecords: number;
-  /** Records the pipeline rejected itself (see hooks.reject). */
-  rejected: number;
   lines: number;
 }
 
@@ -98,7 +94,7 @@ const MAX_CANDIDATES = 1 << 16;
 
 /** Streams JSONL candidate records to pair rows (JSONL bytes). Feed chunks with push(), then end(). */
 export class FastPairs {
-  readonly counts: FastPairsCounts = { records: 0, fastRecords: 0, slowRecords: 0, rejected: 0, lines: 0 };
+  readonly counts: FastPairsCounts = { records: 0, fastRecords: 0, slowRecords: 0, lines: 0 };
   readonly report: ConstructReport = emptyReport();
   private readonly scanner: FieldScanner;
   private readonly spans: Int32Array;
@@ -278,7 +274,8 @@ export class FastPairs {
     // Committed: record the group.
     this.counts.fastRecords++;
     let nulls = 0;
-    let nonFinite = 0;
+    let nans = 0;
+    let infs = 0;
     this.promptIndex.push(record);
     this.lineOf.push(lineNo);
     this.lineStart.push(s);
@@ -295,7 +292,8 @@ export class FastPairs {
       const k = this.tmpKinds[i];
       if (k !== NUM_FINITE) {
         if (k === NUM_NULL) nulls++;
-        else nonFinite++;
+        else if (Number.isNaN(this.tmpScores[i]!)) nans++;
+        else infs++;
         continue;
       }
       this.scores.push(this.tmpScores[i]!);
@@ -303,8 +301,9 @@ export class FastPairs {
       if (this.hasLogps) this.pushLogp(logps, i);
     }
     this.offsets.push(this.scores.n);
-    if (nulls) this.hooks.excluded('null_score', nulls);
-    if (nonFinite) this.hooks.excluded('non_finite_score', nonFinite);
+    if (nulls) this.hooks.excluded('score_null', nulls);
+    if (nans) this.hooks.excluded('score_nan', nans);
+    if (infs) this.hooks.excluded('score_infinite', infs);
     return true;
   }
 
@@ -464,10 +463,7 @@ export class FastPairs {
       rewards,
     };
     const res = pairsForChunk(this.engine, chunk, this.opts.pairs);
-    for (const g of res.invalidGroups) {
-      this.counts.rejected++;
-      this.hooks.reject(this.buf.subarray(this.lineStart.a[g]!, this.lineEnd.a[g]!), this.lineOf.a[g]!, this.opts.fields.scores, 'score outside [0, 1] for --transform logit');
-    }
+    if (res.outOfRange > 0) this.hooks.excluded('score_out_of_range', res.outOfRange);
     mergeReport(this.report, res.report);
     this.write(res.rows);
     this.resetChunk();

@@ -44,8 +44,8 @@ export interface PairRows {
 export interface ChunkPairs {
   rows: PairRows;
   report: ConstructReport;
-  /** Groups whose scores the transform cannot take (logit of a value outside [0, 1]): no pair, to be rejected. */
-  invalidGroups: number[];
+  /** Candidates the transform cannot take (logit of a score outside [0, 1]): excluded, like a null score. */
+  outOfRange: number;
 }
 
 /** Empty construct report (for merging). */
@@ -61,47 +61,37 @@ export function mergeReport(a: ConstructReport, b: ConstructReport): void {
   }
 }
 
-/** Pairs of one chunk. Groups with transform-invalid scores are emptied (and listed), not silently changed. */
+/** Keeps the candidates whose transformed value is not NaN (removes the others from every column). */
+function dropInvalid(chunk: CandidateChunk, values: Float64Array, invalid: readonly number[]): { chunk: CandidateChunk; values: Float64Array } {
+  const bad = new Uint8Array(values.length);
+  for (const i of invalid) bad[i] = 1;
+  const keep: number[] = [];
+  const groups = chunk.offsets.length - 1;
+  const off = new Int32Array(groups + 1);
+  for (let g = 0; g < groups; g++) {
+    for (let i = chunk.offsets[g]!; i < chunk.offsets[g + 1]!; i++) if (!bad[i]) keep.push(i);
+    off[g + 1] = keep.length;
+  }
+  const pick = <T extends Float64Array | Int32Array>(a: T, C: { from(x: number[], f: (i: number) => number): T }): T => C.from(keep, (i) => a[i]!);
+  return {
+    chunk: {
+      promptIndex: chunk.promptIndex,
+      offsets: off,
+      scores: pick(chunk.scores, Float64Array),
+      candidateIndex: pick(chunk.candidateIndex, Int32Array),
+      rewards: chunk.rewards && pick(chunk.rewards, Float64Array),
+    },
+    values: pick(values, Float64Array),
+  };
+}
+
+/** Pairs of one chunk. Candidates the transform cannot take are excluded (counted in outOfRange). */
 export function pairsForChunk(engine: GroupEngine, chunk: CandidateChunk, opts: PairsOptions): ChunkPairs {
-  let { offsets } = chunk;
-  const groups = offsets.length - 1;
-  const t = applyTransform(chunk.scores, offsets, opts.transform ?? 'none', engine, opts.std);
+  const t = applyTransform(chunk.scores, chunk.offsets, opts.transform ?? 'none', engine, opts.std);
   let values = t.values;
-  const invalidGroups: number[] = [];
-  if (t.invalid.length > 0) {
-    // Drop the candidates of every group holding an invalid value: the whole record is rejected by the caller.
-    const bad = new Uint8Array(groups);
-    let g = 0;
-    for (const i of t.invalid) {
-      while (offsets[g + 1]! <= i) g++;
-      bad[g] = 1;
-    }
-    const keep: number[] = [];
-    const off = new Int32Array(groups + 1);
-    for (let h = 0; h < groups; h++) {
-      if (bad[h]) invalidGroups.push(h);
-      else for (let i = offsets[h]!; i < offsets[h + 1]!; i++) keep.push(i);
-      off[h + 1] = keep.length;
-    }
-    values = Float64Array.from(keep, (i) => values[i]!);
-    const remap = Int32Array.from(keep);
-    chunk = { ...chunk, scores: Float64Array.from(remap, (i) => chunk.scores[i]!), candidateIndex: Int32Array.from(remap, (i) => chunk.candidateIndex[i]!), rewards: chunk.rewards && Float64Array.from(remap, (i) => chunk.rewards![i]!), offsets: off };
-    offsets = off;
-  }
+  if (t.invalid.length > 0) ({ chunk, values } = dropInvalid(chunk, values, t.invalid));
+  const offsets = chunk.offsets;
   const { pairs, report } = constructPairs(engine, values, offsets, opts, chunk.promptIndex);
-  report.prompts -= invalidGroups.length;
-  report.promptsWithoutPair = { ...report.promptsWithoutPair };
-  // invalid groups were emptied, so they were counted as insufficient_samples: take them back out.
-  if (invalidGroups.length > 0) {
-    const r = report.promptsWithoutPair;
-    r.insufficient_samples = (r.insufficient_samples ?? 0) - invalidGroups.length;
-    if (r.insufficient_samples === 0) delete r.insufficient_samples;
-    if (opts.strategy !== 'grid') {
-      const d = report.pairsDropped;
-      d.insufficient_samples = (d.insufficient_samples ?? 0) - invalidGroups.length;
-      if (d.insufficient_samples === 0) delete d.insufficient_samples;
-    }
-  }
   const n = pairs.n;
   const rows: PairRows = {
     n,
@@ -134,5 +124,5 @@ export function pairsForChunk(engine: GroupEngine, chunk: CandidateChunk, opts: 
     rows.margin[i] = chunk.scores[c]! - chunk.scores[r]!;
     if (rows.implicitMargin) rows.implicitMargin[i] = chunk.rewards![c]! - chunk.rewards![r]!;
   }
-  return { rows, report, invalidGroups };
+  return { rows, report, outOfRange: t.invalid.length };
 }

@@ -54,7 +54,6 @@ function run(input: Uint8Array, opts: Partial<FastPairsOptions>, chunkSize = 1 <
     },
     {
       slow: stubSlow(rejects),
-      reject: (_b, line, _f, reason) => rejects.push({ line, reason }),
       excluded: (r, n) => {
         excluded[r] = (excluded[r] ?? 0) + n;
       },
@@ -81,7 +80,7 @@ describe('fast pairs on the bundled sample', () => {
     expect(slow.counts.fastRecords).toBe(0);
     expect(fast.rows).toEqual(slow.rows);
     expect(fast.rejects).toEqual(slow.rejects);
-    expect(fast.excluded).toEqual({ null_score: 1, non_finite_score: 2 }); // record 17 (null, NaN) and 152 (1e309)
+    expect(fast.excluded).toEqual({ score_null: 1, score_nan: 1, score_infinite: 1 }); // record 17 (null, NaN) and 152 (1e309)
     for (const size of [1, 7, 4096]) expect(run(input, {}, size).rows).toEqual(fast.rows);
   });
 
@@ -118,9 +117,13 @@ describe('fast pairs on the bundled sample', () => {
     }
   });
 
-  it('logit transform rejects records with scores outside [0, 1]', () => {
+  it('logit transform excludes candidates with scores outside [0, 1]', () => {
     const r = run(input, { pairs: { strategy: 'sweet-spot', transform: 'logit' } });
-    expect(r.rows.length).toBeLessThan(20);
-    expect(r.rejects.filter((x) => /logit/.test(x.reason)).length).toBeGreaterThan(150);
+    expect(r.excluded.score_out_of_range).toBeGreaterThan(1000);
+    expect(r.report.promptsWithoutPair.insufficient_samples).toBeGreaterThan(100);
+    for (const row of r.rows) {
+      expect(row.score_chosen as number).toBeGreaterThanOrEqual(0);
+      expect(row.score_rejected as number).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -30,7 +30,7 @@ describe('row steps', () => {
   });
 
   it('weights, augmentation and routing over rows', () => {
-    const w = rows.map((r) => ({ ...r }));
+    const w: Record<string, unknown>[] = rows.map((r) => ({ ...r }));
     weightRows(w, [2, 0.5, 0]);
     // mean gap = 2.5 / 3
     expect(w.map((r) => r.weight)).toEqual([2 / (2.5 / 3), 0.5 / (2.5 / 3), 0]);
