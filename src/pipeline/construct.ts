@@ -163,8 +163,14 @@ export function constructPairs(
   const fallback = opts.fallback ?? 'none';
   const stats = engine.groupStats(values, offsets, { std });
   const positions = strategyPositions(opts);
-  const picks = engine.pickPositions(values, offsets, stats, positions);
   const np = positions.length;
+  // Chosen slots break distance ties towards the higher value, rejected slots towards the lower (spec 1.5).
+  const chosenPositions = opts.strategy === 'grid' ? positions : positions.slice(0, 1);
+  const rejectedPositions = opts.strategy === 'grid' ? positions : positions.slice(1);
+  const chosenPicks = engine.pickPositions(values, offsets, stats, chosenPositions, { role: 'chosen' });
+  const rejectedPicks = rejectedPositions.length ? engine.pickPositions(values, offsets, stats, rejectedPositions, { role: 'rejected' }) : new Int32Array(0);
+  const nc = chosenPositions.length;
+  const nr = rejectedPositions.length;
   const labels = positions.map(positionLabel);
   const out = new PairBuilder();
   const report: ConstructReport = {
@@ -228,8 +234,8 @@ export function constructPairs(
       const seen = new Set<number>();
       for (let hi = np - 1; hi > 0; hi--) {
         for (let lo = hi - 1; lo >= 0; lo--) {
-          const c = picks[g * np + hi]!;
-          const r = picks[g * np + lo]!;
+          const c = chosenPicks[g * nc + hi]!;
+          const r = rejectedPicks[g * nr + lo]!;
           if (c !== r && seen.has(c * 65536 + r)) {
             bump(report.pairsDropped, 'duplicate_pair');
             continue;
@@ -240,7 +246,7 @@ export function constructPairs(
         }
       }
     } else {
-      const c = picks[g * np]!;
+      const c = chosenPicks[g * nc]!;
       let r: number;
       let rejPos: Position | null = null;
       if (opts.strategy === 'max-random') {
@@ -248,7 +254,7 @@ export function constructPairs(
         r = randomInt(next, count - 1);
         if (r >= c) r++;
       } else {
-        r = picks[g * np + 1]!;
+        r = rejectedPicks[g * nr]!;
         rejPos = positions[1]!;
       }
       const why = accept(c, r, labels[0]!, opts.strategy === 'max-random' ? null : labels[1]!, rejPos);

@@ -21,7 +21,8 @@ export interface GroupEngine {
   groupStats(values: Float64Array, offsets: Int32Array, opts: { std: StdKind }): GroupStats;
   /**
    * For each group and position, the index within the group of the candidate nearest the position's target
-   * (ties: smaller distance, then the lower value, then the lower index); -1 when the group has no candidate.
+   * (ties: smaller distance, then the lower value for role `rejected` (default) or the higher for `chosen`, then
+   * the lower index; max/min: the first occurrence); -1 when the group has no candidate.
    * Row-major: `out[g * positions.length + j]`. `exclude[g]` (an index within group g, or -1) is never picked.
    */
   pickPositions(
@@ -29,7 +30,7 @@ export interface GroupEngine {
     offsets: Int32Array,
     stats: GroupStats,
     positions: readonly Position[],
-    opts?: { exclude?: Int32Array },
+    opts?: { exclude?: Int32Array; role?: 'chosen' | 'rejected' },
   ): Int32Array;
   /** (value - mean) / std per element of each group (NaN where std is 0 or the value is non-finite). */
   zscores(values: Float64Array, offsets: Int32Array, stats: GroupStats): Float64Array;

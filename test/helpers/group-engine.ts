@@ -59,6 +59,7 @@ export const standInGroupEngine: GroupEngine = {
       const s = offsets[i]!;
       const e = offsets[i + 1]!;
       const ex = opts.exclude ? opts.exclude[i]! : -1;
+      const hiTie = opts.role === 'chosen';
       positions.forEach((p, j) => {
         let best = -1;
         let bestD = Infinity;
@@ -66,7 +67,7 @@ export const standInGroupEngine: GroupEngine = {
           const v = values[x]!;
           if (!Number.isFinite(v) || x - s === ex) continue;
           const d = p.kind === 'min' ? v : p.kind === 'max' ? -v : Math.abs(v - (stats.mean[i]! + p.k * stats.std[i]!));
-          if (best < 0 || d < bestD || (d === bestD && v < values[best]!)) {
+          if (best < 0 || d < bestD || (d === bestD && p.kind === 'sigma' && (hiTie ? v > values[best]! : v < values[best]!))) {
             best = x;
             bestD = d;
           }
