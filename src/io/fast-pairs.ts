@@ -31,6 +31,10 @@ export type SlowOutcome = { kind: 'blank' } | { kind: 'reject' } | { kind: 'reco
 export interface FastPairsHooks {
   /** Full parse and validation of one line (1-based physical line number); records its own rejects. */
   slow(line: Uint8Array, lineNo: number): SlowOutcome;
+  /** The outcome of each record that reached pair construction: its pair count, or why it has none. */
+  outcome?(pairs: number, noPair: string | null): void;
+  /** A record read by the scanner alone, with its candidate count (for the accounting of reads). */
+  fastRecord?(candidates: number): void;
   /** Candidates excluded from a record that goes on (reasons as the datasets layer names them). */
   excluded(reason: 'score_null' | 'score_nan' | 'score_infinite' | 'score_out_of_range', n: number): void;
 }
@@ -159,7 +163,10 @@ export class FastPairs {
    * Processes the complete lines of `chunk` (plus any carried partial line) and returns the output bytes: a view
    * valid until the next push() or end() (write it out before calling again). `chunk` is not kept.
    */
-  push(chunk: Uint8Array): Uint8Array {
+  push(input: Uint8Array): Uint8Array {
+    // A plain Uint8Array view (a Node Buffer is a subclass with another hidden class: mixing the two makes
+    // every scanning function polymorphic and slow).
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     let from = 0;
     if (this.carry.length > 0) {
       // Complete the carried line on its own (copying only that line), then scan the chunk in place.
@@ -273,6 +280,7 @@ export class FastPairs {
     }
     // Committed: record the group.
     this.counts.fastRecords++;
+    this.hooks.fastRecord?.(nr);
     let nulls = 0;
     let nans = 0;
     let infs = 0;
@@ -464,6 +472,7 @@ export class FastPairs {
     };
     const res = pairsForChunk(this.engine, chunk, this.opts.pairs);
     if (res.outOfRange > 0) this.hooks.excluded('score_out_of_range', res.outOfRange);
+    if (this.hooks.outcome) for (let g = 0; g < groups; g++) this.hooks.outcome(res.groupPairs[g]!, res.noPair[g] ?? null);
     mergeReport(this.report, res.report);
     this.write(res.rows);
     this.resetChunk();

@@ -35,7 +35,9 @@ export type DropReason =
   | 'tie'
   | 'inverted'
   | 'below_min_gap'
-  | 'no_lower_candidate';
+  | 'no_lower_candidate'
+  /** grid: every one of the 21 position pairs was dropped. */
+  | 'no_valid_pair';
 
 export interface PairSet {
   /** Number of pairs. */
@@ -72,6 +74,8 @@ export interface ConstructResult {
   pairs: PairSet;
   stats: GroupStats;
   report: ConstructReport;
+  /** Per group: why it has no pair (null when it has at least one). Grid: 'no_valid_pair' when all 21 dropped. */
+  noPair: (DropReason | null)[];
 }
 
 const MAX: Position = { kind: 'max' };
@@ -185,12 +189,14 @@ export function constructPairs(
     rejectedZSum: 0,
   };
   const single = opts.strategy !== 'grid';
+  const noPair: (DropReason | null)[] = new Array<DropReason | null>(groups).fill(null);
 
   for (let g = 0; g < groups; g++) {
     const s = offsets[g]!;
     const e = offsets[g + 1]!;
     const count = stats.count[g]!;
     if (count < 2) {
+      noPair[g] = 'insufficient_samples';
       bump(report.promptsWithoutPair, 'insufficient_samples');
       if (single) bump(report.pairsDropped, 'insufficient_samples');
       continue;
@@ -199,6 +205,7 @@ export function constructPairs(
     const mu = stats.mean[g]!;
     const sigma = stats.std[g]!;
     if (!(sigma > 0)) {
+      noPair[g] = 'no_spread';
       bump(report.promptsWithoutPair, 'no_spread');
       if (single) bump(report.pairsDropped, 'no_spread');
       continue;
@@ -259,11 +266,16 @@ export function constructPairs(
       }
       const why = accept(c, r, labels[0]!, opts.strategy === 'max-random' ? null : labels[1]!, rejPos);
       if (why !== null) {
+        noPair[g] = why;
         bump(report.promptsWithoutPair, why);
         bump(report.pairsDropped, why);
       }
     }
     const made = out.group.length - emitted;
+    if (made === 0 && !single) {
+      noPair[g] = 'no_valid_pair';
+      bump(report.promptsWithoutPair, 'no_valid_pair');
+    }
     if (made > 0) {
       report.promptsWithPair++;
       const last = out.rejected[out.rejected.length - 1]!;
@@ -272,7 +284,7 @@ export function constructPairs(
   }
   const pairs = out.build();
   report.pairs = pairs.n;
-  return { pairs, stats, report };
+  return { pairs, stats, report, noPair };
 }
 
 /** max-random's fallback: a seeded uniform pick among the candidates strictly below `ceiling`; -1 if none. */

@@ -1,6 +1,6 @@
 // One chunk of prompts (CSR columns of usable candidates) -> pair columns: transform, per-prompt statistics,
 // construction, raw scores, margins and implicit margins. Used by both the fast byte path and the record path.
-import { constructPairs, type ConstructOptions, type ConstructReport, type Strategy } from './construct.js';
+import { constructPairs, type ConstructOptions, type ConstructReport, type DropReason, type Strategy } from './construct.js';
 import type { GroupEngine } from './group-engine.js';
 import { applyTransform, type Transform } from './transform.js';
 
@@ -46,6 +46,9 @@ export interface ChunkPairs {
   report: ConstructReport;
   /** Candidates the transform cannot take (logit of a score outside [0, 1]): excluded, like a null score. */
   outOfRange: number;
+  /** Per group: pairs emitted, and why there are none. */
+  groupPairs: Int32Array;
+  noPair: (DropReason | null)[];
 }
 
 /** Empty construct report (for merging). */
@@ -91,7 +94,9 @@ export function pairsForChunk(engine: GroupEngine, chunk: CandidateChunk, opts: 
   let values = t.values;
   if (t.invalid.length > 0) ({ chunk, values } = dropInvalid(chunk, values, t.invalid));
   const offsets = chunk.offsets;
-  const { pairs, report } = constructPairs(engine, values, offsets, opts, chunk.promptIndex);
+  const { pairs, report, noPair } = constructPairs(engine, values, offsets, opts, chunk.promptIndex);
+  const groupPairs = new Int32Array(offsets.length - 1);
+  for (let i = 0; i < pairs.n; i++) groupPairs[pairs.group[i]!]!++;
   const n = pairs.n;
   const rows: PairRows = {
     n,
@@ -124,5 +129,5 @@ export function pairsForChunk(engine: GroupEngine, chunk: CandidateChunk, opts: 
     rows.margin[i] = chunk.scores[c]! - chunk.scores[r]!;
     if (rows.implicitMargin) rows.implicitMargin[i] = chunk.rewards![c]! - chunk.rewards![r]!;
   }
-  return { rows, report, outOfRange: t.invalid.length };
+  return { rows, report, outOfRange: t.invalid.length, groupPairs, noPair };
 }
