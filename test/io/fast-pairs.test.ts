@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FastPairs, type FastPairsOptions, type ParsedCandidates, type SlowOutcome } from '../../src/io/fast-pairs.js';
+import { pairRowsFromRecords, type CandidateLike } from '../../src/pipeline/candidates.js';
 import { standInGroupEngine as engine } from '../helpers/group-engine.js';
 
 const SAMPLE = 'examples/sample.candidates.jsonl';
@@ -82,6 +83,21 @@ describe('fast pairs on the bundled sample', () => {
     expect(fast.rejects).toEqual(slow.rejects);
     expect(fast.excluded).toEqual({ score_null: 1, score_nan: 1, score_infinite: 1 }); // record 17 (null, NaN) and 152 (1e309)
     for (const size of [1, 7, 4096]) expect(run(input, {}, size).rows).toEqual(fast.rows);
+  });
+
+  it('the record path (pairRowsFromRecords) gives the same rows', () => {
+    const fast = run(input, {});
+    const records: CandidateLike[] = [];
+    const slow = stubSlow([]);
+    let index = 0;
+    dec.decode(input).split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      const o = slow(new TextEncoder().encode(line), i + 1);
+      if (o.kind === 'record') records.push({ ...o.record, index });
+      index++;
+    });
+    const { rows } = pairRowsFromRecords(engine, records, { strategy: 'sweet-spot' });
+    expect(JSON.parse(JSON.stringify(rows))).toEqual(fast.rows);
   });
 
   it('accounts for every record: pairs + no-pair prompts + rejects = records', () => {
