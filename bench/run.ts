@@ -1,0 +1,45 @@
+// `npm run bench [-- --quick] [-- --only <suite-substring>]`: runs every suite, prints Markdown tables,
+// writes bench-results/<date>.json (gitignored).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createEngineSync } from '../src/engine.js';
+import { formatRows, runCases, type BenchCase, type BenchEnv, type BenchRow } from './harness.js';
+import * as reduce from './reduce.bench.js';
+
+// Each suite registers here with one line.
+const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
+  reduce,
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  const bytes = (v: string) => readFileSync(resolve('build', `${v}.wasm`));
+  const env: BenchEnv = {
+    quick,
+    engines: {
+      'wasm-simd': createEngineSync({ backend: 'wasm-simd', bytes: bytes('simd') }),
+      'wasm-scalar': createEngineSync({ backend: 'wasm-scalar', bytes: bytes('scalar') }),
+      js: createEngineSync({ backend: 'js' }),
+    },
+  };
+  const all: BenchRow[] = [];
+  process.stdout.write(`# pairsmith benchmarks (node ${process.versions.node}, ${quick ? 'quick' : 'full'})\n\n`);
+  for (const [name, suite] of Object.entries(SUITES)) {
+    if (only && !name.includes(only)) continue;
+    process.stdout.write(`\n## ${name}\n\n${formatRows([], true)}`);
+    const rows = await runCases(await suite.cases(env), { quick, log: (s) => process.stdout.write(`${s}\n`) });
+    all.push(...rows);
+  }
+  mkdirSync('bench-results', { recursive: true });
+  const file = `bench-results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify({ node: process.versions.node, quick, rows: all }, null, 2));
+  process.stdout.write(`\nwrote ${file}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
