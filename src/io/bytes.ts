@@ -22,14 +22,10 @@ export class ByteSink {
     this.buf.set(src.subarray(s, e), this.pos);
     this.pos += e - s;
   }
-  /** Appends an ASCII string (keys, numbers, literals). */
+  /** Appends an ASCII string (keys, numbers, literals): one native encode, no per-character loop. */
   ascii(str: string): void {
-    const n = str.length;
-    this.ensure(n);
-    const b = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) b[p++] = str.charCodeAt(i);
-    this.pos = p;
+    this.ensure(str.length);
+    this.pos += enc.encodeInto(str, this.buf.subarray(this.pos)).written;
   }
   /** Appends any string as UTF-8. */
   text(str: string): void {
