@@ -12,3 +12,5 @@ export { sumF32, sumF64 } from "./kernels/reduce";
 export function simdEnabled(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
+export { sequenceLogpsF32, sequenceLogpsF64, implicitRewardsF32, implicitRewardsF64, sequenceRewardsF32, sequenceRewardsF64 } from "./kernels/scoring";
+export { groupStatsF64, pickPositionsF64, zscoresF64 } from "./kernels/groups";

@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '../engine.js';
 import { VERSION } from '../version.js';
 import { infoCommand } from './commands/info.js';
+import { statsCommand } from './commands/stats.js';
+import { convertCommand } from './commands/convert.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES);
   program.addCommand(infoCommand(ctx));
+  program.addCommand(statsCommand(ctx));
+  program.addCommand(convertCommand(ctx));
   return program;
 }
 

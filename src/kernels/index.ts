@@ -2,13 +2,19 @@
 // A family adds one line to each list below.
 import type { WasmContext } from '../wasm/context.js';
 import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
+import { bindScoring, guardScoring, type ScoringKernels } from './scoring.js';
+import { bindGroups, guardGroups, type GroupKernels } from './groups.js';
 
-export type Kernels = ReduceKernels;
+export type Kernels = ReduceKernels &
+  ScoringKernels &
+  GroupKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
   return {
     ...bindReduce(ctx),
+    ...bindScoring(ctx),
+    ...bindGroups(ctx),
   };
 }
 
@@ -16,5 +22,7 @@ export function wasmKernels(ctx: WasmContext): Kernels {
 export function guardKernels(k: Kernels): Kernels {
   return {
     ...guardReduce(k),
+    ...guardScoring(k),
+    ...guardGroups(k),
   };
 }

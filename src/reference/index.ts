@@ -2,9 +2,13 @@
 import type { Kernels } from '../kernels/index.js';
 import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
+import * as scoring from './scoring.js';
+import * as groups from './groups.js';
 
 const plain = {
   ...reduce,
+  ...scoring,
+  ...groups,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -24,3 +28,5 @@ export const referenceKernels: Kernels = Object.fromEntries(
 ) as unknown as Kernels;
 
 export { reduce };
+export { scoring };
+export { groups };

@@ -42,5 +42,21 @@ export interface RawExports {
   simdEnabled(): number;
   sumF32(xPtr: number, n: number, nonFinitePtr: number): number;
   sumF64(xPtr: number, n: number, nonFinitePtr: number): number;
+  sequenceLogpsF32(xPtr: number, offPtr: number, groups: number, maskPtr: number, mean: number, outPtr: number): number;
+  sequenceLogpsF64(xPtr: number, offPtr: number, groups: number, maskPtr: number, mean: number, outPtr: number): number;
+  implicitRewardsF32(pPtr: number, rPtr: number, offPtr: number, groups: number, maskPtr: number, mean: number, beta: number, outPtr: number): number;
+  implicitRewardsF64(pPtr: number, rPtr: number, offPtr: number, groups: number, maskPtr: number, mean: number, beta: number, outPtr: number): number;
+  sequenceRewardsF32(pPtr: number, rPtr: number, n: number, beta: number, outPtr: number): void;
+  sequenceRewardsF64(pPtr: number, rPtr: number, n: number, beta: number, outPtr: number): void;
+  groupStatsF64(
+    xPtr: number, offPtr: number, groups: number, ddof: number,
+    countPtr: number, meanPtr: number, stdPtr: number, minPtr: number, maxPtr: number,
+    argminPtr: number, argmaxPtr: number, nonFinitePtr: number,
+  ): number;
+  pickPositionsF64(
+    xPtr: number, offPtr: number, groups: number, meanPtr: number, stdPtr: number,
+    kindsPtr: number, ksPtr: number, nPos: number, chosen: number, excludePtr: number, outPtr: number,
+  ): number;
+  zscoresF64(xPtr: number, offPtr: number, groups: number, meanPtr: number, stdPtr: number, outPtr: number): number;
   [name: string]: unknown;
 }

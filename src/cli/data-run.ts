@@ -1,0 +1,157 @@
+// One data command run: reads an input through the shared options, routes rejects to <out>.rejects.jsonl,
+// keeps the Tally, shows progress, and on success commits the output, the rejects and <out>.manifest.json
+// (all atomic). On any failure every writer is aborted, so nothing appears under a final name.
+// Errors become CliErrors: a bad record with --on-error fail or an unreadable input -> exit 3; an
+// undetectable format -> exit 2.
+import { resolve } from 'node:path';
+import { FormatDetectionError, type RecordDecoder } from '../io/decoder.js';
+import { buildManifest, Tally, type Manifest } from '../io/manifest.js';
+import { InputError, readRecords, type RecordChunk } from '../io/node/read.js';
+import { openRejectsWriter, openRowWriter, rejectRow, sidecarPaths, writeManifest, type RowWriter } from '../io/node/write.js';
+import { Progress } from '../io/node/progress.js';
+import type { ColumnSpec } from '../io/rows.js';
+import { BadRecordError, type Reject } from '../io/types.js';
+import type { CliContext } from './context.js';
+import { CliError, EXIT } from './io.js';
+import { inputParameters, type InputOptions } from './options.js';
+
+export interface DataRunSpec {
+  command: string;
+  input: string;
+  /** The main output path (`-` = stdout), or null for commands that write none (then no sidecars). */
+  output: string | null;
+  options: InputOptions;
+  /** Command parameters for the manifest (input options are added). */
+  parameters: Record<string, unknown>;
+  /** Records per chunk (default 1000). */
+  chunkSize?: number;
+}
+
+export class DataRun {
+  readonly tally = new Tally();
+  readonly startedAt: Date;
+  private decoder: RecordDecoder | undefined;
+  private out: RowWriter | undefined;
+  private rejects: RowWriter | undefined;
+  private readonly rejectSample: Reject[] = [];
+  private readonly progress: Progress;
+
+  constructor(
+    readonly ctx: CliContext,
+    readonly spec: DataRunSpec,
+  ) {
+    this.startedAt = ctx.io.now?.() ?? new Date();
+    this.progress = new Progress((s) => ctx.io.stderr(s), ctx.io.stderrIsTTY === true && !ctx.globals().quiet);
+  }
+
+  /** The format in use (after the first record with `auto`). */
+  get format(): string | null {
+    return this.decoder?.format ?? (this.spec.options.format === 'auto' ? null : this.spec.options.format);
+  }
+
+  /** The records of the input, chunk by chunk; rejects are written to the sidecar as they come. */
+  async *records(): AsyncGenerator<RecordChunk> {
+    const o = this.spec.options;
+    const side = this.spec.output !== null ? sidecarPaths(this.spec.output) : undefined;
+    if (side) this.rejects = await openRejectsWriter(this.spec.output!, { cwd: this.ctx.io.cwd });
+    const gen = readRecords(this.spec.input, {
+      ...o,
+      tally: this.tally,
+      cwd: this.ctx.io.cwd,
+      stdin: this.ctx.io.stdin,
+      chunkSize: this.spec.chunkSize,
+      onBytes: this.progress.addBytes,
+      onDecoder: (d) => (this.decoder = d),
+      onDetect: (d) => this.ctx.info(`format: ${d.format} (detected: ${d.reason})`),
+    });
+    for await (const chunk of gen) {
+      if (chunk.rejects.length) {
+        if (this.rejects) await this.rejects.write(chunk.rejects.map(rejectRow));
+        for (const r of chunk.rejects) if (this.rejectSample.length < 5) this.rejectSample.push(r);
+      }
+      this.progress.addRecords(chunk.records.length + chunk.rejects.length);
+      yield chunk;
+    }
+    this.progress.done();
+  }
+
+  /** Opens the main output with a fixed schema (once; the schema may depend on the first record). */
+  async openOutput(schema: readonly ColumnSpec[]): Promise<RowWriter> {
+    if (this.spec.output === null) throw new Error('this command has no output');
+    this.out ??= await openRowWriter(this.spec.output, schema, {
+      cwd: this.ctx.io.cwd,
+      stdout: (s) => this.ctx.io.stdout(s),
+      metadata: { 'pairsmith.command': this.spec.command },
+    });
+    return this.out;
+  }
+
+  /** The output writer if opened. */
+  get output(): RowWriter | undefined {
+    return this.out;
+  }
+
+  /** Commits the output, the rejects and the manifest; prints a one-line summary on stderr. */
+  async commit(backend: string, extra: { schema?: readonly ColumnSpec[] } = {}): Promise<Manifest> {
+    if (this.spec.output !== null && !this.out && extra.schema) await this.openOutput(extra.schema);
+    const manifest = buildManifest({
+      command: this.spec.command,
+      inputs: [this.spec.input === '-' ? '-' : resolve(this.ctx.io.cwd ?? process.cwd(), this.spec.input)],
+      format: this.format,
+      formatDetected: this.spec.options.format === 'auto' && this.decoder?.detected !== undefined,
+      output: this.spec.output,
+      rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output)?.rejects ?? null) : null,
+      backend,
+      parameters: { ...inputParameters(this.spec.options), ...this.spec.parameters },
+      startedAt: this.startedAt,
+      endedAt: this.ctx.io.now?.() ?? new Date(),
+      tally: this.tally,
+    });
+    await this.out?.commit();
+    await this.rejects?.commit();
+    if (this.spec.output !== null) await writeManifest(this.spec.output, manifest, this.ctx.io.cwd);
+    this.summary(manifest);
+    return manifest;
+  }
+
+  private summary(m: Manifest): void {
+    const rej = Object.entries(m.rejected_by_reason).map(([k, v]) => `${k} ${v}`).join(', ');
+    const exc = Object.entries(m.excluded_by_reason).map(([k, v]) => `${k} ${v}`).join(', ');
+    const np = Object.entries(m.no_pair_by_reason).map(([k, v]) => `${k} ${v}`).join(', ');
+    this.ctx.info(
+      `${m.command}: ${m.records.read} records read, ${m.records.written} written (${m.rows_written} rows)` +
+        `${m.records.no_pair ? `, ${m.records.no_pair} without a pair (${np})` : ''}` +
+        `, ${m.records.rejected} rejected${rej ? ` (${rej})` : ''}` +
+        `${m.candidates.excluded ? `; ${m.candidates.excluded} candidates excluded (${exc})` : ''}; backend ${m.backend}`,
+    );
+    if (m.records.rejected && this.spec.output === null) {
+      for (const r of this.rejectSample) this.ctx.info(`  rejected ${r.file}:${r.line}:${r.field ?? '-'}: ${r.reason}: ${r.detail}`);
+    }
+  }
+
+  /** Aborts every writer (nothing is left under a final name). */
+  async abort(): Promise<void> {
+    await this.out?.abort();
+    await this.rejects?.abort();
+  }
+}
+
+/** Runs `body` with a DataRun; aborts all writers on failure and maps data errors to CliErrors. */
+export async function withDataRun<T>(ctx: CliContext, spec: DataRunSpec, body: (run: DataRun) => Promise<T>): Promise<T> {
+  const run = new DataRun(ctx, spec);
+  try {
+    return await body(run);
+  } catch (e) {
+    await run.abort();
+    throw toCliError(e);
+  }
+}
+
+/** Maps data-layer errors to CLI errors with exit codes; others pass through. */
+export function toCliError(e: unknown): unknown {
+  if (e instanceof BadRecordError) return new CliError(`bad record at ${e.message} (--on-error fail; no output written)`, EXIT.BAD_INPUT);
+  if (e instanceof InputError) return new CliError(e.message, EXIT.BAD_INPUT);
+  if (e instanceof FormatDetectionError) return new CliError(e.message, EXIT.USAGE);
+  if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT') return new CliError(e.message, EXIT.BAD_INPUT);
+  return e;
+}

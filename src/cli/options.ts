@@ -1,0 +1,74 @@
+// The input options every data command shares (--format, field overrides, --score, --on-error), so all
+// commands read inputs the same way. Usage: addInputOptions(cmd) when building, parseInputOptions(opts)
+// in the action. --quiet is global (program level).
+import { Option, type Command } from 'commander';
+import { FORMATS, type FieldOverrides, type FormatName, type OnError, type ScoreMode } from '../io/types.js';
+import { splitPath } from '../io/path.js';
+import { CliError, EXIT } from './io.js';
+
+export interface InputOptions {
+  format: FormatName | 'auto';
+  fields: FieldOverrides;
+  score: ScoreMode;
+  onError: OnError;
+}
+
+export const INPUT_HELP = `
+Input:
+  Files: .jsonl, .jsonl.gz (any gzip input is detected), .json (one array), .parquet, or - for stdin.
+  --format auto looks at the first record and says what it chose (on stderr).
+  Field overrides take dot paths (a.b.0.c), e.g. --responses-field outputs --scores-field judge.scores.
+  Bad records are written to <out>.rejects.jsonl ({"file","line","field","reason","record"}) and counted
+  in <out>.manifest.json; --on-error fail stops at the first one (exit 3, naming file:line:field).
+`;
+
+/** Adds --format, --prompt-field, --responses-field, --scores-field, --chosen-field, --rejected-field, --score, --on-error. */
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--format <format>', 'input format').choices(['auto', ...FORMATS]).default('auto'))
+    .option('--prompt-field <path>', 'dot path of the prompt (default per format: prompt, or instruction for ultrafeedback)')
+    .option('--responses-field <path>', 'dot path of the candidate responses list (candidates/onpolicy; ultrafeedback: the completions list)')
+    .option('--scores-field <path>', 'dot path of the scores list (ultrafeedback: the per-completion score key)')
+    .option('--chosen-field <path>', 'dot path of the chosen response (pairs, hh-rlhf)')
+    .option('--rejected-field <path>', 'dot path of the rejected response (pairs, hh-rlhf)')
+    .addOption(new Option('--score <mode>', 'UltraFeedback score: overall_score, or the mean of the four aspect ratings').choices(['overall', 'fine-grained']).default('overall'))
+    .addOption(new Option('--on-error <mode>', 'bad records: skip (reject and go on) or fail (exit 3 at the first)').choices(['skip', 'fail']).default('skip'));
+}
+
+function path(v: unknown, flag: string): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  try {
+    splitPath(s, flag);
+  } catch (e) {
+    throw new CliError((e as Error).message, EXIT.USAGE);
+  }
+  return s;
+}
+
+/** Reads the options added by addInputOptions from commander's opts() into a typed object. */
+export function parseInputOptions(opts: Record<string, unknown>): InputOptions {
+  const fields: FieldOverrides = {};
+  const map: [keyof FieldOverrides, string, string][] = [
+    ['prompt', 'promptField', '--prompt-field'],
+    ['responses', 'responsesField', '--responses-field'],
+    ['scores', 'scoresField', '--scores-field'],
+    ['chosen', 'chosenField', '--chosen-field'],
+    ['rejected', 'rejectedField', '--rejected-field'],
+  ];
+  for (const [k, o, flag] of map) {
+    const p = path(opts[o], flag);
+    if (p !== undefined) fields[k] = p;
+  }
+  return {
+    format: (opts.format as FormatName | 'auto' | undefined) ?? 'auto',
+    fields,
+    score: (opts.score as ScoreMode | undefined) ?? 'overall',
+    onError: (opts.onError as OnError | undefined) ?? 'skip',
+  };
+}
+
+/** The input options as manifest parameters. */
+export function inputParameters(o: InputOptions): Record<string, unknown> {
+  return { format: o.format, fields: o.fields, score: o.score, on_error: o.onError };
+}

@@ -1,0 +1,133 @@
+// Dataset-level summary of per-prompt score statistics (for `pairsmith stats`): distributions of the
+// per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
+// Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
+
+/** Per-group statistics as the groupStats kernel returns them (argmin/argmax: index within the group). */
+export interface GroupStatsResult {
+  count: Int32Array;
+  mean: Float64Array;
+  std: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  argmin: Int32Array;
+  argmax: Int32Array;
+  nonFinite: Int32Array;
+}
+
+/** Summary of one per-prompt quantity across prompts. */
+export interface Distribution {
+  mean: number | null;
+  min: number | null;
+  p05: number | null;
+  p25: number | null;
+  median: number | null;
+  p75: number | null;
+  p95: number | null;
+  max: number | null;
+}
+
+class Growable {
+  private a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  values(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+/** Quantile with linear interpolation between order statistics (Hyndman-Fan type 7) of sorted finite data. */
+export function quantileSorted(s: Float64Array, q: number): number | null {
+  if (s.length === 0) return null;
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+}
+
+export function distribution(values: Float64Array): Distribution {
+  const finite = values.filter((v) => Number.isFinite(v)).sort();
+  let sum = 0;
+  for (const v of finite) sum += v;
+  return {
+    mean: finite.length ? sum / finite.length : null,
+    min: finite.length ? finite[0]! : null,
+    p05: quantileSorted(finite, 0.05),
+    p25: quantileSorted(finite, 0.25),
+    median: quantileSorted(finite, 0.5),
+    p75: quantileSorted(finite, 0.75),
+    p95: quantileSorted(finite, 0.95),
+    max: finite.length ? finite[finite.length - 1]! : null,
+  };
+}
+
+export interface ScoreSummary {
+  prompts: number;
+  scored_candidates: number;
+  per_prompt: { count: Distribution; mean: Distribution; std: Distribution; min: Distribution; max: Distribution };
+  ties: { prompts_all_equal: number; prompts_with_ties: number; prompts_max_tied: number };
+  min_below_mu_minus_2sigma: { prompts: number; share: number | null };
+}
+
+/** Collects per-prompt statistics chunk by chunk and summarizes them at the end. */
+export class ScoreSummaryCollector {
+  private readonly count = new Growable();
+  private readonly mean = new Growable();
+  private readonly std = new Growable();
+  private readonly min = new Growable();
+  private readonly max = new Growable();
+  private scored = 0;
+  private allEqual = 0;
+  private withTies = 0;
+  private maxTied = 0;
+  private below = 0;
+
+  /**
+   * Adds one chunk: `stats` for its groups, and the scores of each group (`values` with `offsets`,
+   * non-finite entries excluded) for the tie counts.
+   */
+  add(stats: GroupStatsResult, values: Float64Array, offsets: Int32Array): void {
+    const g = stats.count.length;
+    for (let i = 0; i < g; i++) {
+      const n = stats.count[i]!;
+      this.count.push(n);
+      this.mean.push(stats.mean[i]!);
+      this.std.push(stats.std[i]!);
+      this.min.push(stats.min[i]!);
+      this.max.push(stats.max[i]!);
+      this.scored += n;
+      if (n >= 2 && stats.min[i]! < stats.mean[i]! - 2 * stats.std[i]!) this.below++;
+      const s = Array.from(values.subarray(offsets[i]!, offsets[i + 1]!)).filter(Number.isFinite).sort((a, b) => a - b);
+      if (s.length >= 2) {
+        if (s[0] === s[s.length - 1]) this.allEqual++;
+        let tie = false;
+        for (let k = 1; k < s.length && !tie; k++) tie = s[k] === s[k - 1];
+        if (tie) this.withTies++;
+        if (s[s.length - 1] === s[s.length - 2]) this.maxTied++;
+      }
+    }
+  }
+
+  summary(): ScoreSummary {
+    const prompts = this.count.n;
+    return {
+      prompts,
+      scored_candidates: this.scored,
+      per_prompt: {
+        count: distribution(this.count.values()),
+        mean: distribution(this.mean.values()),
+        std: distribution(this.std.values()),
+        min: distribution(this.min.values()),
+        max: distribution(this.max.values()),
+      },
+      ties: { prompts_all_equal: this.allEqual, prompts_with_ties: this.withTies, prompts_max_tied: this.maxTied },
+      min_below_mu_minus_2sigma: { prompts: this.below, share: prompts ? this.below / prompts : null },
+    };
+  }
+}
