@@ -1,6 +1,7 @@
-// The per-group numeric port the pipeline needs (statistics, position picks, z-scores). The engine's kernels
-// (src/kernels/, issue 3) implement it on every backend; the pipeline never computes these itself.
-import type { Position } from './positions.js';
+// The per-group numeric port the pipeline needs (statistics, position picks, z-scores, implicit rewards): the
+// engine's kernels (src/kernels/groups.ts, scoring.ts) on every backend; the pipeline never computes these itself.
+import type { Kernels } from '../kernels/index.js';
+import type { Position } from '../kernels/positions.js';
 
 export type StdKind = 'population' | 'sample';
 
@@ -44,4 +45,15 @@ export interface GroupEngine {
     offsets: Int32Array | null,
     opts: { beta: number; reduce: 'sum' | 'mean' },
   ): Float64Array;
+}
+
+/** The engine's kernels as the pipeline's port (the per-sequence implicitRewards form takes no offsets). */
+export function groupEngineOf(k: Kernels): GroupEngine {
+  return {
+    groupStats: (values, offsets, opts) => k.groupStats(values, offsets, opts),
+    pickPositions: (values, offsets, stats, positions, opts) => k.pickPositions(values, offsets, stats, positions, opts),
+    zscores: (values, offsets, stats) => k.zscores(values, offsets, stats),
+    implicitRewards: (policy, reference, offsets, opts) =>
+      offsets === null ? k.implicitRewards(policy, reference, { beta: opts.beta }) : k.implicitRewards(policy, reference, offsets, opts),
+  };
 }

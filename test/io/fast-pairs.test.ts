@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FastPairs, type FastPairsOptions, type ParsedCandidates, type SlowOutcome } from '../../src/io/fast-pairs.js';
 import { pairRowsFromRecords, type CandidateLike } from '../../src/pipeline/candidates.js';
-import { standInGroupEngine as engine } from '../helpers/group-engine.js';
+import { groupEngineFor } from '../helpers/group-engine.js';
+
+const engine = groupEngineFor('wasm-simd');
 
 const SAMPLE = 'examples/sample.candidates.jsonl';
 const dec = new TextDecoder();

@@ -3,7 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pairRowsFromRecords, type CandidateLike } from '../../src/pipeline/candidates.js';
-import { standInGroupEngine as engine } from '../helpers/group-engine.js';
+import { groupEngineFor } from '../helpers/group-engine.js';
+
+const engine = groupEngineFor('wasm-simd');
 
 const DATA = '../shared/data/alpaca_eval_multi.jsonl';
 if (!existsSync(DATA)) console.warn(`skipping the AlpacaEval agreement test: ${DATA} not found`);
