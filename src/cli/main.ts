@@ -6,6 +6,8 @@ import { VERSION } from '../version.js';
 import { infoCommand } from './commands/info.js';
 import { statsCommand } from './commands/stats.js';
 import { convertCommand } from './commands/convert.js';
+import { pairsCommand } from './commands/pairs.js';
+import { selectCommand } from './commands/select.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -27,6 +29,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(infoCommand(ctx));
   program.addCommand(statsCommand(ctx));
   program.addCommand(convertCommand(ctx));
+  program.addCommand(pairsCommand(ctx));
+  program.addCommand(selectCommand(ctx));
   return program;
 }
 

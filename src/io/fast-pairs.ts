@@ -29,8 +29,8 @@ export interface ParsedCandidates {
 export type SlowOutcome = { kind: 'blank' } | { kind: 'reject' } | { kind: 'record'; record: ParsedCandidates };
 
 export interface FastPairsHooks {
-  /** Full parse and validation of one line (1-based physical line number); records its own rejects. */
-  slow(line: Uint8Array, lineNo: number): SlowOutcome;
+  /** Full parse and validation of one line (1-based physical line, 0-based record number); records its own rejects. */
+  slow(line: Uint8Array, lineNo: number, record: number): SlowOutcome;
   /** The outcome of each record that reached pair construction: its pair count, or why it has none. */
   outcome?(pairs: number, noPair: string | null): void;
   /** A record read by the scanner alone, with its candidate count (for the accounting of reads). */
@@ -416,7 +416,7 @@ export class FastPairs {
 
   private slow(s: number, e: number, lineNo: number, record: number): void {
     this.counts.slowRecords++;
-    const out = this.hooks.slow(this.buf.subarray(s, e), lineNo);
+    const out = this.hooks.slow(this.buf.subarray(s, e), lineNo, record);
     if (out.kind !== 'record') return;
     const r = out.record;
     this.promptIndex.push(record);
