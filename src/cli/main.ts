@@ -8,6 +8,8 @@ import { statsCommand } from './commands/stats.js';
 import { convertCommand } from './commands/convert.js';
 import { pairsCommand } from './commands/pairs.js';
 import { selectCommand } from './commands/select.js';
+import { augmentCommand } from './commands/augment.js';
+import { routeCommand } from './commands/route.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -31,6 +33,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(convertCommand(ctx));
   program.addCommand(pairsCommand(ctx));
   program.addCommand(selectCommand(ctx));
+  program.addCommand(augmentCommand(ctx));
+  program.addCommand(routeCommand(ctx));
   return program;
 }
 
