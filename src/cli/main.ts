@@ -10,6 +10,7 @@ import { pairsCommand } from './commands/pairs.js';
 import { selectCommand } from './commands/select.js';
 import { augmentCommand } from './commands/augment.js';
 import { routeCommand } from './commands/route.js';
+import { curateCommand } from './commands/curate.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -35,6 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(selectCommand(ctx));
   program.addCommand(augmentCommand(ctx));
   program.addCommand(routeCommand(ctx));
+  program.addCommand(curateCommand(ctx));
   return program;
 }
 

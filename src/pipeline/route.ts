@@ -46,6 +46,7 @@ export function routePairs(margins: ArrayLike<number>, opts: RouteOptions): Rout
 export function sftRow(row: Record<string, unknown>, pairId: number): Record<string, unknown> {
   const out: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen };
   if (typeof row.margin === 'number') out.margin = row.margin;
+  if (typeof row.prompt_index === 'number') out.prompt_index = row.prompt_index;
   out.pair_id = pairId;
   out.route = 'sft';
   return out;
