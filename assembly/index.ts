@@ -7,6 +7,7 @@ export function heapBase(): usize {
 }
 
 export { sumF32, sumF64 } from "./kernels/reduce";
+export { dpoLossesF64 } from "./kernels/losses";
 
 /** 1 when this binary was built with SIMD, else 0: lets the engine report what it really runs. */
 export function simdEnabled(): i32 {

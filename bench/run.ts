@@ -6,11 +6,13 @@ import { createEngineSync } from '../src/engine.js';
 import { formatRows, runCases, type BenchCase, type BenchEnv, type BenchRow } from './harness.js';
 import * as reduce from './reduce.bench.js';
 import * as scoring from './scoring.bench.js';
+import * as losses from './losses.bench.js';
 
 // Each suite registers here with one line.
 const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
   reduce,
   scoring,
+  losses,
 };
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import { selectCommand } from './commands/select.js';
 import { augmentCommand } from './commands/augment.js';
 import { routeCommand } from './commands/route.js';
 import { curateCommand } from './commands/curate.js';
+import { lossCommand } from './commands/loss.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(augmentCommand(ctx));
   program.addCommand(routeCommand(ctx));
   program.addCommand(curateCommand(ctx));
+  program.addCommand(lossCommand(ctx));
   return program;
 }
 

@@ -5,9 +5,12 @@ import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
 import { bindScoring, guardScoring, type ScoringKernels } from './scoring.js';
 import { bindGroups, guardGroups, type GroupKernels } from './groups.js';
 
+import { bindLosses, guardLosses, type LossesKernels } from './losses.js';
+
 export type Kernels = ReduceKernels &
   ScoringKernels &
-  GroupKernels;
+  GroupKernels &
+  LossesKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
@@ -15,6 +18,7 @@ export function wasmKernels(ctx: WasmContext): Kernels {
     ...bindReduce(ctx),
     ...bindScoring(ctx),
     ...bindGroups(ctx),
+    ...bindLosses(ctx),
   };
 }
 
@@ -24,5 +28,6 @@ export function guardKernels(k: Kernels): Kernels {
     ...guardReduce(k),
     ...guardScoring(k),
     ...guardGroups(k),
+    ...guardLosses(k),
   };
 }

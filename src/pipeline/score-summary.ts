@@ -2,17 +2,7 @@
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
 // Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
 
-/** Per-group statistics as the groupStats kernel returns them (argmin/argmax: index within the group). */
-export interface GroupStatsResult {
-  count: Int32Array;
-  mean: Float64Array;
-  std: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  argmin: Int32Array;
-  argmax: Int32Array;
-  nonFinite: Int32Array;
-}
+import type { GroupStats } from '../kernels/groups.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {
@@ -92,7 +82,7 @@ export class ScoreSummaryCollector {
    * Adds one chunk: `stats` for its groups, and the scores of each group (`values` with `offsets`,
    * non-finite entries excluded) for the tie counts.
    */
-  add(stats: GroupStatsResult, values: Float64Array, offsets: Int32Array): void {
+  add(stats: GroupStats, values: Float64Array, offsets: Int32Array): void {
     const g = stats.count.length;
     for (let i = 0; i < g; i++) {
       const n = stats.count[i]!;

@@ -5,10 +5,13 @@ import * as reduce from './reduce.js';
 import * as scoring from './scoring.js';
 import * as groups from './groups.js';
 
+import * as losses from './losses.js';
+
 const plain = {
   ...reduce,
   ...scoring,
   ...groups,
+  ...losses,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -30,3 +33,4 @@ export const referenceKernels: Kernels = Object.fromEntries(
 export { reduce };
 export { scoring };
 export { groups };
+export { losses };

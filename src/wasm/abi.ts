@@ -58,5 +58,6 @@ export interface RawExports {
     kindsPtr: number, ksPtr: number, nPos: number, chosen: number, excludePtr: number, outPtr: number,
   ): number;
   zscoresF64(xPtr: number, offPtr: number, groups: number, meanPtr: number, stdPtr: number, outPtr: number): number;
+  dpoLossesF64(pc: number, pr: number, rc: number, rr: number, nw: number, nl: number, gap: number, n: number, types: number, k: number, params: number, loss: number, gradC: number, gradR: number, chosenReward: number, rejectedReward: number, margin: number, scratch: number): number;
   [name: string]: unknown;
 }

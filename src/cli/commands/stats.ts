@@ -4,8 +4,8 @@ import { Command, Option } from 'commander';
 import type { Engine } from '../../engine.js';
 import { packScores } from '../../io/columns.js';
 import type { InputRecord } from '../../io/types.js';
-import { ScoreSummaryCollector, type GroupStatsResult } from '../../pipeline/score-summary.js';
-import type { Column } from '../../wasm/resident.js';
+import type { GroupStats } from '../../kernels/groups.js';
+import { ScoreSummaryCollector } from '../../pipeline/score-summary.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
@@ -32,67 +32,6 @@ export const PER_PROMPT_SCHEMA: ColumnSpec[] = [
 ];
 
 const LOGIT_EPS = 1e-6;
-
-// TODO(#3): replace with engine.groupStats (issue 3) once it lands; same signature and result.
-// Population or sample std over the finite values of each group [offsets[g], offsets[g+1]); non-finite values
-// are counted in nonFinite and skipped; argmin/argmax are indices within the group (first wins), -1 when empty.
-function groupStats(values: Column<Float64Array>, offsets: Column<Int32Array>, opts: { std: 'population' | 'sample' }): GroupStatsResult {
-  const v = ArrayBuffer.isView(values) ? values : values.view();
-  const o = ArrayBuffer.isView(offsets) ? offsets : offsets.view();
-  const g = Math.max(0, o.length - 1);
-  const r: GroupStatsResult = {
-    count: new Int32Array(g),
-    mean: new Float64Array(g),
-    std: new Float64Array(g),
-    min: new Float64Array(g),
-    max: new Float64Array(g),
-    argmin: new Int32Array(g),
-    argmax: new Int32Array(g),
-    nonFinite: new Int32Array(g),
-  };
-  for (let k = 0; k < g; k++) {
-    let n = 0;
-    let sum = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    let ilo = -1;
-    let ihi = -1;
-    let bad = 0;
-    for (let i = o[k]!; i < o[k + 1]!; i++) {
-      const x = v[i]!;
-      if (!Number.isFinite(x)) {
-        bad++;
-        continue;
-      }
-      n++;
-      sum += x;
-      if (x < lo) {
-        lo = x;
-        ilo = i - o[k]!;
-      }
-      if (x > hi) {
-        hi = x;
-        ihi = i - o[k]!;
-      }
-    }
-    const mean = n ? sum / n : Number.NaN;
-    let ss = 0;
-    for (let i = o[k]!; i < o[k + 1]!; i++) {
-      const x = v[i]!;
-      if (Number.isFinite(x)) ss += (x - mean) * (x - mean);
-    }
-    const dof = opts.std === 'sample' ? n - 1 : n;
-    r.count[k] = n;
-    r.mean[k] = mean;
-    r.std[k] = dof > 0 ? Math.sqrt(ss / dof) : Number.NaN;
-    r.min[k] = n ? lo : Number.NaN;
-    r.max[k] = n ? hi : Number.NaN;
-    r.argmin[k] = ilo;
-    r.argmax[k] = ihi;
-    r.nonFinite[k] = bad;
-  }
-  return r;
-}
 
 /** The candidate scores of a record (null = excluded), or undefined for a pair without any score. */
 function scoresOf(r: InputRecord): (number | null)[] | undefined {
@@ -183,7 +122,7 @@ function chunkStats(
   used: { s: (number | null)[] }[],
   opts: StatsOpts,
   exclude: (reason: 'score_out_of_range', n?: number) => void,
-): { result: GroupStatsResult; values: Float64Array; offsets: Int32Array } {
+): { result: GroupStats; values: Float64Array; offsets: Int32Array } {
   let outOfRange = 0;
   const logit = (x: number): number => {
     if (x < 0 || x > 1) {
@@ -200,7 +139,7 @@ function chunkStats(
   );
   try {
     if (outOfRange) exclude('score_out_of_range', outOfRange);
-    const result = groupStats(cols.values, cols.offsets, { std: opts.std });
+    const result = engine.groupStats(cols.values, cols.offsets, { std: opts.std });
     return { result, values: cols.values.view().slice(), offsets: cols.offsets.view().slice() };
   } finally {
     cols.free();

@@ -1,0 +1,181 @@
+// `pairsmith loss` through run(argv, io): spec case values end to end, per-row output, TRL metric names,
+// per-token arrays, TRL field names, bad rows with file:line:field messages, usage errors.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/cli.js';
+import { expectClose } from '../helpers/close.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pairsmith-loss-'));
+function file(name: string, rows: unknown[] | string): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof rows === 'string' ? rows : rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return p;
+}
+
+// spec case B (batch of three)
+const CASE_B = [
+  { policy_chosen_logps: -10, policy_rejected_logps: -12, reference_chosen_logps: -11, reference_rejected_logps: -11.3 },
+  { policy_chosen_logps: -20, policy_rejected_logps: -19, reference_chosen_logps: -19.5, reference_rejected_logps: -20 },
+  { policy_chosen_logps: -15, policy_rejected_logps: -15.5, reference_chosen_logps: -15.4, reference_rejected_logps: -15 },
+];
+
+describe('pairsmith loss', () => {
+  for (const backend of ['wasm-simd', 'wasm-scalar', 'js']) {
+    it(`--backend ${backend}: spec case B summary with TRL's metric names`, async () => {
+      const io = fakeIo();
+      const code = await run(['--backend', backend, 'loss', file('b.jsonl', CASE_B), '--loss', 'sigmoid,aot,aot_unpaired', '--beta', '0.1', '--json'], io);
+      expect(io.err()).toBe('');
+      expect(code).toBe(0);
+      const s = JSON.parse(io.out());
+      expect(s.backend).toBe(backend);
+      expect(s.rows).toBe(3);
+      const m = s.metrics;
+      expect(Object.keys(m)).toEqual([
+        'rewards/chosen',
+        'rewards/rejected',
+        'rewards/accuracies',
+        'rewards/margins',
+        'logps/chosen',
+        'logps/rejected',
+        'loss/sigmoid',
+        'loss/aot',
+        'loss/aot_unpaired',
+      ]);
+      const tol = { rtol: 2e-9, atol: 1e-9 };
+      expectClose(m['loss/sigmoid'], 0.6772905752, tol);
+      expectClose(m['loss/aot'], 0.6759171135, tol);
+      expectClose(m['loss/aot_unpaired'], 0.6751678998, tol);
+      expectClose(m['rewards/chosen'], 0.03, tol);
+      expectClose(m['rewards/rejected'], -0.0066666667, tol);
+      expectClose(m['rewards/accuracies'], 0.6666666667, tol);
+      expectClose(m['rewards/margins'], 0.0366666667, tol);
+      expectClose(m['logps/chosen'], -15, tol);
+      expectClose(m['logps/rejected'], -15.5, tol);
+    });
+  }
+
+  it('-o writes one row per pair with loss, rewards, margin and gradients (spec case A)', async () => {
+    const input = file('a.jsonl', [
+      { chosen_logps: -10, rejected_logps: -12, ref_chosen_logps: -11, ref_rejected_logps: -11.5, chosen_length: 20, rejected_length: 25 },
+    ]);
+    const out = join(dir, 'rows-a.jsonl');
+    const io = fakeIo();
+    expect(await run(['loss', input, '--loss', 'sigmoid,ipo,hinge', '-o', out, '--json'], io)).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const row = JSON.parse(lines[0]!);
+    expect(Object.keys(row)).toEqual(['index', 'loss', 'chosen_reward', 'rejected_reward', 'margin', 'grad']);
+    expect(row.index).toBe(0);
+    expectClose(row.loss.sigmoid, 0.620957048, { rtol: 2e-9 });
+    expectClose(row.loss.ipo, 24.3049, { rtol: 1e-12 });
+    expectClose(row.loss.hinge, 0.85, { rtol: 1e-12 });
+    expectClose(row.chosen_reward, 0.1, { rtol: 1e-12 });
+    expectClose(row.rejected_reward, -0.05, { rtol: 1e-12 });
+    expectClose(row.margin, 0.15, { rtol: 1e-12 });
+    expectClose(row.grad.sigmoid[0], -0.04625702, { rtol: 1e-6 });
+    expectClose(row.grad.sigmoid[1], 0.04625702, { rtol: 1e-6 });
+    expectClose(row.grad.ipo[0], -0.493, { rtol: 1e-9 });
+    expectClose(row.grad.ipo[1], 0.3944, { rtol: 1e-9 });
+    // atomic write: no temp file left behind
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('per-token arrays are summed and their lengths count as token counts (ipo per-token means)', async () => {
+    const input = file('tokens.jsonl', [
+      {
+        policy_chosen_logps: [-4, -3, -3],
+        policy_rejected_logps: [-6, -6],
+        reference_chosen_logps: [-5, -3, -3],
+        reference_rejected_logps: [-5.5, -6],
+      },
+    ]);
+    const out = join(dir, 'rows-tokens.jsonl');
+    const io = fakeIo();
+    expect(await run(['loss', input, '--loss', 'ipo,sigmoid', '--beta', '0.5', '-o', out, '--json'], io)).toBe(0);
+    const row = JSON.parse(readFileSync(out, 'utf8'));
+    // c = 1, r = -0.5; per-token means 1/3 and -0.25; (1/3 + 0.25 - 1)^2
+    expectClose(row.loss.ipo, (1 / 3 + 0.25 - 1) ** 2, { rtol: 1e-12 });
+    expectClose(row.loss.sigmoid, Math.log1p(Math.exp(-0.75)), { rtol: 1e-12 });
+    expect(JSON.parse(io.out()).metrics['logps/chosen']).toBe(-10);
+  });
+
+  it('rating-aware losses from score_chosen/score_rejected; rows without scores count apart', async () => {
+    const rows = [
+      { ...CASE_B[0], score_chosen: 8, score_rejected: 6.5 },
+      { ...CASE_B[1] },
+      { ...CASE_B[2], score_chosen: 7, score_rejected: 5 },
+    ];
+    const out = join(dir, 'rows-rated.jsonl');
+    const io = fakeIo();
+    expect(await run(['loss', file('rated.jsonl', rows), '--loss', 'rdpo,ml-rdpo', '-o', out, '--json'], io)).toBe(0);
+    const s = JSON.parse(io.out());
+    expect(s.rows_per_loss).toEqual({ rdpo: 2, 'ml-rdpo': 3 });
+    const written = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(written[1].loss.rdpo).toBeNull();
+    expect(written[1].grad.rdpo).toEqual([null, null]);
+    // row 0: d = 1.7, gap 1.5, beta 0.1, beta1 1: z = 0.17 - 0.15
+    expectClose(written[0].loss.rdpo, Math.log1p(Math.exp(-0.02)), { rtol: 1e-12 });
+  });
+
+  it('a table summary by default', async () => {
+    const io = fakeIo();
+    expect(await run(['loss', file('b2.jsonl', CASE_B), '--loss', 'sigmoid'], io)).toBe(0);
+    expect(io.out()).toMatch(/rows: 3/);
+    expect(io.out()).toMatch(/rewards\/accuracies\s+0\.6666666667/);
+    expect(io.out()).toMatch(/loss\/sigmoid\s+0\.677290575/);
+  });
+
+  it('reads stdin with -', async () => {
+    const io = fakeIo({ stdin: CASE_B.map((r) => JSON.stringify(r)).join('\n') });
+    expect(await run(['loss', '-', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.out()).rows).toBe(3);
+  });
+
+  it('bad rows: file:line:field with exit 3, or skipped with --on-error skip', async () => {
+    const bad = file('bad.jsonl', [
+      JSON.stringify(CASE_B[0]),
+      '',
+      JSON.stringify({ ...CASE_B[1], policy_rejected_logps: 'x' }),
+      '{not json',
+      JSON.stringify({ ...CASE_B[2], reference_chosen_logps: undefined }),
+      JSON.stringify({ ...CASE_B[2], policy_chosen_logps: [-1, null] }),
+    ].join('\n'));
+    const io = fakeIo();
+    expect(await run(['loss', bad], io)).toBe(3);
+    expect(io.err()).toContain('bad.jsonl:3: policy_rejected_logps: must be a finite number or an array of finite numbers');
+    const io2 = fakeIo();
+    expect(await run(['loss', bad, '--on-error', 'skip', '--json'], io2)).toBe(0);
+    expect(JSON.parse(io2.out())).toMatchObject({ rows: 1, rejected: 4 });
+    expect(io2.err()).toContain('bad.jsonl:4: invalid JSON');
+    expect(io2.err()).toContain('bad.jsonl:5: reference_chosen_logps: missing');
+    expect(io2.err()).toContain('bad.jsonl:6: policy_chosen_logps');
+  });
+
+  it('odpo rejects rows whose chosen score is not above the rejected one', async () => {
+    const io = fakeIo();
+    const input = file('odpo.jsonl', [{ ...CASE_B[0], score_chosen: 5, score_rejected: 5 }]);
+    expect(await run(['loss', input, '--loss', 'odpo'], io)).toBe(3);
+    expect(io.err()).toContain('odpo.jsonl:1: score_chosen: odpo needs score_chosen > score_rejected');
+  });
+
+  it('usage errors: unknown loss type, bad numbers, bad choices, missing file', async () => {
+    const input = file('u.jsonl', CASE_B);
+    for (const argv of [
+      ['loss', input, '--loss', 'sigmoid,nope'],
+      ['loss', input, '--beta', '0'],
+      ['loss', input, '--label-smoothing', '0.5'],
+      ['loss', input, '--batch-size', '2.5'],
+      ['loss', input, '--f-divergence', 'kl'],
+    ]) {
+      const io = fakeIo();
+      expect(await run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err()).not.toBe('');
+    }
+    const io = fakeIo();
+    expect(await run(['loss', join(dir, 'missing.jsonl')], io)).toBe(3);
+    expect(io.err()).toMatch(/cannot read/);
+  });
+});
