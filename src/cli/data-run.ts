@@ -105,7 +105,7 @@ export class DataRun {
 
   /** Opens `<out>.rejects.jsonl` when the command does not read through records(). */
   async openRejects(): Promise<void> {
-    if (this.spec.output !== null && !this.rejects) this.rejects = await openRejectsWriter(this.spec.output, { cwd: this.ctx.io.cwd });
+    if (this.spec.output !== null && sidecarPaths(this.spec.output) && !this.rejects) this.rejects = await openRejectsWriter(this.spec.output, { cwd: this.ctx.io.cwd });
   }
 
   /** Writes rejects found outside records() (a fast path's slow records); the tally is the caller's. */
