@@ -7,12 +7,14 @@ import { formatRows, runCases, type BenchCase, type BenchEnv, type BenchRow } fr
 import * as reduce from './reduce.bench.js';
 import * as scoring from './scoring.bench.js';
 import * as losses from './losses.bench.js';
+import * as pairs from './pairs.bench.js';
 
 // Each suite registers here with one line.
 const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
   reduce,
   scoring,
   losses,
+  pairs,
 };
 
 async function main(): Promise<void> {
