@@ -18,3 +18,4 @@ export type { Reduce, SequenceLogpsOptions, ImplicitRewardsOptions } from './ker
 export type { GroupStats, GroupStatsOptions, GroupStatsOut, MeanStd, PickOptions } from './kernels/groups.js';
 export { parsePosition, formatPosition } from './kernels/positions.js';
 export type { Position, PositionInput } from './kernels/positions.js';
+export * from './pipeline/index.js';
