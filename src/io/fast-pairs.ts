@@ -135,6 +135,12 @@ export class FastPairs {
   private respSpan = new GrowI32();
   private respBase = new GrowI32();
   private withLogps = new GrowI32();
+  // Per fast group: candidates and exclusions, reported at flush time (a group whose copied text turns out
+  // invalid is handed to the slow path instead, and must not have been counted).
+  private gCands = new GrowI32();
+  private gNull = new GrowI32();
+  private gNan = new GrowI32();
+  private gInf = new GrowI32();
   private tokPol = new GrowF64();
   private tokRef = new GrowF64();
   private tokOff = new GrowI32();
@@ -158,7 +164,7 @@ export class FastPairs {
   }
 
   private resetChunk(): void {
-    for (const g of [this.candIndex, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.tokOff, this.seqMissing]) g.n = 0;
+    for (const g of [this.candIndex, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.tokOff, this.seqMissing, this.gCands, this.gNull, this.gNan, this.gInf]) g.n = 0;
     this.scores.n = 0;
     this.tokPol.n = 0;
     this.tokRef.n = 0;
@@ -287,7 +293,6 @@ export class FastPairs {
     }
     // Committed: record the group.
     this.counts.fastRecords++;
-    this.hooks.fastRecord?.(nr);
     let nulls = 0;
     let nans = 0;
     let infs = 0;
@@ -316,9 +321,10 @@ export class FastPairs {
       if (this.hasLogps) this.pushLogp(logps, i);
     }
     this.offsets.push(this.scores.n);
-    if (nulls) this.hooks.excluded('score_null', nulls);
-    if (nans) this.hooks.excluded('score_nan', nans);
-    if (infs) this.hooks.excluded('score_infinite', infs);
+    this.gCands.push(nr);
+    this.gNull.push(nulls);
+    this.gNan.push(nans);
+    this.gInf.push(infs);
     return true;
   }
 
@@ -428,6 +434,7 @@ export class FastPairs {
     this.respBase.push(-1);
     const withLp = this.hasLogps && r.policyLogps !== undefined && r.referenceLogps !== undefined;
     this.withLogps.push(withLp ? 1 : 0);
+    for (const g of [this.gCands, this.gNull, this.gNan, this.gInf]) g.push(0);
     this.slowText.set(this.promptIndex.n - 1, { prompt: JSON.stringify(r.prompt), responses: r.responses.map((x) => JSON.stringify(x)) });
     for (let i = 0; i < r.scores.length; i++) {
       const v = r.scores[i];
@@ -479,11 +486,45 @@ export class FastPairs {
     };
     const res = pairsForChunk(this.engine, chunk, this.opts.pairs);
     if (res.outOfRange > 0) this.hooks.excluded('score_out_of_range', res.outOfRange);
-    if (this.hooks.outcome) for (let g = 0; g < groups; g++) this.hooks.outcome(res.groupPairs[g]!, res.noPair[g] ?? null);
+    // The chosen and rejected text of fast groups is copied as is: check it is valid JSON string content. A
+    // group whose copied text is not goes to the slow path (which rejects it as malformed, as JSON.parse would).
+    const bad = new Uint8Array(groups);
+    const rows = res.rows;
+    for (let i = 0; i < rows.n; i++) {
+      const g = rows.group[i]!;
+      if (bad[g] || this.respBase.a[g]! < 0) continue;
+      for (const idx of [rows.chosenIndex[i]!, rows.rejectedIndex[i]!]) {
+        const base = this.respBase.a[g]! + 2 * idx;
+        if (!validValue(this.buf, this.respSpan.a[base]!, this.respSpan.a[base + 1]!)) bad[g] = 1;
+      }
+    }
+    for (let g = 0; g < groups; g++) {
+      if (bad[g]) {
+        const k = res.groupPairs[g]!;
+        res.report.pairs -= k;
+        res.report.promptsWithPair--;
+        res.report.prompts--;
+        this.counts.fastRecords--;
+        this.counts.slowRecords++;
+        const out = this.hooks.slow(this.buf.subarray(this.lineStart.a[g]!, this.lineEnd.a[g]!), this.lineOf.a[g]!, this.promptIndex.a[g]!);
+        if (out.kind === 'record') this.hooks.outcome?.(0, 'invalid_text');
+        continue;
+      }
+      if (this.respBase.a[g]! >= 0) {
+        this.hooks.fastRecord?.(this.gCands.a[g]!);
+        if (this.gNull.a[g]) this.hooks.excluded('score_null', this.gNull.a[g]!);
+        if (this.gNan.a[g]) this.hooks.excluded('score_nan', this.gNan.a[g]!);
+        if (this.gInf.a[g]) this.hooks.excluded('score_infinite', this.gInf.a[g]!);
+      }
+      this.hooks.outcome?.(res.groupPairs[g]!, res.noPair[g] ?? null);
+    }
+    this.bad = bad;
     mergeReport(this.report, res.report);
     this.write(res.rows);
     this.resetChunk();
   }
+
+  private bad: Uint8Array = new Uint8Array(0);
 
   private write(rows: PairRows): void {
     const sink = this.sink;
@@ -491,6 +532,7 @@ export class FastPairs {
     const strategy = `,"strategy":"${rows.strategy}"`;
     for (let i = 0; i < rows.n; i++) {
       const g = rows.group[i]!;
+      if (this.bad[g]) continue;
       const slow = this.slowText.get(g);
       sink.ascii('{"prompt":');
       if (slow) sink.text(slow.prompt);

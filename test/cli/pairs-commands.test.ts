@@ -93,6 +93,20 @@ describe('pairsmith pairs', () => {
     expect(existsSync(join(dir, 'x.jsonl'))).toBe(false);
   });
 
+  it('fast path: a raw control character in a copied response rejects the record as JSON.parse would', async () => {
+    const dir = tmp();
+    const rec = (best: string) => `{"prompt":"p","responses":["${best}","ok","bad","mid"],"scores":[3,2,0,1]}`;
+    writeFileSync(join(dir, 'c.jsonl'), `${rec('fine')}\n${rec('tab\there')}\n`);
+    const r = await cli(dir, 'pairs', 'c.jsonl', '-o', 'o.jsonl');
+    expect(r.code, r.err).toBe(0);
+    const m = manifest(dir, 'o.jsonl');
+    expect(m.report.path).toBe('fast');
+    expect(m.records).toEqual({ read: 2, written: 1, no_pair: 0, rejected: 1 });
+    expect(m.candidates.read).toBe(4);
+    expect(jsonl(join(dir, 'o.jsonl.rejects.jsonl'))[0]).toMatchObject({ line: 2, reason: 'malformed_json' });
+    expect(jsonl(join(dir, 'o.jsonl'))).toHaveLength(1);
+  });
+
   it('--on-error fail stops at the first bad record (exit 3) and leaves no output', async () => {
     const dir = tmp();
     const r = await cli(dir, 'pairs', SAMPLE, '-o', 'f.jsonl', '--on-error', 'fail');
