@@ -111,6 +111,7 @@ export class FastPairs {
   private elems = new Int32Array(2 * 64);
   private tmpScores = new Float64Array(64);
   private tmpKinds = new Uint8Array(64);
+  private tmpSpans = new Int32Array(128);
   private tmpPol = new Float64Array(64);
   private tmpRef = new Float64Array(64);
   private tmpPolK = new Uint8Array(64);
@@ -126,6 +127,8 @@ export class FastPairs {
   private buf: Uint8Array = new Uint8Array(0);
   private scores = new GrowF64();
   private candIndex = new GrowI32();
+  /** Byte span of each usable candidate's score text (fast groups; -1 for slow ones). */
+  private scoreSpan = new GrowI32();
   private offsets = new GrowI32();
   private promptIndex = new GrowI32();
   private lineOf = new GrowI32();
@@ -164,7 +167,7 @@ export class FastPairs {
   }
 
   private resetChunk(): void {
-    for (const g of [this.candIndex, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.tokOff, this.seqMissing, this.gCands, this.gNull, this.gNan, this.gInf]) g.n = 0;
+    for (const g of [this.candIndex, this.scoreSpan, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.tokOff, this.seqMissing, this.gCands, this.gNull, this.gNan, this.gInf]) g.n = 0;
     this.scores.n = 0;
     this.tokPol.n = 0;
     this.tokRef.n = 0;
@@ -247,6 +250,7 @@ export class FastPairs {
     this.tmpRef = new Float64Array(c);
     this.tmpPolK = new Uint8Array(c);
     this.tmpRefK = new Uint8Array(c);
+    this.tmpSpans = new Int32Array(2 * c);
     this.elems = new Int32Array(2 * c);
   }
 
@@ -268,7 +272,7 @@ export class FastPairs {
     }
     if (nr < 0) return false;
     this.ensureTmp(nr + 1);
-    const ns = parseNumberArray(buf, ss, sp[5]!, this.tmpScores, this.tmpKinds, 0);
+    const ns = parseNumberArray(buf, ss, sp[5]!, this.tmpScores, this.tmpKinds, 0, this.tmpSpans);
     if (ns !== nr) return false;
     let usable = 0;
     for (let i = 0; i < ns; i++) if (this.tmpKinds[i] === NUM_FINITE) usable++;
@@ -318,6 +322,8 @@ export class FastPairs {
       }
       this.scores.push(this.tmpScores[i]!);
       this.candIndex.push(i);
+      this.scoreSpan.push(this.tmpSpans[2 * i]!);
+      this.scoreSpan.push(this.tmpSpans[2 * i + 1]!);
       if (this.hasLogps) this.pushLogp(logps, i);
     }
     this.offsets.push(this.scores.n);
@@ -441,6 +447,8 @@ export class FastPairs {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       this.scores.push(v);
       this.candIndex.push(i);
+      this.scoreSpan.push(-1);
+      this.scoreSpan.push(-1);
       if (this.hasLogps) {
         const a = withLp ? r.policyLogps![i] : null;
         const b = withLp ? r.referenceLogps![i] : null;
@@ -493,10 +501,9 @@ export class FastPairs {
     for (let i = 0; i < rows.n; i++) {
       const g = rows.group[i]!;
       if (bad[g] || this.respBase.a[g]! < 0) continue;
-      for (const idx of [rows.chosenIndex[i]!, rows.rejectedIndex[i]!]) {
-        const base = this.respBase.a[g]! + 2 * idx;
-        if (!validValue(this.buf, this.respSpan.a[base]!, this.respSpan.a[base + 1]!)) bad[g] = 1;
-      }
+      const cb = this.respBase.a[g]! + 2 * rows.chosenIndex[i]!;
+      const rb = this.respBase.a[g]! + 2 * rows.rejectedIndex[i]!;
+      if (!validValue(this.buf, this.respSpan.a[cb]!, this.respSpan.a[cb + 1]!) || !validValue(this.buf, this.respSpan.a[rb]!, this.respSpan.a[rb + 1]!)) bad[g] = 1;
     }
     for (let g = 0; g < groups; g++) {
       if (bad[g]) {
@@ -520,13 +527,13 @@ export class FastPairs {
     }
     this.bad = bad;
     mergeReport(this.report, res.report);
-    this.write(res.rows);
+    this.write(res.rows, res.outOfRange === 0);
     this.resetChunk();
   }
 
   private bad: Uint8Array = new Uint8Array(0);
 
-  private write(rows: PairRows): void {
+  private write(rows: PairRows, rawScores: boolean): void {
     const sink = this.sink;
     const buf = this.buf;
     const strategy = `,"strategy":"${rows.strategy}"`;
@@ -537,22 +544,35 @@ export class FastPairs {
       sink.ascii('{"prompt":');
       if (slow) sink.text(slow.prompt);
       else sink.bytes(buf, this.promptSpan.a[2 * g]!, this.promptSpan.a[2 * g + 1]!);
-      for (const [key, idx] of [
-        [',"chosen":', rows.chosenIndex[i]!],
-        [',"rejected":', rows.rejectedIndex[i]!],
-      ] as const) {
-        sink.ascii(key);
-        if (slow) sink.text(slow.responses[idx]!);
-        else {
-          const base = this.respBase.a[g]! + 2 * idx;
-          sink.bytes(buf, this.respSpan.a[base]!, this.respSpan.a[base + 1]!);
-        }
+      sink.ascii(',"chosen":');
+      if (slow) sink.text(slow.responses[rows.chosenIndex[i]!]!);
+      else {
+        const base = this.respBase.a[g]! + 2 * rows.chosenIndex[i]!;
+        sink.bytes(buf, this.respSpan.a[base]!, this.respSpan.a[base + 1]!);
+      }
+      sink.ascii(',"rejected":');
+      if (slow) sink.text(slow.responses[rows.rejectedIndex[i]!]!);
+      else {
+        const base = this.respBase.a[g]! + 2 * rows.rejectedIndex[i]!;
+        sink.bytes(buf, this.respSpan.a[base]!, this.respSpan.a[base + 1]!);
+      }
+      // Scores: the input's own number text when it is at hand (fast groups, no candidate dropped by the
+      // transform), else the shortest round-trip form; the same value either way.
+      const c = rawScores && !slow ? this.offsets.a[g]! + rows.chosenSlot[i]! : -1;
+      if (c >= 0) {
+        const r = this.offsets.a[g]! + rows.rejectedSlot[i]!;
+        sink.ascii(',"score_chosen":');
+        sink.bytes(buf, this.scoreSpan.a[2 * c]!, this.scoreSpan.a[2 * c + 1]!);
+        sink.ascii(',"score_rejected":');
+        sink.bytes(buf, this.scoreSpan.a[2 * r]!, this.scoreSpan.a[2 * r + 1]!);
+      } else {
+        sink.ascii(`,"score_chosen":${jsonNumber(rows.scoreChosen[i]!)},"score_rejected":${jsonNumber(rows.scoreRejected[i]!)}`);
       }
       const cp = rows.chosenPosition[i];
       const rp = rows.rejectedPosition[i];
       const im = rows.implicitMargin && this.withLogps.a[g] ? `,"implicit_margin":${jsonNumber(rows.implicitMargin[i]!)}` : '';
       sink.ascii(
-        `,"score_chosen":${jsonNumber(rows.scoreChosen[i]!)},"score_rejected":${jsonNumber(rows.scoreRejected[i]!)},"margin":${jsonNumber(rows.margin[i]!)}` +
+        `,"margin":${jsonNumber(rows.margin[i]!)}` +
           `,"prompt_index":${rows.promptIndex[i]},"chosen_index":${rows.chosenIndex[i]},"rejected_index":${rows.rejectedIndex[i]}${strategy}` +
           `${cp ? `,"chosen_position":"${cp}"` : ''}${rp ? `,"rejected_position":"${rp}"` : ''}${im}}\n`,
       );

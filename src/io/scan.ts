@@ -294,9 +294,18 @@ function fallback(buf: Uint8Array, s: number, e: number, status: Int32Array): nu
 /**
  * Parses the JSON array of numbers at [start, end) into out[at..]; kinds[at + e] gets NUM_FINITE, NUM_NULL (value
  * NaN) or NUM_NONFINITE (NaN/Infinity literals and overflow such as 1e309). Returns the element count, or -1 when
- * the span is not an array of numbers/nulls, or it does not fit.
+ * the span is not an array of numbers/nulls, or it does not fit (in out, kinds or spans).
  */
-export function parseNumberArray(buf: Uint8Array, start: number, end: number, out: Float64Array, kinds: Uint8Array, at: number): number {
+export function parseNumberArray(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+  kinds: Uint8Array,
+  at: number,
+  /** Optional: receives the byte span of each token ([2e], [2e+1]), for copying number text through. */
+  spans?: Int32Array,
+): number {
   if (buf[start] !== LBRACKET) return -1;
   const status = NUMBER_STATUS;
   status[0] = SCAN_OK;
@@ -308,6 +317,11 @@ export function parseNumberArray(buf: Uint8Array, start: number, end: number, ou
     const s = i;
     while (i < end && isTokenByte(buf[i]!)) i++;
     if (i === s) return -1;
+    if (spans !== undefined) {
+      if (2 * (at + n) + 1 >= spans.length) return -1;
+      spans[2 * (at + n)] = s;
+      spans[2 * (at + n) + 1] = i;
+    }
     if (i - s === 4 && buf[s] === 0x6e && buf[s + 1] === 0x75 && buf[s + 2] === 0x6c && buf[s + 3] === 0x6c) {
       out[at + n] = Number.NaN;
       kinds[at + n] = NUM_NULL;
