@@ -36,9 +36,9 @@ function picks(path: string): string[] {
 }
 
 /** Peak RSS and time of one run in a fresh process (the figure the issue asks for). */
-function childRun(mode: string, inPath: string, outPath: string): { ms: number; maxRssMb: number } {
+function childRun(mode: string, inPath: string, outPath: string): { ms: number; cpuMs: number; maxRssMb: number } {
   const script = fileURLToPath(new URL('./pairs-rss.js', import.meta.url));
-  return JSON.parse(execFileSync(process.execPath, [script, mode, inPath, outPath], { encoding: 'utf8' })) as { ms: number; maxRssMb: number };
+  return JSON.parse(execFileSync(process.execPath, [script, mode, inPath, outPath], { encoding: 'utf8' })) as { ms: number; cpuMs: number; maxRssMb: number };
 }
 
 export async function cases(env: BenchEnv): Promise<BenchCase[]> {
@@ -49,7 +49,10 @@ export async function cases(env: BenchEnv): Promise<BenchCase[]> {
   const mb = (bytes / 1e6).toFixed(0);
   for (const mode of ['wasm-simd', 'js', 'plain-js']) {
     const r = childRun(mode, inPath, out(`rss-${mode}`));
-    process.stdout.write(`pairs ${mb} MB, fresh process, ${mode}: ${(r.ms / 1000).toFixed(2)} s (${(bytes / 1e6 / (r.ms / 1000)).toFixed(0)} MB/s), peak RSS ${r.maxRssMb.toFixed(0)} MB\n`);
+    const rate = (t: number) => (bytes / 1e6 / (t / 1000)).toFixed(0);
+    process.stdout.write(
+      `pairs ${mb} MB, fresh process, ${mode}: ${(r.ms / 1000).toFixed(2)} s wall (${rate(r.ms)} MB/s), ${(r.cpuMs / 1000).toFixed(2)} s CPU (${rate(r.cpuMs)} MB/s per CPU second), peak RSS ${r.maxRssMb.toFixed(0)} MB\n`,
+    );
   }
   // Every variant's picks equal the independent baseline's before anything is timed.
   const want = picks(out('rss-plain-js'));
