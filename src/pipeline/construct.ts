@@ -1,7 +1,7 @@
 // Pair construction from N scored candidates per prompt (spec selection.md section 1): sweet-spot, max-min,
 // max-random (seeded), explicit positions and the 21-pair grid. Statistics and position picks come from the
 // engine (GroupEngine); this module only orchestrates and applies the drop rules, counting every reason.
-import type { GroupEngine, GroupStats, StdKind } from './group-engine.js';
+import type { F64Col, GroupEngine, GroupStats, I32Col, StdKind } from './group-engine.js';
 import { GRID_POSITIONS, parsePosition, positionLabel, type Position } from './positions.js';
 import { randomInt, streamRng } from './rng.js';
 
@@ -160,19 +160,44 @@ export function constructPairs(
   opts: ConstructOptions,
   streams?: Int32Array,
 ): ConstructResult {
+  // With an engine that owns memory, copy the chunk in once and run every kernel call on it in place.
+  if (engine.alloc && values.length > 0) {
+    const rv = engine.alloc(Float64Array, values.length);
+    const ro = engine.alloc(Int32Array, offsets.length);
+    try {
+      rv.view().set(values);
+      ro.view().set(offsets);
+      return constructOn(engine, values, offsets, rv, ro, opts, streams);
+    } finally {
+      rv.free();
+      ro.free();
+    }
+  }
+  return constructOn(engine, values, offsets, values, offsets, opts, streams);
+}
+
+function constructOn(
+  engine: GroupEngine,
+  values: Float64Array,
+  offsets: Int32Array,
+  kv: F64Col,
+  ko: I32Col,
+  opts: ConstructOptions,
+  streams?: Int32Array,
+): ConstructResult {
   const groups = offsets.length - 1;
   const std = opts.std ?? 'population';
   const minGap = opts.minGap ?? 0;
   const keepTies = opts.keepTies ?? false;
   const fallback = opts.fallback ?? 'none';
-  const stats = engine.groupStats(values, offsets, { std });
+  const stats = engine.groupStats(kv, ko, { std });
   const positions = strategyPositions(opts);
   const np = positions.length;
   // Chosen slots break distance ties towards the higher value, rejected slots towards the lower (spec 1.5).
   const chosenPositions = opts.strategy === 'grid' ? positions : positions.slice(0, 1);
   const rejectedPositions = opts.strategy === 'grid' ? positions : positions.slice(1);
-  const chosenPicks = engine.pickPositions(values, offsets, stats, chosenPositions, { role: 'chosen' });
-  const rejectedPicks = rejectedPositions.length ? engine.pickPositions(values, offsets, stats, rejectedPositions, { role: 'rejected' }) : new Int32Array(0);
+  const chosenPicks = engine.pickPositions(kv, ko, stats, chosenPositions, { role: 'chosen' });
+  const rejectedPicks = rejectedPositions.length ? engine.pickPositions(kv, ko, stats, rejectedPositions, { role: 'rejected' }) : new Int32Array(0);
   const nc = chosenPositions.length;
   const nr = rejectedPositions.length;
   const labels = positions.map(positionLabel);

@@ -2,6 +2,12 @@
 // engine's kernels (src/kernels/groups.ts, scoring.ts) on every backend; the pipeline never computes these itself.
 import type { Kernels } from '../kernels/index.js';
 import type { Position } from '../kernels/positions.js';
+import type { TypedArray, TypedArrayCtor } from '../wasm/arena.js';
+import type { ResidentBuffer } from '../wasm/resident.js';
+
+/** A column in engine memory or a typed array (kernels take either; resident ones are used in place). */
+export type F64Col = Float64Array | ResidentBuffer<Float64Array>;
+export type I32Col = Int32Array | ResidentBuffer<Int32Array>;
 
 export type StdKind = 'population' | 'sample';
 
@@ -19,7 +25,7 @@ export interface GroupStats {
 
 export interface GroupEngine {
   /** Statistics of each group `values[offsets[g] .. offsets[g+1])` (non-finite values counted, left out). */
-  groupStats(values: Float64Array, offsets: Int32Array, opts: { std: StdKind }): GroupStats;
+  groupStats(values: F64Col, offsets: I32Col, opts: { std: StdKind }): GroupStats;
   /**
    * For each group and position, the index within the group of the candidate nearest the position's target
    * (ties: smaller distance, then the lower value for role `rejected` (default) or the higher for `chosen`, then
@@ -27,8 +33,8 @@ export interface GroupEngine {
    * Row-major: `out[g * positions.length + j]`. `exclude[g]` (an index within group g, or -1) is never picked.
    */
   pickPositions(
-    values: Float64Array,
-    offsets: Int32Array,
+    values: F64Col,
+    offsets: I32Col,
     stats: GroupStats,
     positions: readonly Position[],
     opts?: { exclude?: Int32Array; role?: 'chosen' | 'rejected' },
@@ -39,6 +45,11 @@ export interface GroupEngine {
    * beta * (log pi - log pi_ref) per sequence: from per-token log-probs grouped by `offsets` (reduced by sum, or
    * mean per token), or from per-sequence values when `offsets` is null. f64 accumulation.
    */
+  /**
+   * Engine-owned columns (the engine's `alloc`): when present, a chunk's values are copied into engine memory
+   * once and every kernel call of the chunk runs on them in place (STYLE.md Decision 3).
+   */
+  alloc?<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T>;
   implicitRewards(
     policy: Float32Array | Float64Array,
     reference: Float32Array | Float64Array,
@@ -48,8 +59,9 @@ export interface GroupEngine {
 }
 
 /** The engine's kernels as the pipeline's port (the per-sequence implicitRewards form takes no offsets). */
-export function groupEngineOf(k: Kernels): GroupEngine {
+export function groupEngineOf(k: Kernels & { alloc?: GroupEngine['alloc'] }): GroupEngine {
   return {
+    ...(k.alloc ? { alloc: k.alloc.bind(k) } : {}),
     groupStats: (values, offsets, opts) => k.groupStats(values, offsets, opts),
     pickPositions: (values, offsets, stats, positions, opts) => k.pickPositions(values, offsets, stats, positions, opts),
     zscores: (values, offsets, stats) => k.zscores(values, offsets, stats),

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FastPairs, type FastPairsOptions, type ParsedCandidates, type SlowOutcome } from '../../src/io/fast-pairs.js';
 import { pairRowsFromRecords, type CandidateLike } from '../../src/pipeline/candidates.js';
+import { engineFor } from '../helpers/engines.js';
 import { groupEngineFor } from '../helpers/group-engine.js';
 
 const engine = groupEngineFor('wasm-simd');
@@ -100,6 +101,14 @@ describe('fast pairs on the bundled sample', () => {
     });
     const { rows } = pairRowsFromRecords(engine, records, { strategy: 'sweet-spot' });
     expect(JSON.parse(JSON.stringify(rows))).toEqual(fast.rows);
+  });
+
+  it('runs the kernels on resident columns and frees them (no engine memory left in use)', () => {
+    const e = engineFor('wasm-simd');
+    const before = e.memory().bytesInUse;
+    run(input, {});
+    expect(e.memory().bytesInUse).toBe(before);
+    expect(e.memory().peakBytes).toBeGreaterThan(0);
   });
 
   it('accounts for every record: pairs + no-pair prompts + rejects = records', () => {
