@@ -107,6 +107,24 @@ describe('pairsmith pairs', () => {
     expect(jsonl(join(dir, 'o.jsonl'))).toHaveLength(1);
   });
 
+  it('conversational candidates keep their form (record path); pair inputs are a usage error', async () => {
+    const dir = tmp();
+    const conv = { prompt: [{ role: 'user', content: 'q' }], responses: [[{ role: 'assistant', content: 'good' }], [{ role: 'assistant', content: 'bad' }], [{ role: 'assistant', content: 'ok' }]], scores: [2, 0, 1] };
+    writeFileSync(join(dir, 'conv.jsonl'), `${JSON.stringify(conv)}\n`);
+    const r = await cli(dir, 'pairs', 'conv.jsonl', '-o', 'c.jsonl', '--strategy', 'max-min');
+    expect(r.code, r.err).toBe(0);
+    expect(jsonl(join(dir, 'c.jsonl'))[0]).toMatchObject({
+      prompt: [{ role: 'user', content: 'q' }],
+      chosen: [{ role: 'assistant', content: 'good' }],
+      rejected: [{ role: 'assistant', content: 'bad' }],
+    });
+    expect(manifest(dir, 'c.jsonl').report.path).toBe('records');
+    writeFileSync(join(dir, 'pairs.jsonl'), `${JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b' })}\n`);
+    const bad = await cli(dir, 'pairs', 'pairs.jsonl', '-o', 'x.jsonl');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/needs candidate sets/);
+  });
+
   it('--on-error fail stops at the first bad record (exit 3) and leaves no output', async () => {
     const dir = tmp();
     const r = await cli(dir, 'pairs', SAMPLE, '-o', 'f.jsonl', '--on-error', 'fail');

@@ -1,6 +1,10 @@
 // Agreement of the sweet-spot picks with a direct computation on real judge scores (AlpacaEval, 161 prompts x
 // 56 responses, scores in [0, 1]) with --transform logit. Skips when ../shared/data is absent.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { run } from '../../src/cli/main.js';
+import { fakeIo } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { pairRowsFromRecords, type CandidateLike } from '../../src/pipeline/candidates.js';
 import { groupEngineFor } from '../helpers/group-engine.js';
@@ -62,5 +66,19 @@ describe.skipIf(!existsSync(DATA))('AlpacaEval agreement (--transform logit)', (
     expect(agree).toBeGreaterThan(150);
     // With 56 candidates the rejected of mu - 2 sigma is often not the minimum (spec 1.3).
     expect(differFromMin).toBeGreaterThan(0);
+  });
+
+  it('the CLI (pairs --transform logit, fast path) writes the same picks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-alpaca-'));
+    const io = fakeIo({ cwd: dir });
+    const code = await run(['pairs', resolve(DATA), '-o', 'p.jsonl', '--transform', 'logit'], io);
+    expect(code, io.err()).toBe(0);
+    const rows = readFileSync(join(dir, 'p.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const m = JSON.parse(readFileSync(join(dir, 'p.jsonl.manifest.json'), 'utf8'));
+    expect(m.report.path).toBe('fast');
+    const lines = readFileSync(DATA, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const want = lines.map((l) => direct((JSON.parse(l) as { scores: number[] }).scores));
+    expect(rows.length).toBe(want.filter((w) => w !== null).length);
+    for (const r of rows) expect([r.chosen_index, r.rejected_index]).toEqual([want[r.prompt_index]!.chosen, want[r.prompt_index]!.rejected]);
   });
 });
