@@ -7,6 +7,8 @@ import type { GroupEngine } from '../pipeline/group-engine.js';
 import { emptyReport, mergeReport, pairsForChunk, type CandidateChunk, type PairRows, type PairsOptions } from '../pipeline/pairs.js';
 import type { ConstructReport } from '../pipeline/construct.js';
 import { ByteSink, jsonNumber } from './bytes.js';
+import { LogpColumns, type LogpKind } from './fast-logps.js';
+import { GrowF64, GrowI32 } from './grow.js';
 import { arrayElements, FieldScanner, forEachLine, NUM_FINITE, NUM_NULL, parseNumberArray, SCAN_OK, validValue } from './scan.js';
 
 export interface FastFields {
@@ -64,36 +66,6 @@ export interface FastPairsCounts {
   lines: number;
 }
 
-class GrowF64 {
-  a = new Float64Array(1024);
-  n = 0;
-  ensure(k: number): void {
-    if (this.n + k <= this.a.length) return;
-    let c = this.a.length * 2;
-    while (c < this.n + k) c *= 2;
-    const b = new Float64Array(c);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
-  }
-  push(x: number): void {
-    this.ensure(1);
-    this.a[this.n++] = x;
-  }
-}
-
-class GrowI32 {
-  a = new Int32Array(1024);
-  n = 0;
-  push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = x;
-  }
-}
-
 // Where a group's text lives: spans into the current chunk, or strings from the slow path.
 interface SlowText {
   prompt: string;
@@ -112,10 +84,6 @@ export class FastPairs {
   private tmpScores = new Float64Array(64);
   private tmpKinds = new Uint8Array(64);
   private tmpSpans = new Int32Array(128);
-  private tmpPol = new Float64Array(64);
-  private tmpRef = new Float64Array(64);
-  private tmpPolK = new Uint8Array(64);
-  private tmpRefK = new Uint8Array(64);
   private carry: Uint8Array = new Uint8Array(0);
   private readonly sink = new ByteSink(1 << 20);
   private readonly hasLogps: boolean;
@@ -144,11 +112,8 @@ export class FastPairs {
   private gNull = new GrowI32();
   private gNan = new GrowI32();
   private gInf = new GrowI32();
-  private tokPol = new GrowF64();
-  private tokRef = new GrowF64();
-  private tokOff = new GrowI32();
-  private seqMissing = new GrowI32();
   private slowText = new Map<number, SlowText>();
+  private readonly logps = new LogpColumns();
 
   constructor(
     private readonly engine: GroupEngine,
@@ -167,13 +132,11 @@ export class FastPairs {
   }
 
   private resetChunk(): void {
-    for (const g of [this.candIndex, this.scoreSpan, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.tokOff, this.seqMissing, this.gCands, this.gNull, this.gNan, this.gInf]) g.n = 0;
+    for (const g of [this.candIndex, this.scoreSpan, this.promptIndex, this.lineOf, this.lineStart, this.lineEnd, this.promptSpan, this.respSpan, this.respBase, this.withLogps, this.gCands, this.gNull, this.gNan, this.gInf]) g.n = 0;
     this.scores.n = 0;
-    this.tokPol.n = 0;
-    this.tokRef.n = 0;
     this.offsets.n = 0;
     this.offsets.push(0);
-    this.tokOff.push(0);
+    this.logps.reset();
     this.slowText.clear();
   }
 
@@ -246,10 +209,6 @@ export class FastPairs {
     const c = Math.max(n, this.tmpScores.length * 2);
     this.tmpScores = new Float64Array(c);
     this.tmpKinds = new Uint8Array(c);
-    this.tmpPol = new Float64Array(c);
-    this.tmpRef = new Float64Array(c);
-    this.tmpPolK = new Uint8Array(c);
-    this.tmpRefK = new Uint8Array(c);
     this.tmpSpans = new Int32Array(2 * c);
     this.elems = new Int32Array(2 * c);
   }
@@ -283,15 +242,11 @@ export class FastPairs {
       if (b !== 0x22 && b !== 0x5b) return false;
     }
     // Log-probs: both fields, arrays aligned with responses, of numbers (sums) or arrays of numbers (tokens).
-    let logps: 'none' | 'sums' | 'tokens' = 'none';
+    let logps: LogpKind = 'none';
     if (this.hasLogps && sp[6]! >= 0 && sp[8]! >= 0) {
-      const np = parseNumberArray(buf, sp[6]!, sp[7]!, this.tmpPol, this.tmpPolK, 0);
-      const nf = parseNumberArray(buf, sp[8]!, sp[9]!, this.tmpRef, this.tmpRefK, 0);
-      if (np === nr && nf === nr) logps = 'sums';
-      else if (np < 0 || nf < 0) {
-        if (!this.tokens(nr)) return false;
-        logps = 'tokens';
-      } else return false;
+      const kind = this.logps.parse(buf, sp, nr);
+      if (kind === null) return false;
+      logps = kind;
     } else if (this.hasLogps && (sp[6]! >= 0) !== (sp[8]! >= 0)) {
       return false;
     }
@@ -324,7 +279,7 @@ export class FastPairs {
       this.candIndex.push(i);
       this.scoreSpan.push(this.tmpSpans[2 * i]!);
       this.scoreSpan.push(this.tmpSpans[2 * i + 1]!);
-      if (this.hasLogps) this.pushLogp(logps, i);
+      if (this.hasLogps) this.logps.push(logps, i);
     }
     this.offsets.push(this.scores.n);
     this.gCands.push(nr);
@@ -332,98 +287,6 @@ export class FastPairs {
     this.gNan.push(nans);
     this.gInf.push(infs);
     return true;
-  }
-
-  // Per-token log-probs of the current record, parsed into tmp token storage (tokPolRec/tokRefRec).
-  private recTokPol = new GrowF64();
-  private recTokRef = new GrowF64();
-  private recTokOff = new Int32Array(65);
-  private recMissing = new Uint8Array(64);
-
-  private tokens(nr: number): boolean {
-    const buf = this.buf;
-    const sp = this.spans;
-    const pe = new Int32Array(2 * nr + 2);
-    const re = new Int32Array(2 * nr + 2);
-    if (arrayElements(buf, sp[6]!, sp[7]!, pe) !== nr || arrayElements(buf, sp[8]!, sp[9]!, re) !== nr) return false;
-    if (this.recTokOff.length < nr + 1) {
-      this.recTokOff = new Int32Array(nr + 1);
-      this.recMissing = new Uint8Array(nr);
-    }
-    this.recTokPol.n = 0;
-    this.recTokRef.n = 0;
-    for (let i = 0; i < nr; i++) {
-      this.recTokOff[i] = this.recTokPol.n;
-      this.recMissing[i] = 0;
-      const a0 = pe[2 * i]!;
-      const b0 = re[2 * i]!;
-      const aNull = buf[a0] === 0x6e;
-      const bNull = buf[b0] === 0x6e;
-      if (aNull || bNull) {
-        this.recMissing[i] = 1;
-        continue;
-      }
-      if (buf[a0] !== 0x5b || buf[b0] !== 0x5b) {
-        // A plain number (sequence sum) among token arrays: a one-token sequence.
-        const va = this.numberAt(a0, pe[2 * i + 1]!);
-        const vb = this.numberAt(b0, re[2 * i + 1]!);
-        if (va === null || vb === null) return false;
-        this.recTokPol.push(va);
-        this.recTokRef.push(vb);
-        continue;
-      }
-      const na = this.countTokens(a0, pe[2 * i + 1]!, this.recTokPol);
-      const nb = this.countTokens(b0, re[2 * i + 1]!, this.recTokRef);
-      if (na < 0 || nb < 0 || na !== nb) return false;
-    }
-    this.recTokOff[nr] = this.recTokPol.n;
-    return true;
-  }
-
-  private numberAt(s: number, e: number): number | null {
-    const buf = this.buf;
-    // Parse the single token by viewing it as a one-element array (rare: sums mixed with token arrays).
-    const tmp = new Uint8Array(e - s + 2);
-    tmp[0] = 0x5b;
-    tmp.set(buf.subarray(s, e), 1);
-    tmp[tmp.length - 1] = 0x5d;
-    const out = new Float64Array(1);
-    const k = new Uint8Array(1);
-    if (parseNumberArray(tmp, 0, tmp.length, out, k, 0) !== 1 || k[0] !== NUM_FINITE) return null;
-    return out[0]!;
-  }
-
-  private countTokens(s: number, e: number, into: GrowF64): number {
-    // Upper bound on the element count: commas + 1.
-    let commas = 1;
-    for (let i = s; i < e; i++) if (this.buf[i] === 0x2c) commas++;
-    into.ensure(commas);
-    const kinds = new Uint8Array(commas);
-    const n = parseNumberArray(this.buf, s, e, into.a, kinds, into.n);
-    if (n < 0) return -1;
-    for (let i = 0; i < n; i++) if (kinds[i] !== NUM_FINITE) return -1;
-    into.n += n;
-    return n;
-  }
-
-  private pushLogp(logps: 'none' | 'sums' | 'tokens', i: number): void {
-    if (logps === 'sums') {
-      const ok = this.tmpPolK[i] === NUM_FINITE && this.tmpRefK[i] === NUM_FINITE;
-      this.seqMissing.push(ok ? 0 : 1);
-      if (ok) {
-        this.tokPol.push(this.tmpPol[i]!);
-        this.tokRef.push(this.tmpRef[i]!);
-      }
-    } else if (logps === 'tokens') {
-      this.seqMissing.push(this.recMissing[i]!);
-      for (let t = this.recTokOff[i]!; t < this.recTokOff[i + 1]!; t++) {
-        this.tokPol.push(this.recTokPol.a[t]!);
-        this.tokRef.push(this.recTokRef.a[t]!);
-      }
-    } else {
-      this.seqMissing.push(1);
-    }
-    this.tokOff.push(this.tokPol.n);
   }
 
   private slow(s: number, e: number, lineNo: number, record: number): void {
@@ -450,19 +313,7 @@ export class FastPairs {
       this.scoreSpan.push(-1);
       this.scoreSpan.push(-1);
       if (this.hasLogps) {
-        const a = withLp ? r.policyLogps![i] : null;
-        const b = withLp ? r.referenceLogps![i] : null;
-        const ta = typeof a === 'number' ? [a] : Array.isArray(a) ? a : null;
-        const tb = typeof b === 'number' ? [b] : Array.isArray(b) ? b : null;
-        const ok = ta !== null && tb !== null && ta.length === tb.length && ta.every(Number.isFinite) && tb.every(Number.isFinite);
-        this.seqMissing.push(ok ? 0 : 1);
-        if (ok) {
-          for (let t = 0; t < ta.length; t++) {
-            this.tokPol.push(ta[t]!);
-            this.tokRef.push(tb[t]!);
-          }
-        }
-        this.tokOff.push(this.tokPol.n);
+        this.logps.pushValues(withLp ? r.policyLogps![i] : null, withLp ? r.referenceLogps![i] : null);
       }
     }
     this.offsets.push(this.scores.n);
@@ -478,12 +329,7 @@ export class FastPairs {
     let rewards: Float64Array | undefined;
     if (this.hasLogps) {
       const nc = this.scores.n;
-      const off = this.tokOff.a.slice(0, nc + 1);
-      rewards = this.engine.implicitRewards(this.tokPol.a.subarray(0, this.tokPol.n), this.tokRef.a.subarray(0, this.tokRef.n), off, {
-        beta: this.opts.beta ?? 1,
-        reduce: this.opts.reduce ?? 'sum',
-      });
-      for (let i = 0; i < nc; i++) if (this.seqMissing.a[i]) rewards[i] = Number.NaN;
+      rewards = this.logps.rewards(this.engine, nc, this.opts.beta ?? 1, this.opts.reduce ?? 'sum');
     }
     const chunk: CandidateChunk = {
       promptIndex: this.promptIndex.a.slice(0, groups),
