@@ -40,7 +40,7 @@ export function addPairOptions(cmd: Command): Command {
     .option('--keep-ties', 'keep pairs whose two scores are equal (dropped by default)', false)
     .addOption(new Option('--fallback <mode>', 'when the rejected pick is the chosen one or ties with it: none (no pair) or next-nearest').choices(['none', 'next-nearest']).default('none'))
     .option('--seed <n>', 'seed of max-random', numberArg('--seed', 0, 2 ** 32 - 1, true), 0)
-    .option('--beta <b>', 'scale of the implicit margin from log-probs (1: the Less-is-More margin, no beta)', numberArg('--beta', 0), 1)
+    .option('--beta <b>', 'scale of the implicit margin from log-probs (1: the Less-is-More margin, no beta)', numberArg('--beta', Number.MIN_VALUE), 1)
     .addOption(new Option('--reduce <r>', 'per-token log-probs: sum (sequence log-prob) or mean per token').choices(['sum', 'mean']).default('sum'))
     .addOption(new Option('--weights <kind>', 'add a weight column: rating-gap = gap / mean gap').choices(['rating-gap']));
 }
