@@ -18,9 +18,18 @@ export class ByteSink {
   }
   /** Copies src[s, e). */
   bytes(src: Uint8Array, s: number, e: number): void {
-    this.ensure(e - s);
+    const n = e - s;
+    this.ensure(n);
+    if (n <= 32) {
+      // Short spans (numbers): a loop beats allocating a subarray view.
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = s; i < e; i++) b[p++] = src[i]!;
+      this.pos = p;
+      return;
+    }
     this.buf.set(src.subarray(s, e), this.pos);
-    this.pos += e - s;
+    this.pos += n;
   }
   /** Appends an ASCII string (keys, numbers, literals): one native encode, no per-character loop. */
   ascii(str: string): void {

@@ -9,7 +9,7 @@ import type { ConstructReport } from '../pipeline/construct.js';
 import { ByteSink, jsonNumber } from './bytes.js';
 import { LogpColumns, type LogpKind } from './fast-logps.js';
 import { GrowF64, GrowI32 } from './grow.js';
-import { arrayElements, FieldScanner, forEachLine, NUM_FINITE, NUM_NULL, parseNumberArray, SCAN_OK, validValue } from './scan.js';
+import { FieldScanner, forEachLine, NUM_FINITE, NUM_NULL, parseNumberArray, SCAN_OK, SCAN_TOO_MANY, validValue } from './scan.js';
 
 export interface FastFields {
   prompt: string;
@@ -81,6 +81,7 @@ export class FastPairs {
   private readonly scanner: FieldScanner;
   private readonly spans: Int32Array;
   private elems = new Int32Array(2 * 64);
+  private readonly count = new Int32Array(1);
   private tmpScores = new Float64Array(64);
   private tmpKinds = new Uint8Array(64);
   private tmpSpans = new Int32Array(128);
@@ -217,18 +218,19 @@ export class FastPairs {
   private fast(s: number, e: number, lineNo: number, record: number): boolean {
     const buf = this.buf;
     const sp = this.spans;
-    if (this.scanner.scan(buf, s, e, sp) !== SCAN_OK) return false;
+    let st = this.scanner.scan(buf, s, e, sp, 1, this.elems, this.count);
+    while (st === SCAN_TOO_MANY && this.elems.length < 2 * MAX_CANDIDATES) {
+      this.ensureTmp(this.tmpScores.length * 2);
+      st = this.scanner.scan(buf, s, e, sp, 1, this.elems, this.count);
+    }
+    if (st !== SCAN_OK) return false;
     const ps = sp[0]!;
     const rs = sp[2]!;
     const ss = sp[4]!;
     if (ps < 0 || rs < 0 || ss < 0) return false;
     const pb = buf[ps];
     if ((pb !== 0x22 && pb !== 0x5b) || !validValue(buf, ps, sp[1]!)) return false;
-    let nr = arrayElements(buf, rs, sp[3]!, this.elems);
-    while (nr < 0 && this.elems.length < 2 * MAX_CANDIDATES) {
-      this.ensureTmp(this.tmpScores.length * 2);
-      nr = arrayElements(buf, rs, sp[3]!, this.elems);
-    }
+    const nr = this.count[0]!;
     if (nr < 0) return false;
     this.ensureTmp(nr + 1);
     const ns = parseNumberArray(buf, ss, sp[5]!, this.tmpScores, this.tmpKinds, 0, this.tmpSpans);

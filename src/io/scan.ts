@@ -20,6 +20,8 @@ export const SCAN_MALFORMED = 1;
 export const SCAN_NOT_OBJECT = 2;
 export const SCAN_ESCAPED_KEY = 3;
 export const SCAN_NOT_NUMBER = 4;
+/** The element-capture field has more elements than the `elems` array holds (grow it and scan again). */
+export const SCAN_TOO_MANY = 5;
 
 function isWs(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
@@ -116,6 +118,7 @@ export function skipValue(buf: Uint8Array, i: number, end: number): number {
  */
 export class FieldScanner {
   private readonly keys: Uint8Array[];
+  private readonly endOut = new Int32Array(1);
   constructor(readonly names: readonly string[]) {
     this.keys = names.map((n) => {
       const k = new Uint8Array(n.length);
@@ -128,8 +131,13 @@ export class FieldScanner {
     });
   }
 
-  scan(buf: Uint8Array, start: number, end: number, spans: Int32Array): number {
+  /**
+   * With `elemField` (an index into names) and `elems`, the elements of that field's array are captured in the
+   * same pass (see arrayElements; their count goes to `count[0]`, -1 when the field is absent or not an array).
+   */
+  scan(buf: Uint8Array, start: number, end: number, spans: Int32Array, elemField = -1, elems?: Int32Array, count?: Int32Array): number {
     spans.fill(-1);
+    if (count) count[0] = -1;
     let i = skipWs(buf, start, end);
     if (buf[i] !== LBRACE || i >= end) return SCAN_NOT_OBJECT;
     i = skipWs(buf, i + 1, end);
@@ -163,7 +171,13 @@ export class FieldScanner {
       if (buf[i] !== COLON) return SCAN_MALFORMED;
       i = skipWs(buf, i + 1, end);
       const vs = i;
-      const ve = skipValue(buf, i, end);
+      let ve: number;
+      if (field >= 0 && field === elemField && buf[i] === LBRACKET && elems && count) {
+        const n = arrayElements(buf, i, end, elems, this.endOut);
+        if (n === -2) return SCAN_TOO_MANY;
+        count[0] = n;
+        ve = n < 0 ? -1 : this.endOut[0]!;
+      } else ve = skipValue(buf, i, end);
       if (ve < 0) return SCAN_MALFORMED;
       if (field >= 0) {
         spans[2 * field] = vs;
@@ -182,23 +196,30 @@ export class FieldScanner {
 
 /**
  * Spans of the elements of the JSON array at [start, end): element e is [out[2e], out[2e+1]). Returns the count,
- * or -1 if the span is not a well-formed array or has more than out.length / 2 elements.
+ * -1 if the span is not a well-formed array, -2 if it has more than out.length / 2 elements. `endOut[0]`
+ * receives the index just after the closing bracket.
  */
-export function arrayElements(buf: Uint8Array, start: number, end: number, out: Int32Array): number {
+export function arrayElements(buf: Uint8Array, start: number, end: number, out: Int32Array, endOut?: Int32Array): number {
   if (buf[start] !== LBRACKET) return -1;
   let i = skipWs(buf, start + 1, end);
   let n = 0;
-  if (buf[i] === RBRACKET) return 0;
+  if (buf[i] === RBRACKET) {
+    if (endOut) endOut[0] = i + 1;
+    return 0;
+  }
   for (;;) {
     const ve = skipValue(buf, i, end);
-    if (ve < 0 || 2 * n + 1 >= out.length) return -1;
+    if (ve < 0) return -1;
+    if (2 * n + 1 >= out.length) return -2;
     out[2 * n] = i;
     out[2 * n + 1] = ve;
     n++;
     i = skipWs(buf, ve, end);
     if (buf[i] === COMMA) i = skipWs(buf, i + 1, end);
-    else if (buf[i] === RBRACKET) return n;
-    else return -1;
+    else if (buf[i] === RBRACKET) {
+      if (endOut) endOut[0] = i + 1;
+      return n;
+    } else return -1;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   SCAN_MALFORMED,
   SCAN_NOT_OBJECT,
   SCAN_OK,
+  SCAN_TOO_MANY,
   validValue,
 } from '../../src/io/scan.js';
 
@@ -41,6 +42,23 @@ describe('FieldScanner', () => {
     const r = fields(line, ['prompt', 'responses', 'scores', 'missing']);
     expect(r.status).toBe(SCAN_OK);
     expect(r.values).toEqual(['"a \\"quoted\\" {x}"', '["r1", ["x"], {"a": "]"}]', '[1, 2.5]', null]);
+  });
+
+  it('captures the elements of one array field in the same pass', () => {
+    const line = enc.encode('{"r": ["a", ["b"], "c"], "s": [1]}');
+    const spans = new Int32Array(4);
+    const elems = new Int32Array(8);
+    const count = new Int32Array(1);
+    const sc = new FieldScanner(['r', 's']);
+    expect(sc.scan(line, 0, line.length, spans, 0, elems, count)).toBe(SCAN_OK);
+    expect(count[0]).toBe(3);
+    expect(Array.from({ length: 3 }, (_, e) => dec.decode(line.subarray(elems[2 * e]!, elems[2 * e + 1]!)))).toEqual(['"a"', '["b"]', '"c"']);
+    expect(dec.decode(line.subarray(spans[0]!, spans[1]!))).toBe('["a", ["b"], "c"]');
+    expect(dec.decode(line.subarray(spans[2]!, spans[3]!))).toBe('[1]');
+    expect(sc.scan(line, 0, line.length, spans, 0, new Int32Array(4), count)).toBe(SCAN_TOO_MANY);
+    const notArray = enc.encode('{"r": "x"}');
+    expect(sc.scan(notArray, 0, notArray.length, spans, 0, elems, count)).toBe(SCAN_OK);
+    expect(count[0]).toBe(-1);
   });
 
   it('the last duplicate key wins, as in JSON.parse', () => {
@@ -81,8 +99,9 @@ describe('FieldScanner', () => {
         const names = ['prompt', 'responses', 'scores'];
         const r = fields(line, names);
         expect(r.status).toBe(SCAN_OK);
+        const parsed = JSON.parse(line) as Record<string, unknown>;
         names.forEach((n, f) => {
-          if (n in obj) expect(JSON.parse(r.values[f]!)).toEqual((obj as Record<string, unknown>)[n]);
+          if (n in obj) expect(JSON.parse(r.values[f]!)).toEqual(parsed[n]);
           else expect(r.values[f]).toBeNull();
         });
       }),
@@ -101,6 +120,7 @@ describe('arrayElements', () => {
     expect(els).toEqual(['"a,b"', '[1,[2]]', '{"x":"]"}', '3']);
     expect(arrayElements(enc.encode('[]'), 0, 2, out)).toBe(0);
     expect(arrayElements(enc.encode('[1 2]'), 0, 5, out)).toBe(-1);
+    expect(arrayElements(enc.encode('[1,2,3]'), 0, 7, new Int32Array(4))).toBe(-2);
   });
 });
 

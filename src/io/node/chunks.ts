@@ -5,7 +5,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
-export const FAST_CHUNK_BYTES = 4 << 20;
+export const FAST_CHUNK_BYTES = 1 << 20;
 
 /** Whether the file starts with the gzip magic bytes. */
 export function isGzipFile(path: string): boolean {
