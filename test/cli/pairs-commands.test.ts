@@ -167,6 +167,7 @@ describe('pairsmith select / augment / route', () => {
     const allRows = jsonl(join(dir, 'all.jsonl'));
     expect(allRows.length).toBe(n);
     expect(allRows.filter((x) => x.selected !== null).length).toBe(10);
+    expect(manifest(dir, 'all.jsonl')).toMatchObject({ rows_written: n, records: { read: n, written: n, no_pair: 0, rejected: 0 } });
     expect((await cli(dir, 'select', 'p.jsonl', '-o', 'x.jsonl')).code).toBe(2);
     expect((await cli(dir, 'select', 'p.jsonl', '-o', 'x.jsonl', '--fraction', '1.5')).code).toBe(2);
   });

@@ -127,6 +127,16 @@ export function curateCommand(ctx: CliContext): Command {
         e.rows++;
         out.set(r.prompt_index as number, e);
       }
+      if (sel.all) {
+        // --all also writes the rows the selection dropped (selected = null).
+        for (const r of step.rows) {
+          if (r.selected !== null) continue;
+          const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
+          e.rows++;
+          e.pairs++;
+          out.set(r.prompt_index as number, e);
+        }
+      }
       const keptRecords = new Set(read.recordOf.filter((_, i) => step.kept[i]));
       for (const rec of new Set(read.recordOf)) {
         const e = out.get(rec);

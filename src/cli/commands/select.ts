@@ -45,7 +45,8 @@ export function selectCommand(ctx: CliContext): Command {
       const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
       const read = await readRows(run, builder);
       const step = selectStep(read.rows, sel, p);
-      countKept(run, read.recordOf, step.kept, 'not_selected');
+      // With --all every row is written (dropped ones with selected = null), so every record counts as written.
+      countKept(run, read.recordOf, sel.all ? step.kept.map(() => true) : step.kept, 'not_selected');
       const report: Record<string, unknown> = { selection: step.report };
       if (read.constructed) report.construction = constructReportJson(builder.report);
       if (p.weights) report.weights = weightStep(step.rows);
