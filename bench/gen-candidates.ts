@@ -1,17 +1,7 @@
 // Seeded generator of a large candidates JSONL input for the pairs benchmark: `prompts` records with `n`
 // responses of about `chars` characters each and reward scores (6 decimals, as reward models print them).
 // Runtime neutral: yields Uint8Array chunks.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './harness.js';
 
 const WORDS = 'the of and to in is that for it as with was on be by this are or from at which an have not but they can more one all their there been if has will also when would what so each about how then into only some than other these its time two may first like new any such very most could our over even back many much because good well through where just those same after both used way make while under down work made part great'.split(' ');
 
@@ -26,7 +16,7 @@ export interface GenOptions {
 
 /** JSONL lines `{"id", "prompt", "responses", "scores"}`, in chunks of `batch` records. */
 export function* generateCandidates(o: GenOptions): Generator<Uint8Array> {
-  const rand = mulberry32(o.seed ?? 1);
+  const rand = rng(o.seed ?? 1);
   const enc = new TextEncoder();
   const text = (len: number): string => {
     let s = '';

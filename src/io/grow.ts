@@ -1,4 +1,4 @@
-// Growable typed columns (amortised doubling) for the fast paths; `a` may be replaced on growth.
+// Growable typed columns (amortised doubling); `a` may be replaced on growth, `values()` is the filled part.
 
 export class GrowF64 {
   a = new Float64Array(1024);
@@ -14,6 +14,9 @@ export class GrowF64 {
   push(x: number): void {
     this.ensure(1);
     this.a[this.n++] = x;
+  }
+  values(): Float64Array {
+    return this.a.subarray(0, this.n);
   }
 }
 

@@ -1,5 +1,6 @@
 // The per-group numeric port the pipeline needs (statistics, position picks, z-scores, implicit rewards): the
 // engine's kernels (src/kernels/groups.ts, scoring.ts) on every backend; the pipeline never computes these itself.
+import type { GroupStats } from '../kernels/groups.js';
 import type { Kernels } from '../kernels/index.js';
 import type { Position } from '../kernels/positions.js';
 import type { TypedArray, TypedArrayCtor } from '../wasm/arena.js';
@@ -10,18 +11,8 @@ export type F64Col = Float64Array | ResidentBuffer<Float64Array>;
 export type I32Col = Int32Array | ResidentBuffer<Int32Array>;
 
 export type StdKind = 'population' | 'sample';
+export type { GroupStats };
 
-/** Per-group statistics, structure of arrays, one entry per group (argmin/argmax are indices within the group). */
-export interface GroupStats {
-  count: Int32Array;
-  mean: Float64Array;
-  std: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  argmin: Int32Array;
-  argmax: Int32Array;
-  nonFinite: Int32Array;
-}
 
 export interface GroupEngine {
   /** Statistics of each group `values[offsets[g] .. offsets[g+1])` (non-finite values counted, left out). */
