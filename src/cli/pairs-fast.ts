@@ -7,7 +7,7 @@ import { DEFAULT_FIELDS } from '../io/adapters.js';
 import { RecordDecoder } from '../io/decoder.js';
 import { detectFormat } from '../io/detect.js';
 import { parseJson } from '../io/json.js';
-import { chunksOf, FAST_CHUNK_BYTES, isGzipFile } from '../io/node/chunks.js';
+import { fileChunks, isGzipFile } from '../io/node/chunks.js';
 import { openByteWriter } from '../io/node/byte-writer.js';
 import { inputKind } from '../io/node/read.js';
 import { outputKind } from '../io/node/write.js';
@@ -149,30 +149,11 @@ export async function runFastPairs(
       },
     },
   );
-  for await (const chunk of fastChunks(plan.full)) {
+  for await (const chunk of fileChunks(plan.full)) {
     writer.writeBytes(fp.push(chunk));
     if (pending.length) await run.writeRejects(pending.splice(0));
   }
   writer.writeBytes(fp.end());
   if (pending.length) await run.writeRejects(pending.splice(0));
   return { fastRecords: fp.counts.fastRecords, slowRecords: fp.counts.slowRecords, report: fp.report };
-}
-
-/** Plain files: synchronous reads into one reused Buffer; gzip: the gunzip stream. */
-async function* fastChunks(full: string): AsyncGenerator<Uint8Array> {
-  if (isGzipFile(full)) {
-    for await (const c of chunksOf(full)) yield c;
-    return;
-  }
-  const fd = openSync(full, 'r');
-  const buf = Buffer.allocUnsafe(FAST_CHUNK_BYTES);
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) return;
-      yield buf.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -1,8 +1,7 @@
 // Byte chunks of an input file for the fast paths (Node): plain files are read synchronously into one reused
-// buffer (no per-chunk allocation, no stream overhead); gzip files (by their magic bytes) stream through
-// zlib. Each chunk is valid only until the next one is requested.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { createReadStream } from 'node:fs';
+// Buffer (no per-chunk allocation, no stream overhead); gzip files (by their magic bytes) stream through zlib.
+// Each chunk is valid only until the next one is requested.
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 export const FAST_CHUNK_BYTES = 1 << 20;
@@ -19,27 +18,21 @@ export function isGzipFile(path: string): boolean {
   }
 }
 
-/** Calls `each` with successive chunks of a plain file (synchronous; one reused buffer). */
-export function forEachChunkSync(path: string, each: (chunk: Uint8Array) => void, chunkBytes = FAST_CHUNK_BYTES): number {
+/** Chunks of a file (Buffers), gunzipped when it is gzip. */
+export async function* fileChunks(path: string, chunkBytes = FAST_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+  if (isGzipFile(path)) {
+    for await (const c of createReadStream(path, { highWaterMark: chunkBytes }).pipe(createGunzip())) yield c as Uint8Array;
+    return;
+  }
   const fd = openSync(path, 'r');
-  const buf = new Uint8Array(chunkBytes);
-  let total = 0;
+  const buf = Buffer.allocUnsafe(chunkBytes);
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      total += n;
-      each(buf.subarray(0, n));
+      if (n <= 0) return;
+      yield buf.subarray(0, n);
     }
   } finally {
     closeSync(fd);
   }
-  return total;
-}
-
-/** Chunks of a file, gunzipped when it is gzip (asynchronous). */
-export async function* chunksOf(path: string): AsyncGenerator<Uint8Array> {
-  const src = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = isGzipFile(path) ? src.pipe(createGunzip()) : src;
-  for await (const c of stream) yield c as Uint8Array;
 }
