@@ -18,6 +18,7 @@ import type { GroupEngine } from '../pipeline/group-engine.js';
 import type { PairsOptions } from '../pipeline/pairs.js';
 import type { RewardOptions } from '../pipeline/candidates.js';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { DataRun } from './data-run.js';
 import type { InputOptions } from './options.js';
 
@@ -31,13 +32,20 @@ export interface FastPlan {
 const SIMPLE = /^[^.\\"]+$/;
 
 function firstLine(full: string): string | null {
-  if (isGzipFile(full)) return null;
   const fd = openSync(full, 'r');
   try {
-    const buf = Buffer.alloc(1 << 20);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    for (const l of text.split('\n')) if (l.trim() !== '') return text.indexOf('\n') >= 0 || n < buf.length ? l : null;
+    const raw = Buffer.alloc(1 << 20);
+    const got = readSync(fd, raw, 0, raw.length, 0);
+    let head = raw.subarray(0, got);
+    let whole = got < raw.length;
+    if (isGzipFile(full)) {
+      // Decompress what the first megabyte holds (a partial stream is fine with a sync flush).
+      head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      whole = false;
+    }
+    const text = head.toString('utf8');
+    const nl = text.indexOf('\n');
+    for (const l of text.split('\n')) if (l.trim() !== '') return nl >= 0 || whole ? l : null;
     return null;
   } finally {
     closeSync(fd);

@@ -2,6 +2,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/cli.js';
@@ -66,6 +67,19 @@ describe('pairsmith pairs', () => {
     const a = manifest(dir, 'fast.jsonl');
     const b = manifest(dir, 'slow.jsonl');
     for (const k of ['records', 'rejected_by_reason', 'no_pair_by_reason', 'candidates', 'excluded_by_reason', 'pairs_written']) expect(b[k], k).toEqual(a[k]);
+  });
+
+  it('gzip input and output take the fast path too, with the same rows', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'in.jsonl.gz'), gzipSync(readFileSync(SAMPLE)));
+    expect((await cli(dir, 'pairs', SAMPLE, '-o', 'plain.jsonl')).code).toBe(0);
+    const r = await cli(dir, 'pairs', 'in.jsonl.gz', '-o', 'out.jsonl.gz');
+    expect(r.code, r.err).toBe(0);
+    expect(manifest(dir, 'out.jsonl.gz').report.path).toBe('fast');
+    const back = await cli(dir, 'convert', 'out.jsonl.gz', '-o', 'back.jsonl', '--to', 'trl');
+    expect(back.code, back.err).toBe(0);
+    const plain = jsonl(join(dir, 'plain.jsonl'));
+    expect(jsonl(join(dir, 'back.jsonl'))).toEqual(plain.map((x) => ({ prompt: x.prompt, chosen: x.chosen, rejected: x.rejected, score_chosen: x.score_chosen, score_rejected: x.score_rejected })));
   });
 
   it('strategies: max-min rejects the minimum; grid tags positions; positions validates its order', async () => {
