@@ -1,5 +1,6 @@
 // The selection step shared by select and curate, and writing arbitrary rows to a run's output.
 import { DEFAULT_MARGIN_FIELDS, rowMargins, selectRows, weightRows, type Row } from '../pipeline/rows.js';
+import { logitClamped } from '../pipeline/transform.js';
 import type { DataRun } from './data-run.js';
 import { CliError, EXIT } from './io.js';
 import type { PairCliOptions, SelectCliOptions } from './pair-options.js';
@@ -16,7 +17,10 @@ export interface SelectStep {
 }
 
 export function selectStep(rows: readonly Row[], sel: SelectCliOptions, p: PairCliOptions): SelectStep {
-  const margins = rowMargins(rows, DEFAULT_MARGIN_FIELDS, p.pairs.beta ?? 1, p.pairs.reduce ?? 'sum');
+  // --transform logit: the external margin is the gap of logit(clamp(p)) (judge probabilities); zscore needs
+  // per-prompt statistics, which pair rows do not carry, so it leaves the raw gap.
+  const tf = p.pairs.transform === 'logit' ? logitClamped : undefined;
+  const margins = rowMargins(rows, DEFAULT_MARGIN_FIELDS, p.pairs.beta ?? 1, p.pairs.reduce ?? 'sum', tf);
   const by = resolveBy(sel.by, { external: margins.external !== null, implicit: margins.implicit !== null });
   let res;
   try {

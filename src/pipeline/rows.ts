@@ -53,10 +53,17 @@ export interface RowMargins {
 }
 
 /**
- * Margin columns of rows. The implicit margin is the row's `implicit_margin` when present, else computed from
+ * Margin columns of rows. The external margin is the score gap (after `scoreTransform`). The implicit margin is the row's `implicit_margin` when present, else computed from
  * the four log-prob fields: beta * [(pi(w) - ref(w)) - (pi(l) - ref(l))], beta = 1 by default (Less-is-More).
  */
-export function rowMargins(rows: readonly Row[], fields: MarginFields = DEFAULT_MARGIN_FIELDS, beta = 1, reduce: 'sum' | 'mean' = 'sum'): RowMargins {
+export function rowMargins(
+  rows: readonly Row[],
+  fields: MarginFields = DEFAULT_MARGIN_FIELDS,
+  beta = 1,
+  reduce: 'sum' | 'mean' = 'sum',
+  /** Applied to each score before the external gap (e.g. logitClamped for judge probabilities). */
+  scoreTransform: (x: number) => number = (x) => x,
+): RowMargins {
   const n = rows.length;
   const ex = new Float64Array(n);
   const im = new Float64Array(n);
@@ -64,7 +71,7 @@ export function rowMargins(rows: readonly Row[], fields: MarginFields = DEFAULT_
   let anyIm = false;
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    ex[i] = num(r[fields.scoreChosen]) - num(r[fields.scoreRejected]);
+    ex[i] = scoreTransform(num(r[fields.scoreChosen])) - scoreTransform(num(r[fields.scoreRejected]));
     if (Number.isFinite(ex[i]!)) anyEx = true;
     let m = num(r[fields.implicitMargin]);
     if (!(fields.implicitMargin in r)) {

@@ -186,6 +186,24 @@ describe('pairsmith select / augment / route', () => {
     expect((await cli(dir, 'select', 'p.jsonl', '-o', 'x.jsonl', '--fraction', '1.5')).code).toBe(2);
   });
 
+  it('select --transform logit ranks judge probabilities by their logit gap', async () => {
+    const dir = tmp();
+    // Raw gaps: 0.5, 0.09, 0.0009; logit gaps: 2.20, 2.40, 2.30 (the order flips).
+    const rows = [
+      [0.75, 0.25],
+      [0.99, 0.9],
+      [0.9999, 0.999],
+    ].map(([c, r], i) => ({ prompt: `p${i}`, chosen: 'a', rejected: 'b', score_chosen: c, score_rejected: r }));
+    writeFileSync(join(dir, 'probs.jsonl'), rows.map((o) => JSON.stringify(o)).join('\n'));
+    expect((await cli(dir, 'select', 'probs.jsonl', '-o', 'raw.jsonl', '--top', '1', '--by', 'external')).code).toBe(0);
+    expect(jsonl(join(dir, 'raw.jsonl')).map((x) => x.prompt)).toEqual(['p0']);
+    const r = await cli(dir, 'select', 'probs.jsonl', '-o', 'lg.jsonl', '--top', '1', '--by', 'external', '--transform', 'logit');
+    expect(r.code, r.err).toBe(0);
+    const kept = jsonl(join(dir, 'lg.jsonl'));
+    expect(kept.map((x) => x.prompt)).toEqual(['p1']);
+    expect(kept[0]!.selection_score as number).toBeCloseTo(Math.log(0.99 / 0.01) - Math.log(0.9 / 0.1), 9);
+  });
+
   it('augment doubles the untied pairs; route partitions them', async () => {
     const dir = tmp();
     writeFileSync(
