@@ -57,7 +57,7 @@ const lines = [];
 for (let p = 0; p < PROMPTS; p++) {
   const topic = pick(TOPICS);
   const prompt = pick(ASKS).replace('{t}', topic);
-  const n = pick([4, 6, 8, 8, 12, 16, 20]);
+  const n = pick([4, 8, 12, 16, 16, 20, 24, 32]);
   const mu = normal() * 2;
   const sigma = 0.5 + rand() * 1.5;
   const perToken = p % 10 === 3;
