@@ -8,6 +8,8 @@ export function heapBase(): usize {
 
 export { sumF32, sumF64 } from "./kernels/reduce";
 export { dpoLossesF64 } from "./kernels/losses";
+export { gemmF64, svdF64 } from "./kernels/linalg";
+export { rpcaF64 } from "./kernels/rpca";
 
 /** 1 when this binary was built with SIMD, else 0: lets the engine report what it really runs. */
 export function simdEnabled(): i32 {

@@ -8,6 +8,7 @@ import * as reduce from './reduce.bench.js';
 import * as scoring from './scoring.bench.js';
 import * as losses from './losses.bench.js';
 import * as pairs from './pairs.bench.js';
+import * as rpca from './rpca.bench.js';
 
 // Each suite registers here with one line.
 const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
@@ -15,6 +16,7 @@ const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
   scoring,
   losses,
   pairs,
+  rpca,
 };
 
 async function main(): Promise<void> {

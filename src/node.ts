@@ -26,19 +26,5 @@ export function createEngine(opts: EngineOptions = {}): Promise<Engine> {
 export function createEngineSync(opts: EngineOptions = {}): Engine {
   return createEngineSyncCore({ locate: (v) => readFileSync(binaryPath(v)), ...opts });
 }
-export {
-  readRecords,
-  readRawItems,
-  inputKind,
-  InputError,
-  openRowWriter,
-  openRejectsWriter,
-  writeManifest,
-  writeJsonAtomic,
-  sidecarPaths,
-  outputKind,
-  rejectRow,
-  parquetSchema,
-  Progress,
-} from './io/node/index.js';
-export type { ReadOptions, RecordChunk, SourceOptions, RowWriter, OutputKind, OutputOptions } from './io/node/index.js';
+// Node-only dataset I/O (streaming readers, atomic writers, progress).
+export * from './io/node/index.js';

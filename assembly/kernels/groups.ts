@@ -2,6 +2,7 @@
 // Kernels never allocate; all arithmetic is f64. Non-finite values are counted and skipped by groupStats and
 // never picked by pickPositions. Indices written out are local to the group (0-based), -1 for "none".
 import { E_INVALID, S_OK } from "../util/status";
+import { ld } from "../util/mem";
 
 // Above this spread the squared deviations could overflow; they are then taken at an exact 2^-600 scale.
 const BIG_RANGE: f64 = 1e150;
@@ -10,9 +11,6 @@ const UP: f64 = reinterpret<f64>(<u64>(1023 + 600) << 52); // 2^600
 const DOWN_SUM: f64 = reinterpret<f64>(<u64>(1023 - 512) << 52); // 2^-512
 const UP_SUM: f64 = reinterpret<f64>(<u64>(1023 + 512) << 52); // 2^512
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
 
 /**
  * Per group: count of finite values, mean, std (sqrt(ss / (count - ddof)); NaN when count - ddof <= 0),

@@ -43,6 +43,9 @@ const P_BCO_RUNNING = 6;
 const P_RATING_BETA = 7;
 const P_RATING_VAR = 8;
 const P_ODPO_ALPHA = 9;
+// bco_pair running state (in/out): sum of earlier batch mean rewards and their count; updated in place.
+const P_BCO_SUM = 10;
+const P_BCO_COUNT = 11;
 
 /** TRL v0.28's cap_exp caps the alpha-divergence exponent at log(max float32) = 88.7228 (floored to 4 decimals). */
 const ALPHA_CAP: f64 = 88.7228;
@@ -102,7 +105,9 @@ function rewards(pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, 
 /**
  * One pass per requested loss over n rows. Inputs: policy/reference chosen/rejected sequence log-probs
  * (pc, pr, rc, rr), optional token counts (nw, nl; 0 = absent: counts of 1) and rating gaps (gap; 0 = absent;
- * NaN = this row has no rating). `types` holds k i32 loss codes, `params` the f64 options.
+ * NaN = this row has no rating). `types` holds k i32 loss codes, `params` the f64 options; params[10..11]
+ * (bco_pair's running sum of batch mean rewards and batch count) are read as the state carried in and, when
+ * bco_pair runs with the running mean, overwritten with the state after the last batch.
  * Outputs (row-major by loss, k*n each): loss, gradC = d/d chosen log-ratio, gradR = d/d rejected log-ratio;
  * for batch-coupled losses the gradient is that of the batch's summed loss with respect to the row's log-ratios.
  * Plus chosenReward, rejectedReward and margin (n each).
@@ -145,8 +150,9 @@ export function dpoLossesF64(
       continue;
     }
     if (code < 0 || code > L_ODPO) return E_INVALID;
-    let runSum: f64 = 0; // bco_pair running mean of batch reward means (TRL RunningMoments fed one scalar a batch)
-    let runCount: f64 = 0;
+    // bco_pair running mean of batch reward means (TRL RunningMoments fed one scalar a batch), carried in
+    let runSum: f64 = ld(params, P_BCO_SUM);
+    let runCount: f64 = ld(params, P_BCO_COUNT);
     let shift: f64 = 0;
     for (let i = 0; i < n; i++) {
       if (code == L_BCO && bcoRunning && i % batch == 0) {
@@ -286,6 +292,10 @@ export function dpoLossesF64(
       st(lo, i, L);
       st(gc, i, raw ? gC : gC * dsc);
       st(gr, i, raw ? gR : gR * dsr);
+    }
+    if (code == L_BCO && bcoRunning) {
+      st(params, P_BCO_SUM, runSum);
+      st(params, P_BCO_COUNT, runCount);
     }
   }
   return S_OK;

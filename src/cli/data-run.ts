@@ -4,23 +4,24 @@
 // Errors become CliErrors: a bad record with --on-error fail or an unreadable input -> exit 3; an
 // undetectable format -> exit 2.
 import { resolve } from 'node:path';
-import { FormatDetectionError, type RecordDecoder } from '../io/decoder.js';
+import { FormatDetectionError, type CountedRow, type DecodedRows, type RecordDecoder, type RowAdapter } from '../io/decoder.js';
 import { buildManifest, Tally, type Manifest } from '../io/manifest.js';
-import { InputError, readRecords, type RecordChunk } from '../io/node/read.js';
+import { InputError, readRecords, readRows, type RecordChunk } from '../io/node/read.js';
 import { openRejectsWriter, openRowWriter, rejectRow, sidecarPaths, writeManifest, type RowWriter } from '../io/node/write.js';
 import { Progress } from '../io/node/progress.js';
 import type { ColumnSpec } from '../io/rows.js';
 import { BadRecordError, type Reject } from '../io/types.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './io.js';
-import { inputParameters, type InputOptions } from './options.js';
+import { inputParameters, type InputOptions, type RowInputOptions } from './options.js';
 
 export interface DataRunSpec {
   command: string;
   input: string;
   /** The main output path (`-` = stdout), or null for commands that write none (then no sidecars). */
   output: string | null;
-  options: InputOptions;
+  /** Record inputs (`records()`) take InputOptions; row inputs (`rows()`) RowInputOptions. */
+  options: InputOptions | RowInputOptions;
   /** Command parameters for the manifest (input options are added). */
   parameters: Record<string, unknown>;
   /** Records per chunk (default 1000). */
@@ -31,6 +32,7 @@ export class DataRun {
   readonly tally = new Tally();
   readonly startedAt: Date;
   private decoder: RecordDecoder | undefined;
+  private rowFormat: string | undefined;
   private out: RowWriter | undefined;
   private rejects: RowWriter | undefined;
   private readonly rejectSample: Reject[] = [];
@@ -47,14 +49,15 @@ export class DataRun {
 
   /** The format in use (after the first record with `auto`). */
   get format(): string | null {
-    return this.decoder?.format ?? (this.spec.options.format === 'auto' ? null : this.spec.options.format);
+    if (this.rowFormat !== undefined) return this.rowFormat;
+    const o = this.spec.options;
+    return this.decoder?.format ?? (!('format' in o) || o.format === 'auto' ? null : o.format);
   }
 
   /** The records of the input, chunk by chunk; rejects are written to the sidecar as they come. */
   async *records(): AsyncGenerator<RecordChunk> {
     const o = this.spec.options;
-    const side = this.spec.output !== null ? sidecarPaths(this.spec.output) : undefined;
-    if (side) this.rejects = await openRejectsWriter(this.spec.output!, { cwd: this.ctx.io.cwd });
+    if (!('format' in o)) throw new Error('records() needs InputOptions (use rows() for row inputs)');
     const gen = readRecords(this.spec.input, {
       ...o,
       tally: this.tally,
@@ -65,12 +68,36 @@ export class DataRun {
       onDecoder: (d) => (this.decoder = d),
       onDetect: (d) => this.ctx.info(`format: ${d.format} (detected: ${d.reason})`),
     });
+    for await (const chunk of this.routeRejects(gen, (c) => c.records.length)) yield chunk;
+  }
+
+  /**
+   * The rows of a row input (not candidate/pair records), each checked by `adapt`, chunk by chunk; `format`
+   * names the row form in the manifest. Same files, parsing and reject rules as records().
+   */
+  async *rows<T extends CountedRow>(adapt: RowAdapter<T>, format: string): AsyncGenerator<DecodedRows<T>> {
+    this.rowFormat = format;
+    const gen = readRows(this.spec.input, adapt, {
+      tally: this.tally,
+      onError: this.spec.options.onError,
+      cwd: this.ctx.io.cwd,
+      stdin: this.ctx.io.stdin,
+      chunkSize: this.spec.chunkSize,
+      onBytes: this.progress.addBytes,
+    });
+    for await (const chunk of this.routeRejects(gen, (c) => c.rows.length)) yield chunk;
+  }
+
+  /** Opens the rejects sidecar, writes each chunk's rejects to it as they come and counts progress. */
+  private async *routeRejects<C extends { rejects: Reject[] }>(gen: AsyncGenerator<C>, accepted: (c: C) => number): AsyncGenerator<C> {
+    const side = this.spec.output !== null ? sidecarPaths(this.spec.output) : undefined;
+    if (side) this.rejects = await openRejectsWriter(this.spec.output!, { cwd: this.ctx.io.cwd });
     for await (const chunk of gen) {
       if (chunk.rejects.length) {
         if (this.rejects) await this.rejects.write(chunk.rejects.map(rejectRow));
         for (const r of chunk.rejects) if (this.rejectSample.length < 5) this.rejectSample.push(r);
       }
-      this.progress.addRecords(chunk.records.length + chunk.rejects.length);
+      this.progress.addRecords(accepted(chunk) + chunk.rejects.length);
       yield chunk;
     }
     this.progress.done();
@@ -117,14 +144,17 @@ export class DataRun {
   }
 
   /** Commits the output, the rejects and the manifest; prints a one-line summary on stderr. */
-  async commit(backend: string, extra: { schema?: readonly ColumnSpec[]; report?: Record<string, unknown> } = {}): Promise<Manifest> {
+  async commit(
+    backend: string,
+    extra: { schema?: readonly ColumnSpec[]; outcomes?: Record<string, number>; report?: Record<string, unknown> } = {},
+  ): Promise<Manifest> {
     if (this.spec.output !== null && !this.out && extra.schema) await this.openOutput(extra.schema);
     await this.openRejects();
     const manifest = buildManifest({
       command: this.spec.command,
       inputs: [this.spec.input === '-' ? '-' : resolve(this.ctx.io.cwd ?? process.cwd(), this.spec.input)],
       format: this.format,
-      formatDetected: this.spec.options.format === 'auto' && (this.decoder?.detected !== undefined || this.detectedOutside),
+      formatDetected: 'format' in this.spec.options && this.spec.options.format === 'auto' && (this.decoder?.detected !== undefined || this.detectedOutside),
       output: this.spec.output,
       rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output)?.rejects ?? null) : null,
       backend,
@@ -132,6 +162,7 @@ export class DataRun {
       startedAt: this.startedAt,
       endedAt: this.ctx.io.now?.() ?? new Date(),
       tally: this.tally,
+      outcomes: extra.outcomes,
     });
     // A command's own report (e.g. pair construction and selection details) goes under `report`.
     if (extra.report) (manifest as Manifest & { report?: Record<string, unknown> }).report = extra.report;

@@ -12,6 +12,8 @@ import { augmentCommand } from './commands/augment.js';
 import { routeCommand } from './commands/route.js';
 import { curateCommand } from './commands/curate.js';
 import { lossCommand } from './commands/loss.js';
+import { rpcaCommand } from './commands/rpca.js';
+import { cleanCommand } from './commands/clean.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 
@@ -39,6 +41,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(routeCommand(ctx));
   program.addCommand(curateCommand(ctx));
   program.addCommand(lossCommand(ctx));
+  program.addCommand(rpcaCommand(ctx));
+  program.addCommand(cleanCommand(ctx));
   return program;
 }
 

@@ -32,7 +32,25 @@ export function addInputOptions(cmd: Command): Command {
     .option('--chosen-field <path>', 'dot path of the chosen response (pairs, hh-rlhf)')
     .option('--rejected-field <path>', 'dot path of the rejected response (pairs, hh-rlhf)')
     .addOption(new Option('--score <mode>', 'UltraFeedback score: overall_score, or the mean of the four aspect ratings').choices(['overall', 'fine-grained']).default('overall'))
-    .addOption(new Option('--on-error <mode>', 'bad records: skip (reject and go on) or fail (exit 3 at the first)').choices(['skip', 'fail']).default('skip'));
+    .addOption(onErrorOption());
+}
+
+function onErrorOption(): Option {
+  return new Option('--on-error <mode>', 'bad records: skip (reject and go on) or fail (exit 3 at the first)').choices(['skip', 'fail']).default('skip');
+}
+
+/** The input options of commands that read plain rows (no formats or field overrides): only --on-error. */
+export interface RowInputOptions {
+  onError: OnError;
+}
+
+/** Adds --on-error (same choices, default and meaning as addInputOptions'). */
+export function addRowInputOptions(cmd: Command): Command {
+  return cmd.addOption(onErrorOption());
+}
+
+export function parseRowInputOptions(opts: Record<string, unknown>): RowInputOptions {
+  return { onError: (opts.onError as OnError | undefined) ?? 'skip' };
 }
 
 function path(v: unknown, flag: string): string | undefined {
@@ -69,6 +87,7 @@ export function parseInputOptions(opts: Record<string, unknown>): InputOptions {
 }
 
 /** The input options as manifest parameters. */
-export function inputParameters(o: InputOptions): Record<string, unknown> {
+export function inputParameters(o: InputOptions | RowInputOptions): Record<string, unknown> {
+  if (!('format' in o)) return { on_error: o.onError };
   return { format: o.format, fields: o.fields, score: o.score, on_error: o.onError };
 }

@@ -44,7 +44,8 @@ export const DEFAULT_FIELDS: Record<FormatName, Required<Pick<FieldOverrides, 'p
 
 const ASPECTS = ['instruction_following', 'honesty', 'truthfulness', 'helpfulness'] as const;
 
-function describeType(v: unknown): string {
+/** "null", "an array", "an object", "a string", ... for messages. */
+export function describeType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
@@ -274,15 +275,20 @@ interface Pos {
   line: number;
 }
 
+/** The value as a record object, or a `not_an_object` FieldProblem. */
+export function requireObject(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new FieldProblem(null, 'not_an_object', `the record is ${describeType(value)}, not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
 /**
  * Adapts one parsed input value to a normalized record. Throws FieldProblem (reject reason + field) when the
  * record cannot be used. Callers count `record.excluded` (candidates) and null pair scores as exclusions.
  */
 export function adaptRecord(format: FormatName, value: unknown, pos: Pos, o: AdapterOptions = {}): InputRecord {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new FieldProblem(null, 'not_an_object', `the record is ${describeType(value)}, not an object`);
-  }
-  const rec = value as Record<string, unknown>;
+  const rec = requireObject(value);
   switch (format) {
     case 'candidates':
     case 'onpolicy':

@@ -17,11 +17,12 @@ export interface ScoreColumns {
 
 /**
  * Packs one score list per group (null = excluded) into resident buffers. `map` may transform each finite
- * score (return NaN to exclude it). O(n); nothing is copied again before the kernels run.
+ * score (return NaN to exclude it). O(n); nothing is copied again before the kernels run. Any per-group
+ * number lists pack the same way (e.g. per-token log-probs for sequenceLogps).
  */
 export function packScores(
   engine: Pick<Engine, 'alloc'>,
-  groups: readonly (readonly (number | null)[])[],
+  groups: readonly ArrayLike<number | null>[],
   map?: (score: number) => number,
 ): ScoreColumns {
   let n = 0;
@@ -40,7 +41,9 @@ export function packScores(
   let at = 0;
   for (let k = 0; k < groups.length; k++) {
     o[k] = at;
-    for (const s of groups[k]!) {
+    const g = groups[k]!;
+    for (let j = 0; j < g.length; j++) {
+      const s = g[j]!;
       const x = s === null ? Number.NaN : s;
       v[at++] = map && Number.isFinite(x) ? map(x) : x;
     }

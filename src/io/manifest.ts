@@ -35,8 +35,12 @@ export class Tally {
   }
   /** An accepted record: counts its candidates and exclusions. */
   accept(r: InputRecord): void {
-    this.candidatesRead += r.kind === 'candidates' ? r.responses.length : 2;
-    if (r.excluded) for (const why of r.excluded.values()) this.excluded[why]++;
+    this.acceptRow(r.kind === 'candidates' ? r.responses.length : 2, r.excluded);
+  }
+  /** An accepted row of a row input (RowDecoder): `candidates` it holds and why any of them was excluded. */
+  acceptRow(candidates: number, excluded?: ReadonlyMap<number, ExclusionReason>): void {
+    this.candidatesRead += candidates;
+    if (excluded) for (const why of excluded.values()) this.excluded[why]++;
   }
   /** A candidate of an accepted record was excluded later (e.g. out of range for a transform). */
   exclude(reason: ExclusionReason, n = 1): void {
@@ -107,6 +111,8 @@ export interface Manifest {
   excluded_by_reason: Record<string, number>;
   rows_written: number;
   pairs_written: number;
+  /** Command-specific outcome counts of the written records (e.g. clean: rpca / passed_through), when any. */
+  outcomes?: Record<string, number>;
 }
 
 export interface ManifestInput {
@@ -121,6 +127,7 @@ export interface ManifestInput {
   startedAt: Date;
   endedAt: Date;
   tally: Tally;
+  outcomes?: Record<string, number>;
 }
 
 /** Builds the manifest; throws an Error if the counts do not add up (a bug, never user error). */
@@ -147,5 +154,6 @@ export function buildManifest(m: ManifestInput): Manifest {
     excluded_by_reason: nonZero(t.excluded),
     rows_written: t.rowsWritten,
     pairs_written: t.pairsWritten,
+    ...(m.outcomes ? { outcomes: m.outcomes } : {}),
   };
 }

@@ -88,6 +88,11 @@ export const REJECT_REASONS = [
   'length_mismatch',
   'too_few_scored',
   'no_shared_prompt',
+  // row inputs (e.g. `loss`): a non-finite number where a finite one is needed, a value out of its range,
+  // a row that contradicts the rows before it (e.g. token counts on some rows only)
+  'non_finite',
+  'out_of_range',
+  'inconsistent',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -4,13 +4,16 @@ import type { WasmContext } from '../wasm/context.js';
 import { bindReduce, guardReduce, type ReduceKernels } from './reduce.js';
 import { bindScoring, guardScoring, type ScoringKernels } from './scoring.js';
 import { bindGroups, guardGroups, type GroupKernels } from './groups.js';
-
 import { bindLosses, guardLosses, type LossesKernels } from './losses.js';
+import { bindLinalg, guardLinalg, type LinalgKernels } from './linalg.js';
+import { bindRpca, guardRpca, type RpcaKernels } from './rpca.js';
 
 export type Kernels = ReduceKernels &
   ScoringKernels &
   GroupKernels &
-  LossesKernels;
+  LossesKernels &
+  LinalgKernels &
+  RpcaKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
@@ -19,6 +22,8 @@ export function wasmKernels(ctx: WasmContext): Kernels {
     ...bindScoring(ctx),
     ...bindGroups(ctx),
     ...bindLosses(ctx),
+    ...bindLinalg(ctx),
+    ...bindRpca(ctx),
   };
 }
 
@@ -29,5 +34,7 @@ export function guardKernels(k: Kernels): Kernels {
     ...guardScoring(k),
     ...guardGroups(k),
     ...guardLosses(k),
+    ...guardLinalg(k),
+    ...guardRpca(k),
   };
 }

@@ -76,6 +76,18 @@ export interface LossOptions {
   ratingVariance?: number;
   /** ODPO offset scale alpha (>= 0). Default 1. */
   odpoAlpha?: number;
+  /**
+   * bco_pair's running-mean state carried in from earlier batches (default: none, a fresh mean). Pass the
+   * previous call's `result.bcoRunningState` to continue over consecutive chunks whose row counts are multiples
+   * of batchSize: the results then equal one call over all rows.
+   */
+  bcoRunningState?: BcoRunningState;
+}
+
+/** bco_pair's running mean: `sum` of the batch mean rewards seen so far and the number of `batches`. */
+export interface BcoRunningState {
+  sum: number;
+  batches: number;
 }
 
 /** Options with every default filled in. */
@@ -94,6 +106,8 @@ export interface LossResult {
   rejectedReward: Float64Array;
   /** chosenReward - rejectedReward, i.e. beta * d. */
   margin: Float64Array;
+  /** With bco_pair and the running mean: the state after the last batch (pass it to the next call). */
+  bcoRunningState?: BcoRunningState;
 }
 
 export interface LossesKernels {
@@ -119,6 +133,7 @@ export function resolveLossOptions(o: LossOptions): ResolvedLossOptions {
     ratingBeta: o.ratingBeta ?? 1,
     ratingVariance: o.ratingVariance ?? 1,
     odpoAlpha: o.odpoAlpha ?? 1,
+    bcoRunningState: o.bcoRunningState ?? { sum: 0, batches: 0 },
   };
 }
 
@@ -178,6 +193,11 @@ export function guardLosses(k: LossesKernels): LossesKernels {
       assertNumber(o.ratingBeta, 'options.ratingBeta', Number.MIN_VALUE);
       assertNumber(o.ratingVariance, 'options.ratingVariance', Number.MIN_VALUE);
       assertNumber(o.odpoAlpha, 'options.odpoAlpha', 0);
+      const st = o.bcoRunningState;
+      if (st === null || typeof st !== 'object') throw new TypeError('pairsmith: options.bcoRunningState must be { sum, batches }');
+      assertNumber(st.sum, 'options.bcoRunningState.sum');
+      assertNumber(st.batches, 'options.bcoRunningState.batches', 0);
+      if (!Number.isInteger(st.batches)) throw new RangeError(`pairsmith: options.bcoRunningState.batches must be an integer, got ${st.batches}`);
       const needsGap = o.losses.filter((t) => RATING_LOSSES.includes(t));
       if (needsGap.length > 0 && columns.gap === undefined) {
         throw new RangeError(`pairsmith: columns.gap is required for ${needsGap.join(', ')}`);
@@ -224,6 +244,8 @@ export function bindLosses(ctx: WasmContext): LossesKernels {
             o.ratingBeta,
             o.ratingVariance,
             o.odpoAlpha,
+            o.bcoRunningState.sum,
+            o.bcoRunningState.batches,
           ]),
         );
         const cap = Math.max(1, Math.min(o.batchSize, n));
@@ -249,6 +271,10 @@ export function bindLosses(ctx: WasmContext): LossesKernels {
           rejectedReward: rew.subarray(n, 2 * n),
           margin: rew.subarray(2 * n, 3 * n),
         };
+        if (o.losses.includes('bco_pair') && o.bcoRunningMean) {
+          const state = ctx.read(Float64Array, params + 10 * 8, 2);
+          result.bcoRunningState = { sum: state[0]!, batches: state[1]! };
+        }
         o.losses.forEach((t, j) => {
           result.loss[t] = all.subarray(j * n, (j + 1) * n);
           result.gradChosen[t] = gcs.subarray(j * n, (j + 1) * n);

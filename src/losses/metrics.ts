@@ -1,5 +1,6 @@
-// TRL's logged DPO metrics from a dpoLosses result: the names and meanings of DPOTrainer's log
-// (rewards/*, logps/*) plus loss/<type>, as means over rows.
+// TRL's logged DPO metrics from dpoLosses results: the names and meanings of DPOTrainer's log
+// (rewards/*, logps/*) plus loss/<type>, as means over rows. Running sums, so a run over many chunks keeps
+// O(losses) state and gives the same means as one result over all rows (same summation order).
 import type { LossResult, LossType } from '../kernels/losses.js';
 
 export interface DpoMetrics {
@@ -9,40 +10,78 @@ export interface DpoMetrics {
   counts: Partial<Record<LossType, number>>;
 }
 
-function mean(x: ArrayLike<number>): { value: number | null; count: number } {
-  let s = 0;
-  let k = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (Number.isNaN(v)) continue; // a missing rating, never a silent NaN in the mean
-    s += v;
-    k++;
+/** A running mean that skips NaN (a missing rating, never a silent NaN in the mean). */
+class Mean {
+  sum = 0;
+  count = 0;
+  add(x: ArrayLike<number>): void {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (Number.isNaN(v)) continue;
+      this.sum += v;
+      this.count++;
+    }
   }
-  return { value: k > 0 ? s / k : null, count: k };
+  get value(): number | null {
+    return this.count > 0 ? this.sum / this.count : null;
+  }
 }
 
 /**
- * TRL's metrics: `rewards/chosen` and `rewards/rejected` (mean beta * log-ratio), `rewards/accuracies` (share of
- * rows with chosen reward strictly above rejected), `rewards/margins`, `logps/chosen` and `logps/rejected`
- * (mean summed policy log-prob), and `loss/<type>` (mean per-row loss). O(n * losses).
+ * Accumulates TRL's metrics over consecutive results: `rewards/chosen` and `rewards/rejected` (mean beta *
+ * log-ratio), `rewards/accuracies` (share of rows with chosen reward strictly above rejected),
+ * `rewards/margins`, `logps/chosen` and `logps/rejected` (mean summed policy log-prob), and `loss/<type>`
+ * (mean per-row loss). O(n * losses) per add.
  */
-export function dpoMetrics(result: LossResult, policyChosen: ArrayLike<number>, policyRejected: ArrayLike<number>): DpoMetrics {
-  const n = result.margin.length;
-  let acc = 0;
-  for (let i = 0; i < n; i++) if (result.chosenReward[i]! > result.rejectedReward[i]!) acc++;
-  const metrics: Record<string, number | null> = {
-    'rewards/chosen': mean(result.chosenReward).value,
-    'rewards/rejected': mean(result.rejectedReward).value,
-    'rewards/accuracies': n > 0 ? acc / n : null,
-    'rewards/margins': mean(result.margin).value,
-    'logps/chosen': mean(policyChosen).value,
-    'logps/rejected': mean(policyRejected).value,
-  };
-  const counts: Partial<Record<LossType, number>> = {};
-  for (const [type, values] of Object.entries(result.loss) as [LossType, Float64Array][]) {
-    const m = mean(values);
-    metrics[`loss/${type}`] = m.value;
-    counts[type] = m.count;
+export class DpoMetricsAccumulator {
+  private rows = 0;
+  private accurate = 0;
+  private readonly chosen = new Mean();
+  private readonly rejected = new Mean();
+  private readonly margins = new Mean();
+  private readonly logpsChosen = new Mean();
+  private readonly logpsRejected = new Mean();
+  private readonly losses = new Map<LossType, Mean>();
+
+  add(result: LossResult, policyChosen: ArrayLike<number>, policyRejected: ArrayLike<number>): void {
+    const n = result.margin.length;
+    for (let i = 0; i < n; i++) if (result.chosenReward[i]! > result.rejectedReward[i]!) this.accurate++;
+    this.rows += n;
+    this.chosen.add(result.chosenReward);
+    this.rejected.add(result.rejectedReward);
+    this.margins.add(result.margin);
+    this.logpsChosen.add(policyChosen);
+    this.logpsRejected.add(policyRejected);
+    for (const [type, values] of Object.entries(result.loss) as [LossType, Float64Array][]) {
+      let m = this.losses.get(type);
+      if (!m) this.losses.set(type, (m = new Mean()));
+      m.add(values);
+    }
   }
-  return { metrics, counts };
+
+  /** The metrics so far; `types` fixes the loss keys (and their order) even when no row was added. */
+  result(types?: readonly LossType[]): DpoMetrics {
+    const metrics: Record<string, number | null> = {
+      'rewards/chosen': this.chosen.value,
+      'rewards/rejected': this.rejected.value,
+      'rewards/accuracies': this.rows > 0 ? this.accurate / this.rows : null,
+      'rewards/margins': this.margins.value,
+      'logps/chosen': this.logpsChosen.value,
+      'logps/rejected': this.logpsRejected.value,
+    };
+    const counts: Partial<Record<LossType, number>> = {};
+    for (const type of types ?? this.losses.keys()) {
+      const m = this.losses.get(type);
+      metrics[`loss/${type}`] = m?.value ?? null;
+      counts[type] = m?.count ?? 0;
+    }
+    return { metrics, counts };
+  }
+}
+
+/** TRL's metrics of one result (see DpoMetricsAccumulator). */
+export function dpoMetrics(result: LossResult, policyChosen: ArrayLike<number>, policyRejected: ArrayLike<number>): DpoMetrics {
+  const acc = new DpoMetricsAccumulator();
+  acc.add(result, policyChosen, policyRejected);
+  return acc.result();
 }

@@ -4,14 +4,17 @@ import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
 import * as scoring from './scoring.js';
 import * as groups from './groups.js';
-
 import * as losses from './losses.js';
+import * as linalg from './linalg.js';
+import * as rpca from './rpca.js';
 
 const plain = {
   ...reduce,
   ...scoring,
   ...groups,
   ...losses,
+  ...linalg,
+  ...rpca,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -34,3 +37,5 @@ export { reduce };
 export { scoring };
 export { groups };
 export { losses };
+export { linalg };
+export { rpca };

@@ -233,15 +233,18 @@ export function dpoLosses(columns: LossColumns, options: LossOptions): LossResul
     } else {
       const f = PAIR[type]!;
       const needsGap = type === 'rdpo' || type === 'ripo' || type === 'odpo';
-      const batchMeans: number[] = [];
+      // bco_pair: the sum of batch mean rewards and the batch count, carried in from earlier calls
+      let meanSum = options.bcoRunningState?.sum ?? 0;
+      let meanCount = options.bcoRunningState?.batches ?? 0;
       for (const [s, e] of batches) {
         let shift = 0;
         if (type === 'bco_pair' && o.bcoRunning) {
           // TRL's RunningMoments gets one value a batch (the mean of the batch's chosen and rejected rewards)
           let m = 0;
           for (let i = s; i < e; i++) m += o.beta * C[i]! + o.beta * R[i]!;
-          batchMeans.push(m / (2 * (e - s)));
-          shift = batchMeans.reduce((a, b) => a + b, 0) / batchMeans.length;
+          meanSum += m / (2 * (e - s));
+          meanCount += 1;
+          shift = meanSum / meanCount;
         }
         for (let i = s; i < e; i++) {
           row.nw = lw ? lw[i]! : 1;
@@ -260,6 +263,7 @@ export function dpoLosses(columns: LossColumns, options: LossOptions): LossResul
           GR[i] = gr * dsr;
         }
       }
+      if (type === 'bco_pair' && o.bcoRunning) res.bcoRunningState = { sum: meanSum, batches: meanCount };
     }
     res.loss[type] = L;
     res.gradChosen[type] = GC;

@@ -1,5 +1,6 @@
 // `pairsmith loss` through run(argv, io): spec case values end to end, per-row output, TRL metric names,
-// per-token arrays, TRL field names, bad rows with file:line:field messages, usage errors.
+// per-token arrays, TRL field names, usage errors. Datasets-layer integration (formats, rejects, manifest,
+// chunking, sequenceLogps) is in loss-data.test.ts.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +28,8 @@ describe('pairsmith loss', () => {
     it(`--backend ${backend}: spec case B summary with TRL's metric names`, async () => {
       const io = fakeIo();
       const code = await run(['--backend', backend, 'loss', file('b.jsonl', CASE_B), '--loss', 'sigmoid,aot,aot_unpaired', '--beta', '0.1', '--json'], io);
-      expect(io.err()).toBe('');
       expect(code).toBe(0);
+      expect(io.err()).toMatch(/^loss: 3 records read, 3 written \(0 rows\), 0 rejected; backend /);
       const s = JSON.parse(io.out());
       expect(s.backend).toBe(backend);
       expect(s.rows).toBe(3);
@@ -123,7 +124,7 @@ describe('pairsmith loss', () => {
   it('a table summary by default', async () => {
     const io = fakeIo();
     expect(await run(['loss', file('b2.jsonl', CASE_B), '--loss', 'sigmoid'], io)).toBe(0);
-    expect(io.out()).toMatch(/rows: 3/);
+    expect(io.out()).toMatch(/rows: 3  rejected: 0/);
     expect(io.out()).toMatch(/rewards\/accuracies\s+0\.6666666667/);
     expect(io.out()).toMatch(/loss\/sigmoid\s+0\.677290575/);
   });
@@ -134,7 +135,7 @@ describe('pairsmith loss', () => {
     expect(JSON.parse(io.out()).rows).toBe(3);
   });
 
-  it('bad rows: file:line:field with exit 3, or skipped with --on-error skip', async () => {
+  it('bad rows: skipped by default (named on stderr), or file:line:field with exit 3 under --on-error fail', async () => {
     const bad = file('bad.jsonl', [
       JSON.stringify(CASE_B[0]),
       '',
@@ -144,21 +145,27 @@ describe('pairsmith loss', () => {
       JSON.stringify({ ...CASE_B[2], policy_chosen_logps: [-1, null] }),
     ].join('\n'));
     const io = fakeIo();
-    expect(await run(['loss', bad], io)).toBe(3);
-    expect(io.err()).toContain('bad.jsonl:3: policy_rejected_logps: must be a finite number or an array of finite numbers');
+    expect(await run(['loss', bad, '--json'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ rows: 1, rejected: 4, rejected_by_reason: { wrong_type: 2, malformed_json: 1, missing_field: 1 } });
+    expect(io.err()).toContain('bad.jsonl:3:policy_rejected_logps: wrong_type');
+    expect(io.err()).toContain('bad.jsonl:4:-: malformed_json');
+    expect(io.err()).toContain("bad.jsonl:5:reference_chosen_logps: missing_field: required field 'reference_chosen_logps' (or TRL's 'ref_chosen_logps') is missing");
+    expect(io.err()).toContain("bad.jsonl:6:policy_chosen_logps.1: wrong_type: 'policy_chosen_logps[1]' must be a number, got null");
     const io2 = fakeIo();
-    expect(await run(['loss', bad, '--on-error', 'skip', '--json'], io2)).toBe(0);
-    expect(JSON.parse(io2.out())).toMatchObject({ rows: 1, rejected: 4 });
-    expect(io2.err()).toContain('bad.jsonl:4: invalid JSON');
-    expect(io2.err()).toContain('bad.jsonl:5: reference_chosen_logps: missing');
-    expect(io2.err()).toContain('bad.jsonl:6: policy_chosen_logps');
+    expect(await run(['loss', bad, '--on-error', 'fail'], io2)).toBe(3);
+    expect(io2.err()).toContain(`bad record at ${bad}:3:policy_rejected_logps: wrong_type: 'policy_rejected_logps' must be a number or an array of numbers, got a string`);
+    expect(io2.out()).toBe('');
   });
 
   it('odpo rejects rows whose chosen score is not above the rejected one', async () => {
     const io = fakeIo();
     const input = file('odpo.jsonl', [{ ...CASE_B[0], score_chosen: 5, score_rejected: 5 }]);
-    expect(await run(['loss', input, '--loss', 'odpo'], io)).toBe(3);
-    expect(io.err()).toContain('odpo.jsonl:1: score_chosen: odpo needs score_chosen > score_rejected');
+    expect(await run(['loss', input, '--loss', 'odpo', '--on-error', 'fail'], io)).toBe(3);
+    expect(io.err()).toContain('odpo.jsonl:1:score_chosen: out_of_range: odpo needs score_chosen > score_rejected (gap 0)');
+    // skipped by default: then no row is left, and odpo has nothing to average
+    const io2 = fakeIo();
+    expect(await run(['loss', input, '--loss', 'odpo', '--json'], io2)).toBe(0);
+    expect(JSON.parse(io2.out())).toMatchObject({ rows: 0, rejected: 1, rejected_by_reason: { out_of_range: 1 } });
   });
 
   it('usage errors: unknown loss type, bad numbers, bad choices, missing file', async () => {
@@ -169,6 +176,9 @@ describe('pairsmith loss', () => {
       ['loss', input, '--label-smoothing', '0.5'],
       ['loss', input, '--batch-size', '2.5'],
       ['loss', input, '--f-divergence', 'kl'],
+      ['loss', input, '--chunk-size', '0'],
+      ['loss', input, '--on-error', 'stop'],
+      ['loss', input, '-o', join(dir, 'rows.parquet')],
     ]) {
       const io = fakeIo();
       expect(await run(argv, io), argv.join(' ')).toBe(2);
@@ -176,6 +186,6 @@ describe('pairsmith loss', () => {
     }
     const io = fakeIo();
     expect(await run(['loss', join(dir, 'missing.jsonl')], io)).toBe(3);
-    expect(io.err()).toMatch(/cannot read/);
+    expect(io.err()).toMatch(/missing\.jsonl: read failed: .*no such file/);
   });
 });

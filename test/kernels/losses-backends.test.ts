@@ -125,6 +125,34 @@ describe.each(ALL_BACKENDS)('dpoLosses on %s against the JS twin', (backend) => 
     expectSameResult(e.dpoLosses(cols, running), losses.dpoLosses(cols, running), all, 'running');
   });
 
+  it('chunks aligned to batchSize, with bcoRunningState carried, equal one call (and the reference state)', () => {
+    const n = 47;
+    const batchSize = 4;
+    const cols = randomColumns(n, 21, 30);
+    const opts = { losses: all, bcoRunningMean: true, batchSize };
+    const whole = e.dpoLosses(cols, opts);
+    const ref = losses.dpoLosses(cols, opts);
+    expect(whole.bcoRunningState!.batches).toBe(Math.ceil(n / batchSize));
+    expectClose(whole.bcoRunningState!.sum, ref.bcoRunningState!.sum, { rtol: 1e-12, atol: 1e-15 });
+    let state: { sum: number; batches: number } | undefined;
+    for (const [s, t] of [[0, 12], [12, 20], [20, 44], [44, 47]] as const) {
+      const part = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.subarray(s, t)])) as Cols;
+      const got = e.dpoLosses(part, { ...opts, bcoRunningState: state });
+      for (const type of all) {
+        // bit-identical: the same batches, in the same order, with the same carried sums
+        expect(got.loss[type], `${type} rows ${s}-${t}`).toEqual(whole.loss[type]!.subarray(s, t));
+        expect(got.gradChosen[type], `${type} rows ${s}-${t}`).toEqual(whole.gradChosen[type]!.subarray(s, t));
+      }
+      state = got.bcoRunningState;
+    }
+    expect(state).toEqual(whole.bcoRunningState);
+    // without bco_pair, or without the running mean, no state is reported
+    expect(e.dpoLosses(cols, { losses: ['sigmoid'] }).bcoRunningState).toBeUndefined();
+    expect(e.dpoLosses(cols, { losses: ['bco_pair'], bcoRunningMean: false }).bcoRunningState).toBeUndefined();
+    expect(() => e.dpoLosses(cols, { losses: ['bco_pair'], bcoRunningState: { sum: NaN, batches: 1 } })).toThrow(/bcoRunningState.sum/);
+    expect(() => e.dpoLosses(cols, { losses: ['bco_pair'], bcoRunningState: { sum: 0, batches: 1.5 } })).toThrow(/bcoRunningState.batches/);
+  });
+
   it('ties in aot sorts resolve the same way (by position) on every backend', () => {
     const n = 16;
     const cols = randomColumns(n, 9);

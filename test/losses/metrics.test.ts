@@ -32,3 +32,38 @@ describe('dpoMetrics', () => {
     expect(metrics['loss/sigmoid']).toBeNull();
   });
 });
+
+describe('DpoMetricsAccumulator', () => {
+  it('adding consecutive slices gives exactly the metrics of one result', async () => {
+    const { DpoMetricsAccumulator } = await import('../../src/losses/metrics.js');
+    const n = 37;
+    const f = (g: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => g(i));
+    const result: LossResult = {
+      loss: { sigmoid: f((i) => Math.sin(i) + 1.5), rdpo: f((i) => (i % 3 === 0 ? NaN : Math.cos(i))) },
+      gradChosen: {},
+      gradRejected: {},
+      chosenReward: f((i) => Math.sin(i * 0.7) / 3),
+      rejectedReward: f((i) => Math.cos(i * 0.3) / 7),
+      margin: f((i) => Math.sin(i * 0.7) / 3 - Math.cos(i * 0.3) / 7),
+    };
+    const pc = f((i) => -10 - i / 3);
+    const pr = f((i) => -12 - i / 7);
+    const one = dpoMetrics(result, pc, pr);
+    const acc = new DpoMetricsAccumulator();
+    for (const [s, e] of [[0, 5], [5, 6], [6, 30], [30, 37]] as const) {
+      const part: LossResult = {
+        loss: { sigmoid: result.loss.sigmoid!.subarray(s, e), rdpo: result.loss.rdpo!.subarray(s, e) },
+        gradChosen: {},
+        gradRejected: {},
+        chosenReward: result.chosenReward.subarray(s, e),
+        rejectedReward: result.rejectedReward.subarray(s, e),
+        margin: result.margin.subarray(s, e),
+      };
+      acc.add(part, pc.subarray(s, e), pr.subarray(s, e));
+    }
+    expect(acc.result()).toEqual(one);
+    expect(one.counts).toEqual({ sigmoid: 37, rdpo: 24 });
+    // the requested types fix the loss keys even with no rows
+    expect(new DpoMetricsAccumulator().result(['sigmoid']).metrics['loss/sigmoid']).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 // Dataset I/O for Node: streaming readers and atomic writers. Re-exports the platform-neutral layer.
 export * from '../index.js';
+export { readRows, type ReadRowsOptions } from './read.js';
 export { readRecords, readRawItems, inputKind, InputError, DEFAULT_CHUNK_SIZE, type ReadOptions, type RecordChunk, type SourceOptions, type InputKind } from './read.js';
 export {
   openRowWriter,

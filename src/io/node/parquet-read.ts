@@ -1,6 +1,7 @@
 // Parquet input through hyparquet: one row group at a time (memory: one row group), cut into chunks.
-// INT64 values (bigint) become numbers. `line` is the 1-based row number.
+// Codecs: snappy, gzip, zstd, brotli, lz4 (hyparquet-compressors). INT64 values (bigint) become numbers. `line` is the 1-based row number.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import type { RawItem } from '../types.js';
 import { InputError } from './read.js';
 
@@ -29,7 +30,7 @@ export async function* readParquetItems(full: string, shown: string, chunkSize: 
     const n = Number(rg.num_rows);
     let rows: Record<string, unknown>[];
     try {
-      rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n })) as Record<string, unknown>[];
+      rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors })) as Record<string, unknown>[];
     } catch (e) {
       throw new InputError(shown, `cannot read Parquet rows ${rowStart + 1}-${rowStart + n}: ${(e as Error).message}`, { cause: e });
     }

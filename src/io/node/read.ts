@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { RecordDecoder, type DecodeOptions } from '../decoder.js';
+import { RecordDecoder, RowDecoder, type CountedRow, type DecodeOptions, type DecodedRows, type RowAdapter, type RowDecodeOptions } from '../decoder.js';
 import { ArraySplitter, LineSplitter } from '../splitters.js';
 import type { InputRecord, RawItem, Reject } from '../types.js';
 import { readParquetItems } from './parquet-read.js';
@@ -143,4 +143,18 @@ export async function* readRecords(path: string, o: ReadOptions & { onDecoder?: 
   }
   const c = dec.finish();
   if (c.records.length || c.rejects.length) yield c;
+}
+
+export interface ReadRowsOptions extends SourceOptions, Omit<RowDecodeOptions, 'file'> {}
+
+/**
+ * Reads one input as plain rows checked by `adapt` (inputs that are not candidate/pair records, e.g. the
+ * log-probs of `loss`), in chunks, with the same files, parsing and reject rules as readRecords.
+ */
+export async function* readRows<T extends CountedRow>(path: string, adapt: RowAdapter<T>, o: ReadRowsOptions): AsyncGenerator<DecodedRows<T>> {
+  const dec = new RowDecoder({ file: path, tally: o.tally, onError: o.onError }, adapt);
+  for await (const items of readRawItems(path, o)) {
+    const c = dec.push(items);
+    if (c.rows.length || c.rejects.length) yield c;
+  }
 }

@@ -172,13 +172,16 @@ export async function openRowWriter(path: string, schema: readonly ColumnSpec[],
   };
 }
 
-/** Writes a JSON document atomically (temp file + rename). */
-export async function writeJsonAtomic(path: string, value: unknown, cwd?: string): Promise<void> {
+/**
+ * Writes a JSON document atomically (temp file + rename), followed by a newline; `indent` 0 writes it on one
+ * line (for large numeric documents such as `rpca` output).
+ */
+export async function writeJsonAtomic(path: string, value: unknown, cwd?: string, indent = 2): Promise<void> {
   const full = resolve(cwd ?? process.cwd(), path);
   await mkdir(dirname(full), { recursive: true });
   const tmp = tempName(full);
   try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(tmp, `${JSON.stringify(value, null, indent)}\n`);
     await rename(tmp, full);
   } catch (e) {
     await rm(tmp, { force: true });

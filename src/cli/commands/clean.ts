@@ -1,0 +1,100 @@
+// `pairsmith clean <input> -o <out>`: per prompt, pairwise judgments -> logit matrix -> RPCA -> clean scores (row
+// means of L), flagged comparisons (support of S) and the ranking. Rows come through the shared datasets layer
+// (.jsonl, .jsonl.gz, .json, .parquet, stdin; rejects and manifest) chunk by chunk, with one batched RPCA call per
+// chunk, so memory is bounded by one chunk whatever the input size.
+import { Command, InvalidArgumentError } from 'commander';
+import { outputKind } from '../../io/node/write.js';
+import { cleanRowAdapter } from '../../rpca/clean-rows.js';
+import { cleanPreferences } from '../../rpca/preferences.js';
+import type { CliContext } from '../context.js';
+import { withDataRun } from '../data-run.js';
+import { CliError, EXIT } from '../io.js';
+import { addRowInputOptions, parseRowInputOptions } from '../options.js';
+import { positiveInt, positiveNumber } from './rpca.js';
+
+const HELP = `
+Input: .jsonl, .jsonl.gz (any gzip input is detected), .json (one array), .parquet, or - for stdin; one prompt
+per record with either
+  "preference_matrix": [[null, 0.8, ...], ...]   n x n, P[i][j] = probability that i beats j, null = missing
+  "comparisons": [[i, j, p_ij], ...]             judged pairs (n from "n", "responses" or "scores", else max index + 1)
+Output rows (.jsonl, .jsonl.gz, or - for stdout) are the input records, every column kept, plus "clean_scores"
+(row means of the low-rank logit matrix), "corrupted" ([i, j] pairs flagged by the sparse part), "ranking" (best
+first) and "rpca_skipped" (true below --min-candidates, where scores pass through: the record's "scores" if
+present, else the mean observed logits). Feed them to other commands with --scores-field clean_scores.
+
+Bad records are written to <out>.rejects.jsonl ({"file","line","field","reason","detail","record"}) and counted in
+<out>.manifest.json (with "outcomes": prompts through RPCA, passed through, comparisons flagged, not converged);
+--on-error fail stops at the first one (exit 3, naming file:line:field, nothing written).
+
+Examples:
+  $ pairsmith clean judged.jsonl -o cleaned.jsonl
+  $ pairsmith clean judged.parquet -o cleaned.jsonl.gz --min-candidates 16 --clip 0.02
+  $ cat judged.jsonl | pairsmith clean - -o - --on-error fail > cleaned.jsonl
+  $ pairsmith stats cleaned.jsonl --scores-field clean_scores
+`;
+
+interface Opts {
+  output: string;
+  minCandidates: number;
+  clip: number;
+  tol: number;
+  maxIter: number;
+  chunkSize: number;
+}
+
+function clipValue(v: string): number {
+  const x = positiveNumber(v);
+  if (x >= 0.5) throw new InvalidArgumentError('must be in (0, 0.5)');
+  return x;
+}
+
+export function cleanCommand(ctx: CliContext): Command {
+  const cmd = new Command('clean')
+    .description('denoise pairwise preference judgments per prompt with robust PCA (low-rank logits + sparse corruptions)')
+    .argument('<input>', 'judgments, one prompt per record: .jsonl, .jsonl.gz, .json, .parquet, or - for stdin')
+    .requiredOption('-o, --output <out>', 'output rows: .jsonl, .jsonl.gz, or - for stdout (with <out>.rejects.jsonl and <out>.manifest.json)')
+    .option('--min-candidates <n>', 'below this many responses, skip RPCA and pass scores through', positiveInt, 20)
+    .option('--clip <eps>', 'clip probabilities to [eps, 1 - eps] before the logit', clipValue, 0.01)
+    .option('--tol <x>', 'RPCA tolerance', positiveNumber, 1e-7)
+    .option('--max-iter <n>', 'RPCA iteration budget', positiveInt, 1000)
+    .option('--chunk-size <prompts>', 'prompts per chunk (one batched RPCA call each; the memory bound)', positiveInt, 256);
+  addRowInputOptions(cmd);
+  return cmd.addHelpText('after', HELP).action(async (input: string, opts: Opts & Record<string, unknown>) => {
+    const output = opts.output;
+    if (output !== '-' && outputKind(output) === 'parquet') {
+      throw new CliError('-o: clean output is JSON Lines (.jsonl, .jsonl.gz or - for stdout), not Parquet (the input columns are kept as they are)', EXIT.USAGE);
+    }
+    const engine = await ctx.engine();
+    const options = parseRowInputOptions(opts);
+    const params = { minCandidates: opts.minCandidates, tol: opts.tol, maxIter: opts.maxIter };
+    const parameters = { min_candidates: opts.minCandidates, clip: opts.clip, tol: opts.tol, max_iter: opts.maxIter, chunk_size: opts.chunkSize, output };
+    await withDataRun(ctx, { command: 'clean', input, output, options, parameters, chunkSize: opts.chunkSize }, async (run) => {
+      const writer = await run.openOutput([]);
+      const outcomes = { rpca: 0, passed_through: 0, comparisons_flagged: 0, not_converged: 0 };
+      const t0 = Date.now();
+      for await (const chunk of run.rows(cleanRowAdapter({ clip: opts.clip, minCandidates: opts.minCandidates }), 'preferences')) {
+        const rows = chunk.rows;
+        if (rows.length === 0) continue;
+        const results = cleanPreferences(engine, rows.map((r) => r.matrix), params, rows.map((r) => r.fallback));
+        await writer.write(
+          rows.map((r, k) => {
+            const c = results[k]!;
+            return { ...r.record, clean_scores: c.clean_scores, corrupted: c.corrupted, ranking: c.ranking, rpca_skipped: c.rpca_skipped };
+          }),
+        );
+        for (const c of results) {
+          run.tally.written(1);
+          if (c.rpca_skipped) outcomes.passed_through++;
+          else outcomes.rpca++;
+          outcomes.comparisons_flagged += c.corrupted.length;
+          if (!c.converged) outcomes.not_converged++;
+        }
+      }
+      await run.commit(engine.backend, { outcomes });
+      ctx.info(
+        `clean: RPCA on ${outcomes.rpca} prompts, ${outcomes.passed_through} passed through (< ${opts.minCandidates} candidates), ` +
+          `${outcomes.comparisons_flagged} comparisons flagged${outcomes.not_converged ? `, ${outcomes.not_converged} NOT converged` : ''}, ${Date.now() - t0} ms`,
+      );
+    });
+  });
+}
