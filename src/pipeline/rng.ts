@@ -9,9 +9,9 @@ export function mix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** A uniform [0, 1) generator (mulberry32) seeded from `seed` and `stream` (e.g. the prompt index). */
-export function streamRng(seed: number, stream: number): () => number {
-  let a = mix32(mix32(seed >>> 0) ^ mix32((stream >>> 0) + 0x632be5ab)) >>> 0;
+/** A uniform [0, 1) generator (mulberry32) from a 32-bit seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -19,6 +19,11 @@ export function streamRng(seed: number, stream: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A uniform [0, 1) generator (mulberry32) seeded from `seed` and `stream` (e.g. the prompt index). */
+export function streamRng(seed: number, stream: number): () => number {
+  return mulberry32(mix32(mix32(seed >>> 0) ^ mix32((stream >>> 0) + 0x632be5ab)));
 }
 
 /** A uniform integer in [0, n) from a [0, 1) generator. */
