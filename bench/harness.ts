@@ -2,6 +2,10 @@
 // data, outputs checked against the reference before timing. All tinybench result access lives here.
 import { Bench } from 'tinybench';
 import type { Backend, Engine } from '../src/engine.js';
+import { mulberry32 } from '../src/pipeline/rng.js';
+
+/** Deterministic pseudo-random data in [0, 1) (mulberry32). */
+export const rng = mulberry32;
 
 export interface BenchEnv {
   engines: Record<Backend, Engine>;
@@ -118,17 +122,6 @@ export function formatRows(rows: BenchRow[], header = false): string {
   return (header ? head : '') + body;
 }
 
-/** Deterministic pseudo-random data (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Throws unless |a - b| <= tol * max(1, |b|) element-wise (NaN equals NaN). */
 export function assertClose(label: string, a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-9): void {

@@ -7,6 +7,7 @@ import { formatRows, runCases, type BenchCase, type BenchEnv, type BenchRow } fr
 import * as reduce from './reduce.bench.js';
 import * as scoring from './scoring.bench.js';
 import * as losses from './losses.bench.js';
+import * as pairs from './pairs.bench.js';
 import * as rpca from './rpca.bench.js';
 
 // Each suite registers here with one line.
@@ -14,6 +15,7 @@ const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
   reduce,
   scoring,
   losses,
+  pairs,
   rpca,
 };
 

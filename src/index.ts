@@ -24,6 +24,7 @@ export type { Reduce, SequenceLogpsOptions, ImplicitRewardsOptions } from './ker
 export type { GroupStats, GroupStatsOptions, GroupStatsOut, MeanStd, PickOptions } from './kernels/groups.js';
 export { parsePosition, formatPosition } from './kernels/positions.js';
 export type { Position, PositionInput } from './kernels/positions.js';
+export * from './pipeline/index.js';
 export { buildPreferenceMatrix, cleanPreferences, naiveScores } from './rpca/preferences.js';
 export type { PreferenceMatrix, CleanResult, CleanOptions } from './rpca/preferences.js';
 export { analysePools, buildReportData, renderReport } from './report/index.js';

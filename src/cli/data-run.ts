@@ -37,6 +37,7 @@ export class DataRun {
   private rejects: RowWriter | undefined;
   private readonly rejectSample: Reject[] = [];
   private readonly progress: Progress;
+  private detectedOutside = false;
 
   constructor(
     readonly ctx: CliContext,
@@ -118,14 +119,42 @@ export class DataRun {
     return this.out;
   }
 
+  /** For commands that read the input themselves (fast paths): the decoder they use, for the manifest. */
+  useDecoder(d: RecordDecoder, detected = false): void {
+    this.decoder = d;
+    this.detectedOutside = detected;
+  }
+
+  /** Uses a writer the command opened itself as the main output (committed or aborted with the run). */
+  useOutput(w: RowWriter): void {
+    this.out = w;
+  }
+
+  /** Opens `<out>.rejects.jsonl` when the command does not read through records(). */
+  async openRejects(): Promise<void> {
+    if (this.spec.output !== null && sidecarPaths(this.spec.output) && !this.rejects) this.rejects = await openRejectsWriter(this.spec.output, { cwd: this.ctx.io.cwd });
+  }
+
+  /** Writes rejects found outside records() (a fast path's slow records); the tally is the caller's. */
+  async writeRejects(rejects: readonly Reject[]): Promise<void> {
+    if (rejects.length === 0) return;
+    await this.openRejects();
+    if (this.rejects) await this.rejects.write(rejects.map(rejectRow));
+    for (const r of rejects) if (this.rejectSample.length < 5) this.rejectSample.push(r);
+  }
+
   /** Commits the output, the rejects and the manifest; prints a one-line summary on stderr. */
-  async commit(backend: string, extra: { schema?: readonly ColumnSpec[]; outcomes?: Record<string, number> } = {}): Promise<Manifest> {
+  async commit(
+    backend: string,
+    extra: { schema?: readonly ColumnSpec[]; outcomes?: Record<string, number>; report?: Record<string, unknown> } = {},
+  ): Promise<Manifest> {
     if (this.spec.output !== null && !this.out && extra.schema) await this.openOutput(extra.schema);
+    await this.openRejects();
     const manifest = buildManifest({
       command: this.spec.command,
       inputs: [this.spec.input === '-' ? '-' : resolve(this.ctx.io.cwd ?? process.cwd(), this.spec.input)],
       format: this.format,
-      formatDetected: 'format' in this.spec.options && this.spec.options.format === 'auto' && this.decoder?.detected !== undefined,
+      formatDetected: 'format' in this.spec.options && this.spec.options.format === 'auto' && (this.decoder?.detected !== undefined || this.detectedOutside),
       output: this.spec.output,
       rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output)?.rejects ?? null) : null,
       backend,
@@ -135,6 +164,8 @@ export class DataRun {
       tally: this.tally,
       outcomes: extra.outcomes,
     });
+    // A command's own report (e.g. pair construction and selection details) goes under `report`.
+    if (extra.report) (manifest as Manifest & { report?: Record<string, unknown> }).report = extra.report;
     await this.out?.commit();
     await this.rejects?.commit();
     if (this.spec.output !== null) await writeManifest(this.spec.output, manifest, this.ctx.io.cwd);

@@ -1,7 +1,7 @@
 // Dataset-level summary of per-prompt score statistics (for `pairsmith stats`): distributions of the
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
 // Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
-
+import { GrowF64 } from '../io/grow.js';
 import type { GroupStats } from '../kernels/groups.js';
 
 /** Summary of one per-prompt quantity across prompts. */
@@ -16,21 +16,6 @@ export interface Distribution {
   max: number | null;
 }
 
-class Growable {
-  private a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  values(): Float64Array {
-    return this.a.subarray(0, this.n);
-  }
-}
 
 /** Quantile with linear interpolation between order statistics (Hyndman-Fan type 7) of sorted finite data. */
 export function quantileSorted(s: Float64Array, q: number): number | null {
@@ -67,11 +52,11 @@ export interface ScoreSummary {
 
 /** Collects per-prompt statistics chunk by chunk and summarizes them at the end. */
 export class ScoreSummaryCollector {
-  private readonly count = new Growable();
-  private readonly mean = new Growable();
-  private readonly std = new Growable();
-  private readonly min = new Growable();
-  private readonly max = new Growable();
+  private readonly count = new GrowF64();
+  private readonly mean = new GrowF64();
+  private readonly std = new GrowF64();
+  private readonly min = new GrowF64();
+  private readonly max = new GrowF64();
   private scored = 0;
   private allEqual = 0;
   private withTies = 0;

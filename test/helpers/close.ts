@@ -1,5 +1,9 @@
 // Closeness checks (STYLE.md 4.10): exact for single-rounding ops, rtol scaled by n*eps*sum|x| for reductions.
 import { expect } from 'vitest';
+import { mulberry32 } from '../../src/pipeline/rng.js';
+
+/** Deterministic pseudo-random data in [0, 1) (mulberry32). */
+export const rng = mulberry32;
 
 export interface Tolerance {
   rtol?: number;
@@ -34,17 +38,6 @@ export function sumRtol(n: number, eps = Number.EPSILON, c = 4): number {
   return c * Math.max(1, n) * eps;
 }
 
-/** A seeded PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lengths that straddle SIMD lanes (2 for f64, 4 for f32, 4-wide unrolls) plus a few larger ones. */
 export const LANE_LENGTHS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 1000, 1023, 4099];

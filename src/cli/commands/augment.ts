@@ -1,0 +1,66 @@
+// `pairsmith augment <pairs> -o <out> --reward-conditioned`: each pair with scores r_w > r_l becomes two
+// goal-conditioned rows (goal r_w: chosen wins; goal r_l: the roles swap). Ties are dropped and counted.
+import { Command, Option } from 'commander';
+import { augmentRow, PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
+import type { Row } from '../../pipeline/rows.js';
+import type { CliContext } from '../context.js';
+import { withDataRun } from '../data-run.js';
+import { CliError, EXIT } from '../io.js';
+import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { pairRecordRow } from '../row-input.js';
+import { writeRows } from '../select-step.js';
+
+const EXAMPLES = `
+Examples:
+  $ pairsmith augment pairs.jsonl -o augmented.jsonl --reward-conditioned
+  $ pairsmith augment pairs.jsonl -o augmented.jsonl --reward-conditioned --template 'Target quality: {g}/10.'
+  $ pairsmith augment chat-pairs.jsonl -o augmented.parquet --reward-conditioned --placement prefix
+Each pair with score_chosen > score_rejected gives two rows: the prompt conditioned on goal r_w (chosen y_w)
+and on goal r_l (chosen y_l, rejected y_w: y_l meets that goal). Rows add pair_id (the input row), goal_role
+(pos or neg) and goal; in the neg row chosen/rejected, score_chosen/score_rejected and chosen_index/
+rejected_index are swapped and margin / implicit_margin negated. Placement auto: text prompts get the goal
+text and a blank line before them, conversational prompts a system message. The default template is the
+paper's (Zhang et al. 2025), {g} printed as 8 or 7.5.
+`;
+
+export function augmentCommand(ctx: CliContext): Command {
+  const cmd = new Command('augment')
+    .description('reward-conditioned augmentation: each scored pair becomes two goal-conditioned rows')
+    .argument('<input>', 'preference pairs with score_chosen and score_rejected, or - for stdin')
+    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout')
+    .option('--reward-conditioned', 'goal-conditioned relabeling (the only mode; required)')
+    .option('--template <text>', 'goal text; {g} is replaced by the goal score', PAPER_TEMPLATE)
+    .addOption(new Option('--placement <where>', 'where the goal goes').choices([...PLACEMENTS]).default('auto'));
+  addInputOptions(cmd);
+  return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string; template: string; placement: Placement }) => {
+    if (opts.rewardConditioned !== true) throw new CliError('give --reward-conditioned (the augmentation mode)', EXIT.USAGE);
+    if (!opts.template.includes('{g}')) throw new CliError('--template must contain {g} (the goal score)', EXIT.USAGE);
+    const engine = await ctx.engine();
+    const options = parseInputOptions(opts);
+    const parameters = { reward_conditioned: true, template: opts.template, placement: opts.placement, output: opts.output };
+    await withDataRun(ctx, { command: 'augment', input, output: opts.output, options, parameters }, async (run) => {
+      const out: Row[] = [];
+      const dropped: Record<string, number> = {};
+      for await (const chunk of run.records()) {
+        for (const r of chunk.records) {
+          if (r.kind !== 'pair') throw new CliError(`${input}: augment takes preference pairs; the input holds candidate sets (run pairs first)`, EXIT.USAGE);
+          let res;
+          try {
+            res = augmentRow(pairRecordRow(r), r.index, { template: opts.template, placement: opts.placement });
+          } catch (e) {
+            throw new CliError(`${input}:${r.line}: ${(e as Error).message.replace(/^pairsmith: /, '')}`, EXIT.USAGE);
+          }
+          if ('rows' in res) {
+            out.push(...res.rows);
+            run.tally.written(2, 2);
+          } else {
+            run.tally.noPairFor(res.drop);
+            dropped[res.drop] = (dropped[res.drop] ?? 0) + 1;
+          }
+        }
+      }
+      await writeRows(run, out);
+      await run.commit(engine.backend, { report: { augmented_pairs: out.length / 2, rows: out.length, dropped } });
+    });
+  });
+}

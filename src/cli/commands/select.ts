@@ -1,0 +1,58 @@
+// `pairsmith select <pairs-or-candidates> -o <out>`: rank pairs by the external margin, the implicit margin,
+// their sum (add) or their calibrated Bayesian fusion (bees), and keep the top fraction or top k.
+import { Command } from 'commander';
+import { writeJsonAtomic } from '../../io/node/write.js';
+import { groupEngineOf } from '../../pipeline/group-engine.js';
+import type { CliContext } from '../context.js';
+import { withDataRun } from '../data-run.js';
+import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addPairOptions, addSelectOptions, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
+import { constructReportJson, countKept, PairRowsBuilder } from '../pair-rows.js';
+import { readRows } from '../row-input.js';
+import { emitReport, selectStep, weightStep, writeRows } from '../select-step.js';
+
+const EXAMPLES = `
+Examples:
+  $ pairsmith select pairs.jsonl -o top.jsonl --fraction 0.1                  # bees when log-probs exist
+  $ pairsmith select pairs.jsonl -o top.jsonl --top 6000 --by external --report
+  $ pairsmith select pairs.jsonl -o top.jsonl --fraction 0.1 --by bees --upper-external 4 --report sel.json
+  $ pairsmith select samples.jsonl -o top.jsonl --fraction 0.25              # candidates: sweet-spot pairs first
+Margins: external = score_chosen - score_rejected; implicit = implicit_margin, or from policy_chosen_logps,
+policy_rejected_logps, reference_chosen_logps, reference_rejected_logps (numbers or token lists):
+beta * [(pi(w) - ref(w)) - (pi(l) - ref(l))], beta = 1 (Less-is-More). bees calibrates each margin to
+p = (clip(m, L, U) - L) / (U - L) (L = -2, U searched: start trunc(max / 1.5) external, trunc(max / 2)
+implicit, +1 while the tail above U holds >= 30 margins and >= max - U) and ranks by
+logit(p_ex) + logit(p_im) with p clipped to [eps, 1 - eps]; ties: score, then m_ex + m_im, then input order.
+Rows keep every input column and add p_external, p_implicit, selection_score (the margin, the sum, or
+the fused probability for bees) and selected (the 1-based rank; null for dropped rows with --all).
+`;
+
+export function selectCommand(ctx: CliContext): Command {
+  const cmd = new Command('select')
+    .description('keep the pairs with the largest margins: external, implicit, add, or bees (calibrated Bayesian fusion)')
+    .argument('<input>', 'pairs (or candidate sets, turned into pairs first) or - for stdin')
+    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout');
+  addSelectOptions(cmd);
+  addPairOptions(cmd);
+  addInputOptions(cmd);
+  return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
+    const engine = await ctx.engine();
+    const options = parseInputOptions(opts);
+    const p = parsePairOptions(opts);
+    const sel = parseSelectOptions(opts);
+    const parameters = { ...pairParameters(p), by: sel.by, ...sel.select, all: sel.all, output: opts.output };
+    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters }, async (run) => {
+      const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
+      const read = await readRows(run, builder);
+      const step = selectStep(read.rows, sel, p);
+      // With --all every row is written (dropped ones with selected = null), so every record counts as written.
+      countKept(run, read.recordOf, sel.all ? step.kept.map(() => true) : step.kept, 'not_selected');
+      const report: Record<string, unknown> = { selection: step.report };
+      if (read.constructed) report.construction = constructReportJson(builder.report);
+      if (p.weights) report.weights = weightStep(step.rows);
+      await writeRows(run, step.rows);
+      await emitReport(run, step.report, sel.report, (f, v) => writeJsonAtomic(f, v, ctx.io.cwd));
+      await run.commit(engine.backend, { report });
+    });
+  });
+}

@@ -1,0 +1,147 @@
+// Options shared by pairs, select and curate: pair construction (strategy, positions, transform, drop rules),
+// implicit rewards (beta, reduce), selection (by, fraction/top, calibration) and rating-gap weights.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { STRATEGIES, type Fallback, type Strategy } from '../pipeline/construct.js';
+import { MISSING_POLICIES, type Missing } from '../pipeline/calibrate.js';
+import { parsePosition, positionLabel, positionRank, type Position } from '../pipeline/positions.js';
+import type { PairsOptions } from '../pipeline/pairs.js';
+import type { RewardOptions } from '../pipeline/candidates.js';
+import type { SelectBy, SelectOptions } from '../pipeline/select.js';
+import { TRANSFORMS, type Transform } from '../pipeline/transform.js';
+import { CliError, EXIT } from './io.js';
+
+export function numberArg(name: string, min = -Infinity, max = Infinity, integer = false) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x) || x < min || x > max || (integer && !Number.isInteger(x))) {
+      const range = `${Number.isFinite(min) ? `>= ${min}` : ''}${Number.isFinite(min) && Number.isFinite(max) ? ' and ' : ''}${Number.isFinite(max) ? `<= ${max}` : ''}`;
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got '${v}'`);
+    }
+    return x;
+  };
+}
+
+function positionArg(v: string): Position {
+  try {
+    return parsePosition(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace(/^pairsmith: /, ''));
+  }
+}
+
+export function addPairOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--strategy <strategy>', 'how the pair of each prompt is chosen').choices([...STRATEGIES]).default('sweet-spot'))
+    .option('--chosen <position>', 'chosen position for --strategy positions: max, min, mu, mu+k*sigma (default max)', positionArg)
+    .option('--rejected <position>', 'rejected position: mu-2sigma (default), any mu+k*sigma, min, max', positionArg)
+    .addOption(new Option('--transform <t>', 'score transform before the statistics (logit: probabilities, clamped to [1e-6, 1-1e-6])').choices([...TRANSFORMS]).default('none'))
+    .addOption(new Option('--std <kind>', 'sigma with ddof 0 (population) or 1 (sample)').choices(['population', 'sample']).default('population'))
+    .option('--min-gap <g>', 'drop pairs whose score gap (on the transformed scale) is below g', numberArg('--min-gap', 0), 0)
+    .option('--keep-ties', 'keep pairs whose two scores are equal (dropped by default)', false)
+    .addOption(new Option('--fallback <mode>', 'when the rejected pick is the chosen one or ties with it: none (no pair) or next-nearest').choices(['none', 'next-nearest']).default('none'))
+    .option('--seed <n>', 'seed of max-random', numberArg('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--beta <b>', 'scale of the implicit margin from log-probs (1: the Less-is-More margin, no beta)', numberArg('--beta', Number.MIN_VALUE), 1)
+    .addOption(new Option('--reduce <r>', 'per-token log-probs: sum (sequence log-prob) or mean per token').choices(['sum', 'mean']).default('sum'))
+    .addOption(new Option('--weights <kind>', 'add a weight column: rating-gap = gap / mean gap').choices(['rating-gap']));
+}
+
+export interface PairCliOptions {
+  pairs: PairsOptions & RewardOptions;
+  weights: 'rating-gap' | undefined;
+}
+
+export function parsePairOptions(o: Record<string, unknown>): PairCliOptions {
+  const strategy = o.strategy as Strategy;
+  const chosen = o.chosen as Position | undefined;
+  const rejected = o.rejected as Position | undefined;
+  if (chosen && strategy !== 'positions') throw new CliError('--chosen applies to --strategy positions only', EXIT.USAGE);
+  if (rejected && !['positions', 'sweet-spot'].includes(strategy)) throw new CliError('--rejected applies to --strategy sweet-spot and positions only', EXIT.USAGE);
+  if (strategy === 'positions') {
+    const c = chosen ?? { kind: 'max' };
+    const r = rejected ?? parsePosition('mu-2sigma');
+    if (!(positionRank(c) > positionRank(r))) {
+      throw new CliError(`--chosen ${positionLabel(c)} must lie above --rejected ${positionLabel(r)}`, EXIT.USAGE);
+    }
+  }
+  const pairs: PairsOptions & RewardOptions = {
+    strategy,
+    std: o.std as 'population' | 'sample',
+    transform: o.transform as Transform,
+    minGap: o.minGap as number,
+    keepTies: o.keepTies === true,
+    fallback: o.fallback as Fallback,
+    seed: o.seed as number,
+    beta: o.beta as number,
+    reduce: o.reduce as 'sum' | 'mean',
+  };
+  if (chosen) pairs.chosen = chosen;
+  if (rejected) pairs.rejected = rejected;
+  return { pairs, weights: o.weights as 'rating-gap' | undefined };
+}
+
+/** The pair options as manifest parameters. */
+export function pairParameters(p: PairCliOptions): Record<string, unknown> {
+  const q = p.pairs;
+  return {
+    strategy: q.strategy,
+    chosen: q.chosen ? positionLabel(q.chosen) : q.strategy === 'positions' ? 'max' : undefined,
+    rejected: q.rejected ? positionLabel(q.rejected) : ['sweet-spot', 'positions'].includes(q.strategy) ? 'mu-2sigma' : undefined,
+    transform: q.transform,
+    std: q.std,
+    min_gap: q.minGap,
+    keep_ties: q.keepTies,
+    fallback: q.fallback,
+    seed: q.seed,
+    beta: q.beta,
+    reduce: q.reduce,
+    weights: p.weights ?? null,
+  };
+}
+
+export type SelectByOption = SelectBy | 'auto';
+
+export function addSelectOptions(cmd: Command, required = true): Command {
+  return cmd
+    .addOption(new Option('--by <source>', 'ranking: auto (bees when both margins exist, else the one there is), external, implicit, bees, add').choices(['auto', 'external', 'implicit', 'bees', 'add']).default('auto'))
+    .option('--fraction <f>', `keep the top floor(f * n) pairs (0 < f <= 1)${required ? '' : ' (default 1: rank, keep all)'}`, numberArg('--fraction', Number.MIN_VALUE, 1))
+    .option('--top <k>', 'keep the top k pairs', numberArg('--top', 0, Number.MAX_SAFE_INTEGER, true))
+    .option('--lower <L>', 'calibration lower bound L', numberArg('--lower'), -2)
+    .option('--upper-external <U>', 'calibration upper bound of the external margin (default: searched)', numberArg('--upper-external'))
+    .option('--upper-implicit <U>', 'calibration upper bound of the implicit margin (default: searched)', numberArg('--upper-implicit'))
+    .option('--eps <e>', 'probabilities are clipped to [eps, 1 - eps] before the logit sum', numberArg('--eps', Number.MIN_VALUE, 0.5), 1e-6)
+    .addOption(new Option('--missing <policy>', 'a missing margin counts as 0 (official), neutral (p = 0.5) or is dropped').choices([...MISSING_POLICIES]).default('zero'))
+    .option('--all', 'write every row (selected = null for the ones not kept)', false)
+    .option('--report [file]', 'print a kept-vs-dropped summary on stderr; with a file, also write it there as JSON');
+}
+
+export interface SelectCliOptions {
+  by: SelectByOption;
+  select: Omit<SelectOptions, 'by'>;
+  all: boolean;
+  report: string | boolean | undefined;
+}
+
+export function parseSelectOptions(o: Record<string, unknown>, required = true): SelectCliOptions {
+  const fraction = o.fraction as number | undefined;
+  const top = o.top as number | undefined;
+  if (fraction !== undefined && top !== undefined) throw new CliError('give --fraction or --top, not both', EXIT.USAGE);
+  if (required && fraction === undefined && top === undefined) throw new CliError('give --fraction <f> or --top <k>', EXIT.USAGE);
+  const select: Omit<SelectOptions, 'by'> = {
+    lower: o.lower as number,
+    eps: o.eps as number,
+    missing: o.missing as Missing,
+  };
+  if (top !== undefined) select.top = top;
+  else select.fraction = fraction ?? 1;
+  if (o.upperExternal !== undefined) select.upperExternal = o.upperExternal as number;
+  if (o.upperImplicit !== undefined) select.upperImplicit = o.upperImplicit as number;
+  return { by: o.by as SelectByOption, select, all: o.all === true, report: o.report as string | boolean | undefined };
+}
+
+/** Resolves `auto` from which margins exist. */
+export function resolveBy(by: SelectByOption, has: { external: boolean; implicit: boolean }): SelectBy {
+  if (by !== 'auto') return by;
+  if (has.external && has.implicit) return 'bees';
+  if (has.implicit) return 'implicit';
+  return 'external';
+}

@@ -1,0 +1,35 @@
+// Bayesian fusion of calibrated preference probabilities (spec selection.md 2.4, "BeeS"/DM-MUL):
+//   P = prod p_i / (prod p_i + prod (1 - p_i)) = sigmoid(sum_i logit(p_i)),
+// computed as the logit sum with every p clipped to [eps, 1 - eps], so a conflict (p = 1 in one source and 0 in
+// the other) gives a finite, neutral score instead of the official code's 0/0 = NaN.
+
+export const FUSION_EPS = 1e-6;
+
+/** logit(clip(p, eps, 1 - eps)). */
+export function clippedLogit(p: number, eps = FUSION_EPS): number {
+  const q = Math.min(Math.max(p, eps), 1 - eps);
+  return Math.log(q) - Math.log1p(-q);
+}
+
+/** A sigmoid that neither overflows nor loses the small tail: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) below. */
+export function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** The fusion score as a logit sum over any number of sources (NaN if any p is NaN: a dropped pair). */
+export function fuseLogit(ps: readonly number[], eps = FUSION_EPS): number {
+  let z = 0;
+  for (const p of ps) z += clippedLogit(p, eps);
+  return z;
+}
+
+/**
+ * The official two-source arithmetic, p_ex*p_im / (p_ex*p_im + (1-p_ex)*(1-p_im)), NaN included. Kept only to
+ * document and test the difference (the pipeline never ranks by it).
+ */
+export function officialProduct(pEx: number, pIm: number): number {
+  const a = pEx * pIm;
+  return a / (a + (1 - pEx) * (1 - pIm));
+}

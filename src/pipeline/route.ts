@@ -1,0 +1,53 @@
+// Small-margin routing (spec losses.md section 4, MixDPO): pairs with a small margin go to SFT on the chosen
+// response, the rest to DPO, all in curriculum order (margin descending, easy first). A pair is hard iff
+// margin < threshold (strict), or it is among the floor(f * n) smallest margins for --hard-fraction f.
+import { mix32 } from './rng.js';
+import { fractionCount } from './select.js';
+
+export interface RouteOptions {
+  threshold?: number;
+  hardFraction?: number;
+  /** Ties in margin keep input order by default; with a seed they are ordered by a seeded hash instead. */
+  tieSeed?: number;
+}
+
+export interface RouteResult {
+  /** Indices routed to DPO, easy first. */
+  dpo: Int32Array;
+  /** Indices routed to SFT, continuing the same order (largest of the small margins first). */
+  sft: Int32Array;
+  /** Indices without a finite margin (not routed; the caller rejects them). */
+  missing: Int32Array;
+}
+
+/** Partitions pairs by margin. Every index lands in exactly one of dpo, sft, missing. */
+export function routePairs(margins: ArrayLike<number>, opts: RouteOptions): RouteResult {
+  if ((opts.threshold === undefined) === (opts.hardFraction === undefined)) throw new RangeError('pairsmith: give exactly one of threshold and hard fraction');
+  if (opts.hardFraction !== undefined && !(opts.hardFraction >= 0 && opts.hardFraction <= 1)) {
+    throw new RangeError(`pairsmith: hard fraction must be in [0, 1], got ${opts.hardFraction}`);
+  }
+  const valid: number[] = [];
+  const missing: number[] = [];
+  for (let i = 0; i < margins.length; i++) (Number.isFinite(margins[i]!) ? valid : missing).push(i);
+  const seed = opts.tieSeed;
+  const tieKey = seed === undefined ? null : (i: number) => mix32(mix32(seed >>> 0) ^ i);
+  valid.sort((a, b) => margins[b]! - margins[a]! || (tieKey ? tieKey(a) - tieKey(b) : 0) || a - b);
+  let cut: number;
+  if (opts.threshold !== undefined) {
+    cut = valid.length;
+    while (cut > 0 && margins[valid[cut - 1]!]! < opts.threshold) cut--;
+  } else {
+    cut = valid.length - fractionCount(opts.hardFraction!, valid.length);
+  }
+  return { dpo: Int32Array.from(valid.slice(0, cut)), sft: Int32Array.from(valid.slice(cut)), missing: Int32Array.from(missing) };
+}
+
+/** The TRL prompt-completion (SFT) row of a pair: prompt + chosen as `completion`. */
+export function sftRow(row: Record<string, unknown>, pairId: number): Record<string, unknown> {
+  const out: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen };
+  if (typeof row.margin === 'number') out.margin = row.margin;
+  if (typeof row.prompt_index === 'number') out.prompt_index = row.prompt_index;
+  out.pair_id = pairId;
+  out.route = 'sft';
+  return out;
+}
