@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../io/manifest.js';
+import { logitClamped } from '../pipeline/transform.js';
 import { promptString } from '../io/text.js';
 import type { CandidateRecord, PairRecord } from '../io/types.js';
 import type { PairRowInput, PromptPool } from '../report/index.js';
@@ -13,17 +14,9 @@ import type { InputOptions } from './options.js';
 
 export type ScoreTransform = 'none' | 'logit';
 
-// TODO(report): take logitClamped from src/pipeline/transform.ts once the pairs issue (#5) lands, so the
-// transform has one home (`stats` keeps a private copy too).
-/** Clamp bound of the logit transform (the same as `stats` and `pairs`): p in [1e-6, 1 - 1e-6]. */
-const LOGIT_EPS = 1e-6;
-
-/** The analysis-scale value of a raw score: NaN for a logit of a value outside [0, 1]. */
+/** The analysis-scale value of a raw score (logit as in `pairs`: clamped, NaN outside [0, 1]); non-finite stays. */
 export function transformScore(x: number, t: ScoreTransform): number {
-  if (t === 'none' || !Number.isFinite(x)) return x;
-  if (x < 0 || x > 1) return Number.NaN;
-  const p = Math.min(1 - LOGIT_EPS, Math.max(LOGIT_EPS, x));
-  return Math.log(p) - Math.log1p(-p);
+  return t === 'none' || !Number.isFinite(x) ? x : logitClamped(x);
 }
 
 export interface ReportInputs {

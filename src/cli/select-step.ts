@@ -14,6 +14,10 @@ export interface SelectStep {
   /** Per input row: kept by the selection. */
   kept: boolean[];
   report: Record<string, unknown>;
+  /** Per input row: the margins, the selection score and the kept rank (for curate --report). */
+  margins: { external: Float64Array | null; implicit: Float64Array | null };
+  score: Float64Array;
+  rank: Int32Array;
 }
 
 export function selectStep(rows: readonly Row[], sel: SelectCliOptions, p: PairCliOptions): SelectStep {
@@ -29,7 +33,7 @@ export function selectStep(rows: readonly Row[], sel: SelectCliOptions, p: PairC
     throw new CliError((e as Error).message.replace(/^pairsmith: /, ''), EXIT.USAGE);
   }
   const kept = Array.from(res.result.rank, (r) => r > 0);
-  return { rows: res.rows, kept, report: selectionReport(by, res.result, margins) };
+  return { rows: res.rows, kept, report: selectionReport(by, res.result, margins), margins, score: res.result.score, rank: res.result.rank };
 }
 
 /** Adds rating-gap weights over `rows` (in place) and returns the weights report. */

@@ -1,10 +1,11 @@
 // The curate --report hook: .html detection, pool collection on the way to the pair builder, pair rows with the
 // selection's per-pair values, and the page written atomically.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../src/cli/context.js';
+import { run } from '../../src/cli/main.js';
 import { htmlReportPath, pairRowsOf, PoolCollector, writeCurateReport } from '../../src/cli/curate-report.js';
 import type { CandidateRecord, InputRecord } from '../../src/io/types.js';
 import { referenceKernels } from '../../src/reference/index.js';
@@ -80,5 +81,29 @@ describe('curate --report hook', () => {
     expect(html).toContain('threshold 0.9');
     expect(html).toContain('<b>0 of 1 pairs went to SFT</b> (margin below 2)');
     expect(html).toContain('<th scope="row">curate</th>');
+  });
+});
+
+describe('pairsmith curate --report', () => {
+  it('an .html file gets the page (bundled sample, routed), any other file the JSON summary', async () => {
+    const io = fakeIo({ cwd: dir });
+    const code = await run(['curate', '-o', 'cur/out.jsonl', '--route', '--hard-fraction', '0.2', '--report', 'cur/report.html'], io);
+    expect(io.err()).toMatch(/report: .*cur\/report\.html/);
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, 'cur/report.html'), 'utf8');
+    expect(checkMarkup(html).errors).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'cur/out.jsonl.manifest.json'), 'utf8'));
+    const route = manifest.report.route as { dpo: number; sft: number };
+    const sel = manifest.report.selection as { pairs: number; kept: number; by: string };
+    // The page agrees with curate's own manifest: routing counts, kept pairs, sweet spot vs max-min.
+    expect(html).toContain(`<b>${route.sft} of ${route.dpo + route.sft} pairs went to SFT</b>`);
+    expect(html).toContain(`Selection kept ${sel.kept} of ${sel.pairs} pairs`);
+    const c = manifest.report.construction as { pairs: number; rejected_not_min: number };
+    expect(html).toContain(`different rejected candidates in ${c.rejected_not_min} of`);
+    expect(existsSync(join(dir, 'cur/report.html.manifest.json'))).toBe(false);
+
+    const io2 = fakeIo({ cwd: dir });
+    expect(await run(['curate', '-o', 'cur/out2.jsonl', '--report', 'cur/summary.json'], io2)).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'cur/summary.json'), 'utf8'))).toHaveProperty('by');
   });
 });

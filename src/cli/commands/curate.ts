@@ -19,6 +19,7 @@ import { inferSchema, readRows } from '../row-input.js';
 import { emitReport, selectStep, weightStep, writeRows } from '../select-step.js';
 import { openRowWriter } from '../../io/node/write.js';
 import { curateSummary } from '../curate-summary.js';
+import { htmlReportPath, PoolCollector, writeCurateReport } from '../curate-report.js';
 
 /** The bundled sample and its config (next to the package: examples/). */
 export const SAMPLE_INPUT = fileURLToPath(new URL('../../../examples/sample.candidates.jsonl', import.meta.url));
@@ -76,6 +77,9 @@ export function curateCommand(ctx: CliContext): Command {
     const options = parseInputOptions(opts);
     const p = parsePairOptions(opts);
     const sel = parseSelectOptions(opts, false);
+    // --report page.html writes the HTML report; any other --report file gets select's JSON summary.
+    const htmlReport = htmlReportPath(sel.report);
+    if (htmlReport) sel.report = true;
     const template = opts.template as string;
     if (opts.augment === true && !template.includes('{g}')) throw new CliError('--template must contain {g} (the goal score)', EXIT.USAGE);
     const parameters = {
@@ -90,7 +94,8 @@ export function curateCommand(ctx: CliContext): Command {
     };
     await withDataRun(ctx, { command: 'curate', input, output, options, parameters }, async (run) => {
       const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
-      const read = await readRows(run, builder);
+      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
+      const read = await readRows(run, collector ? collector.wrap(builder) : builder);
       const step = selectStep(read.rows, sel, p);
       const report: Record<string, unknown> = { construction: constructReportJson(builder.report), selection: step.report };
       let rows: Row[] = step.rows.filter((r) => r.selected !== null);
@@ -152,13 +157,30 @@ export function curateCommand(ctx: CliContext): Command {
         sft = await openRowWriter(sftPath, s.schema, { cwd: ctx.io.cwd });
         await sft.write(s.rows);
       }
+      let manifest;
       try {
-        const manifest = await run.commit(engine.backend, { report });
+        manifest = await run.commit(engine.backend, { report });
         await sft?.commit();
         ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath }));
       } catch (e) {
         await sft?.abort();
         throw e;
+      }
+      // The page comes last: it shows the committed run's manifest.
+      if (htmlReport && collector) {
+        const r = report.route as { dpo: number; sft: number } | undefined;
+        const where = await writeCurateReport(ctx, htmlReport, {
+          pools: collector.pools,
+          rows: read.rows,
+          selection: { external: step.margins.external, implicit: step.margins.implicit, score: step.score, rank: step.rank },
+          by: (step.report as { by?: string }).by,
+          routing: r ? { dpo: r.dpo, sft: r.sft, threshold } : undefined,
+          manifest: manifest as unknown as Record<string, unknown>,
+          input,
+          transform: p.pairs.transform ?? 'none',
+          kernels: engine,
+        });
+        ctx.info(`report: ${where}`);
       }
     });
   });
