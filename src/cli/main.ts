@@ -20,6 +20,11 @@ import { CliError, EXIT, type CliIo } from './io.js';
 
 const EXAMPLES = `
 Examples:
+  $ pairsmith curate                                the main job on the bundled sample
+  $ pairsmith curate samples.jsonl -o curated.jsonl --fraction 0.1 --report report.html
+  $ pairsmith pairs samples.jsonl -o pairs.jsonl    sweet-spot pairs (chosen = max, rejected near mu - 2 sigma)
+  $ pairsmith stats alpaca_eval_multi.jsonl --responses-field responses --scores-field scores
+  $ pairsmith loss logps.jsonl --loss sigmoid,ipo --beta 0.1 --json
   $ pairsmith info                                  which backend runs, and a kernel self-check
   $ pairsmith --backend js info                     force the pure-JS backend
   $ pairsmith <command> --help                      options and examples of one command

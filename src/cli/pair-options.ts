@@ -111,7 +111,12 @@ export function addSelectOptions(cmd: Command, required = true): Command {
     .option('--eps <e>', 'probabilities are clipped to [eps, 1 - eps] before the logit sum', numberArg('--eps', Number.MIN_VALUE, 0.5), 1e-6)
     .addOption(new Option('--missing <policy>', 'a missing margin counts as 0 (official), neutral (p = 0.5) or is dropped').choices([...MISSING_POLICIES]).default('zero'))
     .option('--all', 'write every row (selected = null for the ones not kept)', false)
-    .option('--report [file]', 'print a kept-vs-dropped summary on stderr; with a file, also write it there as JSON');
+    .option(
+      '--report [file]',
+      required
+        ? 'print a kept-vs-dropped summary on stderr; with a file, also write it there as JSON'
+        : 'print a kept-vs-dropped summary on stderr; a file ending in .html gets the HTML data report (pairsmith report), any other file the summary as JSON',
+    );
 }
 
 export interface SelectCliOptions {
