@@ -4,11 +4,10 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from '
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { fakeIo } from '../helpers/cli.js';
+import { liveBytes } from '../helpers/memory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-loss-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,13 +29,6 @@ async function generate(path: string): Promise<void> {
   await once(ws, 'close');
 }
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-function used(): number {
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 describe('pairsmith loss streaming', () => {
   it('evaluates an input far larger than its chunk size with bounded memory', async () => {
@@ -47,9 +39,9 @@ describe('pairsmith loss streaming', () => {
     const io = fakeIo();
     // warm up the engine (its WASM memory) before the baseline
     expect(await run(['loss', '-', '--json'], fakeIo({ stdin: '' }))).toBe(0);
-    const base = used();
+    const base = liveBytes();
     let peak = 0;
-    const timer = setInterval(() => (peak = Math.max(peak, used() - base)), 150);
+    const timer = setInterval(() => (peak = Math.max(peak, liveBytes() - base)), 150);
     try {
       expect(await run(['loss', input, '--loss', 'sigmoid,bco_pair,aot', '--chunk-size', '500', '-o', out, '--json'], io)).toBe(0);
     } finally {

@@ -3,12 +3,11 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Tally } from '../../src/io/manifest.js';
 import { readRecords } from '../../src/io/node/read.js';
+import { liveBytes } from '../helpers/memory.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,15 +30,6 @@ async function generate(path: string): Promise<void> {
   await once(ws, 'close');
 }
 
-// A real gc() without --expose-gc on the command line, so samples measure live memory, not garbage.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function used(): number {
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 describe('streaming', () => {
   it('reads an input far larger than its chunk size in chunks, memory bounded', async () => {
@@ -49,7 +39,7 @@ describe('streaming', () => {
     expect(size).toBeGreaterThan(50e6);
     const chunkSize = 500;
     const tally = new Tally();
-    const base = used();
+    const base = liveBytes();
     let peak = 0;
     let n = 0;
     let maxChunk = 0;
@@ -62,7 +52,7 @@ describe('streaming', () => {
         lastIndex = r.index;
       }
       n += c.records.length;
-      if (++chunks % 10 === 0) peak = Math.max(peak, used() - base);
+      if (++chunks % 10 === 0) peak = Math.max(peak, liveBytes() - base);
     }
     expect(n).toBe(RECORDS);
     expect(tally.recordsRead).toBe(RECORDS);
