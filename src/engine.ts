@@ -8,6 +8,7 @@ import { WasmContext } from './wasm/context.js';
 import {
   instantiateRaw,
   instantiateRawSync,
+  isBinary,
   wasmSimdSupported,
   wasmSupported,
   type Variant,
@@ -203,10 +204,10 @@ export function createEngineSync(opts: EngineOptions = {}): Engine {
     try {
       const src = one ?? opts.locate?.(v);
       if (src === undefined) throw new Error('createEngineSync needs module, bytes or a synchronous locate()');
-      if (src instanceof Promise || typeof src === 'string' || src instanceof URL || (typeof Response !== 'undefined' && src instanceof Response)) {
+      if (!isBinary(src)) {
         throw new Error('createEngineSync needs a Module or bytes; use createEngine for URLs');
       }
-      const raw = instantiateRawSync(src as WasmSource);
+      const raw = instantiateRawSync(src);
       return build(raw, v, opts, p.simd, reasons.length ? reasons.join('; ') : undefined);
     } catch (e) {
       if (p.explicit) throw new Error(`pairsmith: could not load the ${v} build: ${describe(e)}`, { cause: e });

@@ -31,10 +31,43 @@ export class ByteSink {
     this.buf.set(src.subarray(s, e), this.pos);
     this.pos += n;
   }
-  /** Appends an ASCII string (keys, numbers, literals): one native encode, no per-character loop. */
+  /** Appends an ASCII string (keys, numbers, literals): short ones byte by byte, long ones in one native encode. */
   ascii(str: string): void {
-    this.ensure(str.length);
+    const n = str.length;
+    this.ensure(n);
+    if (n <= 64) {
+      // No subarray view, no native call: cheaper for the short keys and numbers of a row.
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = str.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
     this.pos += enc.encodeInto(str, this.buf.subarray(this.pos)).written;
+  }
+  /** Appends a safe integer in decimal (no string built). */
+  int(x: number): void {
+    if (x < 0 || x > 0xffffffff || x !== Math.floor(x)) {
+      this.ascii(String(x));
+      return;
+    }
+    let digits = 1;
+    for (let t = x; t >= 10; t = Math.floor(t / 10)) digits++;
+    this.ensure(digits);
+    const b = this.buf;
+    let p = this.pos + digits;
+    this.pos = p;
+    let v = x;
+    do {
+      const q = Math.floor(v / 10);
+      b[--p] = 0x30 + (v - q * 10);
+      v = q;
+    } while (v > 0);
+  }
+  /** Appends a JSON number (non-finite values as null, as JSON.stringify does). */
+  number(x: number): void {
+    if (Number.isFinite(x)) this.ascii(String(x));
+    else this.ascii('null');
   }
   /** Appends any string as UTF-8. */
   text(str: string): void {

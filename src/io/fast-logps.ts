@@ -51,6 +51,22 @@ export class LogpColumns {
     return null;
   }
 
+  /** Candidates recorded so far in this chunk. */
+  get count(): number {
+    return this.seqMissing.n;
+  }
+
+  /**
+   * Records candidates without log-probs up to `n` in all. Groups without log-probs push nothing (most inputs
+   * have none); a chunk's first group with log-probs fills in the ones before it, and rewards() the rest.
+   */
+  fill(n: number): void {
+    while (this.seqMissing.n < n) {
+      this.seqMissing.push(1);
+      this.tokOff.push(this.tokPol.n);
+    }
+  }
+
   /** Appends one candidate of a slow-path record from parsed values (a number, a list, or missing). */
   pushValues(a: number | readonly number[] | null | undefined, b: number | readonly number[] | null | undefined): void {
     const ta = typeof a === 'number' ? [a] : Array.isArray(a) ? a : null;
@@ -68,6 +84,7 @@ export class LogpColumns {
 
   /** Implicit rewards of the chunk's `nc` candidates (NaN where log-probs are missing). */
   rewards(engine: GroupEngine, nc: number, beta: number, reduce: 'sum' | 'mean'): Float64Array {
+    this.fill(nc);
     const off = this.tokOff.a.slice(0, nc + 1);
     const r = engine.implicitRewards(this.tokPol.a.subarray(0, this.tokPol.n), this.tokRef.a.subarray(0, this.tokRef.n), off, { beta, reduce });
     for (let i = 0; i < nc; i++) if (this.seqMissing.a[i]) r[i] = Number.NaN;

@@ -6,7 +6,7 @@
 import type { GroupEngine } from '../pipeline/group-engine.js';
 import { emptyReport, mergeReport, pairsForChunk, type CandidateChunk, type PairRows, type PairsOptions } from '../pipeline/pairs.js';
 import type { ConstructReport } from '../pipeline/construct.js';
-import { ByteSink, jsonNumber } from './bytes.js';
+import { ByteSink } from './bytes.js';
 import { LogpColumns, type LogpKind } from './fast-logps.js';
 import { GrowF64, GrowI32 } from './grow.js';
 import { FieldScanner, forEachLine, NUM_FINITE, NUM_NULL, parseNumberArray, SCAN_OK, SCAN_TOO_MANY, validValue } from './scan.js';
@@ -269,6 +269,7 @@ export class FastPairs {
       this.respSpan.push(this.elems[2 * i]!);
       this.respSpan.push(this.elems[2 * i + 1]!);
     }
+    if (logps !== 'none') this.logps.fill(this.scores.n);
     for (let i = 0; i < nr; i++) {
       const k = this.tmpKinds[i];
       if (k !== NUM_FINITE) {
@@ -281,7 +282,7 @@ export class FastPairs {
       this.candIndex.push(i);
       this.scoreSpan.push(this.tmpSpans[2 * i]!);
       this.scoreSpan.push(this.tmpSpans[2 * i + 1]!);
-      if (this.hasLogps) this.logps.push(logps, i);
+      if (logps !== 'none') this.logps.push(logps, i);
     }
     this.offsets.push(this.scores.n);
     this.gCands.push(nr);
@@ -307,6 +308,7 @@ export class FastPairs {
     this.withLogps.push(withLp ? 1 : 0);
     for (const g of [this.gCands, this.gNull, this.gNan, this.gInf]) g.push(0);
     this.slowText.set(this.promptIndex.n - 1, { prompt: JSON.stringify(r.prompt), responses: r.responses.map((x) => JSON.stringify(x)) });
+    if (withLp) this.logps.fill(this.scores.n);
     for (let i = 0; i < r.scores.length; i++) {
       const v = r.scores[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
@@ -314,9 +316,7 @@ export class FastPairs {
       this.candIndex.push(i);
       this.scoreSpan.push(-1);
       this.scoreSpan.push(-1);
-      if (this.hasLogps) {
-        this.logps.pushValues(withLp ? r.policyLogps![i] : null, withLp ? r.referenceLogps![i] : null);
-      }
+      if (withLp) this.logps.pushValues(r.policyLogps![i], r.referenceLogps![i]);
     }
     this.offsets.push(this.scores.n);
   }
@@ -329,7 +329,8 @@ export class FastPairs {
       return;
     }
     let rewards: Float64Array | undefined;
-    if (this.hasLogps) {
+    // Only chunks with at least one group with log-probs have implicit rewards (the others write no implicit_margin).
+    if (this.logps.count > 0) {
       const nc = this.scores.n;
       rewards = this.logps.rewards(this.engine, nc, this.opts.beta ?? 1, this.opts.reduce ?? 'sum');
     }
@@ -414,16 +415,37 @@ export class FastPairs {
         sink.ascii(',"score_rejected":');
         sink.bytes(buf, this.scoreSpan.a[2 * r]!, this.scoreSpan.a[2 * r + 1]!);
       } else {
-        sink.ascii(`,"score_chosen":${jsonNumber(rows.scoreChosen[i]!)},"score_rejected":${jsonNumber(rows.scoreRejected[i]!)}`);
+        sink.ascii(',"score_chosen":');
+        sink.number(rows.scoreChosen[i]!);
+        sink.ascii(',"score_rejected":');
+        sink.number(rows.scoreRejected[i]!);
       }
+      sink.ascii(',"margin":');
+      sink.number(rows.margin[i]!);
+      sink.ascii(',"prompt_index":');
+      sink.int(rows.promptIndex[i]!);
+      sink.ascii(',"chosen_index":');
+      sink.int(rows.chosenIndex[i]!);
+      sink.ascii(',"rejected_index":');
+      sink.int(rows.rejectedIndex[i]!);
+      sink.ascii(strategy);
       const cp = rows.chosenPosition[i];
       const rp = rows.rejectedPosition[i];
-      const im = rows.implicitMargin && this.withLogps.a[g] ? `,"implicit_margin":${jsonNumber(rows.implicitMargin[i]!)}` : '';
-      sink.ascii(
-        `,"margin":${jsonNumber(rows.margin[i]!)}` +
-          `,"prompt_index":${rows.promptIndex[i]},"chosen_index":${rows.chosenIndex[i]},"rejected_index":${rows.rejectedIndex[i]}${strategy}` +
-          `${cp ? `,"chosen_position":"${cp}"` : ''}${rp ? `,"rejected_position":"${rp}"` : ''}${im}}\n`,
-      );
+      if (cp) {
+        sink.ascii(',"chosen_position":"');
+        sink.ascii(cp);
+        sink.ascii('"');
+      }
+      if (rp) {
+        sink.ascii(',"rejected_position":"');
+        sink.ascii(rp);
+        sink.ascii('"');
+      }
+      if (rows.implicitMargin && this.withLogps.a[g]) {
+        sink.ascii(',"implicit_margin":');
+        sink.number(rows.implicitMargin[i]!);
+      }
+      sink.ascii('}\n');
     }
   }
 }

@@ -336,6 +336,52 @@ export function parseNumberArray(
   for (;;) {
     if (at + n >= out.length) return -1;
     const s = i;
+    // Fast path in the same pass as the token scan: -?int(.frac)? with at most 15 digits, as scores are
+    // printed, is exact as one division by a power of ten. Anything else is scanned and parsed below.
+    let j = i;
+    if (buf[j] === 0x2d) j++;
+    const d0 = j;
+    let mant = 0;
+    let c = buf[j]!;
+    while (j < end && c >= 0x30 && c <= 0x39) {
+      mant = mant * 10 + (c - 0x30);
+      c = buf[++j]!;
+    }
+    const intDigits = j - d0;
+    let frac = 0;
+    if (c === 0x2e && j < end) {
+      const f0 = ++j;
+      c = buf[j]!;
+      while (j < end && c >= 0x30 && c <= 0x39) {
+        mant = mant * 10 + (c - 0x30);
+        c = buf[++j]!;
+      }
+      frac = j - f0;
+      if (frac === 0) frac = -1;
+    }
+    if (
+      (j >= end || !isTokenByte(c)) &&
+      intDigits > 0 &&
+      (intDigits === 1 || buf[d0] !== 0x30) &&
+      frac >= 0 &&
+      intDigits + frac <= 15
+    ) {
+      if (spans !== undefined) {
+        if (2 * (at + n) + 1 >= spans.length) return -1;
+        spans[2 * (at + n)] = s;
+        spans[2 * (at + n) + 1] = j;
+      }
+      const v = frac === 0 ? mant : mant / POW10[frac]!;
+      out[at + n] = buf[s] === 0x2d ? -v : v;
+      kinds[at + n] = NUM_FINITE;
+      i = j;
+      n++;
+      i = skipWs(buf, i, end);
+      if (buf[i] === COMMA) i = skipWs(buf, i + 1, end);
+      else if (buf[i] === RBRACKET) return n;
+      else return -1;
+      continue;
+    }
     while (i < end && isTokenByte(buf[i]!)) i++;
     if (i === s) return -1;
     if (spans !== undefined) {

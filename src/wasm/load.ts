@@ -51,6 +51,19 @@ export function instantiateRawSync(source: WasmSource): RawExports {
 
 /** Instantiate asynchronously from a Module, bytes or a fetch Response (all runtimes). */
 export async function instantiateRaw(source: WasmSource | Response | Promise<Response>): Promise<RawExports> {
-  const { exports } = await instantiate<Record<string, unknown>>(source, {});
+  const s = await source;
+  if (isBinary(s)) {
+    // Compiled here (async), then instantiated from the Module: the loader's async instantiate probes the global
+    // `Response` first, and in Node that first access loads the whole fetch implementation (~30 ms per process).
+    // Instantiating a compiled module this small synchronously is allowed on every main thread.
+    const module = s instanceof WebAssembly.Module ? s : await WebAssembly.compile(s as BufferSource);
+    return instantiateRawSync(module);
+  }
+  const { exports } = await instantiate<Record<string, unknown>>(s, {});
   return exports as unknown as RawExports;
+}
+
+/** A Module or bytes (checked without touching the global `Response`, which Node loads lazily and slowly). */
+export function isBinary(x: unknown): x is WasmSource {
+  return x instanceof WebAssembly.Module || x instanceof ArrayBuffer || ArrayBuffer.isView(x);
 }

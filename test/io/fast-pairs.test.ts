@@ -144,6 +144,31 @@ describe('fast pairs on the bundled sample', () => {
     }
   });
 
+  it('records with and without log-probs mixed in a chunk: same rows as the record path, implicit_margin only where given', () => {
+    // Log-probs removed from every third record, so chunks start and continue with groups that have none.
+    const lines = dec.decode(input).split('\n');
+    const mixed = lines
+      .map((l, i) => {
+        if (i % 3 !== 0) return l;
+        try {
+          const o = JSON.parse(l) as Record<string, unknown>;
+          if (o === null || typeof o !== 'object' || Array.isArray(o)) return l;
+          delete o.policy_logps;
+          delete o.reference_logps;
+          return JSON.stringify(o);
+        } catch {
+          return l;
+        }
+      })
+      .join('\n');
+    const bytes = new TextEncoder().encode(mixed);
+    const slow = run(bytes, { slowOnly: true });
+    const withMargin = slow.rows.filter((r) => 'implicit_margin' in r).length;
+    expect(withMargin).toBeGreaterThan(50);
+    expect(withMargin).toBeLessThan(slow.rows.length);
+    for (const size of [1, 300, 4096, 1 << 16]) expect(run(bytes, {}, size).rows).toEqual(slow.rows);
+  });
+
   it('logit transform excludes candidates with scores outside [0, 1]', () => {
     const r = run(input, { pairs: { strategy: 'sweet-spot', transform: 'logit' } });
     expect(r.excluded.score_out_of_range).toBeGreaterThan(1000);

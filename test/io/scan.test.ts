@@ -138,7 +138,7 @@ describe('parseNumberArray', () => {
   });
 
   it('refuses what is not a number', () => {
-    for (const bad of ['["1"]', '[true]', '[1,]', '[01]', '[1.]', '[+1]', '[-]', '[{}]', '[1 2]', '1']) expect(numbers(bad).n, bad).toBe(-1);
+    for (const bad of ['["1"]', '[true]', '[1,]', '[01]', '[-01]', '[1.]', '[1.e5]', '[.5]', '[1-2]', '[1.5"]', '[+1]', '[-]', '[{}]', '[1 2]', '1']) expect(numbers(bad).n, bad).toBe(-1);
     expect(numbers('[]').n).toBe(0);
   });
 

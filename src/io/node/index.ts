@@ -15,5 +15,5 @@ export {
   type OutputKind,
   type OutputOptions,
 } from './write.js';
-export { parquetSchema } from './parquet-write.js';
+export { parquetSchema } from './parquet-schema.js';
 export { Progress } from './progress.js';

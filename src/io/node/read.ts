@@ -9,7 +9,6 @@ import { createGunzip } from 'node:zlib';
 import { RecordDecoder, RowDecoder, type CountedRow, type DecodeOptions, type DecodedRows, type RowAdapter, type RowDecodeOptions } from '../decoder.js';
 import { ArraySplitter, LineSplitter } from '../splitters.js';
 import type { InputRecord, RawItem, Reject } from '../types.js';
-import { readParquetItems } from './parquet-read.js';
 
 export const DEFAULT_CHUNK_SIZE = 1000;
 
@@ -77,6 +76,8 @@ export async function* readRawItems(path: string, o: SourceOptions = {}): AsyncG
   const kind = inputKind(path);
   const full = path === '-' ? '-' : resolve(o.cwd ?? process.cwd(), path);
   if (kind === 'parquet') {
+    // Loaded on demand: the Parquet library costs a fresh process a quarter of a second to load.
+    const { readParquetItems } = await import('./parquet-read.js');
     yield* readParquetItems(full, path, chunkSize, o.onBytes);
     return;
   }

@@ -9,7 +9,6 @@ import { createGzip, type Gzip } from 'node:zlib';
 import type { Manifest } from '../manifest.js';
 import type { ColumnSpec, OutputRow } from '../rows.js';
 import type { Reject } from '../types.js';
-import { ParquetRowWriter } from './parquet-write.js';
 
 export type OutputKind = 'jsonl' | 'jsonl.gz' | 'parquet';
 
@@ -122,6 +121,8 @@ export async function openRowWriter(path: string, schema: readonly ColumnSpec[],
   let rows = 0;
   let done = false;
   if (kind === 'parquet') {
+    // Loaded on demand: the Parquet library costs a fresh process a quarter of a second to load.
+    const { ParquetRowWriter } = await import('./parquet-write.js');
     const pw = new ParquetRowWriter(tmp, schema, o.rowGroupRows, o.metadata);
     return {
       path,
