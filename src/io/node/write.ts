@@ -118,36 +118,36 @@ export async function openRowWriter(path: string, schema: readonly ColumnSpec[],
   const full = resolve(o.cwd ?? process.cwd(), path);
   await mkdir(dirname(full), { recursive: true });
   const tmp = tempName(full);
-  let rows = 0;
-  let done = false;
   if (kind === 'parquet') {
     // Loaded on demand: the Parquet library costs a fresh process a quarter of a second to load.
     const { ParquetRowWriter } = await import('./parquet-write.js');
     const pw = new ParquetRowWriter(tmp, schema, o.rowGroupRows, o.metadata);
-    return {
-      path,
-      kind,
-      get rows() {
-        return rows;
-      },
-      async write(r) {
-        await pw.write(r);
-        rows += r.length;
-      },
-      async commit() {
-        if (done) return;
-        await pw.finish();
-        await rename(tmp, full);
-        done = true;
-      },
-      async abort() {
-        if (done) return;
-        done = true;
-        await rm(tmp, { force: true });
-      },
-    };
+    return atomicWriter(path, kind, tmp, full, {
+      write: (r) => pw.write(r),
+      finish: () => pw.finish(),
+      destroy: () => {},
+    });
   }
   const sink = new StreamSink(tmp, kind === 'jsonl.gz');
+  return atomicWriter(path, kind, tmp, full, {
+    write: async (r) => {
+      if (r.length) await sink.write(jsonLines(r));
+    },
+    finish: () => sink.end(),
+    destroy: () => sink.destroy(),
+  });
+}
+
+/** The temp-file protocol shared by every file writer: rows go to `tmp`; commit finishes and renames, abort removes. */
+function atomicWriter(
+  path: string,
+  kind: OutputKind,
+  tmp: string,
+  full: string,
+  body: { write(rows: readonly OutputRow[]): Promise<void>; finish(): Promise<void>; destroy(): void },
+): RowWriter {
+  let rows = 0;
+  let done = false;
   return {
     path,
     kind,
@@ -155,19 +155,19 @@ export async function openRowWriter(path: string, schema: readonly ColumnSpec[],
       return rows;
     },
     async write(r) {
-      if (r.length) await sink.write(jsonLines(r));
+      await body.write(r);
       rows += r.length;
     },
     async commit() {
       if (done) return;
-      await sink.end();
+      await body.finish();
       await rename(tmp, full);
       done = true;
     },
     async abort() {
       if (done) return;
       done = true;
-      sink.destroy();
+      body.destroy();
       await rm(tmp, { force: true });
     },
   };
