@@ -5,6 +5,8 @@
 // exercise validation. All text is generated here from word lists; nothing is copied from any dataset.
 // Deterministic: `node scripts/make-sample.mjs [out] [--prompts N] [--seed S]` always writes the same bytes.
 import { writeFileSync } from 'node:fs';
+// The project's one seeded generator (built by `npm run build`, which `npm ci` runs).
+import { mulberry32 } from '../dist/pipeline/rng.js';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -15,16 +17,6 @@ const out = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].st
 const PROMPTS = opt('--prompts', 200);
 const SEED = opt('--seed', 20260);
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(SEED);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const normal = () => {
