@@ -2,21 +2,12 @@
 //   P = prod p_i / (prod p_i + prod (1 - p_i)) = sigmoid(sum_i logit(p_i)),
 // computed as the logit sum with every p clipped to [eps, 1 - eps], so a conflict (p = 1 in one source and 0 in
 // the other) gives a finite, neutral score instead of the official code's 0/0 = NaN.
+import { clippedLogit, LOGIT_EPS } from '../numeric.js';
 
-export const FUSION_EPS = 1e-6;
+export { clippedLogit, sigmoid } from '../numeric.js';
 
-/** logit(clip(p, eps, 1 - eps)). */
-export function clippedLogit(p: number, eps = FUSION_EPS): number {
-  const q = Math.min(Math.max(p, eps), 1 - eps);
-  return Math.log(q) - Math.log1p(-q);
-}
-
-/** A sigmoid that neither overflows nor loses the small tail: 1/(1+e^-z) for z >= 0, e^z/(1+e^z) below. */
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
+/** Probabilities are clipped to [FUSION_EPS, 1 - FUSION_EPS] before the logit sum. */
+export const FUSION_EPS = LOGIT_EPS;
 
 /** The fusion score as a logit sum over any number of sources (NaN if any p is NaN: a dropped pair). */
 export function fuseLogit(ps: readonly number[], eps = FUSION_EPS): number {

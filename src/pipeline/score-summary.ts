@@ -3,6 +3,7 @@
 // Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
 import { GrowF64 } from '../io/grow.js';
 import type { GroupStats } from '../kernels/groups.js';
+import { quantileSorted } from '../numeric.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {
@@ -16,15 +17,7 @@ export interface Distribution {
   max: number | null;
 }
 
-
-/** Quantile with linear interpolation between order statistics (Hyndman-Fan type 7) of sorted finite data. */
-export function quantileSorted(s: Float64Array, q: number): number | null {
-  if (s.length === 0) return null;
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(s.length - 1, lo + 1);
-  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
-}
+const q = (sorted: Float64Array, p: number): number | null => (sorted.length ? quantileSorted(sorted, p) : null);
 
 export function distribution(values: Float64Array): Distribution {
   const finite = values.filter((v) => Number.isFinite(v)).sort();
@@ -33,11 +26,11 @@ export function distribution(values: Float64Array): Distribution {
   return {
     mean: finite.length ? sum / finite.length : null,
     min: finite.length ? finite[0]! : null,
-    p05: quantileSorted(finite, 0.05),
-    p25: quantileSorted(finite, 0.25),
-    median: quantileSorted(finite, 0.5),
-    p75: quantileSorted(finite, 0.75),
-    p95: quantileSorted(finite, 0.95),
+    p05: q(finite, 0.05),
+    p25: q(finite, 0.25),
+    median: q(finite, 0.5),
+    p75: q(finite, 0.75),
+    p95: q(finite, 0.95),
     max: finite.length ? finite[finite.length - 1]! : null,
   };
 }

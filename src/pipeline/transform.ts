@@ -1,19 +1,12 @@
 // Score transforms applied before per-prompt statistics: none, logit (for probabilities such as judge win
 // rates, clamped to [1e-6, 1 - 1e-6]) and per-prompt z-scores.
+import { logitClamped } from '../numeric.js';
 import type { GroupEngine, StdKind } from './group-engine.js';
+
+export { LOGIT_EPS, logitClamped } from '../numeric.js';
 
 export type Transform = 'none' | 'logit' | 'zscore';
 export const TRANSFORMS: readonly Transform[] = ['none', 'logit', 'zscore'];
-
-/** Clamp bound of the logit transform: p is clamped to [LOGIT_EPS, 1 - LOGIT_EPS]. */
-export const LOGIT_EPS = 1e-6;
-
-/** logit(clamp(p, eps, 1 - eps)); NaN for p outside [0, 1] or non-finite (the caller rejects those). */
-export function logitClamped(p: number, eps = LOGIT_EPS): number {
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  const q = Math.min(Math.max(p, eps), 1 - eps);
-  return Math.log(q) - Math.log1p(-q);
-}
 
 export interface TransformResult {
   values: Float64Array;

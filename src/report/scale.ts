@@ -112,12 +112,4 @@ export function niceBins(series: ArrayLike<number>[], target = 24, domain?: read
   return { lo, hi, n: Math.max(1, Math.round((hi - lo) / step)) };
 }
 
-/** Quantile by linear interpolation between order statistics (type 7, as NumPy's default) of sorted data. */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const i = Math.floor(h);
-  const j = Math.min(n - 1, i + 1);
-  return sorted[i]! + (h - i) * (sorted[j]! - sorted[i]!);
-}
+export { quantileSorted } from '../numeric.js';
