@@ -2,7 +2,7 @@
 // (incl. the batch-coupled sorts), resident and copy-in.
 import { LOSS_TYPES, type LossColumns, type LossOptions, type LossType } from '../src/kernels/losses.js';
 import type { ResidentBuffer } from '../src/kernels/types.js';
-import { losses } from '../src/reference/index.js';
+import { referenceKernels as losses } from '../src/reference/index.js';
 import { assertClose, rng, type BenchCase, type BenchEnv } from './harness.js';
 
 const SETS: [string, LossType[]][] = [

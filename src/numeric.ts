@@ -22,6 +22,11 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/** softplus(x) = log(1 + e^x) as max(x, 0) + log1p(e^-|x|): no overflow for large x, no lost tail for small. */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
 /**
  * Quantile by linear interpolation between order statistics (Hyndman-Fan type 7, NumPy's default) of sorted
  * data; NaN when `sorted` is empty.

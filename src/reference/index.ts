@@ -1,5 +1,6 @@
-// The pure-JS reference kernels, one module per family, as one Kernels object.
-import type { Kernels } from '../kernels/index.js';
+// The pure-JS twins, one module per family, checked against the backend interface: `twin` must satisfy
+// Twin<KernelBackend>, so a kernel without a twin (or with a twin of another signature) does not compile.
+import { guardKernels, type KernelBackend, type Kernels, type Twin } from '../kernels/index.js';
 import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
 import * as scoring from './scoring.js';
@@ -8,17 +9,18 @@ import * as losses from './losses.js';
 import * as linalg from './linalg.js';
 import * as rpca from './rpca.js';
 
-const plain = {
+/** Every twin by kernel name. */
+export const twin = {
   ...reduce,
   ...scoring,
   ...groups,
   ...losses,
   ...linalg,
   ...rpca,
-};
+} satisfies Twin<KernelBackend>;
 
-// Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
-function unwrap(v: unknown): unknown {
+// The js backend's resident buffers hold ordinary typed arrays: the twins get their views (also inside objects).
+function view(v: unknown): unknown {
   if (isResident(v)) return v.view();
   if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
     const o: Record<string, unknown> = {};
@@ -28,10 +30,16 @@ function unwrap(v: unknown): unknown {
   return v;
 }
 
-/** Reference kernels behind the Kernels interface (resident buffers are passed as their views). */
-export const referenceKernels: Kernels = Object.fromEntries(
-  Object.entries(plain).map(([name, fn]) => [name, (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args.map(unwrap))]),
-) as unknown as Kernels;
+/** The twins as a KernelBackend: what a js engine runs (behind its argument checks). */
+export const referenceBackend: KernelBackend = Object.fromEntries(
+  Object.entries(twin).map(([name, fn]) => [name, (...args: unknown[]) => (fn as (...a: unknown[]) => unknown)(...args.map(view))]),
+) as unknown as KernelBackend; // the one cast: Twin<KernelBackend> was checked above, and view() is what Twin describes
+
+/**
+ * The twins behind the public Kernels interface, with the same argument checks as an engine; they take typed
+ * arrays, not resident buffers (those belong to an engine). For computations without an engine.
+ */
+export const referenceKernels: Kernels = guardKernels(referenceBackend, null);
 
 export { reduce };
 export { scoring };

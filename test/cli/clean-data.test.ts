@@ -12,7 +12,7 @@ import { run } from '../../src/cli/main.js';
 import { Tally } from '../../src/io/manifest.js';
 import { readRecords } from '../../src/io/node/read.js';
 import type { CandidateRecord } from '../../src/io/types.js';
-import { referenceKernels } from '../../src/reference/index.js';
+import { referenceBackend } from '../../src/reference/index.js';
 import { fakeIo } from '../helpers/cli.js';
 import { rng } from '../helpers/close.js';
 import { btl, kendallTau } from '../helpers/rpca-data.js';
@@ -283,7 +283,7 @@ describe('pairsmith clean: one batched RPCA call per chunk', () => {
   it('--backend js, --chunk-size 4: 10 prompts above --min-candidates take 3 rpcaBatch calls of at most 4 matrices', async () => {
     const recs = Array.from({ length: 11 }, (_, k) => ({ prompt: `p${k}`, preference_matrix: prefMatrix(k === 5 ? 3 : 6, 40 + k) }));
     writeFileSync(at('calls.jsonl'), jsonl(recs));
-    const spy = vi.spyOn(referenceKernels, 'rpcaBatch');
+    const spy = vi.spyOn(referenceBackend, 'rpcaBatch'); // what a js engine runs, behind its argument checks
     try {
       await ok(['--backend', 'js', 'clean', at('calls.jsonl'), '-o', at('calls-out.jsonl'), '--min-candidates', '4', '--chunk-size', '4']);
       // chunks: prompts 0-3, 4-7 (prompt 5 is passed through), 8-10
