@@ -46,6 +46,7 @@ export type Twin<B> = {
 
 /** The WASM backend: every family's binding. Throws an AbiError listing every mismatch with the module. */
 export function wasmBackend(ctx: WasmContext): KernelBackend {
+  ctx.abi.status();
   const backend: KernelBackend = {
     ...bindReduce(ctx),
     ...bindScoring(ctx),

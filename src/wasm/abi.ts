@@ -121,15 +121,16 @@ export class Abi {
    * is missing, the module has a member no name maps to, two members share a value.
    */
   codes<N extends string>(enumName: string, names: readonly N[]): Record<N, number> {
-    const members = this.members(enumName);
     const out = {} as Record<N, number>;
+    const members = this.members(enumName);
+    if (members === undefined) return out;
     for (const name of names) {
       const v = members.get(memberName(name));
-      if (v === undefined) this.problems.push(`${enumName} has no member ${memberName(name)} for '${name}'`);
+      if (v === undefined) this.problem(`${enumName} has no member ${memberName(name)} for '${name}'`);
       else out[name] = v;
     }
     const known = new Set(names.map(memberName));
-    for (const m of members.keys()) if (!known.has(m)) this.problems.push(`${enumName}.${m} is not known to the binding`);
+    for (const m of members.keys()) if (!known.has(m)) this.problem(`${enumName}.${m} is not known to the binding`);
     this.distinct(enumName, members);
     return out;
   }
@@ -137,7 +138,7 @@ export class Abi {
   /** The exported functions named in `names` (every key of T), each checked to be present. */
   functions<T>(names: Readonly<Record<keyof T & string, true>>): T {
     for (const name of Object.keys(names)) {
-      if (typeof this.raw[name] !== 'function') this.problems.push(`the module does not export the function ${name}`);
+      if (typeof this.raw[name] !== 'function') this.problem(`the module does not export the function ${name}`);
     }
     return this.raw as unknown as T;
   }
@@ -147,39 +148,48 @@ export class Abi {
    * every field must have a slot, every slot a field, slots must be 0 .. SLOTS-1 once each and fit the area.
    */
   block<F extends string>(enumName: string, fields: readonly F[]): ArgBlock<F> {
-    const members = this.members(enumName);
-    const slots: [F, number][] = [];
-    for (const f of fields) {
-      const s = members.get(memberName(f));
-      if (s === undefined) this.problems.push(`${enumName} has no slot ${memberName(f)} for '${f}'`);
-      else slots.push([f, s]);
-    }
-    const known = new Set([...fields.map(memberName), 'SLOTS']);
-    for (const m of members.keys()) if (!known.has(m)) this.problems.push(`${enumName}.${m} is not written by the binding`);
-    const count = members.get('SLOTS');
-    const capacity = this.global('ARGS_SLOTS');
-    if (count === undefined) this.problems.push(`${enumName} has no SLOTS member`);
-    else {
-      const used = new Set(slots.map(([, s]) => s));
-      if (used.size !== slots.length || slots.some(([, s]) => !(s >= 0 && s < count)) || count !== fields.length) {
-        this.problems.push(`${enumName}: slots must be 0..${count - 1}, one per field (${fields.length} fields)`);
-      }
-      if (capacity !== undefined && count > capacity) this.problems.push(`${enumName} needs ${count} slots, the argument area has ${capacity}`);
-    }
+    const capacity = this.global('ARGS_SLOTS') ?? 0;
     const area = typeof this.raw.argsArea === 'function' ? this.raw.argsArea() : 0;
-    if (area === 0) this.problems.push('the module does not export argsArea');
-    return new ArgBlock(this.raw.memory, area, capacity ?? 0, slots);
+    if (area === 0) this.problem('the module does not export argsArea');
+    const slots: [F, number][] = [];
+    const members = this.members(enumName);
+    if (members !== undefined) {
+      for (const f of fields) {
+        const s = members.get(memberName(f));
+        if (s === undefined) this.problem(`${enumName} has no slot ${memberName(f)} for '${f}'`);
+        else slots.push([f, s]);
+      }
+      const known = new Set([...fields.map(memberName), 'SLOTS']);
+      for (const m of members.keys()) if (!known.has(m)) this.problem(`${enumName}.${m} is not written by the binding`);
+      const count = members.get('SLOTS');
+      if (count === undefined) this.problem(`${enumName} has no SLOTS member`);
+      else {
+        const used = new Set(slots.map(([, s]) => s));
+        if (used.size !== slots.length || slots.some(([, s]) => !(s >= 0 && s < count)) || count !== fields.length) {
+          this.problem(`${enumName}: slots must be 0..${count - 1}, one per field (${fields.length} fields)`);
+        }
+        if (count > capacity) this.problem(`${enumName} needs ${count} slots, the argument area has ${capacity}`);
+      }
+    }
+    return new ArgBlock(this.raw.memory, area, capacity, slots);
+  }
+
+  /** Checks the Status enum the bindings name their errors from (its S_OK is what check() compares with). */
+  status(): void {
+    const m = this.members('Status');
+    if (m !== undefined && !m.has('S_OK')) this.problem('Status has no member S_OK');
+    if (m !== undefined) this.distinct('Status', m);
   }
 
   /** The name of a status code from the module's Status enum (E_UNKNOWN(n) for a code it does not have). */
   statusName(status: number): string {
-    this.statuses ??= new Map([...this.members('Status')].map(([k, v]) => [v, k]));
+    this.statuses ??= new Map([...(enumMembers(this.raw, 'Status') ?? [])].map(([k, v]) => [v, k]));
     return this.statuses.get(status) ?? `E_UNKNOWN(${status})`;
   }
 
   /** Status.S_OK of the module. */
   get ok(): number {
-    const v = this.members('Status').get('S_OK');
+    const v = enumMembers(this.raw, 'Status')?.get('S_OK');
     if (v === undefined) throw new AbiError(['Status has no member S_OK']);
     return v;
   }
@@ -189,12 +199,13 @@ export class Abi {
     if (this.problems.length > 0) throw new AbiError(this.problems);
   }
 
-  private members(enumName: string): Map<string, number> {
+  private problem(p: string): void {
+    if (!this.problems.includes(p)) this.problems.push(p);
+  }
+
+  private members(enumName: string): Map<string, number> | undefined {
     const m = enumMembers(this.raw, enumName);
-    if (m === undefined) {
-      this.problems.push(`the module does not export the enum ${enumName}`);
-      return new Map();
-    }
+    if (m === undefined) this.problem(`the module does not export the enum ${enumName}`);
     return m;
   }
 
@@ -202,7 +213,7 @@ export class Abi {
     const seen = new Map<number, string>();
     for (const [k, v] of members) {
       const other = seen.get(v);
-      if (other !== undefined) this.problems.push(`${enumName}.${other} and ${enumName}.${k} share the code ${v}`);
+      if (other !== undefined) this.problem(`${enumName}.${other} and ${enumName}.${k} share the code ${v}`);
       seen.set(v, k);
     }
   }
@@ -210,7 +221,7 @@ export class Abi {
   private global(name: string): number | undefined {
     const g = this.raw[name];
     if (g instanceof WebAssembly.Global) return Number(g.value);
-    this.problems.push(`the module does not export ${name}`);
+    this.problem(`the module does not export ${name}`);
     return undefined;
   }
 }
