@@ -45,14 +45,6 @@ export function groupStatsF64(args: usize): i32 {
   const offPtr = argPtr(args, GroupStatsArg.OFFSETS);
   const groups = argInt(args, GroupStatsArg.GROUPS);
   const ddof = argInt(args, GroupStatsArg.DDOF);
-  const countPtr = argPtr(args, GroupStatsArg.COUNT);
-  const meanPtr = argPtr(args, GroupStatsArg.MEAN);
-  const stdPtr = argPtr(args, GroupStatsArg.STD);
-  const minPtr = argPtr(args, GroupStatsArg.MIN);
-  const maxPtr = argPtr(args, GroupStatsArg.MAX);
-  const argminPtr = argPtr(args, GroupStatsArg.ARGMIN);
-  const argmaxPtr = argPtr(args, GroupStatsArg.ARGMAX);
-  const nonFinitePtr = argPtr(args, GroupStatsArg.NON_FINITE);
   for (let g = 0; g < groups; g++) {
     const a = ldi(offPtr, g);
     const b = ldi(offPtr, g + 1);
@@ -113,15 +105,8 @@ export function groupStatsF64(args: usize): i32 {
       if (imn < 0 || v < mn) { mn = v; imn = i; }
       if (imx < 0 || v > mx) { mx = v; imx = i; }
     }
-    sti(countPtr, g, cnt);
-    sti(nonFinitePtr, g, b - a - cnt);
     if (cnt == 0) {
-      st(meanPtr, g, NaN);
-      st(stdPtr, g, NaN);
-      st(minPtr, g, NaN);
-      st(maxPtr, g, NaN);
-      sti(argminPtr, g, -1);
-      sti(argmaxPtr, g, -1);
+      storeStats(args, g, 0, b - a, NaN, NaN, NaN, NaN, -1, -1);
       continue;
     }
     // mean and squared deviations of the values times sc = 2^p (p = 0 unless the magnitudes are extreme)
@@ -159,14 +144,21 @@ export function groupStatsF64(args: usize): i32 {
     }
     const den = cnt - ddof;
     const inv = pow2(-p);
-    st(meanPtr, g, mean * inv);
-    st(stdPtr, g, den > 0 ? Math.sqrt(ss / <f64>den) * inv : NaN);
-    st(minPtr, g, mn);
-    st(maxPtr, g, mx);
-    sti(argminPtr, g, imn - a);
-    sti(argmaxPtr, g, imx - a);
+    storeStats(args, g, cnt, b - a - cnt, mean * inv, den > 0 ? Math.sqrt(ss / <f64>den) * inv : NaN, mn, mx, imn - a, imx - a);
   }
   return Status.S_OK;
+}
+
+/** Writes group g's statistics to the output columns named in the block. */
+function storeStats(args: usize, g: i32, count: i32, nonFinite: i32, mean: f64, std: f64, mn: f64, mx: f64, argmin: i32, argmax: i32): void {
+  sti(argPtr(args, GroupStatsArg.COUNT), g, count);
+  sti(argPtr(args, GroupStatsArg.NON_FINITE), g, nonFinite);
+  st(argPtr(args, GroupStatsArg.MEAN), g, mean);
+  st(argPtr(args, GroupStatsArg.STD), g, std);
+  st(argPtr(args, GroupStatsArg.MIN), g, mn);
+  st(argPtr(args, GroupStatsArg.MAX), g, mx);
+  sti(argPtr(args, GroupStatsArg.ARGMIN), g, argmin);
+  sti(argPtr(args, GroupStatsArg.ARGMAX), g, argmax);
 }
 
 // Primary key of a candidate: distance to the target, -x for max, x for min. Lower is better.

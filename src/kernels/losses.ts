@@ -11,10 +11,10 @@ import { assertChoice, assertNumber, ColumnCheck } from './validate.js';
  * What a loss needs of a row's rating gap: nothing, a gap when there is one (ml-rdpo keeps its ranking term
  * without), a gap, or a gap > 0 (odpo takes its log). A row that does not have it gets NaN for that loss.
  */
-export type GapNeed = 'none' | 'optional' | 'required' | 'positive';
+type GapNeed = 'none' | 'optional' | 'required' | 'positive';
 
 /** Every loss type (key order is the order of LOSS_TYPES), with what it needs of a row. */
-export const LOSSES = {
+const LOSSES = {
   sigmoid: { gap: 'none' },
   robust: { gap: 'none' },
   hinge: { gap: 'none' },
@@ -169,7 +169,7 @@ export function resolveLossOptions(o: LossOptions): LossSettings {
 }
 
 /** How a log-ratio u becomes an f-DPO score s(u): u, log sigmoid(u), or -exp(-a u)/a with the exponent capped. */
-export const SCORE_KINDS = ['identity', 'logSigmoid', 'alpha'] as const;
+const SCORE_KINDS = ['identity', 'logSigmoid', 'alpha'] as const;
 export type ScoreKind = (typeof SCORE_KINDS)[number];
 
 /** TRL v0.28's cap_exp (log of the largest float32, floored to 4 decimals) and TRL v1's clamp of the exponent. */
@@ -208,7 +208,7 @@ export interface ResolvedLossOptions {
 }
 
 /** The kernels' options of checked settings. */
-export function kernelOptions(s: LossSettings): ResolvedLossOptions {
+function kernelOptions(s: LossSettings): ResolvedLossOptions {
   const v1 = s.trl === 'v1';
   const a = v1 ? 1 - s.fAlpha : s.fAlpha;
   const f = s.fDivergence;

@@ -47,7 +47,7 @@ export function assertNumber(x: unknown, name: string, min = -Infinity, max = In
 }
 
 /** Asserts CSR offsets: Int32Array, length groups+1, offsets[0] = 0, non-decreasing, last = n. */
-export function assertOffsets(offsets: unknown, n: number, name = 'offsets'): void {
+function assertOffsets(offsets: unknown, n: number, name = 'offsets'): void {
   assertArray(offsets, name, Int32Array);
   const o = isResident(offsets) ? (offsets.view() as Int32Array) : (offsets as Int32Array);
   if (o.length < 1) throw new RangeError(`pairsmith: ${name} must have at least one entry (groups + 1)`);
