@@ -17,3 +17,4 @@ export function simdEnabled(): i32 {
 }
 export { sequenceLogpsF32, sequenceLogpsF64, implicitRewardsF32, implicitRewardsF64, sequenceRewardsF32, sequenceRewardsF64 } from "./kernels/scoring";
 export { groupStatsF64, pickPositionsF64, zscoresF64 } from "./kernels/groups";
+export { indexRecords } from "./kernels/json";

@@ -7,13 +7,15 @@ import { bindGroups, guardGroups, type GroupKernels } from './groups.js';
 import { bindLosses, guardLosses, type LossesKernels } from './losses.js';
 import { bindLinalg, guardLinalg, type LinalgKernels } from './linalg.js';
 import { bindRpca, guardRpca, type RpcaKernels } from './rpca.js';
+import { bindJson, guardJson, type JsonKernels } from './json.js';
 
 export type Kernels = ReduceKernels &
   ScoringKernels &
   GroupKernels &
   LossesKernels &
   LinalgKernels &
-  RpcaKernels;
+  RpcaKernels &
+  JsonKernels;
 
 /** WASM bindings of every family. */
 export function wasmKernels(ctx: WasmContext): Kernels {
@@ -24,6 +26,7 @@ export function wasmKernels(ctx: WasmContext): Kernels {
     ...bindLosses(ctx),
     ...bindLinalg(ctx),
     ...bindRpca(ctx),
+    ...bindJson(ctx),
   };
 }
 
@@ -36,5 +39,6 @@ export function guardKernels(k: Kernels): Kernels {
     ...guardLosses(k),
     ...guardLinalg(k),
     ...guardRpca(k),
+    ...guardJson(k),
   };
 }

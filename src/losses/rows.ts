@@ -1,8 +1,8 @@
 // Rows of `pairsmith loss` input: the four log-prob fields (numbers or per-token arrays; TRL's alias names),
 // optional token counts and scores. A RowAdapter for the datasets layer: a bad row throws FieldProblem
 // (reject reason + field), a null or non-finite score is an excluded candidate (the row goes on unrated).
-import { describeType, FieldProblem } from '../io/adapters.js';
-import type { RowAdapter } from '../io/decoder.js';
+import { describeType, FieldProblem, type RowAdapter } from '../io/adapt.js';
+
 import { own } from '../io/path.js';
 import type { ExclusionReason } from '../io/types.js';
 

@@ -7,6 +7,7 @@ import * as groups from './groups.js';
 import * as losses from './losses.js';
 import * as linalg from './linalg.js';
 import * as rpca from './rpca.js';
+import * as json from './json.js';
 
 const plain = {
   ...reduce,
@@ -15,6 +16,7 @@ const plain = {
   ...losses,
   ...linalg,
   ...rpca,
+  ...json,
 };
 
 // Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
@@ -39,3 +41,4 @@ export { groups };
 export { losses };
 export { linalg };
 export { rpca };
+export { json };

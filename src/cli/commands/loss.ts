@@ -2,7 +2,7 @@
 // log-probs, with TRL's summary metrics. Rows come through the shared datasets layer (.jsonl, .jsonl.gz,
 // .json, .parquet, stdin; rejects and manifest) and are evaluated chunk by chunk (LossEvaluator).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { outputKind } from '../../io/node/write.js';
+import { outputKind } from '../../io/node/output.js';
 import { F_DIVERGENCES, LOSS_TYPES, type FDivergence, type LossType } from '../../kernels/losses.js';
 import { LossRowChecker } from '../../losses/rows.js';
 import type { CliContext } from '../context.js';
@@ -110,14 +110,15 @@ export function lossCommand(ctx: CliContext): Command {
       odpoAlpha: opts.odpoAlpha,
     };
     const parameters = { ...lossOptions, chunk_size: chunkRows, output };
-    await withDataRun(ctx, { command: 'loss', input, output, options, parameters, chunkSize: chunkRows }, async (run) => {
+    await withDataRun(ctx, { command: 'loss', input, output, options, parameters }, async (run) => {
       const checker = new LossRowChecker({ odpo: opts.loss.includes('odpo') });
-      const writer = output !== null ? await run.openOutput([]) : undefined;
-      const evaluator = new LossEvaluator(engine, lossOptions, chunkRows, writer, run.tally);
-      for await (const chunk of run.rows(checker.adapt, 'logps')) await evaluator.push(chunk.rows, checker.withLengths === true);
+      const writer = output !== null ? await run.objectWriter() : undefined;
+      const job = run.job(engine);
+      const evaluator = new LossEvaluator(engine, lossOptions, chunkRows, writer, job.tally);
+      for await (const rows of job.rows(checker.adapt, chunkRows)) await evaluator.push(rows, checker.withLengths === true);
       await evaluator.finish(checker.withLengths === true);
       evaluator.checkRatings(input);
-      const manifest = await run.commit(engine.backend);
+      const manifest = await run.commit({ tally: job.tally, format: null }, engine.backend);
       const { metrics, counts } = evaluator.metrics.result(opts.loss);
       const summary = {
         backend: engine.backend,

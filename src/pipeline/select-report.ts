@@ -1,5 +1,5 @@
 // The kept-vs-dropped report of a selection (manifest `report.selection`, `--report`).
-import type { SelectBy, SelectResult } from '../pipeline/select.js';
+import type { SelectBy, SelectResult } from './select.js';
 
 function mean(xs: number[]): number | null {
   const f = xs.filter(Number.isFinite);

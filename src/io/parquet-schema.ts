@@ -2,7 +2,7 @@
 // Parquet writer): lists are real 3-level LIST columns and messages are list<struct<content: string, role:
 // string>> (what HF `datasets` writes), never JSON strings.
 import type { SchemaElement } from 'hyparquet-writer';
-import type { ColumnSpec, ColumnType } from '../rows.js';
+import type { ColumnSpec, ColumnType } from './rows.js';
 
 type Rep = 'REQUIRED' | 'OPTIONAL' | 'REPEATED';
 
