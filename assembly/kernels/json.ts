@@ -178,10 +178,16 @@ function scanString(p: usize, e: usize): isize {
 // Exact powers of ten (all representable in f64).
 const POW10: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
-function matchWord(p: usize, e: usize, w: string): bool {
-  const n = <usize>w.length;
+// The literals as little-endian byte strings (first byte lowest), compared byte by byte.
+const W_TRUE: u64 = 0x65757274;
+const W_FALSE: u64 = 0x65736c6166;
+const W_NULL: u64 = 0x6c6c756e;
+const W_NAN: u64 = 0x4e614e;
+const W_INFINITY: u64 = 0x7974696e69666e49;
+
+function matchWord(p: usize, e: usize, w: u64, n: usize): bool {
   if (p + n > e) return false;
-  for (let k: usize = 0; k < n; k++) if (b(p + k) != <u32>w.charCodeAt(<i32>k)) return false;
+  for (let k: usize = 0; k < n; k++) if (b(p + k) != <u32>((w >> (<u64>k << 3)) & 0xff)) return false;
   return true;
 }
 
@@ -197,7 +203,7 @@ function scanNumber(p: usize, e: usize): isize {
     neg = true;
     p++;
     if (p < e && b(p) == 0x49) {
-      if (matchWord(p, e, "Infinity")) {
+      if (matchWord(p, e, W_INFINITY, 8)) {
         gFlags |= JSON_FLAG_SANITIZE;
         gKind = JSON_K_NEG_INF;
         gNum = -Infinity;
@@ -322,24 +328,24 @@ function scanValue(p: usize, e: usize, depth: i32): isize {
       p = <usize>x;
       kind = gKind;
     } else if (c == 0x74) {
-      if (!matchWord(p, e, "true")) return fail(p, JSON_E_TOKEN);
+      if (!matchWord(p, e, W_TRUE, 4)) return fail(p, JSON_E_TOKEN);
       p += 4;
       kind = JSON_K_BOOL;
     } else if (c == 0x66) {
-      if (!matchWord(p, e, "false")) return fail(p, JSON_E_TOKEN);
+      if (!matchWord(p, e, W_FALSE, 5)) return fail(p, JSON_E_TOKEN);
       p += 5;
       kind = JSON_K_BOOL;
     } else if (c == 0x6e) {
-      if (!matchWord(p, e, "null")) return fail(p, JSON_E_TOKEN);
+      if (!matchWord(p, e, W_NULL, 4)) return fail(p, JSON_E_TOKEN);
       p += 4;
       kind = JSON_K_NULL;
     } else if (c == 0x4e) {
-      if (!matchWord(p, e, "NaN")) return fail(p, JSON_E_TOKEN);
+      if (!matchWord(p, e, W_NAN, 3)) return fail(p, JSON_E_TOKEN);
       gFlags |= JSON_FLAG_SANITIZE;
       p += 3;
       kind = JSON_K_NAN;
     } else if (c == 0x49) {
-      if (!matchWord(p, e, "Infinity")) return fail(p, JSON_E_TOKEN);
+      if (!matchWord(p, e, W_INFINITY, 8)) return fail(p, JSON_E_TOKEN);
       gFlags |= JSON_FLAG_SANITIZE;
       p += 8;
       kind = JSON_K_POS_INF;

@@ -166,12 +166,12 @@ export class DataRun {
   }
 
   /** Writes the manifest and commits every output; prints the one-line summary. */
-  async commit(result: { tally: Tally; format: FormatName | null; detected?: Detection; report?: Record<string, unknown>; outcomes?: Record<string, number> }, backend: string): Promise<Manifest> {
+  async commit(result: { tally: Tally; format: FormatName | string | null; detected?: Detection; report?: Record<string, unknown>; outcomes?: Record<string, number> }, backend: string): Promise<Manifest> {
     this.progress.done();
     const manifest = buildManifest({
       command: this.spec.command,
       inputs: [this.spec.input === '-' ? '-' : resolve(this.ctx.io.cwd ?? process.cwd(), this.spec.input)],
-      format: result.format ?? ('format' in this.spec.options ? null : 'rows'),
+      format: result.format,
       formatDetected: 'format' in this.spec.options && this.spec.options.format === 'auto' && result.detected !== undefined,
       output: this.spec.output,
       rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output)?.rejects ?? null) : null,

@@ -90,7 +90,7 @@ export function cleanCommand(ctx: CliContext): Command {
           if (!c.converged) outcomes.not_converged++;
         }
       }
-      await run.commit({ tally: job.tally, format: null, outcomes }, engine.backend);
+      await run.commit({ tally: job.tally, format: 'preferences', outcomes }, engine.backend);
       ctx.info(
         `clean: RPCA on ${outcomes.rpca} prompts, ${outcomes.passed_through} passed through (< ${opts.minCandidates} candidates), ` +
           `${outcomes.comparisons_flagged} comparisons flagged${outcomes.not_converged ? `, ${outcomes.not_converged} NOT converged` : ''}, ${Date.now() - t0} ms`,

@@ -118,7 +118,7 @@ export function lossCommand(ctx: CliContext): Command {
       for await (const rows of job.rows(checker.adapt, chunkRows)) await evaluator.push(rows, checker.withLengths === true);
       await evaluator.finish(checker.withLengths === true);
       evaluator.checkRatings(input);
-      const manifest = await run.commit({ tally: job.tally, format: null }, engine.backend);
+      const manifest = await run.commit({ tally: job.tally, format: 'logps' }, engine.backend);
       const { metrics, counts } = evaluator.metrics.result(opts.loss);
       const summary = {
         backend: engine.backend,

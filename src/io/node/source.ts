@@ -62,7 +62,13 @@ function isGzipAt(path: string): boolean {
   }
 }
 
-/** Plain file bytes, read synchronously into one reused buffer (the framer copies what it keeps). */
+/** Lets the event loop run (signal handlers, timers) between chunks of synchronous work. */
+const breathe = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Plain file bytes, read synchronously into one reused buffer (the framer copies what it keeps). Between chunks the
+ * event loop gets a turn, so a signal (Ctrl-C) is handled promptly and its temp files are removed.
+ */
 async function* plainChunks(path: string): AsyncGenerator<Uint8Array> {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(READ_CHUNK);
@@ -71,6 +77,7 @@ async function* plainChunks(path: string): AsyncGenerator<Uint8Array> {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) return;
       yield buf.subarray(0, n);
+      await breathe();
     }
   } finally {
     closeSync(fd);
