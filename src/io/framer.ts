@@ -33,6 +33,8 @@ export interface FramerOptions {
   indexOf?: (buf: Uint8Array, byte: number, from: number) => number;
   /** Complete records are handed out once this many bytes of them are buffered (default 1 MiB), or at the end. */
   batchBytes?: number;
+  /** ... or once this many records are (default: no limit). Tests use 1 and 7 to cut batches everywhere. */
+  batchRecords?: number;
 }
 
 /** A record that was too large to buffer. */
@@ -95,6 +97,7 @@ export class Framer {
   private readonly alloc: ByteAlloc;
   private readonly maxRecord: number;
   private readonly batchBytes: number;
+  private readonly batchRecords: number;
   private readonly indexOf: (buf: Uint8Array, byte: number, from: number) => number;
   private mode: FramingMode;
   /** Bytes held: [0, fill). Records before `pos` are already handed out. */
@@ -122,6 +125,7 @@ export class Framer {
     this.alloc = o.alloc ?? plainAlloc;
     this.maxRecord = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.batchBytes = o.batchBytes ?? 1 << 20;
+    this.batchRecords = o.batchRecords ?? Number.MAX_SAFE_INTEGER;
     this.indexOf = o.indexOf ?? defaultIndexOf;
     this.mode = o.mode ?? 'jsonl';
     this.store = this.alloc(Math.max(1 << 16, Math.min(this.batchBytes * 2, 1 << 22)));
@@ -191,11 +195,12 @@ export class Framer {
    * any are left); null otherwise. The batch stays valid until the next push(), end() or take().
    */
   take(force = false): Batch | null {
-    const n = this.starts.n;
+    const all = this.starts.n;
     const pending = this.large.length;
-    if (n === 0 && pending === 0) return null;
-    const lastEnd = n > 0 ? this.ends.a[n - 1]! : this.pos;
-    if (!force && !this.ended && lastEnd - this.pos < this.batchBytes && pending === 0) return null;
+    if (all === 0 && pending === 0) return null;
+    const lastEnd = all > 0 ? this.ends.a[all - 1]! : this.pos;
+    if (!force && !this.ended && lastEnd - this.pos < this.batchBytes && pending === 0 && all < this.batchRecords) return null;
+    const n = Math.min(all, this.batchRecords);
     const batch: Batch = {
       store: this.store,
       n,
@@ -208,8 +213,17 @@ export class Framer {
     };
     this.bytesIn = 0;
     this.large = [];
-    this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = 0;
-    if (n > 0) this.pos = this.consumedTo();
+    if (n < all) {
+      // More records than one batch takes: keep the rest (their bytes stay where they are until the next take).
+      for (const g of [this.starts, this.ends, this.recLines, this.indexes]) {
+        g.a.copyWithin(0, n, all);
+        g.n = all - n;
+      }
+      this.pos = this.starts.a[0]!;
+    } else {
+      this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = 0;
+      if (n > 0) this.pos = this.consumedTo();
+    }
     return batch;
   }
 

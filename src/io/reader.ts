@@ -24,6 +24,8 @@ export interface ReadOptions {
   indexOf?: (buf: Uint8Array, byte: number, from: number) => number;
   /** Batch size in bytes of records (default 1 MiB). */
   batchBytes?: number;
+  /** At most this many records per batch (default: no limit). */
+  batchRecords?: number;
   /** Told the input bytes consumed with each batch (progress). */
   onBytes?: (n: number) => void;
 }
@@ -43,6 +45,7 @@ export async function* readBatches(source: AsyncIterable<Uint8Array>, engine: Re
     maxRecordBytes: o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     indexOf: o.indexOf,
     batchBytes: o.batchBytes,
+    batchRecords: o.batchRecords,
   });
   const batch = new RecordBatch(o.file, o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
   const maxDepth = o.maxDepth ?? DEFAULT_MAX_DEPTH;

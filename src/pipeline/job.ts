@@ -30,6 +30,8 @@ export interface ReadSettings {
   onError?: OnError;
   maxRecordBytes?: number;
   maxDepth?: number;
+  /** At most this many records per batch (default: batches of about 1 MiB). Results never depend on it. */
+  batchRecords?: number;
 }
 
 export interface JobHooks {
@@ -94,6 +96,7 @@ export class Job {
       framing: this.input.framing,
       maxRecordBytes: this.settings.maxRecordBytes,
       maxDepth: this.settings.maxDepth,
+      batchRecords: this.settings.batchRecords,
       indexOf: this.hooks.indexOf,
       onBytes: (n) => {
         this.bytesRead += n;
