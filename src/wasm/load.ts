@@ -1,5 +1,6 @@
 // The one file that touches @assemblyscript/loader: compile/instantiate a binary and turn `abort` into an Error.
-// Also the SIMD probe. Everything else talks to the raw exports (src/wasm/abi.ts).
+// Also the SIMD probe, compiling fetched binaries (whatever their MIME type) and the one-time fallback warning.
+// Everything else talks to the raw exports (src/wasm/abi.ts).
 import { instantiateSync } from '@assemblyscript/loader';
 import type { RawExports } from './abi.js';
 

@@ -3,7 +3,7 @@
 // worktree, so pairsmith's own dependencies resolve from the worktree's node_modules, as they would from a
 // consumer's after `npm install`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,10 +30,22 @@ export function pack(): Packed {
   return packed;
 }
 
-/** A fresh directory under test-output/ (kept after the run for inspection; test-output/ is not committed). */
+let pruned = false;
+
+/**
+ * A fresh directory under test-output/package/ (kept after the run for inspection; test-output/ is not committed).
+ * Directories older than an hour, from earlier runs, are removed on first use.
+ */
 export function scratchDir(name: string): string {
   const base = join(ROOT, 'test-output', 'package');
   mkdirSync(base, { recursive: true });
+  if (!pruned) {
+    pruned = true;
+    for (const d of readdirSync(base)) {
+      const p = join(base, d);
+      if (Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+    }
+  }
   return mkdtempSync(join(base, `${name}-`));
 }
 
