@@ -8,11 +8,11 @@
 // Every bundled dist/ module keeps its own location: its `import.meta.url` is rewritten to the URL the module has
 // in dist/, so relative URLs such as ../build/simd.wasm and ../../../examples/ resolve as they do unbundled.
 import { build } from 'esbuild';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const dist = resolve(root, 'dist');
+const dist = fileURLToPath(new URL('../dist', import.meta.url));
 
 /** Rewrites import.meta.url in dist/ modules to `base`-relative URLs that name the module's own dist/ path. */
 function ownLocation(outfile, base) {
@@ -29,6 +29,12 @@ function ownLocation(outfile, base) {
       });
     },
   };
+}
+
+// Outputs of an earlier run go first (chunk names change with their contents).
+await rm(resolve(dist, 'cjs'), { recursive: true, force: true });
+for (const f of await readdir(resolve(dist, 'cli'))) {
+  if (/^pairsmith(-\w+)?\.js$/.test(f)) await rm(resolve(dist, 'cli', f));
 }
 
 const common = {
