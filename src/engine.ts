@@ -9,6 +9,8 @@ import {
   instantiateRaw,
   instantiateRawSync,
   isBinary,
+  NO_SIMD_REASON,
+  warnFallbackOnce,
   wasmSimdSupported,
   wasmSupported,
   type Variant,
@@ -35,6 +37,8 @@ export interface EngineOptions {
   simd?: boolean;
   /** Cap on WASM linear memory in bytes (default 2 GiB). Exceeding it raises MemoryCapError (a RangeError). */
   maxMemoryBytes?: number;
+  /** `false`: no console warning when `auto` falls back for a reason other than a runtime without SIMD (default true, once per realm). */
+  warn?: boolean;
 }
 
 export interface MemoryInfo {
@@ -152,6 +156,11 @@ function checkAlloc(type: unknown, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`pairsmith: alloc length must be a non-negative integer, got ${n}`);
 }
 
+function warned(engine: Engine, opts: EngineOptions): Engine {
+  warnFallbackOnce(engine.backend, engine.fallbackReason, opts.warn);
+  return engine;
+}
+
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -161,6 +170,10 @@ function describe(e: unknown): string {
  * fetched from build/<variant>.wasm next to the package. `auto` falls back visibly (see `fallbackReason`).
  */
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  return warned(await chooseEngine(opts), opts);
+}
+
+async function chooseEngine(opts: EngineOptions): Promise<Engine> {
   const p = plan(opts);
   if (p.variants.length === 0) return jsEngine(p.simd, undefined);
   const reasons: string[] = [];
@@ -168,7 +181,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
     return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
   }
-  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
+  if (!p.simd && !p.explicit) reasons.push(NO_SIMD_REASON);
   const one = given(opts);
   const candidates: Variant[] = one !== undefined ? [p.variants[0]!] : p.variants;
   for (const v of candidates) {
@@ -190,6 +203,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
  * `locate` must return one synchronously. Use the Node entry (`pairsmith/node`) for file defaults.
  */
 export function createEngineSync(opts: EngineOptions = {}): Engine {
+  return warned(chooseEngineSync(opts), opts);
+}
+
+function chooseEngineSync(opts: EngineOptions): Engine {
   const p = plan(opts);
   if (p.variants.length === 0) return jsEngine(p.simd, undefined);
   const reasons: string[] = [];
@@ -197,7 +214,7 @@ export function createEngineSync(opts: EngineOptions = {}): Engine {
     if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
     return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
   }
-  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
+  if (!p.simd && !p.explicit) reasons.push(NO_SIMD_REASON);
   const one = opts.module ?? opts.bytes;
   const candidates: Variant[] = one !== undefined ? [p.variants[0]!] : p.variants;
   for (const v of candidates) {
