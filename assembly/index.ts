@@ -19,6 +19,7 @@ export * from "./kernels/reduce";
 export * from "./kernels/scoring";
 export * from "./kernels/groups";
 export * from "./kernels/losses";
-// The rpca family (its own helper's area) still lists its exports.
+// The rpca family and the data path's JSON indexer still list their exports (not yet on the enums and blocks above).
 export { gemmF64, svdF64 } from "./kernels/linalg";
 export { rpcaF64 } from "./kernels/rpca";
+export { indexRecords } from "./kernels/json";

@@ -9,6 +9,8 @@ import {
   instantiateRaw,
   instantiateRawSync,
   isBinary,
+  NO_SIMD_REASON,
+  warnFallbackOnce,
   wasmSimdSupported,
   wasmSupported,
   type Variant,
@@ -35,6 +37,8 @@ export interface EngineOptions {
   simd?: boolean;
   /** Cap on WASM linear memory in bytes (default 2 GiB). Exceeding it raises MemoryCapError (a RangeError). */
   maxMemoryBytes?: number;
+  /** `false`: no console warning when `auto` falls back for a reason other than a runtime without SIMD (default true, once per realm). */
+  warn?: boolean;
 }
 
 export interface MemoryInfo {
@@ -161,6 +165,11 @@ function checkAlloc(type: unknown, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`pairsmith: alloc length must be a non-negative integer, got ${n}`);
 }
 
+function warned(engine: Engine, opts: EngineOptions): Engine {
+  warnFallbackOnce(engine.backend, engine.fallbackReason, opts.warn);
+  return engine;
+}
+
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -179,7 +188,7 @@ function withoutWasm(p: Plan): Engine | undefined {
  */
 function* attempts(opts: EngineOptions, p: Plan, single: boolean): Generator<Variant, Engine, RawExports> {
   const reasons: string[] = [];
-  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
+  if (!p.simd && !p.explicit) reasons.push(NO_SIMD_REASON);
   for (const v of single ? [p.variants[0]!] : p.variants) {
     try {
       const raw = yield v;
@@ -229,14 +238,14 @@ async function driveAsync(gen: Generator<Variant, Engine, RawExports>, load: (v:
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const p = plan(opts);
   const one = given(opts);
-  return (
+  const engine =
     withoutWasm(p) ??
-    driveAsync(attempts(opts, p, one !== undefined), async (v) => {
+    (await driveAsync(attempts(opts, p, one !== undefined), async (v) => {
       let src: BinarySource = one ?? (await (opts.locate ? opts.locate(v) : defaultBinaryUrl(v)));
       if (typeof src === 'string' || src instanceof URL) src = await fetch(src);
       return instantiateRaw(src);
-    })
-  );
+    }));
+  return warned(engine, opts);
 }
 
 /**
@@ -246,13 +255,13 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
 export function createEngineSync(opts: EngineOptions = {}): Engine {
   const p = plan(opts);
   const one = opts.module ?? opts.bytes;
-  return (
+  const engine =
     withoutWasm(p) ??
     drive(attempts(opts, p, one !== undefined), (v) => {
       const src = one ?? opts.locate?.(v);
       if (src === undefined) throw new Error('createEngineSync needs module, bytes or a synchronous locate()');
       if (!isBinary(src)) throw new Error('createEngineSync needs a Module or bytes; use createEngine for URLs');
       return instantiateRawSync(src);
-    })
-  );
+    });
+  return warned(engine, opts);
 }

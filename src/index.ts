@@ -15,7 +15,7 @@ export { DpoMetricsAccumulator } from './losses/metrics.js';
 export { LossRowChecker, LOGP_FIELDS, type LossRow, type LogpValue } from './losses/loss-rows.js';
 export { sequenceLogpColumns, type SummedLogps } from './losses/logps.js';
 export { referenceKernels } from './reference/index.js';
-export { AbiError, KernelError } from './wasm/abi.js';
+export { KernelError } from './wasm/abi.js';
 export { MemoryCapError } from './wasm/arena.js';
 export { EngineUnusableError } from './wasm/context.js';
 export { WasmAbortError, wasmSimdSupported } from './wasm/load.js';

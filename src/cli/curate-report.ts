@@ -1,7 +1,8 @@
 // `curate --report report.html`: the HTML report as part of the main job. curate's `--report [file]` writes
 // select's kept-vs-dropped JSON; a file ending in .html or .htm gets this page instead. The pools are collected
 // from the candidate records as curate reads them (scores only), the pairs are curate's ranked rows.
-import type { CandidateRecord, InputRecord } from '../io/types.js';
+import type { CandidateColumns } from '../io/adapt.js';
+import type { RecordBatch } from '../io/records.js';
 import type { PairRowInput, PoolKernels, PromptPool, RoutingSection } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { pairRowFromObject, poolOf, type ScoreTransform, transformScore } from './report-read.js';
@@ -12,20 +13,13 @@ export function htmlReportPath(report: string | boolean | undefined): string | u
   return typeof report === 'string' && /\.html?$/i.test(report) ? report : undefined;
 }
 
-/** Collects report pools from candidate records on their way to a pair builder. */
+/** Collects report pools from the candidate columns curate reads. */
 export class PoolCollector {
   readonly pools: PromptPool[] = [];
   constructor(readonly transform: ScoreTransform) {}
 
-  /** The builder with `rows(records)` passing through here first (same type, so callers need no change). */
-  wrap<B extends { rows(records: readonly InputRecord[]): unknown }>(builder: B): B {
-    const rows = builder.rows.bind(builder);
-    const wrapped = Object.create(builder) as B;
-    wrapped.rows = ((records: readonly InputRecord[]) => {
-      for (const r of records) if (r.kind === 'candidates') this.pools.push(poolOf(r as CandidateRecord, this.transform, () => {}));
-      return rows(records);
-    }) as B['rows'];
-    return wrapped;
+  add(batch: RecordBatch, c: CandidateColumns): void {
+    for (let g = 0; g < c.groups; g++) this.pools.push(poolOf(batch, c, g, this.transform, () => {}));
   }
 }
 

@@ -17,6 +17,15 @@ import { cleanCommand } from './commands/clean.js';
 import { reportCommand } from './commands/report.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
+import { InvalidArgumentError } from 'commander';
+
+function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isInteger(x) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got '${v}'`);
+    return x;
+  };
+}
 
 const EXAMPLES = `
 Examples:
@@ -36,6 +45,8 @@ export function buildProgram(ctx: CliContext): Command {
     .version(VERSION, '-V, --version')
     .addOption(new Option('--backend <backend>', 'kernel backend').choices(['auto', ...BACKENDS]).default('auto'))
     .option('-q, --quiet', 'no progress or summaries on stderr', false)
+    .option('--max-record-bytes <n>', 'reject records larger than n bytes as too_large (default 268435456 = 256 MiB)', intArg('--max-record-bytes', 1))
+    .option('--max-depth <n>', 'reject records nested deeper than n levels as too_deep (default 512, at most 4096)', intArg('--max-depth', 1, 4096))
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES);
   program.addCommand(infoCommand(ctx));

@@ -6,7 +6,12 @@ import { resolve } from 'node:path';
 import type { Manifest } from '../io/manifest.js';
 import { logitClamped } from '../pipeline/transform.js';
 import { promptString } from '../io/text.js';
-import type { CandidateRecord, PairRecord } from '../io/types.js';
+import type { CandidateColumns } from '../io/adapt.js';
+import { cellValue } from '../io/encode.js';
+import type { RecordBatch } from '../io/records.js';
+import type { Text } from '../io/types.js';
+import { Job } from '../pipeline/job.js';
+import { pipelineEngine } from './engine-port.js';
 import type { PairRowInput, PromptPool } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { withDataRun } from './data-run.js';
@@ -51,11 +56,6 @@ export function pairRowFromObject(raw: Record<string, unknown>, scores?: { chose
   };
 }
 
-/** The report columns of a pair record read by the datasets layer. */
-export function pairRowOf(r: PairRecord): PairRowInput {
-  return pairRowFromObject(r.raw, { chosen: r.scoreChosen, rejected: r.scoreRejected });
-}
-
 /** Why a pool yields nothing for the report (null when it is usable). */
 function poolOutcome(scores: Float64Array): string | null {
   let n = 0;
@@ -72,9 +72,9 @@ function poolOutcome(scores: Float64Array): string | null {
 }
 
 /**
- * Reads one input for the report. Candidate records become pools (prompt label, raw and transformed scores;
- * responses are not kept), pair records become pair rows. Counts go to the run's tally: a usable record is
- * "written" (into the report), a pool without spread or with fewer than 2 finite scores is a counted no-pair.
+ * Reads one input for the report. Candidate sets become pools (prompt label, raw and transformed scores; responses
+ * are not kept), pair records become pair rows. A usable record is "written" (into the report), a pool without
+ * spread or with fewer than 2 finite scores is a counted no-pair.
  */
 export async function readReportInput(
   ctx: CliContext,
@@ -86,42 +86,55 @@ export async function readReportInput(
 ): Promise<ReportInputs> {
   const pools: PromptPool[] = [];
   const pairRows: PairRowInput[] = [];
+  const engine = pipelineEngine(await ctx.engine());
   const manifest = await withDataRun(ctx, { command: 'report', input, output: null, options, parameters }, async (run) => {
-    for await (const chunk of run.records()) {
-      for (const r of chunk.records) {
-        if (r.kind === 'pair') {
-          pairRows.push(pairRowOf(r));
-          run.tally.written(0, 0);
-          continue;
+    const job = new Job(engine, run.input, run.read, run.hooks);
+    for await (const a of job.pass(true)) {
+      if (a.kind === 'pairs') {
+        const c = a.columns;
+        for (let g = 0; g < c.groups; g++) {
+          const r = c.rec.a[g]!;
+          const raw = a.batch.decode(a.batch.start[r]!, a.batch.end[r]!) as Record<string, unknown>;
+          const sc = c.scoreChosen.a[g]!;
+          const sr = c.scoreRejected.a[g]!;
+          pairRows.push(pairRowFromObject(raw, { chosen: Number.isFinite(sc) ? sc : null, rejected: Number.isFinite(sr) ? sr : null }));
+          job.tally.written(0, 0);
         }
-        const pool = poolOf(r, transform, (n) => run.tally.exclude('score_out_of_range', n));
+        continue;
+      }
+      const c = a.columns;
+      for (let g = 0; g < c.groups; g++) {
+        const pool = poolOf(a.batch, c, g, transform, (n) => job.tally.exclude('score_out_of_range', n));
         const why = poolOutcome(pool.scores as Float64Array);
-        if (why) run.tally.noPairFor(why);
-        else run.tally.written(0, 0);
+        if (why) job.tally.noPairFor(why);
+        else job.tally.written(0, 0);
         pools.push(pool);
       }
     }
-    return run.commit(backend);
+    return run.commit({ tally: job.tally, format: job.format ?? null, detected: job.detected }, backend);
   });
   return { pools, pairRows, manifest };
 }
 
 /**
- * A candidate record as a report pool: the prompt as a short label, raw and transformed scores (responses are not
- * kept). `outOfRange(n)` is told how many finite scores the transform could not take (logit outside [0, 1]).
+ * Candidate set g of a batch as a report pool: the prompt as a short label, raw and transformed scores (responses
+ * are not kept). `outOfRange(n)` is told how many finite scores the transform could not take (logit outside [0, 1]).
  */
-export function poolOf(r: CandidateRecord, t: ScoreTransform, outOfRange: (n: number) => void): PromptPool {
-  const raw = new Float64Array(r.scores.length);
-  const scores = new Float64Array(r.scores.length);
+export function poolOf(batch: RecordBatch, c: CandidateColumns, g: number, t: ScoreTransform, outOfRange: (n: number) => void): PromptPool {
+  const s0 = c.off.a[g]!;
+  const s1 = c.off.a[g + 1]!;
+  const raw = new Float64Array(s1 - s0);
+  const scores = new Float64Array(s1 - s0);
   let bad = 0;
-  r.scores.forEach((s, i) => {
-    raw[i] = s === null ? Number.NaN : s;
-    scores[i] = transformScore(raw[i]!, t);
-    if (Number.isFinite(raw[i]!) && !Number.isFinite(scores[i]!)) bad++;
-  });
+  for (let i = s0; i < s1; i++) {
+    raw[i - s0] = c.score.a[i]!;
+    scores[i - s0] = transformScore(raw[i - s0]!, t);
+    if (Number.isFinite(raw[i - s0]!) && !Number.isFinite(scores[i - s0]!)) bad++;
+  }
   if (bad) outOfRange(bad);
-  const label = promptString(r.prompt).replace(/\s+/g, ' ').trim().slice(0, LABEL_CHARS);
-  return { promptIndex: r.index, label, scores, raw: t === 'none' ? undefined : raw };
+  const prompt = cellValue(c.cells, c.prompt.a[g]!, batch.buf) as Text;
+  const label = promptString(prompt).replace(/\s+/g, ' ').trim().slice(0, LABEL_CHARS);
+  return { promptIndex: c.index.a[g]!, label, scores, raw: t === 'none' ? undefined : raw };
 }
 
 /** The `<path>.manifest.json` beside a file, when it exists and parses (null otherwise). */

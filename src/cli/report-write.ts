@@ -1,7 +1,7 @@
 // Writing the HTML report from a command: build the data, render, write atomically. `report` uses it, and it is
 // the hook for `curate --report report.html` (see curate-report.ts).
 import { resolve } from 'node:path';
-import { writeTextAtomic } from '../io/node/write.js';
+import { writeTextFile } from '../io/node/output.js';
 import { buildReportData, renderReport, type BuildOptions, type ReportData, type ReportInput } from '../report/index.js';
 import type { CliContext } from './context.js';
 
@@ -14,6 +14,6 @@ export async function writeHtmlReport(ctx: CliContext, path: string, input: Repo
     return { data, where: '-' };
   }
   const where = resolve(ctx.io.cwd ?? process.cwd(), path);
-  await writeTextAtomic(where, html);
+  await writeTextFile(where, html);
   return { data, where };
 }

@@ -2,7 +2,7 @@
 // its invariants are checked when the manifest is built:
 //   records.read = records.written + records.no_pair + records.rejected
 //   candidates.read = candidates.used + candidates.excluded      (candidates of records not rejected)
-import { EXCLUSION_REASONS, REJECT_REASONS, type ExclusionReason, type InputRecord, type RejectReason } from './types.js';
+import { EXCLUSION_REASONS, REJECT_REASONS, type ExclusionReason, type RejectReason } from './types.js';
 import { VERSION } from '../version.js';
 
 type Counts<K extends string> = Record<K, number>;
@@ -32,15 +32,6 @@ export class Tally {
   }
   reject(reason: RejectReason): void {
     this.rejected[reason]++;
-  }
-  /** An accepted record: counts its candidates and exclusions. */
-  accept(r: InputRecord): void {
-    this.acceptRow(r.kind === 'candidates' ? r.responses.length : 2, r.excluded);
-  }
-  /** An accepted row of a row input (RowDecoder): `candidates` it holds and why any of them was excluded. */
-  acceptRow(candidates: number, excluded?: ReadonlyMap<number, ExclusionReason>): void {
-    this.candidatesRead += candidates;
-    if (excluded) for (const why of excluded.values()) this.excluded[why]++;
   }
   /** A candidate of an accepted record was excluded later (e.g. out of range for a transform). */
   exclude(reason: ExclusionReason, n = 1): void {

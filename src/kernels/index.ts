@@ -13,8 +13,9 @@ import { bindGroups, guardGroups, type GroupBackend, type GroupKernels } from '.
 import { bindLosses, guardLosses, type LossesBackend, type LossesKernels } from './losses.js';
 import { bindLinalg, guardLinalg, type LinalgKernels } from './linalg.js';
 import { bindRpca, guardRpca, type RpcaBatchResult, type RpcaKernels, type RpcaResult, type ResolvedRpcaOptions } from './rpca.js';
+import { bindJson, guardJson, type JsonKernels } from './json.js';
 
-export type Kernels = ReduceKernels & ScoringKernels & GroupKernels & LossesKernels & LinalgKernels & RpcaKernels;
+export type Kernels = ReduceKernels & ScoringKernels & GroupKernels & LossesKernels & LinalgKernels & RpcaKernels & JsonKernels;
 
 /**
  * The rpca family's backend side: its kernels with resolved options. TODO(rpca family): declare this (and a
@@ -25,7 +26,11 @@ export interface RpcaBackend {
   rpcaBatch(data: Float64Array, dims: Int32Array, options: ResolvedRpcaOptions): RpcaBatchResult;
 }
 
-export type KernelBackend = ReduceBackend & ScoringBackend & GroupBackend & LossesBackend & LinalgKernels & RpcaBackend;
+/**
+ * The families not yet split into public and backend types use their public interface on both sides: linalg and
+ * the data path's JSON indexer (whose guard does not check resident-buffer ownership yet).
+ */
+export type KernelBackend = ReduceBackend & ScoringBackend & GroupBackend & LossesBackend & LinalgKernels & RpcaBackend & JsonKernels;
 
 /** What a JS twin takes in place of a KernelBackend argument: a resident buffer becomes its typed array (also in objects). */
 type PlainArg<X> = X extends ResidentBuffer<infer T>
@@ -54,6 +59,7 @@ export function wasmBackend(ctx: WasmContext): KernelBackend {
     ...bindLosses(ctx),
     ...bindLinalg(ctx),
     ...bindRpca(ctx),
+    ...bindJson(ctx),
   };
   ctx.abi.assertOk();
   return backend;
@@ -82,5 +88,6 @@ export function guardKernels(b: KernelBackend, owner: EngineTag | null): Kernels
     ...guardLosses(b, owner),
     ...guardLinalg(b),
     ...guardRpca(b as RpcaKernels & RpcaBackend),
+    ...guardJson(b),
   };
 }

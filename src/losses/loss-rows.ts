@@ -2,8 +2,7 @@
 // optional token counts and scores. A RowAdapter for the datasets layer: a bad row throws FieldProblem
 // (reject reason + field), a null or non-finite score is an excluded candidate (the row goes on unrated). A row is
 // rejected only when no requested loss can use it; a row one loss cannot use gets null for that loss only.
-import { describeType, FieldProblem } from '../io/adapters.js';
-import type { RowAdapter } from '../io/decoder.js';
+import { describeType, FieldProblem, type RowAdapter } from '../io/adapt.js';
 import { own } from '../io/path.js';
 import type { ExclusionReason } from '../io/types.js';
 import { lossInvalidReason, type LossType } from '../kernels/losses.js';

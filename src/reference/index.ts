@@ -8,6 +8,7 @@ import * as groups from './groups.js';
 import * as losses from './losses.js';
 import * as linalg from './linalg.js';
 import * as rpca from './rpca.js';
+import * as json from './json.js';
 
 /** Every twin by kernel name. */
 export const twin = {
@@ -17,6 +18,7 @@ export const twin = {
   ...losses,
   ...linalg,
   ...rpca,
+  ...json,
 } satisfies Twin<KernelBackend>;
 
 // The js backend's resident buffers hold ordinary typed arrays: the twins get their views (also inside objects).
@@ -47,3 +49,4 @@ export { groups };
 export { losses };
 export { linalg };
 export { rpca };
+export { json };

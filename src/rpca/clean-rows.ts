@@ -2,8 +2,8 @@
 // or a `comparisons` list, optional `n`, `responses` and `scores`. A RowAdapter for the datasets layer: a bad
 // row throws FieldProblem (reject reason + dot path of the field); the record itself is kept so every input
 // column can be written back next to the clean scores. Runtime neutral.
-import { describeType, FieldProblem } from '../io/adapters.js';
-import type { RowAdapter } from '../io/decoder.js';
+import { describeType, FieldProblem, type RowAdapter } from '../io/adapt.js';
+
 import { own } from '../io/path.js';
 import type { ExclusionReason } from '../io/types.js';
 import { buildPreferenceMatrix, PreferenceError, type PreferenceMatrix } from './preferences.js';

@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
 import { htmlReportPath, pairRowsOf, PoolCollector, writeCurateReport } from '../../src/cli/curate-report.js';
-import type { CandidateRecord, InputRecord } from '../../src/io/types.js';
+import { pipelineEngine } from '../../src/cli/engine-port.js';
+import { createEngineSync } from '../../src/node.js';
+import { toJobInput } from '../../src/pipeline/api.js';
+import { Job } from '../../src/pipeline/job.js';
 import { referenceKernels } from '../../src/reference/index.js';
 import { fakeIo } from '../helpers/cli.js';
 import { checkMarkup } from '../helpers/markup.js';
@@ -15,8 +18,11 @@ import { checkMarkup } from '../helpers/markup.js';
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-curate-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cand(index: number, scores: (number | null)[]): CandidateRecord {
-  return { kind: 'candidates', index, line: index + 1, prompt: `p${index}`, responses: scores.map((_, i) => `r${i}`), scores, conversational: false, raw: {} };
+/** Candidate sets as JSON Lines, read through the data path into a PoolCollector. */
+async function collect(c: PoolCollector, sets: (number | null)[][]): Promise<void> {
+  const text = sets.map((scores, i) => JSON.stringify({ prompt: `p${i}`, responses: scores.map((_, k) => `r${k}`), scores })).join('\n');
+  const job = new Job(pipelineEngine(createEngineSync({ backend: 'js' })), toJobInput(text), { format: 'candidates' });
+  for await (const a of job.pass()) if (a.kind === 'candidates') c.add(a.batch, a.columns);
 }
 
 describe('curate --report hook', () => {
@@ -28,15 +34,9 @@ describe('curate --report hook', () => {
     expect(htmlReportPath(undefined)).toBeUndefined();
   });
 
-  it('PoolCollector sees the candidate records and hands every record to the builder unchanged', () => {
-    const seen: InputRecord[][] = [];
-    const builder = { tag: 'b', rows: (records: readonly InputRecord[]) => (seen.push([...records]), records.length) };
+  it('PoolCollector takes the candidate sets of the data path', async () => {
     const c = new PoolCollector('logit');
-    const w = c.wrap(builder);
-    const recs = [cand(0, [0.5, 0.9, null]), cand(1, [0.1, 0.2])];
-    expect(w.rows(recs)).toBe(2);
-    expect(w.tag).toBe('b');
-    expect(seen).toEqual([recs]);
+    await collect(c, [[0.5, 0.9, null], [0.1, 0.2]]);
     expect(c.pools.map((p) => p.promptIndex)).toEqual([0, 1]);
     // logit(0.5) = 0, logit(0.9) = ln 9; the null stays NaN.
     expect(c.pools[0]!.scores[0]).toBe(0);
@@ -54,7 +54,7 @@ describe('curate --report hook', () => {
     const io = fakeIo({ cwd: dir });
     const ctx = new CliContext(io, () => ({ backend: 'js', quiet: false }));
     const c = new PoolCollector('none');
-    c.wrap({ rows: (_r: readonly InputRecord[]) => 0 }).rows([cand(0, [1, 2, 3, 10]), cand(1, [0, 5, 6])]);
+    await collect(c, [[1, 2, 3, 10], [0, 5, 6]]);
     // Pair 0: chosen 10 (index 3) vs 1 (index 0), kept; pair 1: 6 vs 0, dropped. Fused scores 0.9 and 0.3.
     const rows = [
       { prompt_index: 0, chosen_index: 3, rejected_index: 0, score_chosen: 10, score_rejected: 1, margin: 9 },

@@ -3,7 +3,7 @@
 // (.jsonl, .jsonl.gz, .json, .parquet, stdin; rejects and manifest) chunk by chunk, with one batched RPCA call per
 // chunk, so memory is bounded by one chunk whatever the input size.
 import { Command, InvalidArgumentError } from 'commander';
-import { outputKind } from '../../io/node/write.js';
+import { outputKind } from '../../io/node/output.js';
 import { cleanRowAdapter } from '../../rpca/clean-rows.js';
 import { cleanPreferences } from '../../rpca/preferences.js';
 import type { CliContext } from '../context.js';
@@ -68,12 +68,12 @@ export function cleanCommand(ctx: CliContext): Command {
     const options = parseRowInputOptions(opts);
     const params = { minCandidates: opts.minCandidates, tol: opts.tol, maxIter: opts.maxIter };
     const parameters = { min_candidates: opts.minCandidates, clip: opts.clip, tol: opts.tol, max_iter: opts.maxIter, chunk_size: opts.chunkSize, output };
-    await withDataRun(ctx, { command: 'clean', input, output, options, parameters, chunkSize: opts.chunkSize }, async (run) => {
-      const writer = await run.openOutput([]);
+    await withDataRun(ctx, { command: 'clean', input, output, options, parameters }, async (run) => {
+      const writer = (await run.objectWriter())!;
+      const job = run.job(engine);
       const outcomes = { rpca: 0, passed_through: 0, comparisons_flagged: 0, not_converged: 0 };
       const t0 = Date.now();
-      for await (const chunk of run.rows(cleanRowAdapter({ clip: opts.clip, minCandidates: opts.minCandidates }), 'preferences')) {
-        const rows = chunk.rows;
+      for await (const rows of job.rows(cleanRowAdapter({ clip: opts.clip, minCandidates: opts.minCandidates }), opts.chunkSize)) {
         if (rows.length === 0) continue;
         const results = cleanPreferences(engine, rows.map((r) => r.matrix), params, rows.map((r) => r.fallback));
         await writer.write(
@@ -83,14 +83,14 @@ export function cleanCommand(ctx: CliContext): Command {
           }),
         );
         for (const c of results) {
-          run.tally.written(1);
+          job.tally.written(1);
           if (c.rpca_skipped) outcomes.passed_through++;
           else outcomes.rpca++;
           outcomes.comparisons_flagged += c.corrupted.length;
           if (!c.converged) outcomes.not_converged++;
         }
       }
-      await run.commit(engine.backend, { outcomes });
+      await run.commit({ tally: job.tally, format: 'preferences', outcomes }, engine.backend);
       ctx.info(
         `clean: RPCA on ${outcomes.rpca} prompts, ${outcomes.passed_through} passed through (< ${opts.minCandidates} candidates), ` +
           `${outcomes.comparisons_flagged} comparisons flagged${outcomes.not_converged ? `, ${outcomes.not_converged} NOT converged` : ''}, ${Date.now() - t0} ms`,

@@ -4,20 +4,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { writeJsonAtomic } from '../../io/node/write.js';
-import { augmentRow, PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
-import { groupEngineOf } from '../../pipeline/group-engine.js';
-import { routeRows, type Row } from '../../pipeline/rows.js';
+import { FileSpool } from '../../io/node/spool.js';
+import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
+import { runSelect } from '../../pipeline/run-select.js';
 import { applyConfig } from '../config.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
+import { pipelineEngine } from '../engine-port.js';
 import { CliError, EXIT } from '../io.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, numberArg, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
-import { constructReportJson, PairRowsBuilder } from '../pair-rows.js';
-import { inferSchema, readRows } from '../row-input.js';
-import { emitReport, selectStep, weightStep, writeRows } from '../select-step.js';
-import { openRowWriter } from '../../io/node/write.js';
+import { emitReport } from '../select-step.js';
 import { curateSummary } from '../curate-summary.js';
 import { htmlReportPath, PoolCollector, writeCurateReport } from '../curate-report.js';
 
@@ -93,88 +90,52 @@ export function curateCommand(ctx: CliContext): Command {
       sample,
       output,
     };
-    await withDataRun(ctx, { command: 'curate', input, output, options, parameters }, async (run) => {
-      const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
+    await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true }, async (run) => {
+      const out = (await run.openMain())!;
+      const sft = sftPath ? await run.openExtra(sftPath) : undefined;
       const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
-      const read = await readRows(run, collector ? collector.wrap(builder) : builder);
-      const step = selectStep(read.rows, sel, p);
-      const report: Record<string, unknown> = { construction: constructReportJson(builder.report), selection: step.report };
-      let rows: Row[] = step.rows.filter((r) => r.selected !== null);
-      if (p.weights) report.weights = weightStep(rows);
-      let sftRows: Row[] = [];
-      if (route) {
-        const margins = rows.map((r) => (typeof r.margin === 'number' ? r.margin : Number.NaN));
-        const routed = routeRows(rows, margins, threshold !== undefined ? { threshold } : { hardFraction });
-        rows = routed.dpo;
-        sftRows = routed.sft;
-        report.route = { dpo: routed.dpo.length, sft: routed.sft.length, sft_output: sftPath };
-      }
-      if (opts.augment === true) {
-        const aug: Row[] = [];
-        const dropped: Record<string, number> = {};
-        for (const r of rows) {
-          const res = augmentRow(r, r.prompt_index as number, { template, placement: opts.placement as Placement });
-          if ('rows' in res) aug.push(...res.rows);
-          else dropped[res.drop] = (dropped[res.drop] ?? 0) + 1;
-        }
-        report.augment = { rows: aug.length, dropped };
-        rows = aug;
-      }
-      // Accounting per input record: its final rows (pairs = DPO/augmented rows), or why it has none.
-      const out = new Map<number, { rows: number; pairs: number }>();
-      for (const r of rows) {
-        const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
-        e.rows++;
-        e.pairs++;
-        out.set(r.prompt_index as number, e);
-      }
-      for (const r of sftRows) {
-        const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
-        e.rows++;
-        out.set(r.prompt_index as number, e);
-      }
-      if (sel.all) {
-        // --all also writes the rows the selection dropped (selected = null).
-        for (const r of step.rows) {
-          if (r.selected !== null) continue;
-          const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
-          e.rows++;
-          e.pairs++;
-          out.set(r.prompt_index as number, e);
-        }
-      }
-      const keptRecords = new Set(read.recordOf.filter((_, i) => step.kept[i]));
-      for (const rec of new Set(read.recordOf)) {
-        const e = out.get(rec);
-        if (e && e.rows > 0) run.tally.written(e.rows, e.pairs);
-        else run.tally.noPairFor(keptRecords.has(rec) ? 'augment_dropped' : 'not_selected');
-      }
-      if (sel.all) rows = [...rows, ...step.rows.filter((r) => r.selected === null)];
-      await writeRows(run, rows);
-      await emitReport(run, step.report, sel.report, (f, v) => writeJsonAtomic(f, v, ctx.io.cwd));
-      let sft;
-      if (sftPath) {
-        const s = inferSchema(sftRows);
-        sft = await openRowWriter(sftPath, s.schema, { cwd: ctx.io.cwd });
-        await sft.write(s.rows);
-      }
-      let manifest;
-      try {
-        manifest = await run.commit(engine.backend, { report });
-        await sft?.commit();
-        ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath }));
-      } catch (e) {
-        await sft?.abort();
-        throw e;
-      }
+      const result = await runSelect(
+        pipelineEngine(engine),
+        run.input,
+        run.read,
+        {
+          ...p.pairs,
+          weights: p.weights,
+          by: sel.by,
+          select: sel.select,
+          all: sel.all,
+          curate: {
+            route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
+            augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
+          },
+          spool: () => new FileSpool(),
+          onCandidates: collector ? (batch, columns) => collector.add(batch, columns) : undefined,
+        },
+        { main: out.sink, sft: sft?.sink },
+        run.hooks,
+      );
+      const report = result.report;
+      if (report.route) (report.route as Record<string, unknown>).sft_output = sftPath;
+      await emitReport(ctx, report.selection as Record<string, unknown>, sel.report);
+      const manifest = await run.commit(result, engine.backend);
+      ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath }));
       // The page comes last: it shows the committed run's manifest.
       if (htmlReport && collector) {
         const r = report.route as { dpo: number; sft: number } | undefined;
+        const t = result.pairs;
+        const rows = Array.from({ length: t.n }, (_, i) => ({
+          prompt_index: t.record[i],
+          chosen_index: t.chosen[i]! >= 0 ? t.chosen[i] : null,
+          rejected_index: t.rejected[i]! >= 0 ? t.rejected[i] : null,
+          score_chosen: t.scoreChosen[i],
+          score_rejected: t.scoreRejected[i],
+          margin: t.scoreChosen[i]! - t.scoreRejected[i]!,
+        }));
         const where = await writeCurateReport(ctx, htmlReport, {
           pools: collector.pools,
-          rows: read.rows,
-          selection: { external: step.margins.external, implicit: step.margins.implicit, score: step.score, rank: step.rank },
-          by: (step.report as { by?: string }).by,
+          rows,
+          selection: { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank },
+          by: result.by,
           routing: r ? { dpo: r.dpo, sft: r.sft, threshold } : undefined,
           manifest: manifest as unknown as Record<string, unknown>,
           input,

@@ -5,8 +5,7 @@
 // by one chunk whatever the input size.
 import type { Engine } from '../../engine.js';
 import type { Tally } from '../../io/manifest.js';
-import type { RowWriter } from '../../io/node/write.js';
-import type { OutputRow } from '../../io/rows.js';
+import type { ObjectWriter } from '../data-run.js';
 import { lossInvalidReason, RATING_LOSSES, type BcoRunningState, type InvalidReason, type LossColumns, type LossOptions, type LossResult, type LossType } from '../../kernels/losses.js';
 import { sequenceLogpColumns } from '../../losses/logps.js';
 import { DpoMetricsAccumulator } from '../../losses/metrics.js';
@@ -28,7 +27,7 @@ interface SummedRow {
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** One output line: {"index", "loss", "chosen_reward", "rejected_reward", "margin", "grad"}. */
-function outputRow(index: number, result: LossResult, i: number, types: readonly LossType[]): OutputRow {
+function outputRow(index: number, result: LossResult, i: number, types: readonly LossType[]): Record<string, unknown> {
   const loss: Record<string, number | null> = {};
   const grad: Record<string, [number | null, number | null]> = {};
   for (const t of types) {
@@ -52,7 +51,7 @@ export class LossEvaluator {
     private readonly engine: Engine,
     private readonly options: LossOptions,
     private readonly chunkRows: number,
-    private readonly writer: RowWriter | undefined,
+    private readonly writer: ObjectWriter | undefined,
     private readonly tally: Tally,
   ) {
     this.needGap = options.losses.some((t) => RATING_LOSSES.includes(t));

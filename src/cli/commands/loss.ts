@@ -2,7 +2,7 @@
 // log-probs, with TRL's summary metrics. Rows come through the shared datasets layer (.jsonl, .jsonl.gz,
 // .json, .parquet, stdin; rejects and manifest) and are evaluated chunk by chunk (LossEvaluator).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { outputKind } from '../../io/node/write.js';
+import { outputKind } from '../../io/node/output.js';
 import {
   F_DIVERGENCES,
   LOSS_DEFAULTS,
@@ -148,16 +148,17 @@ export function lossCommand(ctx: CliContext): Command {
     // the manifest records every setting, defaults of the TRL version included
     const { bcoRunningState: _state, ...settings } = resolveLossOptions(lossOptions);
     const parameters = { ...settings, ...(opts.lossWeights ? { loss_weights: opts.lossWeights } : {}), chunk_size: chunkRows, output };
-    await withDataRun(ctx, { command: 'loss', input, output, options, parameters, chunkSize: chunkRows }, async (run) => {
+    await withDataRun(ctx, { command: 'loss', input, output, options, parameters }, async (run) => {
       const checker = new LossRowChecker({ losses: opts.loss, beta: opts.beta });
-      const writer = output !== null ? await run.openOutput([]) : undefined;
-      const evaluator = new LossEvaluator(engine, lossOptions, chunkRows, writer, run.tally);
-      for await (const chunk of run.rows(checker.adapt, 'logps')) await evaluator.push(chunk.rows, checker.withLengths === true);
+      const writer = output !== null ? await run.objectWriter() : undefined;
+      const job = run.job(engine);
+      const evaluator = new LossEvaluator(engine, lossOptions, chunkRows, writer, job.tally);
+      for await (const rows of job.rows(checker.adapt, chunkRows)) await evaluator.push(rows, checker.withLengths === true);
       await evaluator.finish(checker.withLengths === true);
       evaluator.checkRatings(input);
       const { metrics, counts } = evaluator.metrics.result(opts.loss, opts.lossWeights);
       const invalid = evaluator.invalidByLoss;
-      const manifest = await run.commit(engine.backend, { report: { rows_per_loss: counts, invalid_by_loss: invalid } });
+      const manifest = await run.commit({ tally: job.tally, format: 'logps', report: { rows_per_loss: counts, invalid_by_loss: invalid } }, engine.backend);
       const summary = {
         backend: engine.backend,
         rows: manifest.records.written,

@@ -1,15 +1,14 @@
 // `pairsmith select <pairs-or-candidates> -o <out>`: rank pairs by the external margin, the implicit margin,
 // their sum (add) or their calibrated Bayesian fusion (bees), and keep the top fraction or top k.
 import { Command } from 'commander';
-import { writeJsonAtomic } from '../../io/node/write.js';
-import { groupEngineOf } from '../../pipeline/group-engine.js';
+import { FileSpool } from '../../io/node/spool.js';
+import { runSelect } from '../../pipeline/run-select.js';
 import type { CliContext } from '../context.js';
+import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
-import { constructReportJson, countKept, PairRowsBuilder } from '../pair-rows.js';
-import { readRows } from '../row-input.js';
-import { emitReport, selectStep, weightStep, writeRows } from '../select-step.js';
+import { emitReport } from '../select-step.js';
 
 const EXAMPLES = `
 Examples:
@@ -41,18 +40,18 @@ export function selectCommand(ctx: CliContext): Command {
     const p = parsePairOptions(opts);
     const sel = parseSelectOptions(opts);
     const parameters = { ...pairParameters(p), by: sel.by, ...sel.select, all: sel.all, output: opts.output };
-    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters }, async (run) => {
-      const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
-      const read = await readRows(run, builder);
-      const step = selectStep(read.rows, sel, p);
-      // With --all every row is written (dropped ones with selected = null), so every record counts as written.
-      countKept(run, read.recordOf, sel.all ? step.kept.map(() => true) : step.kept, 'not_selected');
-      const report: Record<string, unknown> = { selection: step.report };
-      if (read.constructed) report.construction = constructReportJson(builder.report);
-      if (p.weights) report.weights = weightStep(step.rows);
-      await writeRows(run, step.rows);
-      await emitReport(run, step.report, sel.report, (f, v) => writeJsonAtomic(f, v, ctx.io.cwd));
-      await run.commit(engine.backend, { report });
+    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true }, async (run) => {
+      const out = (await run.openMain())!;
+      const result = await runSelect(
+        pipelineEngine(engine),
+        run.input,
+        run.read,
+        { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all, spool: () => new FileSpool() },
+        { main: out.sink },
+        run.hooks,
+      );
+      await emitReport(ctx, result.report.selection as Record<string, unknown>, sel.report);
+      await run.commit(result, engine.backend);
     });
   });
 }

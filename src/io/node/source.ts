@@ -1,0 +1,281 @@
+// Node byte sources for the one reader: a file (plain or gzip, detected by its magic bytes), standard input (spooled
+// to a temp file on its first pass when a command reads twice), or a Parquet file (its rows serialised to JSON
+// Lines, one row per line, so line = row number). Each source can be opened again from its start.
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { FramingMode } from '../framer.js';
+import { registerTemp, unregisterTemp } from './temp.js';
+
+/** Thrown when an input cannot be opened or read (missing file, corrupt gzip, bad Parquet). */
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+    this.name = 'InputError';
+  }
+}
+
+/** How an input path is read: .parquet, JSON Lines, or sniffed (`.json` and `-`: an array if it starts with '['). */
+export type InputKind = 'jsonl' | 'parquet' | 'sniff';
+
+export function inputKind(path: string): InputKind {
+  if (path === '-') return 'sniff';
+  const p = path.toLowerCase().replace(/\.gz$/, '');
+  if (p.endsWith('.parquet')) return 'parquet';
+  if (p.endsWith('.json')) return 'sniff';
+  return 'jsonl';
+}
+
+/** Buffer's native memchr, for the framer. */
+export const nodeIndexOf = (buf: Uint8Array, byte: number, from: number): number => Buffer.prototype.indexOf.call(buf, byte, from);
+
+export const READ_CHUNK = 1 << 20;
+
+/** A re-openable input (the pipeline's JobInput), with its size and a way to release what it holds. */
+export interface NodeInput {
+  name: string;
+  framing: FramingMode;
+  size?: number;
+  /** The file on disk (undefined for stdin), for identity checks against outputs. */
+  path?: string;
+  open(): AsyncIterable<Uint8Array>;
+  /** Removes temp files (the stdin spool). */
+  close(): void;
+}
+
+function isGzipAt(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const n = readSync(fd, head, 0, 4, 0);
+    if (n >= 4 && head.toString('latin1', 0, 4) === 'PAR1') throw new InputError(path, 'this is a Parquet file: give it a .parquet name');
+    return n >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Lets the event loop run (signal handlers, timers) between chunks of synchronous work. */
+const breathe = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Plain file bytes, read synchronously into one reused buffer (the framer copies what it keeps). Between chunks the
+ * event loop gets a turn, so a signal (Ctrl-C) is handled promptly and its temp files are removed.
+ */
+async function* plainChunks(path: string): AsyncGenerator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) return;
+      yield buf.subarray(0, n);
+      await breathe();
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A gzip stream's bytes; a corrupt or truncated stream is an InputError. */
+async function* gunzip(src: Readable, name: string): AsyncGenerator<Uint8Array> {
+  const gz = createGunzip();
+  src.on('error', (e) => gz.destroy(e));
+  src.pipe(gz);
+  try {
+    for await (const c of gz) yield c as Uint8Array;
+  } catch (e) {
+    const msg = (e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' || /unexpected end/i.test((e as Error).message) ? 'the gzip stream is truncated' : `cannot decompress: ${(e as Error).message}`;
+    throw new InputError(name, msg, { cause: e });
+  }
+}
+
+/** A stream's chunks, gunzipped when they start with the gzip magic bytes. */
+async function* sniffedStream(src: Readable, name: string): AsyncGenerator<Uint8Array> {
+  const it = src[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  if (first.done) return;
+  const head = first.value;
+  if (head.length >= 4 && head.toString('latin1', 0, 4) === 'PAR1') {
+    throw new InputError(name, 'Parquet cannot be read from stdin (it needs random access); pass the file path');
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const { Readable: R } = await import('node:stream');
+    yield* gunzip(R.from(rest()), name);
+  } else yield* rest();
+}
+
+/** A file input (JSON Lines, gzip, .json, or Parquet). */
+export function fileInput(path: string, cwd?: string): NodeInput {
+  const full = resolve(cwd ?? process.cwd(), path);
+  let size: number | undefined;
+  try {
+    const st = statSync(full);
+    if (st.isDirectory()) throw new InputError(path, 'is a directory');
+    size = st.isFile() ? st.size : undefined;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message, { cause: e });
+  }
+  const kind = inputKind(path);
+  if (kind === 'parquet') {
+    return {
+      name: path,
+      path: full,
+      framing: 'jsonl',
+      size,
+      open: () => parquetLines(full, path),
+      close() {},
+    };
+  }
+  return {
+    name: path,
+    path: full,
+    framing: kind === 'sniff' ? 'sniff' : 'jsonl',
+    size,
+    async *open() {
+      let gz: boolean;
+      try {
+        gz = isGzipAt(full);
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(path, (e as Error).message, { cause: e });
+      }
+      if (gz) yield* gunzip(createReadStream(full, { highWaterMark: READ_CHUNK }), path);
+      else {
+        try {
+          yield* plainChunks(full);
+        } catch (e) {
+          throw new InputError(path, `read failed: ${(e as Error).message}`, { cause: e });
+        }
+      }
+    },
+    close() {},
+  };
+}
+
+/**
+ * Standard input. Its first pass spools the (decompressed) bytes to a temp file, which later passes read; close()
+ * removes the spool (it is also removed on a signal, see temp.ts).
+ */
+export function stdinInput(stdin: Readable | undefined): NodeInput {
+  if (!stdin) throw new InputError('-', 'no standard input available');
+  let spool: string | undefined;
+  let opened = 0;
+  return {
+    name: '-',
+    framing: 'sniff',
+    async *open() {
+      opened++;
+      if (opened > 1) {
+        if (!spool) throw new Error('pairsmith: internal error: stdin re-read without a spool');
+        yield* plainChunks(spool);
+        return;
+      }
+      spool = join(tmpdir(), `pairsmith-stdin-${process.pid}-${Math.random().toString(36).slice(2, 10)}.jsonl`);
+      registerTemp(spool);
+      const out: WriteStream = createWriteStream(spool);
+      let failed: Error | undefined;
+      out.on('error', (e) => (failed ??= e));
+      for await (const c of sniffedStream(stdin, '-')) {
+        if (failed) throw failed;
+        if (!out.write(Buffer.from(c))) await once(out, 'drain');
+        yield c;
+      }
+      out.end();
+      if (!out.closed) await once(out, 'close');
+      if (failed) throw failed;
+    },
+    close() {
+      if (spool) {
+        rmSync(spool, { force: true });
+        unregisterTemp(spool);
+      }
+    },
+  };
+}
+
+/** Stdin for a single pass: no spool. */
+export function stdinOnce(stdin: Readable | undefined): NodeInput {
+  if (!stdin) throw new InputError('-', 'no standard input available');
+  return { name: '-', framing: 'sniff', open: () => sniffedStream(stdin, '-'), close() {} };
+}
+
+/** One JSON value for a row cell; NaN / Infinity as the literals the reader accepts, bigints as integers. */
+function cellJson(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  if (typeof v === 'bigint') return v.toString();
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  if (ArrayBuffer.isView(v)) return JSON.stringify(Array.from(v as unknown as ArrayLike<number>));
+  if (Array.isArray(v)) return `[${v.map(cellJson).join(',')}]`;
+  return `{${Object.keys(v as object).map((k) => `${JSON.stringify(k)}:${cellJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/** A Parquet file's rows, one row group at a time, as JSON Lines bytes (row i is line i + 1). */
+async function* parquetLines(full: string, shown: string): AsyncGenerator<Uint8Array> {
+  // Loaded on demand: the Parquet libraries cost a fresh process about a tenth of a second.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  let file;
+  let metadata;
+  try {
+    file = await asyncBufferFromFile(full);
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    throw new InputError(shown, `cannot read Parquet: ${(e as Error).message}`, { cause: e });
+  }
+  const enc = new TextEncoder();
+  let rowStart = 0;
+  for (const rg of metadata.row_groups) {
+    const n = Number(rg.num_rows);
+    let rows: Record<string, unknown>[];
+    try {
+      rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors })) as Record<string, unknown>[];
+    } catch (e) {
+      throw new InputError(shown, `cannot read Parquet rows ${rowStart + 1}-${rowStart + n}: ${(e as Error).message}`, { cause: e });
+    }
+    let text = '';
+    for (const r of rows) {
+      text += `${cellJson(r)}\n`;
+      if (text.length > 1 << 20) {
+        yield enc.encode(text);
+        text = '';
+      }
+    }
+    if (text) yield enc.encode(text);
+    rowStart += n;
+  }
+}
+
+/** The identity of a file (device and inode), to refuse an output that is the input. */
+export function fileIdentity(path: string): string | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const st = fstatSync(fd);
+      return `${st.dev}:${st.ino}`;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,537 @@
+// `select` and `curate` as library functions, in bounded memory: a selection ranks margins, not rows. Pass 1 reads
+// every record (counted), builds the pairs of candidate sets (or takes the pairs of a pairs input) and keeps a few
+// numbers per pair (record, picks, margins, scores). The ranking, the weights, the routing and the augmentation
+// decisions run on those numbers. Pass 2 reads the input again and writes the rows that stay, in input order; when
+// routing orders them (easy first), the rows wait in a spool and are written in that order. Runtime neutral.
+import type { CandidateColumns, PairColumns } from '../io/adapt.js';
+import { Column, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
+import { ByteSink } from '../io/bytes.js';
+import { JsonlRowBuilder } from '../io/encode.js';
+import { GrowF64, GrowI32 } from '../io/grow.js';
+import type { Tally } from '../io/manifest.js';
+import type { RecordBatch } from '../io/records.js';
+import type { ColumnSpec } from '../io/rows.js';
+import { JSON_K_ARRAY, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
+import { Key } from '../io/records.js';
+import { logitClamped } from '../numeric.js';
+import { augmentRow, type AugmentDrop, type AugmentOptions } from './augment.js';
+import { chunkOfColumns, pairSchema, writePairColumns } from './candidates.js';
+import { RowEmitter } from './emit.js';
+import { UsageError } from './errors.js';
+import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
+import { implicitMargin } from './margins.js';
+import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
+import { emptyReport, mergeReport, pairsForChunk, type ChunkPairs } from './pairs.js';
+import { constructReportJson } from './report-json.js';
+import { routePairs, type RouteOptions } from './route.js';
+import type { PairsRunOptions, RunEngine, RunResult } from './run-pairs.js';
+import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
+import { selectionReport } from './select-report.js';
+import { MemorySpool, type SpoolFactory } from './spool.js';
+import { GapAccumulator, gapWeight } from './weights.js';
+
+export interface SelectRunOptions extends PairsRunOptions {
+  by: SelectByOption;
+  select: Omit<SelectOptions, 'by'>;
+  /** Write every row (dropped ones with selected = null). */
+  all?: boolean;
+  /** curate's steps after the selection (on the kept pairs). */
+  curate?: {
+    route?: RouteOptions;
+    augment?: AugmentOptions;
+  };
+  /** Where rows wait when routing reorders them (default: in memory). */
+  spool?: SpoolFactory;
+  /** Told each batch of candidate sets in pass 1 (e.g. to collect report pools). */
+  onCandidates?: (batch: RecordBatch, columns: CandidateColumns) => void;
+}
+
+export interface SelectSinks {
+  main: RowSink;
+  /** Routed SFT rows (curate --route). */
+  sft?: RowSink;
+}
+
+/** Per pair, what pass 1 keeps (pairs are in input order, a record's pairs together). */
+export interface PairNumbers {
+  n: number;
+  /** Record number of each pair. */
+  record: Int32Array;
+  /** Candidate indices (-1 for a pairs input). */
+  chosen: Int32Array;
+  rejected: Int32Array;
+  /** Raw input scores (NaN: missing). */
+  scoreChosen: Float64Array;
+  scoreRejected: Float64Array;
+  /** The ranked margins: external (on the --transform scale) and implicit (NaN: missing). */
+  external: Float64Array;
+  implicit: Float64Array;
+}
+
+export interface SelectRunResult extends RunResult {
+  pairs: PairNumbers;
+  selection: SelectResult;
+  by: string;
+}
+
+const SEL = {
+  pExternal: new Column('p_external'),
+  pImplicit: new Column('p_implicit'),
+  score: new Column('selection_score'),
+  selected: new Column('selected'),
+  weight: new Column('weight'),
+  route: new Column('route'),
+};
+const APPENDED = new Set(['p_external', 'p_implicit', 'selection_score', 'selected', 'weight', 'route']);
+
+const IMPLICIT = new Key('implicit_margin');
+const MARGIN = new Key('margin');
+const LOGP_KEYS = ['policy_chosen_logps', 'policy_rejected_logps', 'reference_chosen_logps', 'reference_rejected_logps'].map((k) => new Key(k));
+
+/** Writes an object row through a builder (augmented and SFT rows). */
+export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): void {
+  b.begin();
+  for (const k of Object.keys(row)) {
+    b.key(new Column(k));
+    b.value(row[k]);
+  }
+  b.end();
+}
+
+class Table {
+  record = new GrowI32();
+  chosen = new GrowI32();
+  rejected = new GrowI32();
+  sc = new GrowF64();
+  sr = new GrowF64();
+  ext = new GrowF64();
+  imp = new GrowF64();
+  /** The routing margin: the score gap, or a pairs input's own numeric `margin` column. */
+  routeMargin = new GrowF64();
+  numbers(): PairNumbers {
+    return {
+      n: this.record.n,
+      record: this.record.values(),
+      chosen: this.chosen.values(),
+      rejected: this.rejected.values(),
+      scoreChosen: this.sc.values(),
+      scoreRejected: this.sr.values(),
+      external: this.ext.values(),
+      implicit: this.imp.values(),
+    };
+  }
+}
+
+/** A pairs input's implicit margin: its `implicit_margin`, else from the four log-prob fields (numbers or token lists). */
+function recordImplicit(batch: RecordBatch, r: number, beta: number, reduce: 'sum' | 'mean'): number {
+  const ix = batch.index;
+  const m = batch.member(r, IMPLICIT);
+  if (m >= 0) return numberOf(batch, m);
+  const seq = (key: Key): number => {
+    const k = batch.member(r, key);
+    if (k < 0) return Number.NaN;
+    const kind = ix.valKind[k]!;
+    if (kind !== JSON_K_ARRAY) return numberOf(batch, k);
+    const e0 = ix.elemOff[k]!;
+    const e1 = ix.elemOff[k + 1]!;
+    if (e1 === e0) return Number.NaN;
+    let s = 0;
+    for (let e = e0; e < e1; e++) {
+      const ek = ix.elemKind[e]!;
+      if (ek === JSON_K_NUMBER || ek === JSON_K_NUMBER_TEXT) s += batch.elemNumber(e);
+      else if (ek === JSON_K_NAN) s += Number.NaN;
+      else if (ek === JSON_K_POS_INF) s += Infinity;
+      else if (ek === JSON_K_NEG_INF) s += -Infinity;
+      else return Number.NaN;
+    }
+    return reduce === 'mean' ? s / (e1 - e0) : s;
+  };
+  const [pc, pr, rc, rr] = LOGP_KEYS.map(seq) as [number, number, number, number];
+  return implicitMargin(pc, pr, rc, rr, beta);
+}
+
+function isNumberKind(k: number): boolean {
+  return k === JSON_K_NUMBER || k === JSON_K_NUMBER_TEXT || k === JSON_K_NAN || k === JSON_K_POS_INF || k === JSON_K_NEG_INF;
+}
+
+/** A member as a number (any number kind), else NaN. */
+function numberOf(batch: RecordBatch, m: number): number {
+  const kind = batch.index.valKind[m]!;
+  if (kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT) return batch.memberNumber(m);
+  if (kind === JSON_K_NAN) return Number.NaN;
+  if (kind === JSON_K_POS_INF) return Infinity;
+  if (kind === JSON_K_NEG_INF) return -Infinity;
+  return Number.NaN;
+}
+
+/** Records whose pairs all dropped out are counted with this reason. */
+function countRecords(tally: Tally, t: PairNumbers, rowsOf: (i: number) => { rows: number; pairs: number }, dropReason: (i: number) => string): void {
+  let i = 0;
+  while (i < t.n) {
+    const rec = t.record[i]!;
+    let rows = 0;
+    let pairs = 0;
+    let reason = 'not_selected';
+    let j = i;
+    for (; j < t.n && t.record[j] === rec; j++) {
+      const x = rowsOf(j);
+      rows += x.rows;
+      pairs += x.pairs;
+      const why = dropReason(j);
+      if (why !== 'not_selected') reason = why;
+    }
+    if (rows > 0) tally.written(rows, pairs);
+    else tally.noPairFor(reason);
+    i = j;
+  }
+}
+
+export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSettings, o: SelectRunOptions, sinks: SelectSinks, hooks: JobHooks = {}): Promise<SelectRunResult> {
+  const job = new Job(engine, input, read, hooks);
+  const construct = emptyReport();
+  const table = new Table();
+  const tf = o.transform === 'logit' ? logitClamped : (x: number) => x;
+  const beta = o.beta ?? 1;
+  const reduce = o.reduce ?? 'sum';
+  let kind: 'candidates' | 'pairs' | undefined;
+  let conversational: boolean | undefined;
+  let implicitColumn = false;
+  const types = new ColumnTypes();
+  const parquet = sinks.main.kind === 'objects';
+
+  // Pass 1: count every record, build the pairs, keep their numbers.
+  for await (const a of job.pass(true)) {
+    kind ??= a.kind;
+    if (a.kind === 'candidates') {
+      const c = a.columns;
+      if (c.groups === 0) continue;
+      o.onCandidates?.(a.batch, c);
+      const res = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+      if (res.outOfRange > 0) job.tally.exclude('score_out_of_range', res.outOfRange);
+      for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) job.tally.noPairFor(res.noPair[g] ?? 'no_pair');
+      mergeReport(construct, res.report);
+      if (conversational === undefined) {
+        conversational = c.conversational.a[0] === 1;
+        for (let g = 0; g < c.groups; g++) if (c.withLogps.a[g]) implicitColumn = true;
+      }
+      const r = res.rows;
+      for (let i = 0; i < r.n; i++) {
+        table.record.push(r.promptIndex[i]!);
+        table.chosen.push(r.chosenIndex[i]!);
+        table.rejected.push(r.rejectedIndex[i]!);
+        table.sc.push(r.scoreChosen[i]!);
+        table.sr.push(r.scoreRejected[i]!);
+        table.ext.push(tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!));
+        table.imp.push(r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN);
+        table.routeMargin.push(r.margin[i]!);
+      }
+    } else {
+      const c = a.columns;
+      if (c.groups === 0) continue;
+      conversational ??= c.conversational.a[0] === 1;
+      for (let g = 0; g < c.groups; g++) {
+        const sc = c.scoreChosen.a[g]!;
+        const sr = c.scoreRejected.a[g]!;
+        table.record.push(c.index.a[g]!);
+        table.chosen.push(-1);
+        table.rejected.push(-1);
+        table.sc.push(sc);
+        table.sr.push(sr);
+        table.ext.push(tf(sc) - tf(sr));
+        table.imp.push(recordImplicit(a.batch, c.rec.a[g]!, beta, reduce));
+        const mm = a.batch.member(c.rec.a[g]!, MARGIN);
+        const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
+        table.routeMargin.push(Number.isNaN(own) ? sc - sr : own);
+        if (parquet) types.observeRecord(a.batch, c, g, APPENDED);
+      }
+    }
+  }
+  const t = table.numbers();
+  const anyFinite = (x: Float64Array) => x.some(Number.isFinite);
+  const hasEx = anyFinite(t.external);
+  const hasIm = anyFinite(t.implicit);
+  const by = resolveBy(o.by, { external: hasEx, implicit: hasIm });
+  let sel: SelectResult;
+  try {
+    sel = selectPairs({ external: hasEx ? t.external : undefined, implicit: hasIm ? t.implicit : undefined }, { by, ...o.select });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^pairsmith: /, ''));
+  }
+  const report: Record<string, unknown> = {};
+  if (kind !== 'pairs') report.construction = constructReportJson(construct);
+  report.selection = selectionReport(by, sel, { external: hasEx ? t.external : null, implicit: hasIm ? t.implicit : null });
+
+  // Decisions on the kept pairs (curate) or the written ones (select).
+  const n = t.n;
+  const kept = (i: number) => sel.rank[i]! > 0;
+  const curate = o.curate;
+  const written = (i: number) => kept(i) || (o.all === true && !curate);
+  let weight: Float64Array | undefined;
+  if (o.weights) {
+    const acc = new GapAccumulator();
+    for (let i = 0; i < n; i++) if (written(i)) acc.add(t.scoreChosen[i]! - t.scoreRejected[i]!);
+    const w = acc.report();
+    weight = new Float64Array(n);
+    for (let i = 0; i < n; i++) weight[i] = gapWeight(t.scoreChosen[i]! - t.scoreRejected[i]!, w.meanGap);
+    report.weights = { formula: 'max(gap, 0) / mean(max(gap, 0))', mean_gap: Number.isFinite(w.meanGap) ? w.meanGap : null, missing: w.missing, negative: w.negative };
+  }
+  // Routing (curate --route): the kept pairs by margin, easy first; the hard ones to SFT.
+  let routeOrder: Int32Array | undefined;
+  let sftOrder: Int32Array | undefined;
+  const route = new Uint8Array(n); // 0 none, 1 dpo, 2 sft
+  if (curate?.route) {
+    const keptIdx: number[] = [];
+    for (let i = 0; i < n; i++) if (kept(i)) keptIdx.push(i);
+    const rm = table.routeMargin.values();
+    const margins = Float64Array.from(keptIdx, (i) => rm[i]!);
+    const r = routePairs(margins, curate.route);
+    routeOrder = Int32Array.from(r.dpo, (k) => keptIdx[k]!);
+    sftOrder = Int32Array.from(r.sft, (k) => keptIdx[k]!);
+    for (const i of routeOrder) route[i] = 1;
+    for (const i of sftOrder) route[i] = 2;
+    report.route = { dpo: routeOrder.length, sft: sftOrder.length, no_margin: r.missing.length };
+  }
+  // Augmentation (curate --augment) of the DPO pairs: its drops are known from the scores.
+  const augDrop: (AugmentDrop | null)[] = new Array<AugmentDrop | null>(n).fill(null);
+  if (curate?.augment) {
+    const dropped: Record<string, number> = {};
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      if (!kept(i) || (curate.route && route[i] !== 1)) continue;
+      const rw = t.scoreChosen[i]!;
+      const rl = t.scoreRejected[i]!;
+      const why: AugmentDrop | null = !Number.isFinite(rw) || !Number.isFinite(rl) ? 'missing_scores' : rw === rl ? 'tie' : rw < rl ? 'reversed' : null;
+      augDrop[i] = why;
+      if (why) dropped[why] = (dropped[why] ?? 0) + 1;
+      else rows += 2;
+    }
+    report.augment = { rows, dropped };
+  }
+  // Per pair: the rows it puts in the main output and the SFT output.
+  const mainRows = (i: number): number => {
+    if (!curate) return written(i) ? 1 : 0;
+    if (!kept(i)) return o.all ? 1 : 0;
+    if (curate.route && route[i] !== 1) return 0;
+    if (curate.augment) return augDrop[i] ? 0 : 2;
+    return 1;
+  };
+  countRecords(
+    job.tally,
+    t,
+    (i) => {
+      const m = mainRows(i);
+      return { rows: m + (route[i] === 2 ? 1 : 0), pairs: m };
+    },
+    (i) => (kept(i) ? (curate?.route && route[i] === 0 ? 'no_margin' : 'augment_dropped') : 'not_selected'),
+  );
+
+  // Pass 2: the rows that stay.
+  const main = new RowEmitter(sinks.main);
+  const sft = sinks.sft ? new RowEmitter(sinks.sft) : undefined;
+  const form = conversational ?? false;
+  const extra: ColumnSpec[] = [
+    { name: 'p_external', type: 'double' },
+    { name: 'p_implicit', type: 'double' },
+    { name: 'selection_score', type: 'double' },
+    { name: 'selected', type: 'int' },
+    ...(weight ? [{ name: 'weight', type: 'double' as const }] : []),
+    ...(curate?.route ? [{ name: 'route', type: 'string' as const }] : []),
+    ...(curate?.augment ? [
+      { name: 'pair_id', type: 'int' as const },
+      { name: 'goal_role', type: 'string' as const },
+      { name: 'goal', type: 'double' as const },
+    ] : []),
+  ];
+  const baseSchema = kind === 'pairs' ? [...types.specs(), ...textSchema(form)] : pairSchema(form, implicitColumn).slice(0);
+  await main.columns([...baseSchema, ...extra]);
+  if (sft) await sft.columns(sftSchema(form, kind !== 'pairs'));
+  const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : Number.NaN);
+  /** The selection columns (and weight, route) of pair i. */
+  const tail = (b: RowBuilder, i: number): void => {
+    b.key(SEL.pExternal);
+    b.num(fin(sel.pExternal?.[i]));
+    b.key(SEL.pImplicit);
+    b.num(fin(sel.pImplicit?.[i]));
+    b.key(SEL.score);
+    b.num(fin(sel.score[i]));
+    b.key(SEL.selected);
+    if (sel.rank[i]! > 0) b.int(sel.rank[i]!);
+    else b.null();
+    if (weight) {
+      b.key(SEL.weight);
+      b.num(weight[i]!);
+    }
+    if (curate?.route) {
+      b.key(SEL.route);
+      b.str('dpo');
+    }
+  };
+  /** Writes the rows of pair i (its base columns from `base`) into `b`: the main row(s), and the SFT row. */
+  const objRow = new ObjectRowBuilder();
+  const emitPair = (b: RowBuilder, sftB: RowBuilder | undefined, i: number, base: (x: RowBuilder) => void, keptOrder: number): number => {
+    let rows = 0;
+    if (route[i] === 2 && sftB) {
+      base(objRow);
+      objRow.end();
+      const row = objRow.take()[0]!;
+      const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: table.routeMargin.a[i]! };
+      if (typeof row.prompt_index === 'number') s.prompt_index = row.prompt_index;
+      s.pair_id = keptOrder;
+      s.route = 'sft';
+      writeObjectRow(sftB, s);
+      return 0;
+    }
+    const m = mainRows(i);
+    if (m === 0) return 0;
+    if (curate?.augment && kept(i)) {
+      base(objRow);
+      tail(objRow, i);
+      objRow.end();
+      const row = objRow.take()[0]!;
+      const res = augmentRow(row, t.record[i]!, curate.augment);
+      if ('rows' in res) {
+        for (const x of res.rows) writeObjectRow(b, x);
+        rows += 2;
+      }
+      return rows;
+    }
+    base(b);
+    tail(b, i);
+    b.end();
+    return 1;
+  };
+
+  // Which records pass 2 needs, and each pair's position among the kept pairs (SFT pair_id).
+  const keptOrder = new Int32Array(n);
+  {
+    let k = 0;
+    for (let i = 0; i < n; i++) keptOrder[i] = kept(i) ? k++ : -1;
+  }
+  // The records pass 2 needs, ascending (pairs are in record order), walked with a pointer as the records come.
+  const neededList = new GrowI32();
+  for (let i = 0; i < n; i++) {
+    if (mainRows(i) === 0 && route[i] !== 2) continue;
+    const rec = t.record[i]!;
+    if (neededList.n === 0 || neededList.a[neededList.n - 1] !== rec) neededList.push(rec);
+  }
+  const needed = neededList.values();
+  const reorder = routeOrder !== undefined;
+  const spool = reorder ? (o.spool ?? (() => new MemorySpool()))() : undefined;
+  const spoolSink = new ByteSink(1 << 16);
+  const spoolB = new JsonlRowBuilder(spoolSink);
+  const at = new Float64Array(reorder ? n : 0);
+  const len = new Int32Array(reorder ? n : 0);
+  const sftAt = new Float64Array(reorder ? n : 0);
+  const sftLen = new Int32Array(reorder ? n : 0);
+  try {
+    let p = 0; // pair pointer into the table
+    const secondPass = async (dropped: boolean): Promise<void> => {
+      p = 0;
+      let q = 0;
+      const wanted = (rec: number): boolean => {
+        while (q < needed.length && needed[q]! < rec) q++;
+        return q < needed.length && needed[q] === rec;
+      };
+      for await (const a of job.pass(false, wanted)) {
+        const each = (i: number, base: (x: RowBuilder) => void): void => {
+          if (dropped) {
+            // curate --all: the dropped pairs, after the kept ones.
+            if (!kept(i)) {
+              base(main.builder);
+              tail(main.builder, i);
+              main.builder.end();
+              main.row();
+            }
+            return;
+          }
+          if (curate && !kept(i)) return;
+          if (!reorder) {
+            main.rows += emitPair(main.builder, sft?.builder, i, base, keptOrder[i]!);
+            return;
+          }
+          // Reordered output: the pair's rows wait in the spool.
+          const mainN = emitPair(spoolB, spoolB, i, base, keptOrder[i]!);
+          const bytes = spoolSink.take();
+          if (bytes.length === 0) return;
+          const off = spool!.append(bytes);
+          if (route[i] === 2) {
+            sftAt[i] = off;
+            sftLen[i] = bytes.length;
+          } else {
+            at[i] = off;
+            len[i] = bytes.length;
+          }
+          void mainN;
+        };
+        if (a.kind === 'candidates') {
+          const c: CandidateColumns = a.columns;
+          if (c.groups === 0) continue;
+          const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+          const src = { batch: a.batch, columns: c, pairs: res };
+          for (let k = 0; k < res.rows.n; k++) {
+            while (p < n && t.record[p]! < res.rows.promptIndex[k]!) p++;
+            const i = p++;
+            if (t.record[i] !== res.rows.promptIndex[k] || t.chosen[i] !== res.rows.chosenIndex[k] || t.rejected[i] !== res.rows.rejectedIndex[k]) {
+              throw new Error('pairsmith: internal error: the second pass built different pairs (was the input changed while it was read?)');
+            }
+            each(i, (b) => writePairColumns(b, src, k, form, implicitColumn));
+          }
+        } else {
+          const c: PairColumns = a.columns;
+          for (let g = 0; g < c.groups; g++) {
+            while (p < n && t.record[p]! < c.index.a[g]!) p++;
+            const i = p++;
+            each(i, (b) => writePairRecordColumns(b, a.batch, c, g, form, APPENDED));
+          }
+        }
+        await main.flush();
+        if (sft) await sft.flush();
+      }
+    };
+    await secondPass(false);
+    if (reorder) {
+      for (const i of routeOrder!) await copySpooled(main, spool!.read(at[i]!, len[i]!));
+      if (sft) for (const i of sftOrder!) await copySpooled(sft, spool!.read(sftAt[i]!, sftLen[i]!));
+    }
+    if (curate && o.all) await secondPass(true);
+    await main.flush();
+  } finally {
+    spool?.close();
+  }
+  return { tally: job.tally, format: job.format ?? null, detected: job.detected, report, pairs: t, selection: sel, by };
+}
+
+/** Spooled JSON Lines rows into an emitter (parsed for an object sink). */
+async function copySpooled(e: RowEmitter, bytes: Uint8Array): Promise<void> {
+  if (e.sink.kind === 'jsonl') {
+    await e.sink.writeBytes!(bytes);
+  } else {
+    const rows = new TextDecoder().decode(bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await e.sink.writeRows!(rows);
+  }
+}
+
+function textSchema(conversational: boolean): ColumnSpec[] {
+  const t = conversational ? 'messages' : 'string';
+  return [
+    { name: 'prompt', type: t, nullable: false },
+    { name: 'chosen', type: t, nullable: false },
+    { name: 'rejected', type: t, nullable: false },
+    { name: 'score_chosen', type: 'double' },
+    { name: 'score_rejected', type: 'double' },
+  ];
+}
+
+/** SFT rows: TRL prompt-completion, with the margin and where the pair came from. */
+export function sftSchema(conversational: boolean, withPromptIndex: boolean): ColumnSpec[] {
+  const t = conversational ? 'messages' : 'string';
+  return [
+    { name: 'prompt', type: t, nullable: false },
+    { name: 'completion', type: t, nullable: false },
+    { name: 'margin', type: 'double' },
+    ...(withPromptIndex ? [{ name: 'prompt_index', type: 'int' as const }] : []),
+    { name: 'pair_id', type: 'int' },
+    { name: 'route', type: 'string' },
+  ];
+}
+
