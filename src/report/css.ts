@@ -36,6 +36,25 @@ table.kv { max-width: 100%; }
 table.kv td { overflow-wrap: anywhere; word-break: break-word; }
 .num { font-variant-numeric: tabular-nums; }
 .absent { color: var(--muted); font-style: italic; }
+svg .halo { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+.panel { min-width: 0; }
+.panel details.prompt { font-size: 11.5px; margin: 0 0 6px 4px; }
+.panel details.prompt p { margin: 2px 0; }
+details > summary { cursor: pointer; }
+details.text > summary { color: var(--ink); overflow-wrap: anywhere; }
+details.text .full, p.text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
+span.text { overflow-wrap: anywhere; }
+.cut, .note { color: var(--muted); font-size: 12px; }
+.kept { color: #009e73; font-weight: 600; }
+table.examples { width: 100%; table-layout: fixed; }
+table.examples th.id { width: 64px; }
+table.examples th.key { width: 92px; }
+table.examples th.sc { width: 92px; }
+table.examples td, table.examples th { text-align: left; overflow-wrap: anywhere; }
+table.examples td.num { text-align: right; }
+table.rejects td.detail { overflow-wrap: anywhere; }
+details.manifest { margin: 6px 0; }
+details.manifest > summary { font-weight: 600; }
 dl.defs { font-size: 12.5px; color: var(--muted); display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
 dl.defs dt { font-weight: 600; color: var(--ink); }
 dl.defs dd { margin: 0; }
@@ -50,5 +69,6 @@ footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px
   .multiples { grid-template-columns: repeat(3, 1fr); }
   .card { border: 1px solid var(--rule); }
   a { color: inherit; text-decoration: none; }
+  details > summary { list-style: none; }
 }
 `;

@@ -95,7 +95,7 @@ export function curateCommand(ctx: CliContext): Command {
     };
     await withDataRun(ctx, { command: 'curate', input, output, options, parameters }, async (run) => {
       const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
-      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
+      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
       const read = await readRows(run, collector ? collector.wrap(builder) : builder);
       const step = selectStep(read.rows, sel, p);
       const report: Record<string, unknown> = { construction: constructReportJson(builder.report), selection: step.report };
@@ -171,7 +171,7 @@ export function curateCommand(ctx: CliContext): Command {
       if (htmlReport && collector) {
         const r = report.route as { dpo: number; sft: number } | undefined;
         const where = await writeCurateReport(ctx, htmlReport, {
-          pools: collector.pools,
+          collector,
           rows: read.rows,
           selection: { external: step.margins.external, implicit: step.margins.implicit, score: step.score, rank: step.rank },
           by: (step.report as { by?: string }).by,
@@ -179,7 +179,6 @@ export function curateCommand(ctx: CliContext): Command {
           manifest: manifest as unknown as Record<string, unknown>,
           input,
           transform: p.pairs.transform ?? 'none',
-          kernels: engine,
         });
         ctx.info(`report: ${where}`);
       }
