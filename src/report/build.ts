@@ -45,9 +45,12 @@ export interface PairRowInput {
   rejectedTokens?: number | null;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Length of a string in Unicode code points (what the report calls characters). */
 export function charCount(s: string): number {
   let n = s.length;
+  if (!SURROGATE.test(s)) return n;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xdc00 && c <= 0xdfff && i > 0) {

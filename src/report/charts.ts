@@ -86,8 +86,8 @@ function binValues(series: HistogramSeries[], refs: RefLine[], target: number): 
     }
     return c;
   });
-  const first = robustRange(all[0]!);
-  return { axis, counts, below, above, nonFinite, pile: first?.pile, min: rr.min, max: rr.max };
+  const pile = series.length === 1 ? rr.pile : robustRange(all[0]!)?.pile;
+  return { axis, counts, below, above, nonFinite, pile, min: rr.min, max: rr.max };
 }
 
 /** Re-bins fixed-grid histograms to about `target` bins over their occupied range (power-of-two merges). */

@@ -4,7 +4,8 @@
 // zscores: the same kernels as `stats` and `pairs`). Per-candidate data are kept only as a fixed z histogram, an
 // evenly spread sample of scores (for the median) and a sample of pools for the small multiples; per-pair data
 // as a few numbers in typed columns; example texts only for the few pairs the tables show.
-// Memory: O(prompts x 9 numbers) + O(pairs x up to 19 numbers) + bounded samples, whatever the input size.
+// Memory: 57 bytes per prompt + 37 to 105 bytes per pair (by the columns present) + bounded samples, whatever
+// the input size.
 import { BottomK, fibHash } from './sample.js';
 import { FixedBins } from './bins.js';
 import { Columns, F64, I32, U8 } from './columns.js';
@@ -173,7 +174,6 @@ const PAIR_SPEC = {
   chosenRaw: [F64, NaN],
   rejectedRaw: [F64, NaN],
   rank: [I32, 0],
-  percentile: [F64, NaN],
   margin: [F64, NaN],
   implicit: [F64, NaN],
   selScore: [F64, NaN],
@@ -536,7 +536,7 @@ export class ReportCollector {
     return id;
   }
 
-  /** Scores, rank, percentile and lengths of pair `id` from its pool. */
+  /** Scores, rank and lengths of pair `id` from its pool. */
   private fillFromPool(id: number, c: PoolChunk, off: number, size: number, ci: number, ri: number): void {
     const s = this.pairs;
     const x = c.scores;
@@ -548,17 +548,8 @@ export class ReportCollector {
       s.col('rejectedRaw')[id] = c.raw[off + ri]!;
     }
     let above = 0;
-    let below = 0;
-    let n = 0;
-    for (let i = off; i < off + size; i++) {
-      const v = x[i]!;
-      if (!Number.isFinite(v)) continue;
-      n++;
-      if (v > sc) above++;
-      else if (v < sc) below++;
-    }
+    for (let i = off; i < off + size; i++) if (x[i]! > sc) above++;
     s.col('rank')[id] = 1 + above;
-    s.col('percentile')[id] = n > 1 ? below / (n - 1) : NaN;
     const len = (name: PairCol, src: ArrayLike<number> | undefined, i: number): void => {
       if (!src) return;
       const col = s.col(name);
@@ -629,13 +620,9 @@ export class ReportCollector {
 
   private poolSection(): PoolSection {
     const sum = this.promptSummaries();
-    const zMin: number[] = [];
-    const zSweet: number[] = [];
-    for (let i = 0; i < sum.flags.length; i++) {
-      if (!(sum.flags[i]! & 1)) continue;
-      zMin.push(sum.zMin[i]!);
-      zSweet.push(sum.zSweet[i]!);
-    }
+    // Prompts not analysed hold NaN here, which summarize skips.
+    const zMin = sum.zMin;
+    const zSweet = sum.zSweet;
     const scores = Float64Array.from(this.scoreSample.values());
     const med = summarize(scores, this.engine).median;
     return {
@@ -686,9 +673,10 @@ export class ReportCollector {
     const s = this.pairs;
     const ch = s.view('chosen');
     const rj = s.view('rejected');
-    const keep: number[] = [];
-    for (const i of ids) if (ch && rj && Number.isFinite(ch[i]!) && Number.isFinite(rj[i]!)) keep.push(i);
-    const n = keep.length;
+    let n = 0;
+    const all = new Int32Array(ids.length);
+    for (const i of ids) if (ch && rj && Number.isFinite(ch[i]!) && Number.isFinite(rj[i]!)) all[n++] = i;
+    const keep = all.subarray(0, n);
     const chosen = new Float64Array(n);
     const rejected = new Float64Array(n);
     const gap = new Float64Array(n);
@@ -721,16 +709,19 @@ export class ReportCollector {
     if (meta.rawLabel !== undefined) {
       const cr = s.view('chosenRaw');
       const rr = s.view('rejectedRaw');
-      if (cr) out.chosenRawSummary = summarize(keep.map((i) => cr[i]!), e);
-      if (rr) out.rejectedRawSummary = summarize(keep.map((i) => rr[i]!), e);
+      if (cr) out.chosenRawSummary = summarize(Float64Array.from(keep, (i) => cr[i]!), e);
+      if (rr) out.rejectedRawSummary = summarize(Float64Array.from(keep, (i) => rr[i]!), e);
     }
     const rank = s.view('rank');
-    if (this.poolsSeen && rank) {
-      const pct = s.view('percentile')!;
-      out.chosenRank = Int32Array.from(keep, (i) => rank[i]!);
-      out.chosenPercentile = Float64Array.from(keep, (i) => pct[i]!);
+    if (this.poolsSeen && rank) out.chosenRank = Int32Array.from(keep, (i) => rank[i]!);
+    let low: number;
+    if (this.poolsSeen) low = summarize(Float64Array.from(this.scoreSample.values()), e).median;
+    else {
+      const both = new Float64Array(2 * n);
+      both.set(chosen);
+      both.set(rejected, n);
+      low = summarize(both, e).median;
     }
-    const low = this.poolsSeen ? summarize(Float64Array.from(this.scoreSample.values()), e).median : summarize(Float64Array.from([...chosen, ...rejected]), e).median;
     if (Number.isFinite(low)) {
       let count = 0;
       for (const v of chosen) if (v < low) count++;
@@ -840,40 +831,43 @@ export class ReportCollector {
       const ca = s.view(a);
       const rb = s.view(b);
       if (!ca || !rb) continue;
-      const cl: number[] = [];
-      const rl: number[] = [];
-      const gl: number[] = [];
-      const mv: number[] = [];
+      let m = 0;
+      for (const i of ids) if (ca[i]! >= 0 && rb[i]! >= 0) m++;
+      if (m === 0) continue;
+      const cl = new Float64Array(m);
+      const rl = new Float64Array(m);
+      const gl = new Float64Array(m);
+      const mv = new Float64Array(m);
+      let k = 0;
       let corrPairs = 0;
       let longer = 0;
       let equal = 0;
       let shorter = 0;
       for (const i of ids) {
         if (ca[i]! < 0 || rb[i]! < 0) continue;
-        cl.push(ca[i]!);
-        rl.push(rb[i]!);
+        cl[k] = ca[i]!;
+        rl[k] = rb[i]!;
         const d = ca[i]! - rb[i]!;
-        gl.push(d);
+        gl[k] = d;
         if (d > 0) longer++;
         else if (d < 0) shorter++;
         else equal++;
-        const m = margin(i);
-        mv.push(m);
-        if (Number.isFinite(m)) corrPairs++;
+        const mi = margin(i);
+        mv[k++] = mi;
+        if (Number.isFinite(mi)) corrPairs++;
       }
-      if (cl.length === 0) continue;
       const e = this.engine;
       stats.push({
         unit,
-        pairs: cl.length,
+        pairs: m,
         chosen: summarize(cl, e),
         rejected: summarize(rl, e),
         gap: summarize(gl, e),
         longer,
         equal,
         shorter,
-        gapValues: Float64Array.from(gl),
-        marginValues: Float64Array.from(mv),
+        gapValues: gl,
+        marginValues: mv,
         pearson: pearson(gl, mv),
         spearman: spearman(gl, mv),
         corrPairs,

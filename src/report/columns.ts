@@ -20,7 +20,7 @@ export class Columns<Name extends string> {
   reserve(m: number): void {
     const need = this.n + m;
     if (need <= this.cap) return;
-    const cap = Math.max(need, this.cap * 2, 64);
+    const cap = Math.max(need, Math.ceil(this.cap * 1.5), 64);
     for (const [name, col] of this.cols) this.cols.set(name, this.grown(name, col, cap));
     this.cap = cap;
   }

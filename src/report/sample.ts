@@ -54,8 +54,12 @@ export class BottomK<T> {
   }
 
   private swap(a: number, b: number): void {
-    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
-    [this.items[a], this.items[b]] = [this.items[b]!, this.items[a]!];
+    const k = this.keys[a]!;
+    this.keys[a] = this.keys[b]!;
+    this.keys[b] = k;
+    const t = this.items[a]!;
+    this.items[a] = this.items[b]!;
+    this.items[b] = t;
   }
 
   private up(i: number): void {

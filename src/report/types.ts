@@ -91,8 +91,6 @@ export interface PairSection {
   rejectedRawSummary?: Summary;
   /** Rank of the chosen in its pool (1 = best; ties share the better rank), when pools are known. */
   chosenRank?: Int32Array;
-  /** Chosen's percentile in its pool: share of the other candidates scoring strictly below it. */
-  chosenPercentile?: Float64Array;
   /**
    * Low-quality chosen (Pan et al.: they cap what DPO can reach): pairs whose chosen scores below `threshold`,
    * the median of all candidate scores (pairs alone: of all chosen and rejected scores).

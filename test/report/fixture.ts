@@ -20,7 +20,7 @@ export const POOLS: PromptPool[] = [
   { promptIndex: 1, prompt: 'T2', scores: [0.1, 0.35, 0.42, 0.5, 0.55, 0.58, 0.61, 0.66, 0.72, 0.9], responses: Array.from({ length: 10 }, (_, i) => 'b'.repeat(10 - i)) },
   // T3, N = 5: mu = 0.38, sigma = 0.875; mu - 2 sigma = -1.37 -> -1.2 = min.
   // Exactly: sum of squared deviations 3.828, sigma = sqrt(0.7656) = 0.874986, z(min) = -1.58 / 0.874986 = -1.805743.
-  // Given pair: chosen = index 3 (0.9, rank 2: only 1.4 is higher; percentile 3/4), rejected = index 0 (-1.2), gap 2.1.
+  // Given pair: chosen = index 3 (0.9, rank 2: only 1.4 is higher), rejected = index 0 (-1.2), gap 2.1.
   // Every response 5 characters long.
   { promptIndex: 2, prompt: 'T3', scores: [-1.2, 0.3, 0.5, 0.9, 1.4], chosen: 3, rejected: 0, responses: Array.from({ length: 5 }, () => 'ccccc') },
   // All equal: sigma = 0 -> skipped (no_spread).
