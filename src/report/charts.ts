@@ -50,7 +50,7 @@ interface Binned {
   below: number;
   above: number;
   nonFinite: number;
-  /** Exact pile of the first series (value and count), when one value repeats a lot. */
+  /** Exact pile of the first series (value and count), when one value repeats a lot (value series only). */
   pile?: { value: number; count: number };
   min?: number;
   max?: number;
@@ -139,7 +139,11 @@ function binFixed(series: HistogramSeries[], refs: RefLine[], target: number): B
   return { axis, counts, below: h0.below, above: h0.above, nonFinite: h0.nonFinite };
 }
 
-/** A histogram of one or more series on shared bins, with counts on the y axis. */
+/**
+ * A histogram of one or more series on shared bins, with counts on the y axis. Value series are drawn over their
+ * robust range (far outliers counted under the chart); a bar holding an exact pile (e.g. a clamp bound) that
+ * towers over the others is cut at the top and its count written above it.
+ */
 export function histogram(o: HistogramOptions): string {
   const width = o.width ?? 460;
   const height = o.height ?? 262;
@@ -170,7 +174,9 @@ export function histogram(o: HistogramOptions): string {
   // The tallest overlay bar outside the top bin (overlays are usually subsets, e.g. the kept pairs).
   let others = 0;
   for (const c of b.counts.slice(1)) c.forEach((v, i) => (others = i === topBin ? others : Math.max(others, v)));
-  const cut = top > 2.5 * Math.max(second, others) && Math.max(second, others) > 0 ? topBin : -1;
+  // Only an exact pile (one value repeated, e.g. a clamp bound) is cut, never an ordinary peak.
+  const pileBin = b.pile ? axis.bin(b.pile.value) : -1;
+  const cut = pileBin === topBin && top > 2.5 * Math.max(second, others) && Math.max(second, others) > 0 ? topBin : -1;
   let overlayMax = 0;
   for (const c of b.counts.slice(1)) for (const v of c) overlayMax = Math.max(overlayMax, v);
   const shownMax = cut >= 0 ? Math.max(second, others) * 1.3 : Math.max(top, overlayMax);

@@ -47,10 +47,11 @@ span.text { overflow-wrap: anywhere; }
 .cut, .note { color: var(--muted); font-size: 12px; }
 .kept { color: #009e73; font-weight: 600; }
 table.examples { width: 100%; table-layout: fixed; }
-table.examples th.id { width: 64px; }
+table.examples th.id { width: 76px; }
 table.examples th.key { width: 92px; }
 table.examples th.sc { width: 92px; }
-table.examples td, table.examples th { text-align: left; overflow-wrap: anywhere; }
+table.examples td, table.examples th { text-align: left; }
+table.examples td { overflow-wrap: anywhere; }
 table.examples td.num { text-align: right; }
 table.rejects td.detail { overflow-wrap: anywhere; }
 details.manifest { margin: 6px 0; }

@@ -233,7 +233,7 @@ function exampleTable(b: ExampleBucket): string {
   const head = `<thead><tr><th class="id">prompt</th><th class="key">${esc(b.keyLabel)}</th><th class="sc">chosen / rejected${withMin ? ' / min' : ''} score</th><th>prompt text</th><th>chosen</th><th>rejected${withMin ? ' (sweet spot)' : ''}</th>${withMin ? '<th>minimum</th>' : ''}</tr></thead>`;
   const rows = b.rows
     .map((r) => {
-      const kept = r.selected === undefined ? '' : r.selected > 0 ? `<br><span class="kept">kept (rank ${int(r.selected)})</span>` : '<br><span class="absent">dropped</span>';
+      const kept = r.selected === undefined ? '' : r.selected > 0 ? `<br><span class="kept" title="kept by the selection, rank ${int(r.selected)}">kept #${int(r.selected)}</span>` : '<br><span class="absent">dropped</span>';
       const scores = `${fmt(r.chosenScore)} / ${fmt(r.rejectedScore)}${r.minScore !== undefined ? ` / ${fmt(r.minScore)}` : ''}`;
       return `<tr><td class="num">#${r.promptIndex}${kept}</td><td class="num">${fmt(r.key)}</td><td class="num">${scores}</td><td>${textCell(r.prompt)}</td><td>${textCell(r.chosen)}</td><td>${textCell(r.rejected)}</td>${withMin ? `<td>${r.min ? textCell(r.min) : ''}</td>` : ''}</tr>`;
     })

@@ -150,6 +150,9 @@ describe('charts', () => {
     // The y axis is set by the other bars (at most a few per bin), not by the pile.
     const yTicks = [...svg.matchAll(/text-anchor="end" fill="#1A1A1A">(\d+)<\/text>/g)].map((m) => Number(m[1]));
     expect(Math.max(...yTicks)).toBeLessThan(20);
+    // An ordinary peak of distinct values (0.95 + i * 1e-4) is drawn whole, not cut.
+    const peak = [...Array.from({ length: 113 }, (_, i) => 0.95 + i * 1e-4), ...Array.from({ length: 48 }, (_, i) => i / 50)];
+    expect(histogram({ title: 't', xLabel: 'x', series: [{ label: 's', values: peak }] })).not.toContain('▲');
   });
 
   it('strip plot marks chosen, rejected and min with different shapes and draws mu and sigma lines', () => {
