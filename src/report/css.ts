@@ -13,9 +13,9 @@ p { margin: 6px 0; }
 .meta { color: var(--muted); font-size: 12.5px; margin-bottom: 14px; }
 .meta code { font-size: 12px; }
 .notes { border-left: 4px solid #e69f00; background: #fff8e6; padding: 6px 10px; margin: 10px 0; }
-.glance { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr)); gap: 8px; margin: 10px 0 4px; }
+.glance { display: grid; grid-template-columns: repeat(auto-fit, minmax(112px, 1fr)); gap: 8px; margin: 10px 0 4px; }
 .card { background: var(--card); border-radius: 6px; padding: 8px 10px; }
-.card .v { font-size: 22px; font-weight: 650; line-height: 1.15; }
+.card .v { font-size: 21px; font-weight: 650; line-height: 1.15; white-space: nowrap; }
 .card .k { font-size: 12px; color: var(--muted); }
 .lead { font-size: 14.5px; }
 .figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 10px 18px; align-items: start; }
