@@ -4,7 +4,7 @@
 // zscores: the same kernels as `stats` and `pairs`). Per-candidate data are kept only as a fixed z histogram, an
 // evenly spread sample of scores (for the median) and a sample of pools for the small multiples; per-pair data
 // as a few numbers in typed columns; example texts only for the few pairs the tables show.
-// Memory: 57 bytes per prompt + 37 to 105 bytes per pair (by the columns present) + bounded samples, whatever
+// Memory: 57 bytes per prompt + 33 to 94 bytes per pair (by the columns present) + bounded samples, whatever
 // the input size.
 import { BottomK, fibHash } from './sample.js';
 import { FixedBins } from './bins.js';

@@ -2,7 +2,7 @@
 // values at +-max double, subnormals, spreads of 1e-170. Every count here is bounded (at most MAX_BINS bins and
 // MAX_TICKS ticks) and every loop runs over a bounded integer counter, never over a floating-point range.
 import { quantileSorted } from '../numeric.js';
-import { MINUS } from './format.js';
+import { fixed, MINUS } from './format.js';
 
 /** Most bins an axis ever has. */
 export const MAX_BINS = 400;
@@ -121,11 +121,7 @@ export function tickFormatter(values: readonly number[], step: number): (v: numb
     return (v) => (v === 0 ? '0' : v.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e').replace(/-/g, MINUS));
   }
   const d = stepDecimals(step);
-  return (v) => {
-    let s = v.toFixed(d);
-    if (/^-0(\.0*)?$/.test(s)) s = s.slice(1);
-    return s.replace('-', MINUS);
-  };
+  return (v) => fixed(v, d);
 }
 
 /** Decimals needed to print ticks of this step without noise (0 for steps >= 1). */
