@@ -880,7 +880,7 @@ export class ReportCollector {
 
   private exampleSection(meta: ReportMeta): ExampleSection | undefined {
     const r = this.examples.result();
-    if (r.high.length + r.low.length + r.sweet.length === 0) return undefined;
+    if (r.high.length + r.low.length + r.sweet.length + r.first.length === 0) return undefined;
     const s = this.pairs;
     const ch = s.view('chosen');
     const rj = s.view('rejected');
@@ -905,6 +905,7 @@ export class ReportCollector {
       { id: 'high', title: 'Highest margin', keyLabel, rows: r.high.map(row) },
       { id: 'low', title: 'Lowest margin', keyLabel, rows: r.low.map(row) },
       { id: 'sweet', title: 'Sweet spot ≠ minimum', keyLabel: 'z(sweet) − z(min)', rows: r.sweet.map(row) },
+      { id: 'first', title: 'Pairs without a margin', keyLabel: 'margin', rows: r.first.map(row) },
     ];
     return { buckets: buckets.filter((b) => b.rows.length > 0), textCap: this.examples.textCap };
   }

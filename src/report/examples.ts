@@ -13,7 +13,7 @@ export interface PairText {
   min?: string;
 }
 
-export type ExampleBucketId = 'high' | 'low' | 'sweet';
+export type ExampleBucketId = 'high' | 'low' | 'sweet' | 'first';
 
 /** One captured example: ids and numbers, plus the texts (cut to the cap). */
 export interface CapturedExample {
@@ -85,12 +85,13 @@ export class ExampleCapture {
     readonly k: number,
     readonly textCap: number,
   ) {
-    this.buckets = { high: new TopK(k, higher), low: new TopK(k, lower), sweet: new TopK(k, higher) };
+    this.buckets = { high: new TopK(k, higher), low: new TopK(k, lower), sweet: new TopK(k, higher), first: new TopK(k, higher) };
   }
 
-  /** Offers a pair to the highest- and lowest-key tables (non-finite keys are not offered). */
+  /** Offers a pair to the highest- and lowest-key tables; a pair without a finite key to the first-pairs table. */
   offerPair(o: ExampleOffer): void {
-    this.offer(['high', 'low'], o);
+    if (Number.isFinite(o.key)) this.offer(['high', 'low'], o);
+    else this.offer(['first'], { ...o, key: -this.seq });
   }
 
   /** Offers a prompt whose sweet-spot rejected is not its minimum; key: how far the minimum lies below it. */
@@ -123,6 +124,7 @@ export class ExampleCapture {
   result(): Record<ExampleBucketId, CapturedExample[]> {
     const high = this.buckets.high.rows;
     const inHigh = new Set(high.map((e) => e.seq));
-    return { high: [...high], low: this.buckets.low.rows.filter((e) => !inHigh.has(e.seq)), sweet: [...this.buckets.sweet.rows] };
+    const first = this.buckets.first.rows.map((e) => ({ ...e, key: NaN }));
+    return { high: [...high], low: this.buckets.low.rows.filter((e) => !inHigh.has(e.seq)), sweet: [...this.buckets.sweet.rows], first };
   }
 }

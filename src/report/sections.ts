@@ -158,7 +158,8 @@ export function lengthsSection(l: LengthSection | undefined): string {
   if (!l) return absent('No response texts or lengths in the input, so there are no length statistics.');
   let s = '';
   for (const st of l.stats) {
-    s += `<p class="lead" id="length-${st.unit}">In ${st.unit}, the <b>chosen is longer than the rejected in ${int(st.longer)} of ${int(st.pairs)} pairs (${pct(st.longer, st.pairs)})</b>, shorter in ${int(st.shorter)} (${pct(st.shorter, st.pairs)}), equal in ${int(st.equal)}; median ${fmt(st.chosen.median)} vs ${fmt(st.rejected.median)}. Correlation of the length gap with the ${esc(l.marginLabel)}: Pearson r = <b>${corr(st.pearson)}</b>, Spearman ρ = <b>${corr(st.spearman)}</b> (${int(st.corrPairs)} pairs).</p>`;
+    const c = st.corrPairs > 0 ? `Correlation of the length gap with the ${esc(l.marginLabel)}: Pearson r = <b>${corr(st.pearson)}</b>, Spearman ρ = <b>${corr(st.spearman)}</b> (${int(st.corrPairs)} pairs).` : 'The pairs have no margin or scores, so there is no correlation with the margin.';
+    s += `<p class="lead" id="length-${st.unit}">In ${st.unit}, the <b>chosen is longer than the rejected in ${int(st.longer)} of ${int(st.pairs)} pairs (${pct(st.longer, st.pairs)})</b>, shorter in ${int(st.shorter)} (${pct(st.shorter, st.pairs)}), equal in ${int(st.equal)}; median ${fmt(st.chosen.median)} vs ${fmt(st.rejected.median)}. ${c}</p>`;
   }
   s += summaryTable(
     l.stats.flatMap((st): [string, Summary][] => [
@@ -176,8 +177,8 @@ export function lengthsSection(l: LengthSection | undefined): string {
     series: [{ label: `pairs (n = ${int(st.pairs)})`, values: st.gapValues }],
     refs: [{ x: 0, label: 'equal', color: PALETTE.ink, dash: DASH.dashed }],
   });
-  const heat = heatmap({ title: 'Length gap against margin', xLabel: `length gap [${st.unit}]`, yLabel: l.marginLabel, x: st.gapValues, y: st.marginValues });
-  s += `<div class="figs">${fig(hist, `<b>Length bias.</b> Right of 0: the chosen is longer. A preference set whose chosen is mostly the longer response teaches length as much as quality.`)}${fig(heat, `<b>Length gap against margin.</b> A strong positive correlation means the margin mostly measures length.`)}</div>`;
+  const heat = st.corrPairs > 0 ? fig(heatmap({ title: 'Length gap against margin', xLabel: `length gap [${st.unit}]`, yLabel: l.marginLabel, x: st.gapValues, y: st.marginValues }), `<b>Length gap against margin.</b> A strong positive correlation means the margin mostly measures length.`) : '';
+  s += `<div class="figs">${fig(hist, `<b>Length bias.</b> Right of 0: the chosen is longer. A preference set whose chosen is mostly the longer response teaches length as much as quality.`)}${heat}</div>`;
   return s;
 }
 
@@ -235,7 +236,7 @@ function exampleTable(b: ExampleBucket): string {
     .map((r) => {
       const kept = r.selected === undefined ? '' : r.selected > 0 ? `<br><span class="kept" title="kept by the selection, rank ${int(r.selected)}">kept #${int(r.selected)}</span>` : '<br><span class="absent">dropped</span>';
       const scores = `${fmt(r.chosenScore)} / ${fmt(r.rejectedScore)}${r.minScore !== undefined ? ` / ${fmt(r.minScore)}` : ''}`;
-      return `<tr><td class="num">#${r.promptIndex}${kept}</td><td class="num">${fmt(r.key)}</td><td class="num">${scores}</td><td>${textCell(r.prompt)}</td><td>${textCell(r.chosen)}</td><td>${textCell(r.rejected)}</td>${withMin ? `<td>${r.min ? textCell(r.min) : ''}</td>` : ''}</tr>`;
+      return `<tr><td class="num">${r.promptIndex >= 0 ? `#${r.promptIndex}` : ''}${kept}</td><td class="num">${Number.isNaN(r.key) ? '' : fmt(r.key)}</td><td class="num">${scores}</td><td>${textCell(r.prompt)}</td><td>${textCell(r.chosen)}</td><td>${textCell(r.rejected)}</td>${withMin ? `<td>${r.min ? textCell(r.min) : ''}</td>` : ''}</tr>`;
     })
     .join('');
   return `<table class="examples">${head}<tbody>${rows}</tbody></table>`;
@@ -245,6 +246,7 @@ const BUCKET_NOTES: Record<string, string> = {
   high: 'The pairs with the largest margin: the clearest preferences (or a judge that saw something else, e.g. length).',
   low: 'The pairs with the smallest margin: near-ties and possible label noise.',
   sweet: 'Prompts where the candidate nearest μ − kσ is not the worst one: the minimum lies farthest below it (often a degenerate response).',
+  first: 'The first pairs of the input that have no margin and no scores (e.g. hh-rlhf), as they come.',
 };
 
 /** Section 6: example pairs per bucket, texts escaped and folded. */

@@ -185,7 +185,7 @@ export interface ExampleRow {
 }
 
 export interface ExampleBucket {
-  id: 'high' | 'low' | 'sweet';
+  id: 'high' | 'low' | 'sweet' | 'first';
   title: string;
   /** What the key column holds, with its unit. */
   keyLabel: string;

@@ -95,4 +95,25 @@ describe('pairs without scores (hh-rlhf)', () => {
     expect(html).toContain('No pair has a finite chosen and rejected score');
     expect(html).not.toContain('class="chart"');
   });
+
+  it('with texts: length statistics without a margin correlation, and the first pairs as examples', () => {
+    const rows = [
+      { prompt: 'q1', chosen: 'a longer answer', rejected: 'no' },
+      { prompt: 'q2', chosen: 'ok', rejected: 'ok' },
+      { prompt: 'q3 <i>', chosen: 'yes', rejected: 'maybe' },
+    ];
+    const d = buildReportData({ pairRows: rows }, { ...OPTS, examples: 2 });
+    // Lengths 15 vs 2, 2 vs 2, 3 vs 5: longer 1, equal 1, shorter 1.
+    const l = d.lengths!.stats[0]!;
+    expect([l.longer, l.equal, l.shorter, l.corrPairs]).toEqual([1, 1, 1, 0]);
+    expect(l.pearson).toBeNull();
+    const b = d.examples!.buckets;
+    expect(b.map((x) => x.id)).toEqual(['first']);
+    expect(b[0]!.rows.map((r) => r.prompt.text)).toEqual(['q1', 'q2']);
+    const html = renderReport(d);
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain('The pairs have no margin or scores, so there is no correlation with the margin.');
+    expect(html).toContain('<h3 id="examples-first">Pairs without a margin</h3>');
+    expect(html.match(/class="chart"/g)).toHaveLength(1);
+  });
 });
