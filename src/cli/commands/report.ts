@@ -21,6 +21,8 @@ The report reads what it is given: candidate pools give per-prompt distributions
 and the sweet spot sit) and, without --pairs, the sweet-spot picks (chosen = max, rejected nearest mu - 2 sigma);
 a pairs file (output of pairs/select/route) gives the pairs' chosen, rejected and gap distributions, the margins
 with the kept threshold (columns margin, implicit_margin, selection_score, selected) and routing (column route).
+Response texts give the length statistics (chosen vs rejected) and tables of example pairs; rejected input
+records are listed. Memory stays bounded: the input streams through, each prompt kept as a fixed-size summary.
 `;
 
 interface ReportOpts {
