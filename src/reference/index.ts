@@ -1,6 +1,5 @@
 // The pure-JS reference kernels, one module per family, as one Kernels object.
 import type { Kernels } from '../kernels/index.js';
-import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
 import * as scoring from './scoring.js';
 import * as groups from './groups.js';
@@ -19,7 +18,12 @@ const plain = {
   ...json,
 };
 
-// Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views.
+// Resident buffers on the js backend hold ordinary typed arrays: hand the reference their views. (Recognised by
+// shape: the twins do not depend on the WASM binding.)
+function isResident(v: unknown): v is { view(): unknown } {
+  return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && typeof (v as { view?: unknown }).view === 'function' && 'ptr' in v && 'freed' in v;
+}
+
 function unwrap(v: unknown): unknown {
   if (isResident(v)) return v.view();
   if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
