@@ -27,5 +27,5 @@ export type { Position, PositionInput } from './kernels/positions.js';
 export * from './pipeline/index.js';
 export { buildPreferenceMatrix, cleanPreferences, naiveScores } from './rpca/preferences.js';
 export type { PreferenceMatrix, CleanResult, CleanOptions } from './rpca/preferences.js';
-export { analysePools, buildReportData, renderReport } from './report/index.js';
-export type { BuildOptions, PairRowInput, PromptPool, ReportData, ReportInput } from './report/index.js';
+export { buildReportData, pairColumnsOf, poolChunkOf, renderReport, ReportCollector, ROUTE } from './report/index.js';
+export type { BuildOptions, CollectorOptions, PairColumns, PairRowInput, PoolChunk, PromptPool, ReportData, ReportInput, ReportMeta } from './report/index.js';

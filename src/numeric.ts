@@ -37,5 +37,58 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const h = (n - 1) * q;
   const i = Math.floor(h);
   const j = Math.min(n - 1, i + 1);
-  return sorted[i]! + (h - i) * (sorted[j]! - sorted[i]!);
+  const a = sorted[i]!;
+  const b = sorted[j]!;
+  const t = h - i;
+  if (t === 0 || a === b) return a;
+  // b - a overflows for order statistics of opposite sign near the largest double: interpolate without it.
+  const d = b - a;
+  return Number.isFinite(d) ? a + t * d : a * (1 - t) + b * t;
+}
+
+/**
+ * Pearson correlation of x and y over the indices where both are finite; null when fewer than 3 such pairs or
+ * either side has no spread. Each side is divided by its largest magnitude first, so no sum or square
+ * overflows or underflows for any finite input (max double, subnormals). O(n), three passes.
+ */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
+  const len = Math.min(x.length, y.length);
+  let n = 0;
+  let ax = 0;
+  let ay = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    n++;
+    ax = Math.max(ax, Math.abs(a));
+    ay = Math.max(ay, Math.abs(b));
+  }
+  if (n < 3 || ax === 0 || ay === 0) return null;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    mx += a / ax;
+    my += b / ay;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    const u = a / ax - mx;
+    const v = b / ay - my;
+    sxy += u * v;
+    sxx += u * u;
+    syy += v * v;
+  }
+  if (!(sxx > 0 && syy > 0)) return null;
+  return Math.max(-1, Math.min(1, sxy / (Math.sqrt(sxx) * Math.sqrt(syy))));
 }

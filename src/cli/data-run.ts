@@ -119,9 +119,9 @@ export class DataRun {
     return out;
   }
 
-  /** A pass over the input with this run's settings and hooks. */
-  job(engine: Engine): Job {
-    return new Job(pipelineEngine(engine), this.input, this.read, this.hooks);
+  /** A pass over the input with this run's settings and hooks (or the given ones). */
+  job(engine: Engine, hooks: JobHooks = this.hooks): Job {
+    return new Job(pipelineEngine(engine), this.input, this.read, hooks);
   }
 
   /** The main output as a writer of object rows (row commands: loss, clean). */

@@ -3,7 +3,7 @@
 // adapters. Memory: one batch (about 1 MiB of records) plus the longest record. Platform neutral: the byte source is
 // any async iterable of Uint8Array chunks.
 import { DEFAULT_MAX_DEPTH, type JsonKernels } from '../kernels/json.js';
-import type { ResidentBuffer } from '../wasm/resident.js';
+import type { ResidentBuffer } from '../kernels/types.js';
 import { DEFAULT_MAX_RECORD_BYTES, Framer, type ByteStore, type FramingMode } from './framer.js';
 import { RecordBatch } from './records.js';
 

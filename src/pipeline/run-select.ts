@@ -42,8 +42,8 @@ export interface SelectRunOptions extends PairsRunOptions {
   };
   /** Where rows wait when routing reorders them (default: in memory). */
   spool?: SpoolFactory;
-  /** Told each batch of candidate sets in pass 1 (e.g. to collect report pools). */
-  onCandidates?: (batch: RecordBatch, columns: CandidateColumns) => void;
+  /** Told each batch of candidate sets in pass 1 with the pairs built from it (e.g. to feed a report). */
+  onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
 }
 
 export interface SelectSinks {
@@ -205,8 +205,8 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
     if (a.kind === 'candidates') {
       const c = a.columns;
       if (c.groups === 0) continue;
-      o.onCandidates?.(a.batch, c);
       const res = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+      o.onCandidates?.(a.batch, c, res);
       if (res.outOfRange > 0) job.tally.exclude('score_out_of_range', res.outOfRange);
       for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) job.tally.noPairFor(res.noPair[g] ?? 'no_pair');
       mergeReport(construct, res.report);

@@ -1,7 +1,6 @@
 // The pure-JS twins, one module per family, checked against the backend interface: `twin` must satisfy
 // Twin<KernelBackend>, so a kernel without a twin (or with a twin of another signature) does not compile.
 import { guardKernels, type KernelBackend, type Kernels, type Twin } from '../kernels/index.js';
-import { isResident } from '../wasm/resident.js';
 import * as reduce from './reduce.js';
 import * as scoring from './scoring.js';
 import * as groups from './groups.js';
@@ -22,6 +21,11 @@ export const twin = {
 } satisfies Twin<KernelBackend>;
 
 // The js backend's resident buffers hold ordinary typed arrays: the twins get their views (also inside objects).
+// Recognised by shape: the twins do not depend on the WASM binding.
+function isResident(v: unknown): v is { view(): unknown } {
+  return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && typeof (v as { view?: unknown }).view === 'function' && 'ptr' in v && 'freed' in v;
+}
+
 function view(v: unknown): unknown {
   if (isResident(v)) return v.view();
   if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {

@@ -9,56 +9,58 @@ import { describe, expect, it } from 'vitest';
 
 /** Values of the runtime-neutral entry `pairsmith` (browsers, edge runtimes, bundlers). */
 const CORE_VALUES = [
-  'ArraySplitter', 'BACKENDS', 'BadRecordError', 'DEFAULT_FIELDS', 'DpoMetricsAccumulator', 'EXCLUSION_REASONS',
-  'EngineUnusableError', 'FORMATS', 'FUSION_EPS', 'F_DIVERGENCES', 'FieldProblem', 'FormatDetectionError',
-  'GRID_POSITIONS', 'JsonSyntaxError', 'KernelError', 'LOGP_FIELDS', 'LOSS_TYPES', 'LineSplitter', 'LossRowChecker',
-  'MemoryCapError', 'PAPER_TEMPLATE', 'RATING_LOSSES', 'REJECT_REASONS', 'RecordDecoder', 'RowDecoder', 'SELECT_BY',
-  'STRATEGIES', 'TARGETS', 'TRANSFORMS', 'TRL_VERSIONS', 'Tally', 'VERSION', 'WasmAbortError', 'adaptRecord', 'analysePools',
-  'applyTransform', 'asText', 'augmentRow', 'augmentRows', 'buildManifest', 'buildPreferenceMatrix',
-  'buildReportData', 'calibrate', 'candidatesRow', 'candidatesSchema', 'chunkFromRecords', 'cleanPreferences',
-  'clippedLogit', 'constructPairs', 'createEngine', 'createEngineSync', 'defaultBinaryUrl', 'describeType',
-  'detectFormat', 'dpoMetrics', 'externalMargin', 'formatGoal', 'formatPosition', 'fractionCount', 'fuseLogit',
-  'gapWeight', 'getPath', 'groupEngineOf', 'hasPath', 'hhRow', 'hhSchema', 'implicitMargin', 'ktoRows', 'ktoSchema',
-  'logitClamped', 'maxMinPair', 'naiveScores', 'officialProduct', 'onpolicyRow', 'onpolicySchema', 'packScores',
-  'pairOf', 'pairRowsFromRecords', 'pairsForChunk', 'parseHhDialogue', 'parseJson', 'parsePosition',
-  'promptMessages', 'promptString', 'ratingGapWeights', 'referenceKernels', 'renderGoal', 'renderReport',
-  'requireObject', 'responseMessages', 'responseString', 'routePairs', 'routeRows', 'rowMargins', 'searchUpper',
-  'selectPairs', 'selectRows', 'sequenceLogpColumns', 'sftRow', 'sigmoid', 'splitHh', 'splitPath', 'stringifyJson',
-  'trlRow', 'trlSchema', 'wasmSimdSupported', 'weightRows',
+  'BACKENDS', 'BadRecordError', 'DEFAULT_FIELDS', 'DEFAULT_MAX_RECORD_BYTES', 'DpoMetricsAccumulator',
+  'EXCLUSION_REASONS', 'EngineUnusableError', 'FORMATS', 'FUSION_EPS', 'F_DIVERGENCES', 'FieldProblem',
+  'FormatDetectionError', 'Framer', 'FramingError', 'GRID_POSITIONS', 'Job', 'JsonSyntaxError', 'KernelError',
+  'LOGP_FIELDS', 'LOSS_TYPES', 'LossRowChecker', 'MemoryCapError', 'MemorySink', 'MemorySpool', 'PAPER_TEMPLATE',
+  'RATING_LOSSES', 'REJECT_REASONS', 'ROUTE', 'ReportCollector', 'SELECT_BY', 'STRATEGIES', 'TARGETS', 'TRANSFORMS',
+  'TRL_VERSIONS', 'Tally', 'UsageError', 'VERSION', 'WasmAbortError', 'applyTransform', 'asText', 'augmentRow', 'buildManifest',
+  'buildPreferenceMatrix', 'buildReportData', 'calibrate', 'candidatesSchema', 'cleanPreferences', 'constructPairs',
+  'createEngine', 'createEngineSync', 'curate', 'defaultBinaryUrl', 'describeType', 'detectFormat', 'dpoMetrics',
+  'externalMargin', 'formatGoal', 'formatPosition', 'fractionCount', 'fuseLogit', 'gapWeight', 'getPath',
+  'groupEngineOf', 'hasPath', 'hhSchema', 'implicitMargin', 'ktoSchema', 'naiveScores', 'officialProduct',
+  'onpolicySchema', 'pairColumnsOf', 'pairsForChunk', 'parseHhDialogue', 'parseJson', 'parsePosition', 'poolChunkOf',
+  'promptMessages', 'promptString', 'ratingGapWeights', 'referenceKernels', 'renderGoal', 'renderReport', 'resolveBy',
+  'responseMessages', 'responseString', 'routePairs', 'runAugment', 'runConvert', 'runPairs', 'runRoute', 'runSelect',
+  'runStats', 'searchUpper', 'selectPairs', 'sequenceLogpColumns', 'sftRow', 'splitHh', 'splitPath', 'trlSchema',
+  'wasmSimdSupported',
 ];
 
 /** Type-only exports of `pairsmith`. */
 const CORE_TYPES = [
   'AdapterOptions', 'AugmentOptions', 'Backend', 'BcoRunningState', 'BinarySource', 'BuildOptions', 'Calibration',
-  'CalibrationOptions', 'CandidateChunk', 'CandidateLike', 'CandidateRecord', 'CleanOptions', 'CleanResult',
-  'Column', 'ColumnSpec', 'ColumnType', 'ConstructOptions', 'ConstructReport', 'ConstructResult', 'CountedRow',
-  'DecodeOptions', 'DecodedChunk', 'DecodedRows', 'Detection', 'DpoMetrics', 'DropReason', 'Engine', 'EngineOptions',
+  'CalibrationOptions', 'CandidateChunk', 'CleanOptions', 'CleanResult', 'CollectorOptions', 'Column', 'ColumnSpec',
+  'ColumnType', 'ConstructOptions', 'ConstructReport', 'ConstructResult', 'ConvertRunOptions', 'CountedRow',
+  'CurateInput', 'CurateOptions', 'CurateResult', 'Detection', 'DpoMetrics', 'DropReason', 'Engine', 'EngineOptions',
   'EnginePort',
-  'ExclusionReason', 'FDivergence', 'FieldOverrides', 'FloatArray', 'FormatName', 'GemmOptions', 'GroupEngine',
-  'GroupStats', 'GroupStatsOptions', 'GroupStatsOut', 'ImplicitRewardsOptions', 'InputRecord', 'Kernels', 'Logp',
-  'LogpValue', 'LossColumns', 'LossOptions', 'LossResult', 'LossRow', 'LossType', 'Manifest',
-  'ManifestInput', 'MeanStd', 'MemoryInfo', 'Message', 'Missing', 'OnError', 'OutputRow', 'Pair', 'PairRecord',
-  'PairRow', 'PairRowInput', 'PairRows', 'PairsOptions', 'PickOptions', 'Placement', 'Position', 'PositionInput',
-  'PreferenceMatrix', 'PromptPool', 'RawItem', 'Reduce', 'Reject', 'RejectReason', 'ReportData', 'ReportInput',
-  'ResidentBuffer', 'ResolvedRpcaOptions', 'RewardOptions', 'RouteOptions', 'RouteResult', 'Row', 'RowAdapter',
-  'RowDecodeOptions', 'RpcaBatchResult', 'RpcaMethod', 'RpcaOptions', 'RpcaResult', 'RpcaSvd', 'ScoreColumns',
-  'ScoreMode', 'SelectBy', 'SelectOptions', 'SelectResult', 'SequenceLogpsOptions', 'SequenceRewardsOptions', 'Strategy',
-  'SummedLogps', 'SumResult', 'SvdResult', 'Target', 'Text', 'Transform', 'TrlVersion',
+  'ExclusionReason', 'FDivergence', 'FieldOverrides', 'FloatArray', 'FormatName', 'FramingMode', 'GemmOptions',
+  'GroupEngine', 'GroupStats', 'GroupStatsOptions', 'GroupStatsOut', 'ImplicitRewardsOptions', 'JobHooks', 'JobInput',
+  'Kernels', 'LogpValue', 'LossColumns', 'LossOptions', 'LossResult', 'LossRow', 'LossType',
+  'Manifest', 'ManifestInput', 'MeanStd', 'MemoryInfo', 'Message', 'Missing', 'OnError', 'PairColumns', 'PairNumbers',
+  'PairRowInput', 'PairRows', 'PairsOptions', 'PairsRunOptions', 'PickOptions', 'Placement', 'PoolChunk', 'Position',
+  'PositionInput', 'PreferenceMatrix', 'PromptPool', 'ReadSettings', 'Reduce', 'Reject', 'RejectReason', 'ReportData',
+  'ReportInput', 'ReportMeta', 'ResidentBuffer', 'ResolvedRpcaOptions', 'RewardOptions', 'RouteOptions',
+  'RouteResult', 'RouteRunOptions', 'RowAdapter', 'RowSink', 'RpcaBatchResult', 'RpcaMethod', 'RpcaOptions',
+  'RpcaResult', 'RpcaSvd', 'RunEngine', 'RunResult', 'ScoreMode', 'SelectBy', 'SelectByOption', 'SelectOptions',
+  'SelectResult', 'SelectRunOptions', 'SelectRunResult', 'SelectSinks', 'SequenceLogpsOptions', 'SequenceRewardsOptions',
+  'Spool', 'SpoolFactory', 'StatsRunOptions', 'StatsRunResult', 'Strategy', 'SummedLogps', 'SumResult', 'SvdResult',
+  'Target', 'Text', 'Transform', 'TrlVersion',
 ];
 
 /** What `pairsmith/node` (and `pairsmith` under Node) adds: engines that read build/*.wasm, dataset files. */
 const NODE_VALUES = [
-  'DEFAULT_CHUNK_SIZE', 'InputError', 'Progress', 'binaryPath', 'inputKind', 'jsonLines', 'openRejectsWriter',
-  'openRowWriter', 'outputKind', 'parquetSchema', 'readRawItems', 'readRecords', 'readRows', 'rejectRow',
-  'sidecarPaths', 'writeJsonAtomic', 'writeManifest',
+  'FileSpool', 'InputError', 'OUTPUT_KINDS', 'OutputError', 'Progress', 'binaryPath', 'fileInput', 'inputKind',
+  'nodeIndexOf', 'openFileOutput', 'outputKind', 'parquetSchema', 'stdinInput', 'stdinOnce', 'writeJsonFile',
+  'writeTextFile',
 ];
 const NODE_TYPES = [
-  'InputKind', 'OutputKind', 'OutputOptions', 'ReadOptions', 'ReadRowsOptions', 'RecordChunk', 'RowWriter',
-  'SourceOptions',
+  'FileOutput', 'InputKind', 'NodeInput', 'OpenOptions', 'OutputKind',
 ];
 
 /** What `pairsmith/embedded` adds. */
-const EMBEDDED_VALUES = ['embeddedBinary'];
+const EMBEDDED_VALUES = [
+  'embeddedBinary',
+];
 
 const ENTRIES = {
   'src/index.ts': { values: CORE_VALUES, types: CORE_TYPES, load: () => import('../../src/index.js') },

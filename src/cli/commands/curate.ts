@@ -93,7 +93,7 @@ export function curateCommand(ctx: CliContext): Command {
     await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true }, async (run) => {
       const out = (await run.openMain())!;
       const sft = sftPath ? await run.openExtra(sftPath) : undefined;
-      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
+      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
       const result = await runSelect(
         pipelineEngine(engine),
         run.input,
@@ -109,7 +109,7 @@ export function curateCommand(ctx: CliContext): Command {
             augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
           },
           spool: () => new FileSpool(),
-          onCandidates: collector ? (batch, columns) => collector.add(batch, columns) : undefined,
+          onCandidates: collector ? (batch, columns, pairs) => collector.add(batch, columns, pairs) : undefined,
         },
         { main: out.sink, sft: sft?.sink },
         run.hooks,
@@ -132,7 +132,7 @@ export function curateCommand(ctx: CliContext): Command {
           margin: t.scoreChosen[i]! - t.scoreRejected[i]!,
         }));
         const where = await writeCurateReport(ctx, htmlReport, {
-          pools: collector.pools,
+          collector,
           rows,
           selection: { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank },
           by: result.by,
@@ -140,7 +140,6 @@ export function curateCommand(ctx: CliContext): Command {
           manifest: manifest as unknown as Record<string, unknown>,
           input,
           transform: p.pairs.transform ?? 'none',
-          kernels: engine,
         });
         ctx.info(`report: ${where}`);
       }
