@@ -85,7 +85,7 @@ describe('the ABI check fails when module and bindings disagree', () => {
     expect(problems).toContain('the module does not export the enum Loss');
     expect(problems).toContain('the module does not export the function dpoLossesF64');
     expect(() => createEngineSync({ backend: 'wasm-scalar', bytes })).toThrow(/could not load the scalar build: pairsmith: the WASM module does not match the bindings: the module does not export the enum Status/);
-    const auto = createEngineSync({ bytes, simd: false });
+    const auto = createEngineSync({ bytes, simd: false, warn: false });
     expect(auto.backend).toBe('js');
     expect(auto.fallbackReason).toMatch(/scalar build failed: pairsmith: the WASM module does not match the bindings/);
   });
