@@ -190,12 +190,16 @@ export function bindGroups(ctx: WasmContext): GroupBackend {
       const groups = offsets.length - 1;
       return ctx.run((s) => {
         const [xp, op] = s.inputs(values, offsets);
-        const outs = STAT_KEYS.map((key) => ctx.output(s, STAT_TYPES[key] as never, groups, out[key] as never));
-        const ptr = Object.fromEntries(STAT_KEYS.map((key, i) => [key, outs[i]!.ptr])) as Record<keyof GroupStats, number>;
-        ctx.check('groupStats', raw.groupStatsF64(statsArgs.write({ values: xp!, offsets: op!, groups, ddof: std === 'sample' ? 1 : 0, ...ptr })));
-        const res = {} as Record<string, unknown>;
-        STAT_KEYS.forEach((key, i) => (res[key] = outs[i]!.finish()));
-        return res as unknown as GroupStats;
+        const [count, mean, sd, min, max, argmin, argmax, nonFinite] = STAT_KEYS.map((key) => ctx.output(s, STAT_TYPES[key] as never, groups, out[key] as never));
+        const block = statsArgs.write({
+          values: xp!, offsets: op!, groups, ddof: std === 'sample' ? 1 : 0, count: count!.ptr, mean: mean!.ptr, std: sd!.ptr,
+          min: min!.ptr, max: max!.ptr, argmin: argmin!.ptr, argmax: argmax!.ptr, nonFinite: nonFinite!.ptr,
+        });
+        ctx.check('groupStats', raw.groupStatsF64(block));
+        return {
+          count: count!.finish(), mean: mean!.finish(), std: sd!.finish(), min: min!.finish(), max: max!.finish(),
+          argmin: argmin!.finish(), argmax: argmax!.finish(), nonFinite: nonFinite!.finish(),
+        } as GroupStats;
       });
     },
     pickPositions(values, offsets, stats, positions, options, out) {

@@ -273,6 +273,7 @@ function viewOf(x: Column<Float64Array>): Float64Array {
 
 const LOGP_COLUMNS = ['policyChosen', 'policyRejected', 'referenceChosen', 'referenceRejected'] as const;
 const OPTIONAL_COLUMNS = ['chosenLength', 'rejectedLength', 'gap'] as const;
+const ALL_COLUMNS = [...LOGP_COLUMNS, ...OPTIONAL_COLUMNS];
 
 /** Checks the settings (and the options they came from); throws RangeError/TypeError naming the option. */
 function checkSettings(o: LossSettings): void {
@@ -313,14 +314,16 @@ function checkSettings(o: LossSettings): void {
  * would otherwise turn bco_pair's running mean and the batch statistics of every later row into NaN).
  */
 function checkRows(columns: LossColumns, beta: number): void {
-  const [pc, pr, rc, rr] = LOGP_COLUMNS.map((name) => viewOf(columns[name]));
-  for (let i = 0; i < pc!.length; i++) {
-    const v = [pc![i]!, pr![i]!, rc![i]!, rr![i]!];
-    for (let k = 0; k < 4; k++) {
-      if (!Number.isFinite(v[k])) throw new RangeError(`pairsmith: columns.${LOGP_COLUMNS[k]}[${i}] is ${v[k]}; log-probs must be finite`);
+  const cols = LOGP_COLUMNS.map((name) => viewOf(columns[name]));
+  cols.forEach((v, k) => {
+    for (let i = 0; i < v.length; i++) {
+      if (!Number.isFinite(v[i])) throw new RangeError(`pairsmith: columns.${LOGP_COLUMNS[k]}[${i}] is ${v[i]}; log-probs must be finite`);
     }
-    const c = v[0]! - v[2]!;
-    const r = v[1]! - v[3]!;
+  });
+  const [pc, pr, rc, rr] = cols as [Float64Array, Float64Array, Float64Array, Float64Array];
+  for (let i = 0; i < pc.length; i++) {
+    const c = pc[i]! - rc[i]!;
+    const r = pr[i]! - rr[i]!;
     if (!Number.isFinite(beta * c) || !Number.isFinite(beta * r) || !Number.isFinite(beta * (c - r))) {
       throw new RangeError(
         `pairsmith: row ${i}: the log-ratios (chosen ${c}, rejected ${r}) give a non-finite reward or margin at beta ${beta}; rewards must be finite`,
@@ -337,7 +340,7 @@ export function guardLosses(b: LossesBackend, owner: EngineTag | null): LossesKe
       if (options === null || typeof options !== 'object') throw new TypeError('pairsmith: options must be an object');
       for (const name of LOGP_COLUMNS) check.column(columns[name], `columns.${name}`, Float64Array);
       const n = columns.policyChosen.length;
-      for (const name of [...LOGP_COLUMNS, ...OPTIONAL_COLUMNS]) {
+      for (const name of ALL_COLUMNS) {
         if (columns[name] !== undefined) check.sized(columns[name], `columns.${name}`, n, Float64Array);
       }
       const s = resolveLossOptions(options);

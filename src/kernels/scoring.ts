@@ -145,7 +145,8 @@ export function guardScoring(b: ScoringBackend, owner: EngineTag | null): Scorin
       assertNumber(options.beta, 'options.beta');
       rewards.offsets(offsets, p.length);
       if (out !== undefined) rewards.sized(out, 'out', offsets.length - 1, Float64Array);
-      return b.implicitRewards(p, r, offsets, { ...o, beta: options.beta }, out);
+      // built field by field: an object spread here costs V8 microseconds per call (measured)
+      return b.implicitRewards(p, r, offsets, { reduce: o.reduce, mask: o.mask, beta: options.beta }, out);
     },
     sequenceRewards,
   };

@@ -46,20 +46,6 @@ export function assertNumber(x: unknown, name: string, min = -Infinity, max = In
   }
 }
 
-/** Asserts CSR offsets: Int32Array, length groups+1, offsets[0] = 0, non-decreasing, last = n. */
-function assertOffsets(offsets: unknown, n: number, name = 'offsets'): void {
-  assertArray(offsets, name, Int32Array);
-  const o = isResident(offsets) ? (offsets.view() as Int32Array) : (offsets as Int32Array);
-  if (o.length < 1) throw new RangeError(`pairsmith: ${name} must have at least one entry (groups + 1)`);
-  if (o[0] !== 0) throw new RangeError(`pairsmith: ${name}[0] must be 0, got ${o[0]}`);
-  for (let i = 1; i < o.length; i++) {
-    if (o[i]! < o[i - 1]!) throw new RangeError(`pairsmith: ${name} must be non-decreasing (at ${i}: ${o[i - 1]} > ${o[i]})`);
-  }
-  if (o[o.length - 1] !== n) {
-    throw new RangeError(`pairsmith: ${name} ends at ${o[o.length - 1]} but the data has ${n} elements`);
-  }
-}
-
 /** Asserts an options argument is absent or a plain object (not an array or column). */
 export function assertOptions(o: unknown, name: string): void {
   if (o !== undefined && (o === null || typeof o !== 'object' || ArrayBuffer.isView(o) || isResident(o))) {
@@ -101,9 +87,15 @@ export class ColumnCheck {
     if (len !== n) throw new RangeError(`pairsmith: ${name} has length ${len}, expected ${n}`);
   }
 
-  /** column() plus the CSR checks of assertOffsets. */
+  /** CSR offsets: column() of Int32Array, length groups + 1, offsets[0] = 0, non-decreasing, last = n. */
   offsets(x: unknown, n: number, name = 'offsets'): void {
     this.column(x, name, Int32Array);
-    assertOffsets(x, n, name);
+    const o = isResident(x) ? (x.view() as Int32Array) : (x as Int32Array);
+    if (o.length < 1) throw new RangeError(`pairsmith: ${name} must have at least one entry (groups + 1)`);
+    if (o[0] !== 0) throw new RangeError(`pairsmith: ${name}[0] must be 0, got ${o[0]}`);
+    for (let i = 1; i < o.length; i++) {
+      if (o[i]! < o[i - 1]!) throw new RangeError(`pairsmith: ${name} must be non-decreasing (at ${i}: ${o[i - 1]} > ${o[i]})`);
+    }
+    if (o[o.length - 1] !== n) throw new RangeError(`pairsmith: ${name} ends at ${o[o.length - 1]} but the data has ${n} elements`);
   }
 }

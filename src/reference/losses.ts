@@ -275,7 +275,7 @@ export function dpoLosses(columns: { [K in keyof LossColumns]: Float64Array }, o
     rejectedReward: r.map((v) => o.beta * v),
     margin: c.map((v, i) => o.beta * (v - r[i]!)),
   };
-  const state = { ...o.bcoRunningState };
+  const state = { sum: o.bcoRunningState.sum, batches: o.bcoRunningState.batches };
   const row: Row = { c: 0, r: 0, nw: 1, nl: 1, gap: NaN, shift: 0 };
   for (const type of o.losses) {
     const out: Out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];

@@ -9,34 +9,43 @@ export interface Opts {
 
 /** Sum (or mean over counted tokens, count clamped to >= 1) of each sequence's token log-probs, in f64. */
 export function sequenceLogps(tokenLogps: Floats, offsets: Int32Array, options: Opts = {}, out?: Float64Array): Float64Array {
-  return perSequence(tokenLogps, undefined, offsets, options, 1, out);
+  const groups = offsets.length - 1;
+  const res = out ?? new Float64Array(groups);
+  const mask = options.mask;
+  for (let g = 0; g < groups; g++) {
+    let total = 0;
+    let count = 0;
+    for (let t = offsets[g]!; t < offsets[g + 1]!; t++) {
+      if (mask && mask[t] === 0) continue;
+      total += tokenLogps[t]!;
+      count++;
+    }
+    res[g] = options.reduce === 'mean' ? total / Math.max(1, count) : total;
+  }
+  return res;
 }
 
 /** beta * (sum log pi - sum log pi_ref) per sequence of tokens (or beta times the per-token mean). */
 export function implicitRewards(policy: Floats, reference: Floats, offsets: Int32Array, options: Opts & { beta: number }, out?: Float64Array): Float64Array {
-  return perSequence(policy, reference, offsets, options, options.beta, out);
+  const groups = offsets.length - 1;
+  const res = out ?? new Float64Array(groups);
+  const mask = options.mask;
+  for (let g = 0; g < groups; g++) {
+    let diff = 0;
+    let count = 0;
+    for (let t = offsets[g]!; t < offsets[g + 1]!; t++) {
+      if (mask && mask[t] === 0) continue;
+      diff += policy[t]! - reference[t]!;
+      count++;
+    }
+    res[g] = options.beta * (options.reduce === 'mean' ? diff / Math.max(1, count) : diff);
+  }
+  return res;
 }
 
 /** beta * (policy[i] - reference[i]) for already summed per-sequence log-probs. */
 export function sequenceRewards(policy: Floats, reference: Floats, options: { beta: number }, out?: Float64Array): Float64Array {
   const res = out ?? new Float64Array(policy.length);
   for (let i = 0; i < policy.length; i++) res[i] = options.beta * (policy[i]! - reference[i]!);
-  return res;
-}
-
-/** scale * (sum or mean of x - y over the counted tokens of each sequence); y absent: x alone. */
-function perSequence(x: Floats, y: Floats | undefined, offsets: Int32Array, options: Opts, scale: number, out?: Float64Array): Float64Array {
-  const groups = offsets.length - 1;
-  const res = out ?? new Float64Array(groups);
-  for (let g = 0; g < groups; g++) {
-    let total = 0;
-    let count = 0;
-    for (let t = offsets[g]!; t < offsets[g + 1]!; t++) {
-      if (options.mask && options.mask[t] === 0) continue;
-      total += y ? x[t]! - y[t]! : x[t]!;
-      count++;
-    }
-    res[g] = scale * (options.reduce === 'mean' ? total / Math.max(1, count) : total);
-  }
   return res;
 }
