@@ -54,12 +54,16 @@ let ratingBeta: f64 = 1;
 let ratingVar: f64 = 1;
 let odpoAlpha: f64 = 1;
 
-// Registers: the row's log-ratios and counts; the input helpers' derivatives IC = d input / dc, IR = d input / dr
+// The optional columns of the running call (0 = absent), read only by the losses that use them.
+let nwCol: usize = 0;
+let nlCol: usize = 0;
+let gapCol: usize = 0;
+
+// Registers: the row (index, log-ratios); the input helpers' derivatives IC = d input / dc, IR = d input / dr
 // (for the two-sided losses dX/dc and dY/dr); the loss outputs L, GC = dL/dc, GR = dL/dr.
+let I: i32 = 0;
 let C: f64 = 0;
 let R: f64 = 0;
-let NW: f64 = 1;
-let NL: f64 = 1;
 let X: f64 = 0;
 let Y: f64 = 0;
 let IC: f64 = 0;
@@ -74,7 +78,8 @@ let GR: f64 = 0;
  * The alpha exponent is capped (TRL v0.28's cap_exp at 88.7228, v1's clamp at 80), so scores stay finite and
  * huge log-ratios give the limit values under every f-divergence (forward KL is alpha with a = 1).
  */
-function score(u: f64): f64 {
+// @ts-ignore: decorator
+@inline function score(u: f64): f64 {
   if (scoreKind == Score.LOG_SIGMOID) {
     DS = sigmoid(-u);
     return -softplus(-u);
@@ -96,7 +101,8 @@ function score(u: f64): f64 {
 // ---- inputs: each sets IC and IR ----
 
 /** The DPO logit beta * (s(c) - s(r)) (raw log-ratios unless `scored`). */
-function logit(scored: bool): f64 {
+// @ts-ignore: decorator
+@inline function logit(scored: bool): f64 {
   if (!scored || scoreKind == Score.IDENTITY) {
     IC = beta;
     IR = -beta;
@@ -113,9 +119,10 @@ function logit(scored: bool): f64 {
  * The length-normalised logit scale * (s(c/n_w) - s(r/n_l)) (TRL v0.28: per-token log-ratios, then the score), or
  * scale * (s(c)/n_w - s(r)/n_l) with normalizeScores (TRL v1); counts clamped to >= 1.
  */
-function perToken(scale: f64): f64 {
-  const nw = max(NW, 1.0);
-  const nl = max(NL, 1.0);
+// @ts-ignore: decorator
+@inline function perToken(scale: f64): f64 {
+  const nw = nwCol != 0 ? max(ld(nwCol, I), 1.0) : 1.0;
+  const nl = nlCol != 0 ? max(ld(nlCol, I), 1.0) : 1.0;
   const sc = normalizeScores ? score(C) / nw : score(C / nw);
   IC = scale * DS / nw;
   const sr = normalizeScores ? score(R) / nl : score(R / nl);
@@ -124,7 +131,8 @@ function perToken(scale: f64): f64 {
 }
 
 /** X = s(c) and Y = s(r) for the two-sided losses (raw unless `scored`): IC = dX/dc, IR = dY/dr. */
-function sides(scored: bool): void {
+// @ts-ignore: decorator
+@inline function sides(scored: bool): void {
   if (!scored || scoreKind == Score.IDENTITY) {
     X = C;
     Y = R;
@@ -153,26 +161,30 @@ function sides(scored: bool): void {
 // ---- the losses: value and gradient of their own input ----
 
 /** (1-eps) softplus(-u) + eps softplus(u): DPO (eps 0), conservative DPO, aot's per-position loss. */
-function smoothed(u: f64, eps: f64): void {
+// @ts-ignore: decorator
+@inline function smoothed(u: f64, eps: f64): void {
   logistic(u);
   L = (1 - eps) * SPN + (eps > 0 ? eps * SPP : 0);
   grad(-(1 - eps) * SGN + eps * SGP);
 }
 
-function robust(u: f64): void {
+// @ts-ignore: decorator
+@inline function robust(u: f64): void {
   logistic(u);
   const e = robustEps;
   L = ((1 - e) * SPN - (e > 0 ? e * SPP : 0)) / (1 - 2 * e);
   grad((-(1 - e) * SGN - e * SGP) / (1 - 2 * e));
 }
 
-function hinge(u: f64): void {
+// @ts-ignore: decorator
+@inline function hinge(u: f64): void {
   L = u < 1 ? 1 - u : 0;
   grad(u < 1 ? -1.0 : 0.0);
 }
 
 /** EXO (Eq. 16): q (log q - log(1-e)) + (1-q) (log(1-q) - log e), q = sigmoid(u); dL/dq = logit(q) - log(1-e) + log e. */
-function exo(u: f64): void {
+// @ts-ignore: decorator
+@inline function exo(u: f64): void {
   logistic(u);
   const k = Math.log(exoEps) - Math.log1p(-exoEps);
   L = SGP * (-SPN - Math.log1p(-exoEps)) + (SGN > 0 ? SGN * (-SPP - Math.log(exoEps)) : 0);
@@ -180,7 +192,8 @@ function exo(u: f64): void {
 }
 
 /** DiscoPOP: (1 - m) softplus(-u) + m e^-u, m = sigmoid(u/tau); m e^-u and dm/du formed in log space. */
-function discopop(u: f64): void {
+// @ts-ignore: decorator
+@inline function discopop(u: f64): void {
   const lm = -softplus(-u / tau); // log m
   const l1m = -softplus(u / tau); // log (1 - m)
   const sp = softplus(-u);
@@ -191,14 +204,16 @@ function discopop(u: f64): void {
 }
 
 /** IPO (Eq. 17): (m - 1/(2 beta))^2 of the length-normalised logit m. */
-function ipo(m: f64): void {
+// @ts-ignore: decorator
+@inline function ipo(m: f64): void {
   const e = m - 1 / (2 * beta);
   L = e * e;
   grad(2 * e);
 }
 
 /** NCA: softplus(-beta x) + softplus(beta x)/2 + softplus(beta y)/2. */
-function nca(x: f64, y: f64): void {
+// @ts-ignore: decorator
+@inline function nca(x: f64, y: f64): void {
   logistic(beta * x);
   L = SPN + 0.5 * SPP;
   const gx = beta * (0.5 * SGP - SGN);
@@ -208,7 +223,8 @@ function nca(x: f64, y: f64): void {
 }
 
 /** BCO: softplus(-(beta x - shift)) + softplus(beta y - shift). */
-function bco(x: f64, y: f64, shift: f64): void {
+// @ts-ignore: decorator
+@inline function bco(x: f64, y: f64, shift: f64): void {
   logistic(beta * x - shift);
   L = SPN;
   const gx = -beta * SGN;
@@ -218,7 +234,8 @@ function bco(x: f64, y: f64, shift: f64): void {
 }
 
 /** SPPO (hard labels): (x - 1/(2 beta))^2 + (y + 1/(2 beta))^2. */
-function sppo(x: f64, y: f64): void {
+// @ts-ignore: decorator
+@inline function sppo(x: f64, y: f64): void {
   const a = x - 0.5 / beta;
   const b = y + 0.5 / beta;
   L = a * a + b * b;
@@ -226,7 +243,8 @@ function sppo(x: f64, y: f64): void {
 }
 
 /** APO-zero (Eq. 7): sigmoid(-beta x) + sigmoid(beta y). */
-function apoZero(x: f64, y: f64): void {
+// @ts-ignore: decorator
+@inline function apoZero(x: f64, y: f64): void {
   logistic(beta * x);
   L = SGN;
   const gx = -beta * SGP * SGN;
@@ -236,7 +254,8 @@ function apoZero(x: f64, y: f64): void {
 }
 
 /** APO-down (Eq. 8): sigmoid(beta c) + sigmoid(-u) with u the DPO logit (scored as the other two-sided losses). */
-function apoDown(): void {
+// @ts-ignore: decorator
+@inline function apoDown(): void {
   logistic(logit(scoreAll));
   const l2 = SGN;
   const g2 = -SGP * SGN;
@@ -247,7 +266,8 @@ function apoDown(): void {
 }
 
 /** RDPO: softplus(-(u - (beta/beta1) gap)). RIPO: (u - (beta/beta1) gap - 1/2)^2. */
-function rdpo(u: f64, gap: f64, squared: bool): void {
+// @ts-ignore: decorator
+@inline function rdpo(u: f64, gap: f64, squared: bool): void {
   const z = u - (beta / ratingBeta) * gap;
   if (squared) {
     L = (z - 0.5) * (z - 0.5);
@@ -258,7 +278,8 @@ function rdpo(u: f64, gap: f64, squared: bool): void {
 }
 
 /** ML-RDPO: softplus(-u) + (gap - u)^2 / (2 V); a row without a rating (NaN gap) keeps the ranking term. */
-function mlRdpo(u: f64, gap: f64): void {
+// @ts-ignore: decorator
+@inline function mlRdpo(u: f64, gap: f64): void {
   logistic(u);
   L = SPN;
   let g = -SGN;
@@ -271,14 +292,22 @@ function mlRdpo(u: f64, gap: f64): void {
 }
 
 /** A row the loss cannot use (a rating loss without a usable gap): NaN everywhere. */
-function invalid(): void {
+// @ts-ignore: decorator
+@inline function invalid(): void {
   L = NaN;
   GC = NaN;
   GR = NaN;
 }
 
-/** One row of a row-local loss from C, R, NW, NL and the row's gap: sets L, GC, GR. False for an unknown code. */
-function rowLoss(code: i32, gap: f64, shift: f64): bool {
+/** The rating gap of the running row (NaN: none, or no gap column). */
+// @ts-ignore: decorator
+@inline function gapOf(): f64 {
+  return gapCol != 0 ? ld(gapCol, I) : NaN;
+}
+
+/** One row of a row-local loss from C, R (and row I's counts and gap): sets L, GC, GR. False for an unknown code. */
+// @ts-ignore: decorator
+@inline function rowLoss(code: i32, shift: f64): bool {
   switch (code) {
     case Loss.SIGMOID: smoothed(logit(true), sigmoidEps); break;
     case Loss.ROBUST: robust(logit(true)); break;
@@ -292,10 +321,10 @@ function rowLoss(code: i32, gap: f64, shift: f64): bool {
     case Loss.SPPO_HARD: sides(scoreAll); sppo(X, Y); break;
     case Loss.APO_ZERO: sides(false); apoZero(X, Y); break;
     case Loss.APO_DOWN: apoDown(); break;
-    case Loss.RDPO: if (gap == gap) rdpo(logit(true), gap, false); else invalid(); break;
-    case Loss.RIPO: if (gap == gap) rdpo(logit(true), gap, true); else invalid(); break;
-    case Loss.ODPO: if (gap > 0) smoothed(logit(true) - odpoAlpha * Math.log(gap), 0); else invalid(); break;
-    case Loss.ML_RDPO: mlRdpo(logit(true), gap); break;
+    case Loss.RDPO: { const gap = gapOf(); if (gap == gap) rdpo(logit(true), gap, false); else invalid(); break; }
+    case Loss.RIPO: { const gap = gapOf(); if (gap == gap) rdpo(logit(true), gap, true); else invalid(); break; }
+    case Loss.ODPO: { const gap = gapOf(); if (gap > 0) smoothed(logit(true) - odpoAlpha * Math.log(gap), 0); else invalid(); break; }
+    case Loss.ML_RDPO: mlRdpo(logit(true), gapOf()); break;
     default: return false;
   }
   return true;
@@ -339,9 +368,9 @@ export function dpoLossesF64(args: usize): i32 {
   const pr = argPtr(args, DpoLossesArg.POLICY_REJECTED);
   const rc = argPtr(args, DpoLossesArg.REFERENCE_CHOSEN);
   const rr = argPtr(args, DpoLossesArg.REFERENCE_REJECTED);
-  const nw = argPtr(args, DpoLossesArg.CHOSEN_LENGTH);
-  const nl = argPtr(args, DpoLossesArg.REJECTED_LENGTH);
-  const gaps = argPtr(args, DpoLossesArg.GAP);
+  nwCol = argPtr(args, DpoLossesArg.CHOSEN_LENGTH);
+  nlCol = argPtr(args, DpoLossesArg.REJECTED_LENGTH);
+  gapCol = argPtr(args, DpoLossesArg.GAP);
   const n = argInt(args, DpoLossesArg.ROWS);
   const types = argPtr(args, DpoLossesArg.TYPES);
   const k = argInt(args, DpoLossesArg.TYPE_COUNT);
@@ -378,7 +407,7 @@ export function dpoLossesF64(args: usize): i32 {
       continue;
     }
     if (code == Loss.SFT) {
-      sft(pc, nw, n, batch, lo, gc, gr);
+      sft(pc, nwCol, n, batch, lo, gc, gr);
       continue;
     }
     // bco_pair's running mean of batch mean rewards (TRL v0.28's RunningMoments fed one scalar a batch), carried in
@@ -395,11 +424,10 @@ export function dpoLossesF64(args: usize): i32 {
         runCount += 1;
         shift = runSum / runCount;
       }
+      I = i;
       C = ld(pc, i) - ld(rc, i);
       R = ld(pr, i) - ld(rr, i);
-      NW = nw != 0 ? ld(nw, i) : 1.0;
-      NL = nl != 0 ? ld(nl, i) : 1.0;
-      if (!rowLoss(code, gaps != 0 ? ld(gaps, i) : NaN, shift)) return Status.E_INVALID;
+      if (!rowLoss(code, shift)) return Status.E_INVALID;
       st(lo, i, L);
       st(gc, i, GC);
       st(gr, i, GR);
