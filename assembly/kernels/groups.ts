@@ -41,10 +41,23 @@ function scaleExponent(mn: f64, mx: f64): i32 {
  * at `args` (GroupStatsArg). Returns a status code.
  */
 export function groupStatsF64(args: usize): i32 {
-  const xPtr = argPtr(args, GroupStatsArg.VALUES);
-  const offPtr = argPtr(args, GroupStatsArg.OFFSETS);
-  const groups = argInt(args, GroupStatsArg.GROUPS);
-  const ddof = argInt(args, GroupStatsArg.DDOF);
+  return groupStats(
+    argPtr(args, GroupStatsArg.VALUES), argPtr(args, GroupStatsArg.OFFSETS),
+    argInt(args, GroupStatsArg.GROUPS), argInt(args, GroupStatsArg.DDOF),
+    argPtr(args, GroupStatsArg.COUNT), argPtr(args, GroupStatsArg.NON_FINITE),
+    argPtr(args, GroupStatsArg.MEAN), argPtr(args, GroupStatsArg.STD),
+    argPtr(args, GroupStatsArg.MIN), argPtr(args, GroupStatsArg.MAX),
+    argPtr(args, GroupStatsArg.ARGMIN), argPtr(args, GroupStatsArg.ARGMAX),
+  );
+}
+
+// The block is unpacked into parameters once: with the output columns read from the block per group (8 f64 loads
+// and conversions) or held in locals, the kernel measured 6-18% slower than with parameters (65,536 values, groups of 56).
+// @ts-ignore: decorator
+@noinline function groupStats(
+  xPtr: usize, offPtr: usize, groups: i32, ddof: i32, countPtr: usize, nonFinitePtr: usize,
+  meanPtr: usize, stdPtr: usize, minPtr: usize, maxPtr: usize, argminPtr: usize, argmaxPtr: usize,
+): i32 {
   for (let g = 0; g < groups; g++) {
     const a = ldi(offPtr, g);
     const b = ldi(offPtr, g + 1);
@@ -106,7 +119,9 @@ export function groupStatsF64(args: usize): i32 {
       if (imx < 0 || v > mx) { mx = v; imx = i; }
     }
     if (cnt == 0) {
-      storeStats(args, g, 0, b - a, NaN, NaN, NaN, NaN, -1, -1);
+      sti(countPtr, g, 0); sti(nonFinitePtr, g, b - a);
+      st(meanPtr, g, NaN); st(stdPtr, g, NaN); st(minPtr, g, NaN); st(maxPtr, g, NaN);
+      sti(argminPtr, g, -1); sti(argmaxPtr, g, -1);
       continue;
     }
     // mean and squared deviations of the values times sc = 2^p (p = 0 unless the magnitudes are extreme)
@@ -144,21 +159,12 @@ export function groupStatsF64(args: usize): i32 {
     }
     const den = cnt - ddof;
     const inv = pow2(-p);
-    storeStats(args, g, cnt, b - a - cnt, mean * inv, den > 0 ? Math.sqrt(ss / <f64>den) * inv : NaN, mn, mx, imn - a, imx - a);
+    sti(countPtr, g, cnt); sti(nonFinitePtr, g, b - a - cnt);
+    st(meanPtr, g, mean * inv); st(stdPtr, g, den > 0 ? Math.sqrt(ss / <f64>den) * inv : NaN);
+    st(minPtr, g, mn); st(maxPtr, g, mx);
+    sti(argminPtr, g, imn - a); sti(argmaxPtr, g, imx - a);
   }
   return Status.S_OK;
-}
-
-/** Writes group g's statistics to the output columns named in the block. */
-function storeStats(args: usize, g: i32, count: i32, nonFinite: i32, mean: f64, std: f64, mn: f64, mx: f64, argmin: i32, argmax: i32): void {
-  sti(argPtr(args, GroupStatsArg.COUNT), g, count);
-  sti(argPtr(args, GroupStatsArg.NON_FINITE), g, nonFinite);
-  st(argPtr(args, GroupStatsArg.MEAN), g, mean);
-  st(argPtr(args, GroupStatsArg.STD), g, std);
-  st(argPtr(args, GroupStatsArg.MIN), g, mn);
-  st(argPtr(args, GroupStatsArg.MAX), g, mx);
-  sti(argPtr(args, GroupStatsArg.ARGMIN), g, argmin);
-  sti(argPtr(args, GroupStatsArg.ARGMAX), g, argmax);
 }
 
 // Primary key of a candidate: distance to the target, -x for max, x for min. Lower is better.

@@ -1,8 +1,9 @@
 // DPO-family losses, rewards and gradients from sequence log-probs. Kernels never allocate; pointers are
 // 16-byte aligned; everything is f64. Log-sigmoid and softplus are always the stable forms
 // (max(x,0) + log1p(exp(-|x|))), never log(sigmoid(x)). Row-local losses are a table: one small function per loss
-// (value and gradient of its own input) and one line in rowLoss() that says which input it takes. Batch-coupled
-// losses (aot, aot_unpaired, sft; bco_pair's running mean) work on consecutive batches of `batchSize` rows.
+// (value and gradient of its own input) and one line in rowLoss() that says which input it takes; all are @inline, so
+// the row loop is one br_table per row with the loss bodies in place (as fast as the if/else chain it replaced).
+// Batch-coupled losses (aot, aot_unpaired, sft; bco_pair's running mean) work on consecutive batches of rows.
 import { Status } from "../util/status";
 import { ld, ldi, st } from "../util/mem";
 import { arg, argInt, argPtr, setArg } from "../util/args";
