@@ -77,6 +77,8 @@ const ASSISTANT_TAIL = encoder.encode('}]');
 /** JSON Lines rows into a ByteSink. */
 export class JsonlRowBuilder implements RowBuilder {
   private first = true;
+  /** Short strings written before (labels such as a strategy or a position), encoded once. */
+  private readonly encoded = new Map<string, Uint8Array>();
   constructor(readonly sink: ByteSink) {}
 
   begin(): void {
@@ -123,7 +125,17 @@ export class JsonlRowBuilder implements RowBuilder {
   }
 
   str(s: string): void {
-    this.sink.text(JSON.stringify(s));
+    if (s.length > 24) {
+      this.sink.text(JSON.stringify(s));
+      return;
+    }
+    let b = this.encoded.get(s);
+    if (!b) {
+      if (this.encoded.size > 256) this.encoded.clear();
+      b = encoder.encode(JSON.stringify(s));
+      this.encoded.set(s, b);
+    }
+    this.sink.bytes(b, 0, b.length);
   }
 
   bool(b: boolean): void {

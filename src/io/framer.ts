@@ -50,6 +50,8 @@ export interface LargeRecord {
 /** Whole records in `store.view()[0, end)`: valid until the next push(), end() or take() call. */
 export interface Batch {
   store: ByteStore;
+  /** Input offset (in the bytes pushed) of store.view()[0]: record r starts at input offset base + start[r]. */
+  base: number;
   n: number;
   start: Int32Array;
   end: Int32Array;
@@ -103,6 +105,8 @@ export class Framer {
   /** Bytes held: [0, fill). Records before `pos` are already handed out. */
   private fill = 0;
   private pos = 0;
+  /** Input offset of store[fill]: every byte pushed so far, stored or skipped (store[0] is at abs - fill). */
+  private abs = 0;
   /** Where the newline search of the unfinished line resumes. */
   private scanFrom = 0;
   private lineNo = 0;
@@ -203,6 +207,7 @@ export class Framer {
     const n = Math.min(all, this.batchRecords);
     const batch: Batch = {
       store: this.store,
+      base: this.abs - this.fill,
       n,
       start: this.starts.a.slice(0, n),
       end: this.ends.a.slice(0, n),
@@ -268,6 +273,7 @@ export class Framer {
     this.makeRoom(c.length);
     this.store.view().set(c, this.fill);
     this.fill += c.length;
+    this.abs += c.length;
   }
 
   // --- JSON Lines -----------------------------------------------------------------------------------------------
@@ -392,9 +398,11 @@ export class Framer {
     const nl = this.indexOf(c, LF, 0);
     if (nl < 0) {
       sk.bytes += c.length;
+      this.abs += c.length;
       return c.length;
     }
     sk.bytes += nl;
+    this.abs += nl + 1;
     this.finishSkip();
     return nl + 1;
   }
@@ -487,6 +495,7 @@ export class Framer {
     const sk = this.skip!;
     let ended = false;
     const used = this.arrayBytes(c, 0, c.length, () => {}, () => (ended = true), true);
+    this.abs += used;
     if (!ended) {
       sk.bytes += used;
       return used;

@@ -4,11 +4,12 @@
 // uncounted pass over the same input. Runtime neutral: the input is any re-openable byte source.
 import type { Detection } from '../io/detect.js';
 import { detectFormat } from '../io/detect.js';
-import type { FramingMode } from '../io/framer.js';
+import { plainAlloc, type ByteStore, type FramingMode } from '../io/framer.js';
 import { CandidateAdapter, FieldProblem, PairAdapter, type CandidateColumns, type CountedRow, type PairColumns, type RowAdapter } from '../io/adapt.js';
 import { Tally } from '../io/manifest.js';
 import { readBatches, type ReaderEngine } from '../io/reader.js';
-import type { RecordBatch, Reject } from '../io/records.js';
+import { RecordBatch, type Reject } from '../io/records.js';
+import type { ResidentBuffer } from '../kernels/types.js';
 import { BadRecordError, type FieldOverrides, type FormatName, type OnError, type ScoreMode } from '../io/types.js';
 import { JSON_REC_OK } from '../abi/json.js';
 
@@ -20,6 +21,20 @@ export interface JobInput {
   framing: FramingMode;
   /** Total bytes when known (progress, percentages). */
   size?: number;
+  /**
+   * Random access to the bytes open() yields (a plain file, a spool; not a gzip stream): reads `length` bytes at
+   * input offset `offset` into `into` at `at`. With it, a second pass reads only the records it needs.
+   */
+  pread?(into: Uint8Array, at: number, offset: number, length: number): void;
+}
+
+/** Records to read again by position (a second pass): their numbers, lines and byte ranges in the input. */
+export interface RecordRanges {
+  n: number;
+  index: ArrayLike<number>;
+  line: ArrayLike<number>;
+  offset: ArrayLike<number>;
+  length: ArrayLike<number>;
 }
 
 /** How records are read (the shared input options of every data command). */
@@ -59,6 +74,10 @@ export class FormatDetectionError extends Error {
 export type AdaptedBatch =
   | { kind: 'candidates'; batch: RecordBatch; columns: CandidateColumns }
   | { kind: 'pairs'; batch: RecordBatch; columns: PairColumns };
+
+function isResidentStore(s: ByteStore): s is ByteStore & ResidentBuffer<Uint8Array> {
+  return 'type' in s && (s as ResidentBuffer<Uint8Array>).type === Uint8Array;
+}
 
 export class Job {
   readonly tally = new Tally();
@@ -203,6 +222,76 @@ export class Job {
       }
     }
     if (out.length > 0) yield out;
+  }
+
+  /**
+   * A second pass over only the given records (ascending offsets), read by position (input.pread): each batch holds
+   * about 1 MiB of them, indexed and adapted as in pass(), uncounted. Nearby records are read in one call.
+   */
+  async *passRanges(recs: RecordRanges): AsyncGenerator<AdaptedBatch> {
+    const pread = this.input.pread;
+    if (!pread) throw new Error('pairsmith: internal error: passRanges needs an input with random access');
+    const engine = this.engine;
+    const alloc = (n: number): ByteStore => (engine.alloc ? engine.alloc(Uint8Array, n) : plainAlloc(n));
+    let store = alloc(1 << 21);
+    const batch = new RecordBatch(this.input.name, this.settings.maxRecordBytes);
+    const tally = new Tally();
+    const GAP = 4096;
+    try {
+      let i = 0;
+      while (i < recs.n) {
+        // Records i .. j - 1 make this batch; runs of nearby records are read with one call.
+        let fill = 0;
+        const start: number[] = [];
+        const end: number[] = [];
+        let j = i;
+        while (j < recs.n && (j === i || fill + recs.length[j]! <= store.length)) {
+          const runStart = recs.offset[j]!;
+          let runEnd = runStart + recs.length[j]!;
+          let k = j + 1;
+          while (k < recs.n && recs.offset[k]! - runEnd < GAP && recs.offset[k]! + recs.length[k]! - runStart + fill <= store.length) {
+            runEnd = Math.max(runEnd, recs.offset[k]! + recs.length[k]!);
+            k++;
+          }
+          const bytes = runEnd - runStart;
+          if (fill + bytes > store.length) {
+            if (j > i) break;
+            // One record larger than the buffer: grow it.
+            store.free();
+            store = alloc(2 * bytes);
+          }
+          pread(store.view(), fill, runStart, bytes);
+          for (let x = j; x < k; x++) {
+            start.push(fill + recs.offset[x]! - runStart);
+            end.push(fill + recs.offset[x]! - runStart + recs.length[x]!);
+          }
+          fill += bytes;
+          j = k;
+        }
+        batch.set({
+          store,
+          base: 0,
+          n: j - i,
+          start: Int32Array.from(start),
+          end: Int32Array.from(end),
+          line: Int32Array.from({ length: j - i }, (_, x) => recs.line[i + x]!),
+          index: Int32Array.from({ length: j - i }, (_, x) => recs.index[i + x]!),
+          large: [],
+          bytes: fill,
+        });
+        engine.indexRecords(isResidentStore(store) ? store : store.view(), batch.start, batch.end, batch.index, { maxDepth: this.settings.maxDepth });
+        i = j;
+        if (this.fmt === 'pairs' || this.fmt === 'hh-rlhf') {
+          const a = (this.pairAdapter ??= new PairAdapter(this.fmt, this.settings));
+          yield { kind: 'pairs', batch, columns: a.adapt(batch, tally).columns };
+        } else if (this.fmt !== undefined) {
+          const a = (this.candidates ??= new CandidateAdapter(this.fmt, this.settings));
+          yield { kind: 'candidates', batch, columns: a.adapt(batch, tally).columns };
+        }
+      }
+    } finally {
+      store.free();
+    }
   }
 
   private detect(batch: RecordBatch): void {

@@ -108,6 +108,16 @@ class Table {
   imp = new GrowF64();
   /** The routing margin: the score gap, or a pairs input's own numeric `margin` column. */
   routeMargin = new GrowF64();
+  /** Where the pair's record is in the input (pass 2 reads it back by position when it can). */
+  recOffset = new GrowF64();
+  recLength = new GrowI32();
+  recLine = new GrowI32();
+  /** Records the pair's record's position. */
+  place(batch: RecordBatch, r: number): void {
+    this.recOffset.push(batch.base + batch.start[r]!);
+    this.recLength.push(batch.end[r]! - batch.start[r]!);
+    this.recLine.push(batch.line[r]!);
+  }
   numbers(): PairNumbers {
     return {
       n: this.record.n,
@@ -224,6 +234,7 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
         table.ext.push(tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!));
         table.imp.push(r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN);
         table.routeMargin.push(r.margin[i]!);
+        table.place(a.batch, c.rec.a[r.group[i]!]!);
       }
     } else {
       const c = a.columns;
@@ -242,6 +253,7 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
         const mm = a.batch.member(c.rec.a[g]!, MARGIN);
         const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
         table.routeMargin.push(Number.isNaN(own) ? sc - sr : own);
+        table.place(a.batch, c.rec.a[g]!);
         if (parquet) types.observeRecord(a.batch, c, g, APPENDED);
       }
     }
@@ -409,12 +421,25 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
   }
   // The records pass 2 needs, ascending (pairs are in record order), walked with a pointer as the records come.
   const neededList = new GrowI32();
+  const firstPair = new GrowI32();
   for (let i = 0; i < n; i++) {
     if (mainRows(i) === 0 && route[i] !== 2) continue;
     const rec = t.record[i]!;
-    if (neededList.n === 0 || neededList.a[neededList.n - 1] !== rec) neededList.push(rec);
+    if (neededList.n === 0 || neededList.a[neededList.n - 1] !== rec) {
+      neededList.push(rec);
+      firstPair.push(i);
+    }
   }
   const needed = neededList.values();
+  // With random access (a plain file, a spooled stdin) pass 2 reads just these records, by position.
+  const fp = firstPair.values();
+  const ranges = {
+    n: needed.length,
+    index: needed,
+    line: Int32Array.from(fp, (i) => table.recLine.a[i]!),
+    offset: Float64Array.from(fp, (i) => table.recOffset.a[i]!),
+    length: Int32Array.from(fp, (i) => table.recLength.a[i]!),
+  };
   const reorder = routeOrder !== undefined;
   const spool = reorder ? (o.spool ?? (() => new MemorySpool()))() : undefined;
   const spoolSink = new ByteSink(1 << 16);
@@ -432,7 +457,7 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
         while (q < needed.length && needed[q]! < rec) q++;
         return q < needed.length && needed[q] === rec;
       };
-      for await (const a of job.pass(false, wanted)) {
+      for await (const a of input.pread ? job.passRanges(ranges) : job.pass(false, wanted)) {
         const each = (i: number, base: (x: RowBuilder) => void): void => {
           if (dropped) {
             // curate --all: the dropped pairs, after the kept ones.

@@ -46,6 +46,8 @@ export interface NodeInput {
   /** The file on disk (undefined for stdin), for identity checks against outputs. */
   path?: string;
   open(): AsyncIterable<Uint8Array>;
+  /** Positional reads of the bytes open() yields (plain files; stdin once spooled). */
+  pread?(into: Uint8Array, at: number, offset: number, length: number): void;
   /** Removes temp files (the stdin spool). */
   close(): void;
 }
@@ -64,6 +66,26 @@ function isGzipAt(path: string): boolean {
 
 /** Lets the event loop run (signal handlers, timers) between chunks of synchronous work. */
 const breathe = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Positional reads of a file (the descriptor is opened on first use and kept until close()). */
+function preader(full: string, shown: string): { read(into: Uint8Array, at: number, offset: number, length: number): void; close(): void } {
+  let fd: number | undefined;
+  return {
+    read(into, at, offset, length) {
+      fd ??= openSync(full, 'r');
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, into, at + got, length - got, offset + got);
+        if (n <= 0) throw new InputError(shown, 'the file became shorter while it was read (was it changed?)');
+        got += n;
+      }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
 
 /**
  * Plain file bytes, read synchronously into one reused buffer (the framer copies what it keeps). Between chunks the
@@ -144,19 +166,20 @@ export function fileInput(path: string, cwd?: string): NodeInput {
       close() {},
     };
   }
+  let gz: boolean;
+  try {
+    gz = isGzipAt(full);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(path, (e as Error).message, { cause: e });
+  }
+  const positional = gz ? undefined : preader(full, path);
   return {
     name: path,
     path: full,
     framing: kind === 'sniff' ? 'sniff' : 'jsonl',
     size,
     async *open() {
-      let gz: boolean;
-      try {
-        gz = isGzipAt(full);
-      } catch (e) {
-        if (e instanceof InputError) throw e;
-        throw new InputError(path, (e as Error).message, { cause: e });
-      }
       if (gz) yield* gunzip(createReadStream(full, { highWaterMark: READ_CHUNK }), path);
       else {
         try {
@@ -166,7 +189,10 @@ export function fileInput(path: string, cwd?: string): NodeInput {
         }
       }
     },
-    close() {},
+    pread: positional?.read,
+    close() {
+      positional?.close();
+    },
   };
 }
 
@@ -177,10 +203,17 @@ export function fileInput(path: string, cwd?: string): NodeInput {
 export function stdinInput(stdin: Readable | undefined): NodeInput {
   if (!stdin) throw new InputError('-', 'no standard input available');
   let spool: string | undefined;
+  let spooled = false;
   let opened = 0;
+  let positional: ReturnType<typeof preader> | undefined;
   return {
     name: '-',
     framing: 'sniff',
+    pread(into, at, offset, length) {
+      if (!spool || !spooled) throw new Error('pairsmith: internal error: stdin read by position before it was spooled');
+      positional ??= preader(spool, '-');
+      positional.read(into, at, offset, length);
+    },
     async *open() {
       opened++;
       if (opened > 1) {
@@ -201,8 +234,10 @@ export function stdinInput(stdin: Readable | undefined): NodeInput {
       out.end();
       if (!out.closed) await once(out, 'close');
       if (failed) throw failed;
+      spooled = true;
     },
     close() {
+      positional?.close();
       if (spool) {
         rmSync(spool, { force: true });
         unregisterTemp(spool);
