@@ -5,7 +5,11 @@ function pct(a: number, b: number): string {
   return b > 0 ? `${((100 * a) / b).toFixed(1)}%` : 'n/a';
 }
 
-export function curateSummary(m: Manifest, report: Record<string, unknown>, o: { sample: boolean; input: string; output: string; sft?: string }): string {
+export function curateSummary(
+  m: Manifest,
+  report: Record<string, unknown>,
+  o: { sample: boolean; input: string; output: string; sft?: string; sidecars?: { manifest: string; rejects: string } },
+): string {
   const c = report.construction as { prompts: number; prompts_with_pair: number; pairs: number; rejected_not_min: number };
   const s = report.selection as { by: string; pairs: number; kept: number };
   const lines = [
@@ -19,7 +23,8 @@ export function curateSummary(m: Manifest, report: Record<string, unknown>, o: {
   if (route) lines.push(`  routing:     ${route.dpo} to DPO, ${route.sft} to SFT (${o.sft})`);
   const aug = report.augment as { rows: number } | undefined;
   if (aug) lines.push(`  augmented:   ${aug.rows} goal-conditioned rows`);
-  lines.push(`  written:     ${m.rows_written} rows to ${o.output}`);
-  lines.push(`  manifest:    ${o.output}.manifest.json; rejects: ${o.output}.rejects.jsonl (${m.records.rejected})`);
+  lines.push(`  written:     ${m.rows_written} rows to ${o.output === '-' ? 'standard output' : o.output}`);
+  if (o.sidecars) lines.push(`  manifest:    ${o.sidecars.manifest}; rejects: ${o.sidecars.rejects} (${m.records.rejected})`);
+  else lines.push(`  rejected:    ${m.records.rejected} records (no manifest or rejects file beside ${o.output === '-' ? 'standard output' : o.output})`);
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { FramingError } from '../io/framer.js';
 import { buildManifest, type Manifest, type Tally } from '../io/manifest.js';
 import { fileIdentity, fileInput, InputError, nodeIndexOf, stdinInput, stdinOnce, type NodeInput } from '../io/node/source.js';
-import { openFileOutput, OutputError, outputKind, type FileOutput, type OutputKind } from '../io/node/output.js';
+import { isStreamPath, openFileOutput, OutputError, outputKind, type FileOutput, type OutputKind } from '../io/node/output.js';
 import { Progress } from '../io/node/progress.js';
 import { JsonlRowBuilder } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
@@ -41,9 +41,13 @@ export interface DataRunSpec {
   outputFormat?: OutputKind;
 }
 
-/** Sidecar paths of an output: `<out>.manifest.json` and `<out>.rejects.jsonl` (none for `-`). */
-export function sidecarPaths(out: string): { manifest: string; rejects: string } | undefined {
-  return out === '-' ? undefined : { manifest: `${out}.manifest.json`, rejects: `${out}.rejects.jsonl` };
+/**
+ * Sidecar paths of an output: `<out>.manifest.json` and `<out>.rejects.jsonl`; none for `-` and for an output that is
+ * a stream (a device such as /dev/null, a FIFO, a socket): the counts then go to stderr only.
+ */
+export function sidecarPaths(out: string, cwd?: string): { manifest: string; rejects: string } | undefined {
+  if (out === '-' || isStreamPath(resolve(cwd ?? process.cwd(), out))) return undefined;
+  return { manifest: `${out}.manifest.json`, rejects: `${out}.rejects.jsonl` };
 }
 
 /** Object rows to the main output. */
@@ -99,7 +103,8 @@ export class DataRun {
 
   /** The kind of an output path, or a usage error for an unknown extension (unless --output-format says). */
   kindOf(path: string): OutputKind {
-    const k = this.spec.outputFormat ?? outputKind(path);
+    // A device or FIFO without an extension (/dev/null, a named pipe) gets JSON Lines.
+    const k = this.spec.outputFormat ?? outputKind(path) ?? (isStreamPath(resolve(this.ctx.io.cwd ?? process.cwd(), path)) ? 'jsonl' : undefined);
     if (k === undefined) {
       throw new CliError(`${path}: unknown output extension (use .jsonl, .jsonl.gz or .parquet, or give --output-format jsonl|jsonl.gz|parquet)`, EXIT.USAGE);
     }
@@ -141,7 +146,7 @@ export class DataRun {
   async openMain(): Promise<FileOutput | undefined> {
     if (this.spec.output === null) return undefined;
     this.main ??= await this.open(this.spec.output, { 'pairsmith.command': this.spec.command });
-    const side = sidecarPaths(this.spec.output);
+    const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
     if (side && !this.rejectsOut) {
       this.checkNotInput(side.rejects);
       this.rejectsOut = await openFileOutput(side.rejects, { cwd: this.ctx.io.cwd, kind: 'jsonl' });
@@ -174,7 +179,7 @@ export class DataRun {
       format: result.format,
       formatDetected: 'format' in this.spec.options && this.spec.options.format === 'auto' && result.detected !== undefined,
       output: this.spec.output,
-      rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output)?.rejects ?? null) : null,
+      rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output, this.ctx.io.cwd)?.rejects ?? null) : null,
       backend,
       parameters: { ...inputParameters(this.spec.options), ...this.spec.parameters },
       startedAt: this.startedAt,
@@ -187,7 +192,7 @@ export class DataRun {
     for (const x of this.extras) await x.commit();
     await this.rejectsOut?.commit();
     if (this.spec.output !== null) {
-      const side = sidecarPaths(this.spec.output);
+      const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
       if (side) {
         const m = await openFileOutput(side.manifest, { cwd: this.ctx.io.cwd, kind: 'jsonl' });
         try {
@@ -214,7 +219,7 @@ export class DataRun {
         `, ${m.records.rejected} rejected${rej ? ` (${rej})` : ''}` +
         `${m.candidates.excluded ? `; ${m.candidates.excluded} candidates excluded (${exc})` : ''}; backend ${m.backend}`,
     );
-    if (m.records.rejected && (this.spec.output === null || this.spec.output === '-')) {
+    if (m.records.rejected && (this.spec.output === null || !sidecarPaths(this.spec.output, this.ctx.io.cwd))) {
       for (const r of this.rejectSample) this.ctx.info(`  rejected ${safeText(r.file)}:${r.line}:${safeText(r.field ?? '-')}: ${r.reason}: ${safeText(r.detail)}`);
     }
     if (m.records.read === 0) this.ctx.info(`warning: ${this.spec.input} holds no records`);

@@ -80,6 +80,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io, () => (program?.opts() ?? { backend: 'auto', quiet: false }) as GlobalOptions);
   program = buildProgram(ctx);
   configure(program, io);
+  if (argv.length === 0) {
+    // No command: the help goes to stderr and the exit code says the command line was incomplete.
+    io.stderr(program.helpInformation());
+    return EXIT.USAGE;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;

@@ -39,6 +39,19 @@ function onErrorOption(): Option {
   return new Option('--on-error <mode>', 'bad records: skip (reject and go on) or fail (exit 3 at the first)').choices(['skip', 'fail']).default('skip');
 }
 
+/** The output kinds --output-format names (else the output's extension decides; `-` is JSON Lines). */
+export const OUTPUT_FORMATS = ['jsonl', 'jsonl.gz', 'parquet'] as const;
+
+/**
+ * Adds `-o, --output` (default `-`: JSON Lines on stdout, summaries on stderr) and `--output-format` (what to write
+ * when the extension does not say, or to override it).
+ */
+export function addOutputOptions(cmd: Command, what = 'output file (.jsonl, .jsonl.gz, .parquet)'): Command {
+  return cmd
+    .option('-o, --output <output>', `${what}, or - for stdout (the default)`, '-')
+    .addOption(new Option('--output-format <kind>', 'what to write, whatever the extension').choices([...OUTPUT_FORMATS]));
+}
+
 /** The input options of commands that read plain rows (no formats or field overrides): only --on-error. */
 export interface RowInputOptions {
   onError: OnError;

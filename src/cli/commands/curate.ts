@@ -8,11 +8,12 @@ import { FileSpool } from '../../io/node/spool.js';
 import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
 import { runSelect } from '../../pipeline/run-select.js';
 import { applyConfig } from '../config.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
-import { withDataRun } from '../data-run.js';
+import { sidecarPaths, withDataRun } from '../data-run.js';
 import { pipelineEngine } from '../engine-port.js';
 import { CliError, EXIT } from '../io.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, INPUT_HELP, OUTPUT_FORMATS, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, numberArg, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 import { curateSummary } from '../curate-summary.js';
@@ -41,7 +42,8 @@ export function curateCommand(ctx: CliContext): Command {
   const cmd = new Command('curate')
     .description('the main job: candidates -> sweet-spot pairs -> margin selection -> weights / routing / augmentation')
     .argument('[input]', 'candidate sets (default: the bundled sample, with examples/curate.json)')
-    .option('-o, --output <output>', `output file (.jsonl, .jsonl.gz, .parquet) or - (default with no input: ${SAMPLE_OUTPUT})`)
+    .option('-o, --output <output>', `output file (.jsonl, .jsonl.gz, .parquet) or - for stdout (default: stdout; with no input: ${SAMPLE_OUTPUT})`)
+    .addOption(new Option('--output-format <kind>', 'what to write, whatever the extension').choices([...OUTPUT_FORMATS]))
     .option('--config <file>', 'JSON object of options (the command line wins)');
   addPairOptions(cmd);
   addSelectOptions(cmd, false);
@@ -49,7 +51,7 @@ export function curateCommand(ctx: CliContext): Command {
     .option('--route', 'route small-margin pairs to SFT (needs --threshold or --hard-fraction)', false)
     .option('--threshold <t>', 'route: hard iff margin < t', numberArg('--threshold'))
     .option('--hard-fraction <f>', 'route: the floor(f * n) smallest margins are hard', numberArg('--hard-fraction', 0, 1))
-    .option('--sft <file>', 'route: the SFT output (default <out>.sft.jsonl)')
+    .option('--sft <file>', 'route: the SFT output (default: the output with its extension replaced by .sft.jsonl, e.g. dpo.jsonl -> dpo.sft.jsonl)')
     .option('--augment', 'reward-conditioned augmentation of the (DPO) rows', false)
     .option('--template <text>', 'augment: goal text with {g}', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'augment: where the goal goes').choices([...PLACEMENTS]).default('auto'));
@@ -62,8 +64,7 @@ export function curateCommand(ctx: CliContext): Command {
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (inputArg: string | undefined, opts: Record<string, unknown>) => {
     const sample = inputArg === undefined;
     const input = inputArg ?? SAMPLE_INPUT;
-    const output = (opts.output as string | undefined) ?? (sample ? SAMPLE_OUTPUT : undefined);
-    if (output === undefined) throw new CliError('give -o <output> (with an input file)', EXIT.USAGE);
+    const output = (opts.output as string | undefined) ?? (sample ? SAMPLE_OUTPUT : '-');
     const route = opts.route === true;
     const threshold = opts.threshold as number | undefined;
     const hardFraction = opts.hardFraction as number | undefined;
@@ -90,7 +91,7 @@ export function curateCommand(ctx: CliContext): Command {
       sample,
       output,
     };
-    await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true }, async (run) => {
+    await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
       const sft = sftPath ? await run.openExtra(sftPath) : undefined;
       const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
@@ -118,7 +119,7 @@ export function curateCommand(ctx: CliContext): Command {
       if (report.route) (report.route as Record<string, unknown>).sft_output = sftPath;
       await emitReport(ctx, report.selection as Record<string, unknown>, sel.report);
       const manifest = await run.commit(result, engine.backend);
-      ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath }));
+      ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath, sidecars: sidecarPaths(output, ctx.io.cwd) }));
       // The page comes last: it shows the committed run's manifest.
       if (htmlReport && collector) {
         const r = report.route as { dpo: number; sft: number } | undefined;

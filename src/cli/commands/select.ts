@@ -3,10 +3,11 @@
 import { Command } from 'commander';
 import { FileSpool } from '../../io/node/spool.js';
 import { runSelect } from '../../pipeline/run-select.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 
@@ -30,7 +31,8 @@ export function selectCommand(ctx: CliContext): Command {
   const cmd = new Command('select')
     .description('keep the pairs with the largest margins: external, implicit, add, or bees (calibrated Bayesian fusion)')
     .argument('<input>', 'pairs (or candidate sets, turned into pairs first) or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout');
+    ;
+  addOutputOptions(cmd);
   addSelectOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
@@ -40,7 +42,7 @@ export function selectCommand(ctx: CliContext): Command {
     const p = parsePairOptions(opts);
     const sel = parseSelectOptions(opts);
     const parameters = { ...pairParameters(p), by: sel.by, ...sel.select, all: sel.all, output: opts.output };
-    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true }, async (run) => {
+    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
       const result = await runSelect(
         pipelineEngine(engine),
