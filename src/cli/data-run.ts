@@ -93,6 +93,9 @@ export class DataRun {
     };
   }
 
+  /** Says which temp files of killed runs were removed. */
+  private readonly onStale = (ps: string[]): void => this.ctx.info(`removed ${ps.length} temp file(s) left by an interrupted run: ${ps.map(safeText).join(', ')}`);
+
   /** Refuses an output path that is the input itself (same file). */
   private checkNotInput(path: string): void {
     if (path === '-' || !this.input.path) return;
@@ -119,7 +122,7 @@ export class DataRun {
       kind: path === '-' ? 'jsonl' : this.kindOf(path),
       stdout: this.ctx.io.stdoutBytes ?? ((b) => this.ctx.io.stdout(new TextDecoder().decode(b))),
       metadata,
-      onStale: (ps) => this.ctx.info(`removed ${ps.length} temp file(s) left by an interrupted run: ${ps.map(safeText).join(', ')}`),
+      onStale: this.onStale,
     });
     return out;
   }
@@ -149,7 +152,7 @@ export class DataRun {
     const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
     if (side && !this.rejectsOut) {
       this.checkNotInput(side.rejects);
-      this.rejectsOut = await openFileOutput(side.rejects, { cwd: this.ctx.io.cwd, kind: 'jsonl' });
+      this.rejectsOut = await openFileOutput(side.rejects, { cwd: this.ctx.io.cwd, kind: 'jsonl', onStale: this.onStale });
     }
     return this.main;
   }
@@ -194,7 +197,7 @@ export class DataRun {
     if (this.spec.output !== null) {
       const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
       if (side) {
-        const m = await openFileOutput(side.manifest, { cwd: this.ctx.io.cwd, kind: 'jsonl' });
+        const m = await openFileOutput(side.manifest, { cwd: this.ctx.io.cwd, kind: 'jsonl', onStale: this.onStale });
         try {
           await m.sink.writeBytes!(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
           await m.commit();

@@ -17,6 +17,7 @@ import { cleanCommand } from './commands/clean.js';
 import { reportCommand } from './commands/report.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
+import { toCliError } from './data-run.js';
 import { InvalidArgumentError } from 'commander';
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -100,9 +101,10 @@ function handleError(e: unknown, io: CliIo): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  if (e instanceof CliError) {
-    io.stderr(`pairsmith: ${e.message}\n`);
-    return e.exitCode;
+  const mapped = toCliError(e);
+  if (mapped instanceof CliError) {
+    io.stderr(`pairsmith: ${mapped.message}\n`);
+    return mapped.exitCode;
   }
   const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.stderr(`pairsmith: unexpected error: ${msg}\n`);

@@ -1,7 +1,7 @@
 // Node byte sources for the one reader: a file (plain or gzip, detected by its magic bytes), standard input (spooled
 // to a temp file on its first pass when a command reads twice), or a Parquet file (its rows serialised to JSON
 // Lines, one row per line, so line = row number). Each source can be opened again from its start.
-import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -300,16 +300,12 @@ async function* parquetLines(full: string, shown: string): AsyncGenerator<Uint8A
   }
 }
 
-/** The identity of a file (device and inode), to refuse an output that is the input. */
+/** The identity of a file (device and inode, symlinks followed), to refuse an output that is the input. */
 export function fileIdentity(path: string): string | undefined {
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const st = fstatSync(fd);
-      return `${st.dev}:${st.ino}`;
-    } finally {
-      closeSync(fd);
-    }
+    // stat, not open: opening a FIFO would block until it has a writer.
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
   } catch {
     return undefined;
   }
