@@ -146,3 +146,38 @@ export async function run(o: { quick: boolean; large: boolean; log: (s: string) 
   }
   return rows;
 }
+
+/** A file holding one candidates record whose first response is `mb` MB long (a single line). */
+function longLineFile(mb: number): string {
+  const dir = join(tmpdir(), 'pairsmith-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `long-line-${mb}mb.jsonl`);
+  if (!existsSync(path)) {
+    const fd = openSync(`${path}.tmp`, 'w');
+    writeSync(fd, '{"prompt":"one long line","responses":["');
+    const block = Buffer.alloc(1 << 20, 'a');
+    for (let i = 0; i < mb; i++) writeSync(fd, block);
+    writeSync(fd, '","short","mid"],"scores":[1,0,0.5]}\n');
+    closeSync(fd);
+    execFileSync('mv', [`${path}.tmp`, path]);
+  }
+  return path;
+}
+
+/** One record of 25, 50 and 100 MB on one line, from a file and from stdin: time and peak RSS grow linearly. */
+export async function longLines(o: { quick: boolean; log: (s: string) => void }): Promise<E2eRow[]> {
+  const sizes = o.quick ? [10, 20, 40] : [25, 50, 100];
+  const rows: E2eRow[] = [];
+  o.log('\n| one line of | from | wall s | CPU s | peak RSS MB | MB/s |');
+  o.log('|---:|---|---:|---:|---:|---:|');
+  for (const mb of sizes) {
+    const file = longLineFile(mb);
+    for (const from of ['file', 'stdin'] as const) {
+      const argv = from === 'file' ? [process.execPath, CLI, '-q', 'stats', file] : ['sh', '-c', `cat ${file} | ${process.execPath} ${CLI} -q stats -`];
+      const r = once({ name: `stats, one ${mb} MB line, ${from}`, argv, out: join(tmpdir(), 'pairsmith-bench', 'none') });
+      rows.push({ task: `stats, one ${mb} MB line from ${from}`, wallS: r.wallS, cpuS: r.cpuS, rssMb: r.rssMb, mbPerS: mb / r.wallS, runs: 1 });
+      o.log(`| ${mb} MB | ${from} | ${r.wallS.toFixed(2)} | ${r.cpuS?.toFixed(2) ?? '-'} | ${r.rssMb?.toFixed(0) ?? '-'} | ${(mb / r.wallS).toFixed(0)} |`);
+    }
+  }
+  return rows;
+}

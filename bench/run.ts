@@ -48,6 +48,10 @@ async function main(): Promise<void> {
     process.stdout.write('\n## e2e (fresh processes)\n');
     e2eRows = await e2e.run({ quick, large: args.includes('--large'), log: (s) => process.stdout.write(`${s}\n`) });
   }
+  if (!only || 'longline'.includes(only)) {
+    process.stdout.write('\n## longline (one record on one line, fresh processes)\n');
+    e2eRows.push(...(await e2e.longLines({ quick, log: (s) => process.stdout.write(`${s}\n`) })));
+  }
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, JSON.stringify({ node: process.versions.node, quick, rows: all, e2e: e2eRows }, null, 2));

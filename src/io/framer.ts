@@ -350,7 +350,8 @@ export class Framer {
   }
 
   private scanLines(): void {
-    const v = this.store.view();
+    // Only the bytes held: searching the whole buffer would scan its free tail on every push.
+    const v = this.store.view().subarray(0, this.fill);
     for (;;) {
       const nl = this.indexOf(v, LF, this.scanFrom);
       if (nl < 0 || nl >= this.fill) {

@@ -157,8 +157,9 @@ export class RecordBatch {
   }
 
   private keyHasEscape(s: number, e: number): boolean {
-    const i = this.buf.indexOf(0x5c, s);
-    return i >= 0 && i < e;
+    const buf = this.buf;
+    for (let i = s; i < e; i++) if (buf[i] === 0x5c) return true;
+    return false;
   }
 
   /** Member m's key as a string. */

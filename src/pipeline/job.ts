@@ -11,7 +11,7 @@ import { readBatches, type ReaderEngine } from '../io/reader.js';
 import { RecordBatch, type Reject } from '../io/records.js';
 import type { ResidentBuffer } from '../kernels/types.js';
 import { BadRecordError, type FieldOverrides, type FormatName, type OnError, type ScoreMode } from '../io/types.js';
-import { JSON_REC_OK } from '../abi/json.js';
+import { JSON_K_ARRAY, JSON_K_STRING, JSON_REC_OK } from '../abi/json.js';
 
 /** A re-openable byte source: each open() reads the input from its start (two-pass commands open it twice). */
 export interface JobInput {
@@ -74,6 +74,32 @@ export class FormatDetectionError extends Error {
 export type AdaptedBatch =
   | { kind: 'candidates'; batch: RecordBatch; columns: CandidateColumns }
   | { kind: 'pairs'; batch: RecordBatch; columns: PairColumns };
+
+/** Members above this size are not decoded for format detection (a huge record costs no more than a small one). */
+const DETECT_DECODE_LIMIT = 1 << 16;
+
+/**
+ * Record r as format detection sees it: its members decoded, except large ones: a large string keeps its first
+ * characters (detection looks at how a dialogue starts), a large array or object is left empty.
+ */
+function detectionView(batch: RecordBatch, r: number): Record<string, unknown> {
+  const ix = batch.index;
+  const out: Record<string, unknown> = {};
+  for (let m = ix.memberOff[r]!; m < ix.memberOff[r + 1]!; m++) {
+    const s = ix.valS[m]!;
+    const e = ix.valE[m]!;
+    let v: unknown;
+    if (e - s <= DETECT_DECODE_LIMIT) v = batch.decode(s, e);
+    else if (ix.valKind[m] === JSON_K_STRING) {
+      // The first bytes up to a backslash (no escape is cut): enough to see how the text starts.
+      let t = s + 1;
+      while (t < s + 257 && batch.buf[t] !== 0x5c) t++;
+      v = new TextDecoder().decode(batch.buf.subarray(s + 1, t));
+    } else v = ix.valKind[m] === JSON_K_ARRAY ? [] : {};
+    Object.defineProperty(out, batch.keyText(m), { value: v, writable: true, enumerable: true, configurable: true });
+  }
+  return out;
+}
 
 function isResidentStore(s: ByteStore): s is ByteStore & ResidentBuffer<Uint8Array> {
   return 'type' in s && (s as ResidentBuffer<Uint8Array>).type === Uint8Array;
@@ -297,7 +323,7 @@ export class Job {
   private detect(batch: RecordBatch): void {
     for (let r = 0; r < batch.n; r++) {
       if (batch.index.status[r] !== JSON_REC_OK) continue;
-      const rec = batch.decode(batch.start[r]!, batch.end[r]!) as Record<string, unknown>;
+      const rec = detectionView(batch, r);
       const d = detectFormat(rec, this.settings.fields);
       if (!d) throw new FormatDetectionError(this.input.name, batch.line[r]!, Object.keys(rec));
       this.fmt = d.format;
