@@ -35,6 +35,58 @@ export interface FramerOptions {
   batchBytes?: number;
   /** ... or once this many records are (default: no limit). Tests use 1 and 7 to cut batches everywhere. */
   batchRecords?: number;
+  /**
+   * Where the bytes pushed start in the whole input (a shard starts at a line start after the first line): their
+   * input offset, and the lines and records before them. A UTF-8 BOM is skipped only at input offset 0.
+   */
+  origin?: Origin;
+}
+
+/** A position at a line start of an input: its byte offset, and the lines and records before it. */
+export interface Origin {
+  offset: number;
+  line: number;
+  record: number;
+}
+
+/** Whether a line's bytes [s, e) hold a record: anything but spaces, tabs and carriage returns (else it is blank). */
+export function hasContent(v: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const b = v[k]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return true;
+  }
+  return false;
+}
+
+/**
+ * Counts the lines and records of JSON Lines bytes pushed chunk by chunk, by the framer's rules (a blank line is no
+ * record; a BOM at the start is skipped): where a shard of a file starts, cheaply (no records are kept).
+ */
+export class LineCounter {
+  lines = 0;
+  records = 0;
+  private content = false;
+  private first = true;
+
+  constructor(private readonly indexOf: (buf: Uint8Array, byte: number, from: number) => number = defaultIndexOf) {}
+
+  push(v: Uint8Array): void {
+    let i = 0;
+    if (this.first && v.length > 0) {
+      this.first = false;
+      if (v.length >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf) i = 3;
+    }
+    for (;;) {
+      const nl = this.indexOf(v, LF, i);
+      const end = nl < 0 ? v.length : nl;
+      if (!this.content) this.content = hasContent(v, i, end);
+      if (nl < 0) return;
+      this.lines++;
+      if (this.content) this.records++;
+      this.content = false;
+      i = nl + 1;
+    }
+  }
 }
 
 /** A record that was too large to buffer. */
@@ -111,6 +163,8 @@ export class Framer {
   private scanFrom = 0;
   private lineNo = 0;
   private recordNo = 0;
+  /** Skip a UTF-8 BOM at the start (only the input's own start has one). */
+  private bom = true;
   private started = false;
   private ended = false;
   private bytesIn = 0;
@@ -132,6 +186,12 @@ export class Framer {
     this.batchRecords = o.batchRecords ?? Number.MAX_SAFE_INTEGER;
     this.indexOf = o.indexOf ?? defaultIndexOf;
     this.mode = o.mode ?? 'jsonl';
+    if (o.origin) {
+      this.abs = o.origin.offset;
+      this.lineNo = o.origin.line;
+      this.recordNo = o.origin.record;
+      this.bom = o.origin.offset === 0;
+    }
     this.store = this.alloc(Math.max(1 << 16, Math.min(this.batchBytes * 2, 1 << 22)));
   }
 
@@ -322,7 +382,7 @@ export class Framer {
   private begin(): void {
     const v = this.store.view();
     let i = 0;
-    if (this.fill >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf) i = 3;
+    if (this.bom && this.fill >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf) i = 3;
     this.pos = this.lineStart = this.scanFrom = i;
     if (this.mode === 'sniff') this.mode = this.sniff(i);
     if (this.mode === 'array') {
@@ -399,10 +459,8 @@ export class Framer {
     const v = this.store.view();
     let t = e;
     if (t > s && v[t - 1] === 0x0d) t--;
-    let k = s;
-    while (k < t && (v[k] === 0x20 || v[k] === 0x09 || v[k] === 0x0d)) k++;
     if (last) this.lineStart = this.scanFrom = e;
-    if (k >= t) return;
+    if (!hasContent(v, s, t)) return;
     if (t - s > this.maxRecord) {
       this.large.push({ line, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, s + HEAD_BYTES)) });
       return;

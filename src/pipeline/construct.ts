@@ -4,6 +4,7 @@
 import type { F64Col, GroupEngine, GroupStats, I32Col, StdKind } from './group-engine.js';
 import { GRID_POSITIONS, parsePosition, positionLabel, type Position } from './positions.js';
 import { randomInt, streamRng } from './rng.js';
+import { exactAdd } from '../numeric.js';
 
 export type Strategy = 'sweet-spot' | 'max-min' | 'max-random' | 'positions' | 'grid';
 export const STRATEGIES: readonly Strategy[] = ['sweet-spot', 'max-min', 'max-random', 'positions', 'grid'];
@@ -66,8 +67,8 @@ export interface ConstructReport {
   smallPrompts: number;
   /** Prompts (with a pair) whose rejected is not the prompt's minimum: where sweet-spot and max-min differ. */
   rejectedNotMin: number;
-  /** Sum of the rejected z-scores (value - mu) / sigma over emitted pairs, for the mean. */
-  rejectedZSum: number;
+  /** The rejected z-scores (value - mu) / sigma over emitted pairs, summed exactly (numeric.ts exactAdd partials), for the mean. */
+  rejectedZ: number[];
 }
 
 export interface ConstructResult {
@@ -211,7 +212,7 @@ function constructOn(
     fallbackUsed: 0,
     smallPrompts: 0,
     rejectedNotMin: 0,
-    rejectedZSum: 0,
+    rejectedZ: [],
   };
   const single = opts.strategy !== 'grid';
   const noPair: (DropReason | null)[] = new Array<DropReason | null>(groups).fill(null);
@@ -258,7 +259,7 @@ function constructOn(
       if (reason === null && vc - values[s + rr]! < minGap) reason = 'below_min_gap';
       if (reason !== null) return reason;
       out.push(g, c, rr, cp, rp);
-      report.rejectedZSum += (values[s + rr]! - mu) / sigma;
+      exactAdd(report.rejectedZ, (values[s + rr]! - mu) / sigma);
       return null;
     };
 

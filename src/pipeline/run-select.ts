@@ -231,7 +231,7 @@ interface SelectPlan {
   parquet: boolean;
   /** Keep each batch with its result (an inline pass feeding the report). */
   keep: boolean;
-  /** Set by settle: the input's kind, text form and implicit column (from the first batch with a record). */
+  /** Set by settle: the input's kind, text form and implicit column (from its first record with a candidate set or pair). */
   kind: 'candidates' | 'pairs' | undefined;
   conversational?: boolean;
   implicit?: boolean;
