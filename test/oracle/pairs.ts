@@ -170,6 +170,9 @@ export function construct(rec: CandidateSet, o: PairOptions): Construction {
     return why;
   };
   if (o.strategy === 'grid') {
+    // With --fallback next-nearest this takes the README's rule (the candidate nearest the lower position among
+    // those below the chosen). The code takes a random lower candidate instead and can then repeat an earlier pair;
+    // which is meant is an open question, so the tests leave grid + fallback out.
     const seen = new Set<string>();
     for (let hi = GRID.length - 1; hi > 0; hi--) {
       for (let lo = hi - 1; lo >= 0; lo--) {
