@@ -10,7 +10,7 @@ import { promptMessages, promptString, responseMessages, responseString } from '
 import type { ColumnSpec } from './rows.js';
 import type { Text } from './types.js';
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Where rows go: JSON Lines bytes, or row objects for a typed-column writer (Parquet). */

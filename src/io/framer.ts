@@ -131,7 +131,7 @@ const HEAD_BYTES = 1024;
 const LF = 0x0a;
 
 const defaultIndexOf = (buf: Uint8Array, byte: number, from: number): number => buf.indexOf(byte, from);
-const headDecoder = new TextDecoder();
+const headDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 class I32s {
   a = new Int32Array(256);
@@ -143,6 +143,54 @@ class I32s {
       this.a = b;
     }
     this.a[this.n++] = x;
+  }
+}
+
+const isWs = (c: number): boolean => c === 0x20 || c === LF || c === 0x0d || c === 0x09;
+
+/** The end of bytes [s, e) without trailing JSON whitespace. */
+function trimEnd(v: Uint8Array, s: number, e: number): number {
+  while (e > s && isWs(v[e - 1]!)) e--;
+  return e;
+}
+
+/**
+ * A too-large record being skipped: its size and its first KiB, gathered across chunks. Trailing bytes that are not
+ * part of the record (a JSON Lines record's final CR; an array element's trailing whitespace) are not counted, in
+ * the size or in the head.
+ */
+class Skip {
+  private bytes = 0;
+  private readonly head = new Uint8Array(HEAD_BYTES);
+  private headLen = 0;
+  /** Trailing bytes seen last that may not belong to the record. */
+  private trail = 0;
+
+  constructor(
+    readonly line: number,
+    first: Uint8Array,
+    private readonly element: boolean,
+  ) {
+    this.add(first);
+  }
+
+  add(b: Uint8Array): void {
+    const n = Math.min(b.length, HEAD_BYTES - this.headLen);
+    if (n > 0) {
+      this.head.set(b.subarray(0, n), this.headLen);
+      this.headLen += n;
+    }
+    this.bytes += b.length;
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      if (this.element ? isWs(c) : c === 0x0d) this.trail++;
+      else this.trail = 0;
+    }
+  }
+
+  finish(index: number): LargeRecord {
+    const bytes = this.bytes - (this.element ? this.trail : Math.min(this.trail, 1));
+    return { line: this.line, index, bytes, head: headDecoder.decode(this.head.subarray(0, Math.min(this.headLen, bytes))) };
   }
 }
 
@@ -174,8 +222,8 @@ export class Framer {
   private readonly recLines = new I32s();
   private readonly indexes = new I32s();
   private large: LargeRecord[] = [];
-  // Skipping a too-large record: its start line, index, bytes so far and first KiB.
-  private skip: { line: number; index: number; bytes: number; head: Uint8Array; headLen: number; lf: number } | null = null;
+  // Skipping a too-large record: its start line, size so far and first KiB.
+  private skip: Skip | null = null;
   // JSON array state (mode 'array').
   private arr = { state: 0, depth: 0, inString: false, escape: false, elemStart: -1, elemLine: 0, trailing: -1 };
 
@@ -216,8 +264,8 @@ export class Framer {
     this.bytesIn += chunk.length;
     let c = chunk;
     if (!this.started) {
-      if (this.fill + c.length < 3 && this.mode !== 'jsonl') {
-        // Too little to sniff: buffer it.
+      if (this.fill + c.length < 3) {
+        // Too little to see a BOM or to sniff: buffer it.
         this.append(c);
         return;
       }
@@ -261,7 +309,8 @@ export class Framer {
       this.begin();
     }
     this.ended = true;
-    this.scan();
+    // While a too-large record is skipped there is nothing buffered to scan (its bytes were dropped).
+    if (!this.skip) this.scan();
     if (this.mode === 'jsonl') {
       if (this.skip) this.finishSkip();
       else if (this.fill > this.scanLineStart()) this.record(this.scanLineStart(), this.fill, true);
@@ -280,6 +329,9 @@ export class Framer {
     const lastEnd = all > 0 ? this.ends.a[all - 1]! : this.pos;
     if (!force && !this.ended && lastEnd - this.pos < this.batchBytes && pending === 0 && all < this.batchRecords) return null;
     const n = Math.min(all, this.batchRecords);
+    // Too-large records go with the batch that holds the records before them, so records stay in input order.
+    const limit = n < all ? this.indexes.a[n]! : Infinity;
+    const large = this.large.filter((l) => l.index < limit);
     const batch: Batch = {
       store: this.store,
       base: this.abs - this.fill,
@@ -288,11 +340,11 @@ export class Framer {
       end: this.ends.a.slice(0, n),
       line: this.recLines.a.slice(0, n),
       index: this.indexes.a.slice(0, n),
-      large: this.large,
+      large,
       bytes: this.bytesIn,
     };
     this.bytesIn = 0;
-    this.large = [];
+    this.large = large.length === this.large.length ? [] : this.large.filter((l) => l.index >= limit);
     if (n < all) {
       // More records than one batch takes: keep the rest (their bytes stay where they are until the next take).
       for (const g of [this.starts, this.ends, this.recLines, this.indexes]) {
@@ -439,13 +491,15 @@ export class Framer {
   }
 
   private scanLines(): void {
-    // Only the bytes held: searching the whole buffer would scan its free tail on every push.
+    // Only the bytes held are searched (the buffer beyond `fill` is free space, up to megabytes).
     const v = this.store.view().subarray(0, this.fill);
     for (;;) {
       const nl = this.indexOf(v, LF, this.scanFrom);
       if (nl < 0 || nl >= this.fill) {
         this.scanFrom = this.fill;
-        if (this.fill - this.lineStart > this.maxRecord) this.startSkip();
+        // A line's final CR is not part of its record.
+        const len = this.fill - this.lineStart - (this.fill > this.lineStart && v[this.fill - 1] === 0x0d ? 1 : 0);
+        if (len > this.maxRecord) this.startSkip();
         return;
       }
       this.record(this.lineStart, nl, false);
@@ -462,7 +516,7 @@ export class Framer {
     if (last) this.lineStart = this.scanFrom = e;
     if (!hasContent(v, s, t)) return;
     if (t - s > this.maxRecord) {
-      this.large.push({ line, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, s + HEAD_BYTES)) });
+      this.large.push({ line, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, Math.min(t, s + HEAD_BYTES))) });
       return;
     }
     this.starts.push(s);
@@ -473,9 +527,7 @@ export class Framer {
 
   /** The unfinished line exceeds the limit: keep its first KiB and drop its bytes from here on. */
   private startSkip(): void {
-    const v = this.store.view();
-    const head = v.slice(this.lineStart, this.lineStart + HEAD_BYTES);
-    this.skip = { line: this.lineNo + 1, index: -1, bytes: this.fill - this.lineStart, head, headLen: head.length, lf: 0 };
+    this.skip = new Skip(this.lineNo + 1, this.store.view().subarray(this.lineStart, this.fill), false);
     this.fill = this.lineStart;
     this.scanFrom = this.lineStart;
   }
@@ -484,12 +536,11 @@ export class Framer {
   private skipBytes(c: Uint8Array): number {
     const sk = this.skip!;
     const nl = this.indexOf(c, LF, 0);
+    sk.add(c.subarray(0, nl < 0 ? c.length : nl));
     if (nl < 0) {
-      sk.bytes += c.length;
       this.abs += c.length;
       return c.length;
     }
-    sk.bytes += nl;
     this.abs += nl + 1;
     this.finishSkip();
     return nl + 1;
@@ -498,8 +549,8 @@ export class Framer {
   private finishSkip(): void {
     const sk = this.skip!;
     this.skip = null;
-    const line = ++this.lineNo;
-    this.large.push({ line, index: this.recordNo++, bytes: sk.bytes, head: headDecoder.decode(sk.head.subarray(0, sk.headLen)) });
+    ++this.lineNo;
+    this.large.push(sk.finish(this.recordNo++));
     this.lineStart = this.scanFrom = this.fill;
   }
 
@@ -567,10 +618,10 @@ export class Framer {
       },
       false,
     );
-    if (a.state === 2 && this.fill - a.elemStart > this.maxRecord) {
-      // An element too large to buffer: keep its first KiB, drop its bytes, and skip the rest as it arrives.
-      const head = v.slice(a.elemStart, a.elemStart + HEAD_BYTES);
-      this.skip = { line: a.elemLine, index: -1, bytes: this.fill - a.elemStart, head, headLen: head.length, lf: 0 };
+    if (a.state === 2 && trimEnd(v, a.elemStart, this.fill) - a.elemStart > this.maxRecord) {
+      // An element too large to buffer (its trailing whitespace not counted): keep its first KiB, drop its bytes,
+      // and skip the rest as it arrives.
+      this.skip = new Skip(a.elemLine, v.subarray(a.elemStart, this.fill), true);
       this.fill = a.elemStart;
       this.scanFrom = this.fill;
       a.elemStart = -1;
@@ -584,26 +635,26 @@ export class Framer {
     let ended = false;
     const used = this.arrayBytes(c, 0, c.length, () => {}, () => (ended = true), true);
     this.abs += used;
-    if (!ended) {
-      sk.bytes += used;
-      return used;
-    }
-    sk.bytes += used - 1;
+    sk.add(c.subarray(0, ended ? used - 1 : used));
+    if (!ended) return used;
     this.skip = null;
-    this.large.push({ line: sk.line, index: this.recordNo++, bytes: sk.bytes, head: headDecoder.decode(sk.head.subarray(0, sk.headLen)) });
+    this.large.push(sk.finish(this.recordNo++));
     this.lineStart = this.scanFrom = this.fill;
     return used;
   }
 
   private element(s: number, e: number): void {
     const v = this.store.view();
-    let t = e;
-    while (t > s && (v[t - 1] === 0x20 || v[t - 1] === LF || v[t - 1] === 0x0d || v[t - 1] === 0x09)) t--;
+    const t = trimEnd(v, s, e);
+    this.lineStart = e + 1;
+    if (t - s > this.maxRecord) {
+      this.large.push({ line: this.arr.elemLine, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, Math.min(t, s + HEAD_BYTES))) });
+      return;
+    }
     this.starts.push(s);
     this.ends.push(t);
     this.recLines.push(this.arr.elemLine);
     this.indexes.push(this.recordNo++);
-    this.lineStart = e + 1;
   }
 
   private endArray(): void {
@@ -612,7 +663,7 @@ export class Framer {
       // The input ended inside a too-large element.
       const sk = this.skip;
       this.skip = null;
-      this.large.push({ line: sk.line, index: this.recordNo++, bytes: sk.bytes, head: headDecoder.decode(sk.head.subarray(0, sk.headLen)) });
+      this.large.push(sk.finish(this.recordNo++));
       a.state = 3;
     }
     if (a.state === 2) {

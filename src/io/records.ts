@@ -24,7 +24,7 @@ import { parseJson } from './json.js';
 import { NUM_TOKEN_OK, parseNumberToken } from './numbers.js';
 import type { RejectReason } from './types.js';
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** A rejected record, ready for `<out>.rejects.jsonl`. */

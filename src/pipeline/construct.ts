@@ -201,6 +201,13 @@ function constructOn(
   const rejectedPicks = rejectedPositions.length ? engine.pickPositions(kv, ko, stats, rejectedPositions, { role: 'rejected' }) : new Int32Array(0);
   const nc = chosenPositions.length;
   const nr = rejectedPositions.length;
+  // A target beyond the f64 range (mu + k sigma of scores near 1e308) has no pick (-1): every candidate is infinitely
+  // far from it, so the tie rule decides: the highest value for the chosen slot, the lowest for the rejected.
+  for (let g = 0; g < groups; g++) {
+    if (stats.count[g]! < 1) continue;
+    for (let p = 0; p < nc; p++) if (chosenPicks[g * nc + p]! < 0) chosenPicks[g * nc + p] = stats.argmax[g]!;
+    for (let p = 0; p < nr; p++) if (rejectedPicks[g * nr + p]! < 0) rejectedPicks[g * nr + p] = stats.argmin[g]!;
+  }
   const labels = positions.map(positionLabel);
   const out = new PairBuilder();
   const report: ConstructReport = {

@@ -495,7 +495,7 @@ async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: Selec
   ];
   const baseSchema = kind === 'pairs' ? [...types.specs(), ...textSchema(form)] : pairSchema(form, implicitColumn).slice(0);
   await main.columns([...baseSchema, ...extra]);
-  if (sft) await sft.columns(sftSchema(form, kind !== 'pairs'));
+  if (sft) await sft.columns(sftSchema(form, true));
   const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : Number.NaN);
   /** The selection columns (and weight, route) of pair i. */
   const tail = (b: RowBuilder, i: number): void => {
@@ -526,7 +526,7 @@ async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: Selec
       objRow.end();
       const row = objRow.take()[0]!;
       const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: table.routeMargin.a[i]! };
-      if (typeof row.prompt_index === 'number') s.prompt_index = row.prompt_index;
+      s.prompt_index = typeof row.prompt_index === 'number' ? row.prompt_index : null;
       s.pair_id = keptOrder;
       s.route = 'sft';
       writeObjectRow(sftB, s);
