@@ -102,8 +102,8 @@ export interface LargeRecord {
 /** Whole records in `store.view()[0, end)`: valid until the next push(), end() or take() call. */
 export interface Batch {
   store: ByteStore;
-  /** Input offset (in the bytes pushed) of store.view()[0]: record r starts at input offset base + start[r]. */
-  base: number;
+  /** Input offset (in the bytes pushed, from the origin's) of each record's first byte. */
+  offset: Float64Array;
   n: number;
   start: Int32Array;
   end: Int32Array;
@@ -139,6 +139,20 @@ class I32s {
   push(x: number): void {
     if (this.n === this.a.length) {
       const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+}
+
+/** Input offsets (beyond 2^31 for large files). */
+class F64s {
+  a = new Float64Array(256);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
@@ -221,6 +235,8 @@ export class Framer {
   private readonly ends = new I32s();
   private readonly recLines = new I32s();
   private readonly indexes = new I32s();
+  /** Input offset of each record's first byte (taken when it is found: bytes skipped later do not shift it). */
+  private readonly offsets = new F64s();
   private large: LargeRecord[] = [];
   // Skipping a too-large record: its start line, size so far and first KiB.
   private skip: Skip | null = null;
@@ -334,7 +350,7 @@ export class Framer {
     const large = this.large.filter((l) => l.index < limit);
     const batch: Batch = {
       store: this.store,
-      base: this.abs - this.fill,
+      offset: this.offsets.a.slice(0, n),
       n,
       start: this.starts.a.slice(0, n),
       end: this.ends.a.slice(0, n),
@@ -347,17 +363,22 @@ export class Framer {
     this.large = large.length === this.large.length ? [] : this.large.filter((l) => l.index >= limit);
     if (n < all) {
       // More records than one batch takes: keep the rest (their bytes stay where they are until the next take).
-      for (const g of [this.starts, this.ends, this.recLines, this.indexes]) {
+      for (const g of [this.starts, this.ends, this.recLines, this.indexes, this.offsets]) {
         g.a.copyWithin(0, n, all);
         g.n = all - n;
       }
       this.pos = this.starts.a[0]!;
     } else {
-      this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = 0;
+      this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = this.offsets.n = 0;
       if (n > 0) this.pos = this.consumedTo();
     }
     if (detach) this.renew();
     return batch;
+  }
+
+  /** The input offset of store byte i (of the bytes since the last skipped record). */
+  private offsetOf(i: number): number {
+    return this.abs - this.fill + i;
   }
 
   /** Goes on in a new store holding the bytes still needed (records not handed out, the unfinished one). */
@@ -523,6 +544,7 @@ export class Framer {
     this.ends.push(t);
     this.recLines.push(line);
     this.indexes.push(this.recordNo++);
+    this.offsets.push(this.offsetOf(s));
   }
 
   /** The unfinished line exceeds the limit: keep its first KiB and drop its bytes from here on. */
@@ -655,6 +677,7 @@ export class Framer {
     this.ends.push(t);
     this.recLines.push(this.arr.elemLine);
     this.indexes.push(this.recordNo++);
+    this.offsets.push(this.offsetOf(s));
   }
 
   private endArray(): void {

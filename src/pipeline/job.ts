@@ -442,7 +442,7 @@ export class Job {
         i = j;
         yield {
           store,
-          base: 0,
+          offset: Float64Array.from({ length: n }, (_, x) => recs.offset[first + x]!),
           n,
           start: Int32Array.from(start),
           end: Int32Array.from(end),

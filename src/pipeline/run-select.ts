@@ -262,7 +262,7 @@ class NumbersBuilder {
   recLength = new GrowI32();
   recLine = new GrowI32();
   place(batch: RecordBatch, r: number): void {
-    this.recOffset.push(batch.base + batch.start[r]!);
+    this.recOffset.push(batch.offset[r]!);
     this.recLength.push(batch.end[r]! - batch.start[r]!);
     this.recLine.push(batch.line[r]!);
   }
