@@ -15,6 +15,7 @@ import { lossCommand } from './commands/loss.js';
 import { rpcaCommand } from './commands/rpca.js';
 import { cleanCommand } from './commands/clean.js';
 import { reportCommand } from './commands/report.js';
+import { mergeCommand } from './commands/merge.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
 import { toCliError } from './data-run.js';
@@ -62,6 +63,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(rpcaCommand(ctx));
   program.addCommand(cleanCommand(ctx));
   program.addCommand(reportCommand(ctx));
+  program.addCommand(mergeCommand(ctx));
   return program;
 }
 

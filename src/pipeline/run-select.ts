@@ -48,9 +48,10 @@ export interface SelectRunOptions extends PairsRunOptions {
   onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
   /**
    * A partial result (a shard): no selection; every pair's row (its base columns) to `main`, and its numbers to
-   * `margins`, for a merge with the other shards' (src/pipeline/merge.ts).
+   * `margins`, for a merge with the other shards' (src/pipeline/merge.ts). The object is kept in the margins file's
+   * header (`meta`), with the run's options.
    */
-  partial?: boolean;
+  partial?: Record<string, unknown>;
 }
 
 export interface SelectSinks {
@@ -408,7 +409,7 @@ async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: Selec
   const st = await selectPass1(job, o, sinks.main.kind === 'objects');
   const source = recordSource(job, engine, input, o, st);
   if (o.partial) {
-    await writePartial(st, job.tally, sinks, source);
+    await writePartial(st, job.tally, o, sinks, source);
     return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: partialReport(st), pairs: st.table.numbers(), by: String(o.by) };
   }
   const done = await finishSelect(st, job.tally, o, sinks, source);
@@ -746,6 +747,16 @@ export interface PartialHeader {
   types: [string, string | null][];
   /** The construction report, its z-sum as exact partials (numeric.ts exactAdd). */
   construction: ConstructReport;
+  /** The run's options (what a merge applies: the same for every shard). */
+  options: SelectRunOptions;
+  /** What the caller kept with it (the CLI: the command and its parameters). */
+  meta: Record<string, unknown>;
+}
+
+/** The options of a run as data (no functions, no partial): what the shards of one run share. */
+export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
+  const { spool: _s, onCandidates: _c, partial: _p, ...rest } = o;
+  return JSON.parse(JSON.stringify(rest)) as SelectRunOptions;
 }
 
 /** A number as a margins file keeps it: a JSON number, or a string for what JSON lacks (NaN, infinities, -0). */
@@ -783,7 +794,7 @@ export function pairLine(t: Table, i: number): unknown[] {
  * the margins file. Each record with pairs counts as written (its pairs are the partial's rows); the merge counts
  * the outcomes of the selection.
  */
-async function writePartial(st: SelectTable, tally: Tally, sinks: SelectSinks, source: PairBaseSource): Promise<void> {
+async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, sinks: SelectSinks, source: PairBaseSource): Promise<void> {
   const t = st.table;
   const n = t.record.n;
   countRecords(tally, t.numbers(), () => ({ rows: 1, pairs: 1 }), () => 'not_selected');
@@ -808,6 +819,8 @@ async function writePartial(st: SelectTable, tally: Tally, sinks: SelectSinks, s
     implicit_column: st.implicitColumn,
     types: st.types.entries(),
     construction: st.construct,
+    options: runOptionsData(o),
+    meta: o.partial ?? {},
   };
   const enc = new TextEncoder();
   await sinks.margins.writeBytes!(enc.encode(`${JSON.stringify(header)}\n`));

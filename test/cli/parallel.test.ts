@@ -136,6 +136,67 @@ describe('--shard', () => {
   });
 });
 
+/** A manifest less its times, paths (the run's own file names) and the merge's list of partials. */
+function mergedManifest(p: string, names: Record<string, string>): Record<string, unknown> {
+  let text = read(`${p}.manifest.json`);
+  for (const [from, to] of Object.entries(names)) text = text.split(from).join(to);
+  const m = JSON.parse(text) as Record<string, unknown>;
+  for (const k of ['started_at', 'ended_at', 'merged_from']) delete m[k];
+  return m;
+}
+
+const MERGED: [string, string[]][] = [
+  ['select', ['select', 'in.jsonl', '--fraction', '0.3']],
+  ['select-all', ['select', 'in.jsonl', '--top', '5000', '--all', '--by', 'external']],
+  ['curate', ['curate', 'in.jsonl', '--fraction', '0.25', '--route', '--hard-fraction', '0.2']],
+  ['curate-augment', ['curate', 'in.jsonl', '--fraction', '0.2', '--augment', '--weights', 'rating-gap', '--all']],
+];
+
+describe('--shard + merge (select, curate)', () => {
+  for (const [name, args] of MERGED) {
+    it(`${name}: shards 1..5 merged are the unsharded run, byte for byte`, async () => {
+      const whole = `m-${name}.jsonl`;
+      await cli([...args, '-o', whole]);
+      const parts: string[] = [];
+      for (let k = 1; k <= 5; k++) {
+        const part = `m-${name}-part${k}.jsonl`;
+        await cli([...args, '-o', part, '--shard', `${k}/5`, '--threads', String(1 + (k % 2))]);
+        parts.push(part);
+      }
+      const merged = `m-${name}-merged.jsonl`;
+      // Given in any order: each partial knows its shard.
+      await cli(['merge', ...[...parts].reverse(), '-o', merged]);
+      expect(read(merged) === read(whole), 'merged rows differ from the unsharded run').toBe(true);
+      expect(read(`${merged}.rejects.jsonl`)).toBe(read(`${whole}.rejects.jsonl`));
+      const names = { [merged]: whole, [`m-${name}-merged.sft.jsonl`]: `m-${name}.sft.jsonl` };
+      expect(mergedManifest(merged, names)).toEqual(mergedManifest(whole, {}));
+      if (name === 'curate') expect(read(`m-${name}-merged.sft.jsonl`)).toBe(read(`m-${name}.sft.jsonl`));
+    }, 180_000);
+  }
+
+  it('refuses partials that do not make one run: a shard missing, a shard twice, other options', async () => {
+    const base = ['select', 'in.jsonl', '--fraction', '0.3'];
+    for (let k = 1; k <= 3; k++) await cli([...base, '-o', `x${k}.jsonl`, '--shard', `${k}/3`]);
+    await cli([...base.slice(0, 2), '--fraction', '0.4', '-o', 'y2.jsonl', '--shard', '2/3']);
+    const cases: [string[], RegExp][] = [
+      [['x1.jsonl', 'x2.jsonl'], /shard 3\/3 missing/],
+      [['x1.jsonl', 'x2.jsonl', 'x2.jsonl', 'x3.jsonl'], /both shard 2\/3/],
+      [['x1.jsonl', 'y2.jsonl', 'x3.jsonl'], /other options/],
+      [['in.jsonl'], /missing|not a partial/],
+    ];
+    for (const [partials, msg] of cases) {
+      const io = fakeIo({ cwd: dir });
+      const code = await run(['merge', ...partials, '-o', 'z.jsonl'], io);
+      expect(code).not.toBe(0);
+      expect(io.err()).toMatch(msg);
+    }
+    // A partial needs a JSON Lines file output.
+    const io = fakeIo({ cwd: dir });
+    expect(await run([...base, '-o', 'p.parquet', '--shard', '1/3'], io)).toBe(2);
+    expect(io.err()).toMatch(/give -o a \.jsonl file/);
+  }, 120_000);
+});
+
 describe('a record too large to buffer in the middle of a batch', () => {
   it('curate reads back the kept records by their true offsets (every kept row is its own prompt)', async () => {
     await cli(['curate', 'in.jsonl', '-o', 'gap.jsonl', '--fraction', '0.5', '--threads', '1']);

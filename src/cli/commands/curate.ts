@@ -6,14 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { FileSpool } from '../../io/node/spool.js';
 import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
-import { runSelect } from '../../pipeline/run-select.js';
+import { runSelect, type SelectRunOptions } from '../../pipeline/run-select.js';
+import { runPartial } from '../partial.js';
 import { applyConfig } from '../config.js';
 import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { sidecarPaths, withDataRun } from '../data-run.js';
 import { pipelineEngine } from '../engine-port.js';
 import { CliError, EXIT } from '../io.js';
-import { addInputOptions, INPUT_HELP, OUTPUT_FORMATS, parseInputOptions } from '../options.js';
+import { addShardOption, addInputOptions, INPUT_HELP, OUTPUT_FORMATS, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, numberArg, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 import { curateSummary } from '../curate-summary.js';
@@ -56,6 +57,7 @@ export function curateCommand(ctx: CliContext): Command {
     .option('--template <text>', 'augment: goal text with {g}', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'augment: where the goal goes').choices([...PLACEMENTS]).default('auto'));
   addInputOptions(cmd);
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
   cmd.hook('preAction', (thisCmd) => {
     const o = thisCmd.opts();
     const config = (o.config as string | undefined) ?? (thisCmd.args.length === 0 && existsSync(SAMPLE_CONFIG) ? SAMPLE_CONFIG : undefined);
@@ -92,6 +94,21 @@ export function curateCommand(ctx: CliContext): Command {
       output,
     };
     await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const runOptions: SelectRunOptions = {
+        ...p.pairs,
+        weights: p.weights,
+        by: sel.by,
+        select: sel.select,
+        all: sel.all,
+        curate: {
+          route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
+          augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
+        },
+      };
+      if (options.shard) {
+        if (htmlReport) throw new CliError('curate --shard: the HTML report is written by pairsmith merge --report (not by each shard)', EXIT.USAGE);
+        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: sel.report ?? null, threshold: threshold ?? null });
+      }
       const out = (await run.openMain())!;
       const sft = sftPath ? await run.openExtra(sftPath) : undefined;
       const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
@@ -100,15 +117,7 @@ export function curateCommand(ctx: CliContext): Command {
         run.input,
         run.read,
         {
-          ...p.pairs,
-          weights: p.weights,
-          by: sel.by,
-          select: sel.select,
-          all: sel.all,
-          curate: {
-            route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
-            augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
-          },
+          ...runOptions,
           spool: () => new FileSpool(),
           onCandidates: collector ? (batch, columns, pairs) => collector.add(batch, columns, pairs) : undefined,
         },

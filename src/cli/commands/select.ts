@@ -7,7 +7,8 @@ import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addOutputOptions, addShardOption, INPUT_HELP, parseInputOptions } from '../options.js';
+import { runPartial } from '../partial.js';
 import { addPairOptions, addSelectOptions, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 
@@ -36,6 +37,7 @@ export function selectCommand(ctx: CliContext): Command {
   addSelectOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
@@ -43,12 +45,14 @@ export function selectCommand(ctx: CliContext): Command {
     const sel = parseSelectOptions(opts);
     const parameters = { ...pairParameters(p), by: sel.by, ...sel.select, all: sel.all, output: opts.output };
     await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const o = { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all };
+      if (options.shard) return runPartial(ctx, run, engine, o, { command: 'select', report: sel.report ?? null });
       const out = (await run.openMain())!;
       const result = await runSelect(
         pipelineEngine(engine),
         run.input,
         run.read,
-        { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all, spool: () => new FileSpool() },
+        { ...o, spool: () => new FileSpool() },
         { main: out.sink },
         run.hooks,
         run.pool(engine),
