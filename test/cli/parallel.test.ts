@@ -9,43 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { mulberry32 } from '../../src/pipeline/rng.js';
+import { writeUntidyInput } from '../helpers/untidy.js';
 import { fakeIo } from '../helpers/cli.js';
 
 let dir = '';
 let input = '';
-/** The generator's prompt number of each record (record numbers count non-blank lines). */
 let promptOf: number[] = [];
-
-function generate(path: string, prompts: number): void {
-  const rnd = mulberry32(20261202);
-  const lines: string[] = [];
-  for (let i = 0; i < prompts; i++) {
-    if (i % 997 === 13) lines.push('{"prompt": "broken", "responses": ["a", "b"], "scores": [1, ');
-    else if (i % 1511 === 7) lines.push('[1, 2, 3]');
-    else if (i % 701 === 3) lines.push('');
-    else if (i === 9000) lines.push(JSON.stringify({ prompt: 'huge', responses: ['x'.repeat(3_000_000), 'y'], scores: [1, 2] }));
-    else {
-      const n = 3 + Math.floor(rnd() * 6);
-      const tie = i % 89 === 0;
-      const scores = Array.from({ length: n }, () => (tie ? 0.5 : Math.round(rnd() * 1000) / 1000));
-      if (i % 53 === 0) scores[0] = null as unknown as number;
-      const prompt = i % 7 === 0 ? [{ role: 'user', content: `question ${i}` }] : `question ${i}`;
-      const rec = { prompt, responses: Array.from({ length: n }, (_, j) => `answer ${i}.${j} ${'w'.repeat(Math.floor(rnd() * 40))}`), scores };
-      lines.push(JSON.stringify(rec) + (i % 101 === 0 ? '\r' : ''));
-    }
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
-  promptOf = [];
-  lines.forEach((l, i) => {
-    if (l.trim() !== '') promptOf.push(i);
-  });
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pairsmith-parallel-'));
   input = join(dir, 'in.jsonl');
-  generate(input, 20_000);
+  promptOf = writeUntidyInput(input, 20_000);
 });
 
 async function cli(args: string[]): Promise<void> {
