@@ -45,6 +45,8 @@ const COMMANDS: [string, string[]][] = [
   ['select', ['select', 'in.jsonl', '--fraction', '0.3']],
   ['curate', ['curate', 'in.jsonl', '--fraction', '0.25', '--route', '--hard-fraction', '0.2', '--sft', 'SFT']],
   ['stats', ['stats', 'in.jsonl', '--per-prompt', 'OUT']],
+  ['convert', ['convert', 'in.jsonl', '--to', 'trl-conversational']],
+  ['convert-kto', ['convert', 'in.jsonl', '--to', 'kto']],
 ];
 
 describe('--threads', () => {
@@ -74,7 +76,7 @@ describe('--threads', () => {
 });
 
 describe('--shard', () => {
-  for (const [name, args] of COMMANDS.filter(([n]) => n === 'pairs' || n === 'stats')) {
+  for (const [name, args] of COMMANDS.filter(([n]) => ['pairs', 'stats', 'convert', 'convert-kto'].includes(n))) {
     it(`${name}: shards 1..5, concatenated, are the unsharded output; their counts add up`, async () => {
       const whole = `${name}-whole.jsonl`;
       await cli([...args.map((x) => (x === 'OUT' ? whole : x)), ...(args.includes('OUT') ? [] : ['-o', whole]), '--threads', '1']);

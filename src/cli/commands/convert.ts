@@ -8,7 +8,7 @@ import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
 import { pipelineEngine } from '../engine-port.js';
-import { addInputOptions, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addShardOption, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 
 const EXAMPLES = `
 Examples:
@@ -33,13 +33,14 @@ export function convertCommand(ctx: CliContext): Command {
     .addOption(new Option('--to <target>', 'output format').choices([...TARGETS]).default('trl'));
   addOutputOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: ConvertOpts & Record<string, unknown>) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const parameters = { to: opts.to, output: opts.output };
     await withDataRun(ctx, { command: 'convert', input, output: opts.output, options, parameters, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
-      const result = await runConvert(pipelineEngine(engine), run.input, run.read, { to: opts.to }, out.sink, run.hooks);
+      const result = await runConvert(pipelineEngine(engine), run.input, run.read, { to: opts.to }, out.sink, run.hooks, run.pool(engine));
       await run.commit(result, engine.backend);
     });
   });
