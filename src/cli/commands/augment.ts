@@ -40,7 +40,7 @@ export function augmentCommand(ctx: CliContext): Command {
     const parameters = { reward_conditioned: true, template: opts.template, placement: opts.placement, output: opts.output };
     await withDataRun(ctx, { command: 'augment', input, output: opts.output, options, parameters, twoPass: (opts.outputFormat ?? outputKindOf(opts.output)) === 'parquet', outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
-      const result = await runAugment(pipelineEngine(engine), run.input, run.read, { template: opts.template, placement: opts.placement }, out.sink, run.hooks);
+      const result = await runAugment(pipelineEngine(engine), run.input, run.read, { template: opts.template, placement: opts.placement }, out.sink, run.hooks, run.pool(engine));
       await run.commit(result, engine.backend);
     });
   });
