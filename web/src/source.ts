@@ -55,6 +55,22 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>, counted?: (n: numbe
   }
 }
 
+/** Node's read size (src/io/node/source.ts READ_CHUNK): the CLI reads a plain file in chunks of exactly this size. */
+export const READ_CHUNK = 1 << 20;
+
+/**
+ * A plain file's bytes in the chunks the CLI reads (1 MiB from offset 0). The framer's batches follow the chunks,
+ * and a statistic summed batch by batch (the manifest's rejected_z_mean) then adds up in the CLI's order.
+ */
+async function* sliceChunks(file: Blob, end: number, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < end; at += READ_CHUNK) {
+    const c = new Uint8Array(await file.slice(at, Math.min(end, at + READ_CHUNK)).arrayBuffer());
+    if (c.length === 0) return;
+    counted(c.length);
+    yield c;
+  }
+}
+
 /** A stream of file chunks that counts them. */
 function countedStream(file: Blob, counted: (n: number) => void): ReadableStream<Uint8Array> {
   const reader = file.stream().getReader();
@@ -230,7 +246,7 @@ export function fileSource(file: Blob, name: string, kind: SourceKind, framing: 
           ? parquetLines(file, name, counted, opts.firstRows)
           : kind === 'gzip'
             ? gunzip(file, name, counted)
-            : chunksOf(limit < Infinity ? file.slice(0, limit).stream() : file.stream(), counted);
+            : sliceChunks(file, Math.min(file.size, limit), counted);
       for await (const c of src) {
         yield c;
         out += c.length;

@@ -9,6 +9,7 @@ import { curate } from '../../src/pipeline/api.js';
 import { Job } from '../../src/pipeline/job.js';
 import type { FormatName } from '../../src/io/types.js';
 import cli from 'virtual:curate-cli';
+import { installFdlibm } from './fdlibm.js';
 import { curateSetup } from './options.js';
 import type { FromWorker, Probe, ToWorker } from './protocol.js';
 import { CurateReport } from './report.js';
@@ -22,6 +23,9 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 const post = (m: FromWorker, transfer?: Transferable[]): void => scope.postMessage(m, transfer);
+
+// Math.log, log1p and exp as Node 20 computes them, so the numbers written equal the CLI's (see fdlibm.ts).
+installFdlibm();
 
 const engineReady = createEngine();
 engineReady.then(
