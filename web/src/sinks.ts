@@ -9,6 +9,22 @@ import type { Reject } from '../../src/io/records.js';
 import { writeRejectRow } from '../../src/io/rejects.js';
 import type { Spool, SpoolFactory } from '../../src/pipeline/spool.js';
 
+/**
+ * A turn of the event loop (a message to ourselves: no 4 ms timer clamp). The second pass of a plain file reads
+ * synchronously (FileReaderSync) and writes synchronously, so without these turns the worker would never run its
+ * tasks: no progress messages, and the finished Blob blocks would wait in the worker's memory to be handed over.
+ */
+export function breathe(): Promise<void> {
+  return new Promise((ok) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      ok();
+    };
+    ch.port2.postMessage(0);
+  });
+}
+
 /** Bytes collected into a Blob, block by block. */
 export class BlobParts {
   private blobs: Blob[] = [];
@@ -17,6 +33,9 @@ export class BlobParts {
   size = 0;
 
   constructor(private readonly block = 8 << 20) {}
+
+  /** Blocks folded so far. */
+  blocks = 0;
 
   /** Appends a copy of `bytes` (the caller may reuse its buffer). */
   push(bytes: Uint8Array): void {
@@ -27,9 +46,17 @@ export class BlobParts {
     if (this.pendingBytes >= this.block) this.fold();
   }
 
+  /** Appends, and gives the event loop a turn after each finished block. */
+  async write(bytes: Uint8Array): Promise<void> {
+    const before = this.blocks;
+    this.push(bytes);
+    if (this.blocks !== before) await breathe();
+  }
+
   private fold(): void {
     if (this.pending.length === 0) return;
     this.blobs.push(new Blob(this.pending as BlobPart[]));
+    this.blocks++;
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -44,9 +71,9 @@ export class BlobParts {
 export function jsonlSink(parts: BlobParts, onBytes?: (bytes: Uint8Array) => void): RowSink {
   return {
     kind: 'jsonl',
-    writeBytes(b) {
-      parts.push(b);
+    async writeBytes(b) {
       onBytes?.(b);
+      await parts.write(b);
     },
   };
 }
@@ -59,10 +86,12 @@ export function parquetSink(parts: BlobParts, metadata: Record<string, string>, 
     columns(cols: readonly ColumnSpec[]) {
       pq = new ParquetRows(cols, (b) => parts.push(b), 10000, metadata);
     },
-    writeRows(rows: Record<string, unknown>[]) {
+    async writeRows(rows: Record<string, unknown>[]) {
       if (!pq) throw new Error('pairsmith: internal error: Parquet rows before their columns');
       onRows?.(rows);
+      const before = parts.blocks;
       pq.write(rows);
+      if (parts.blocks !== before) await breathe();
     },
     finish() {
       if (!pq) sink.columns([]);

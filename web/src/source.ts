@@ -59,15 +59,30 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>, counted?: (n: numbe
 export const READ_CHUNK = 1 << 20;
 
 /**
- * A plain file's bytes in the chunks the CLI reads (1 MiB from offset 0). The framer's batches follow the chunks,
- * and a statistic summed batch by batch (the manifest's rejected_z_mean) then adds up in the CLI's order.
+ * A plain file's bytes from File.stream(), handed on in the chunks the CLI reads (1 MiB from offset 0, one reused
+ * buffer: the framer copies what it keeps). The framer's batches follow the chunks, so a statistic summed batch by
+ * batch (the manifest's rejected_z_mean) adds up in the CLI's order.
  */
-async function* sliceChunks(file: Blob, end: number, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < end; at += READ_CHUNK) {
-    const c = new Uint8Array(await file.slice(at, Math.min(end, at + READ_CHUNK)).arrayBuffer());
-    if (c.length === 0) return;
-    counted(c.length);
-    yield c;
+async function* fileChunks(file: Blob, end: number, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
+  const buf = new Uint8Array(Math.min(READ_CHUNK, Math.max(1, end)));
+  let fill = 0;
+  for await (const c of chunksOf((end < file.size ? file.slice(0, end) : file).stream())) {
+    let at = 0;
+    while (at < c.length) {
+      const k = Math.min(c.length - at, buf.length - fill);
+      buf.set(c.subarray(at, at + k), fill);
+      fill += k;
+      at += k;
+      if (fill === buf.length) {
+        counted(fill);
+        yield buf;
+        fill = 0;
+      }
+    }
+  }
+  if (fill > 0) {
+    counted(fill);
+    yield buf.subarray(0, fill);
   }
 }
 
@@ -246,7 +261,7 @@ export function fileSource(file: Blob, name: string, kind: SourceKind, framing: 
           ? parquetLines(file, name, counted, opts.firstRows)
           : kind === 'gzip'
             ? gunzip(file, name, counted)
-            : sliceChunks(file, Math.min(file.size, limit), counted);
+            : fileChunks(file, Math.min(file.size, limit), counted);
       for await (const c of src) {
         yield c;
         out += c.length;
@@ -255,7 +270,14 @@ export function fileSource(file: Blob, name: string, kind: SourceKind, framing: 
     },
   };
   if (kind === 'jsonl' && limit === Infinity) {
+    // A second pass by position does not open the input again: its first read starts the pass.
+    let passOfReads = 0;
     const pread = preader(file, name, (end) => {
+      if (passOfReads !== progress.pass) {
+        progress.pass++;
+        passOfReads = progress.pass;
+        progress.bytes = 0;
+      }
       progress.bytes = Math.max(progress.bytes, end);
     });
     if (pread) input.pread = pread;

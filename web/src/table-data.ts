@@ -3,8 +3,12 @@
 import { asText, promptString, responseString } from '../../src/io/text.js';
 import { LABEL_COLUMNS, NUMBER_COLUMNS, TABLE_ROWS, TEXT_CHARS, TEXT_COLUMNS, type TableData } from './protocol.js';
 
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** The start of a text, as a string of its own (a slice would keep the whole text alive). */
 function cut(s: string): string {
-  return s.length > TEXT_CHARS ? `${s.slice(0, TEXT_CHARS - 1)}…` : s;
+  return s.length > TEXT_CHARS ? dec.decode(enc.encode(`${s.slice(0, TEXT_CHARS - 1)}…`)) : s;
 }
 
 export class TableBuilder {
