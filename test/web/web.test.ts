@@ -139,6 +139,8 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     const r = await runInPage('jsonl', file, { '--fraction': '0.6', '--weights': 'rating-gap', '--route': true, '--hard-fraction': '0.2' });
     const page = r.page;
     expect(r.engine).toBe('wasm-simd');
+    // Routing reorders rows: they waited in the origin-private file system.
+    expect(await page.getAttribute('body', 'data-spool')).toBe('opfs');
     expect(r.command).toContain('--fraction 0.6');
     const dir = await runCli('jsonl', file, r.command);
     expectSameOutputs(dir, r, ['curated.jsonl', 'curated.sft.jsonl', 'curated.jsonl.rejects.jsonl', 'curated.jsonl.manifest.json']);
@@ -167,9 +169,14 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     expect(await page.getAttribute('th:has-text("selection score")', 'aria-sort')).toBe('ascending');
     expect(r.networkAfterLoad).toEqual([]);
     expect(r.messages).toEqual([]);
-    await page.screenshot({ path: join(OUT, 'page-1280.png'), fullPage: false });
+    // Screenshots for the README: the results at 1280 px, the top of the page at a phone's 390 px.
+    await page.$eval('.table-scroll', (e) => e.scrollTo(0, 0));
+    await page.setViewportSize({ width: 1280, height: 1180 });
+    await page.$eval('#h-results', (e) => e.scrollIntoView());
+    await page.screenshot({ path: join(OUT, 'page-1280.png') });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(OUT, 'page-390.png'), fullPage: false });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(OUT, 'page-390.png') });
     // No horizontal scrolling of the page at phone width (wide tables scroll in their own box).
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.close();

@@ -366,6 +366,7 @@ function onWorker(m: FromWorker): void {
     worker.terminate();
     spawn();
     document.body.dataset.state = 'done';
+    if (m.spool) document.body.dataset.spool = m.spool;
   } else if (m.type === 'error') {
     if (!running) {
       status(m.message, true);

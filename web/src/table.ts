@@ -18,7 +18,7 @@ export function pairTable(root: HTMLElement, data: TableData): void {
   const present = new Set(data.present);
   const columns: Column[] = [
     { key: '#', label: '#', kind: 'index' },
-    ...(present.has('prompt_index') ? [{ key: 'prompt_index', label: 'prompt', kind: 'number' as const }] : []),
+    ...(present.has('prompt_index') ? [{ key: 'prompt_index', label: 'prompt #', kind: 'number' as const }] : []),
     ...TEXT_COLUMNS.map((c) => ({ key: c, label: c, kind: 'text' as const })),
     ...NUMBER_COLUMNS.filter((c) => c !== 'prompt_index' && present.has(c)).map((c) => ({ key: c, label: c.replace(/_/g, ' '), kind: 'number' as const })),
     ...LABEL_COLUMNS.filter((c) => present.has(c)).map((c) => ({ key: c, label: c.replace(/_/g, ' '), kind: 'label' as const })),

@@ -158,6 +158,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       table: tableData,
       elapsedMs: performance.now() - t0,
       memory: engine.memory().peakBytes,
+      ...(setup.options.curate?.route ? { spool: spools ? ('opfs' as const) : ('memory' as const) } : {}),
     },
     Object.values(tableData.numbers).map((a) => a.buffer),
   );
