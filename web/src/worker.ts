@@ -157,7 +157,6 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       rejects: rejects.head.map((x) => ({ line: x.line, field: x.field, reason: x.reason, detail: x.detail })),
       table: tableData,
       elapsedMs: performance.now() - t0,
-      memory: engine.memory().peakBytes,
       ...(setup.options.curate?.route ? { spool: spools ? ('opfs' as const) : ('memory' as const) } : {}),
     },
     Object.values(tableData.numbers).map((a) => a.buffer),
