@@ -22,6 +22,8 @@ import { writeObjectRow } from '../pipeline/run-select.js';
 import type { Engine } from '../engine.js';
 import { pipelineEngine } from './engine-port.js';
 import { UsageError } from '../pipeline/errors.js';
+import type { BatchPool } from '../pipeline/tasks.js';
+import { defaultThreads, ThreadPool } from '../threads.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, safeText } from './io.js';
 import { inputParameters, type InputOptions, type RowInputOptions } from './options.js';
@@ -127,9 +129,26 @@ export class DataRun {
     return out;
   }
 
-  /** A pass over the input with this run's settings and hooks (or the given ones). */
+  /** A pass over the input with this run's settings, hooks (or the given ones) and worker threads. */
   job(engine: Engine, hooks: JobHooks = this.hooks): Job {
-    return new Job(pipelineEngine(engine), this.input, this.read, hooks);
+    return new Job(pipelineEngine(engine), this.input, this.read, hooks, this.pool(engine));
+  }
+
+  private threadPool: ThreadPool | null | undefined;
+
+  /**
+   * The worker threads of this run, made on first use: --threads n (default: the cores available) is this thread
+   * and n - 1 workers; none when one thread is asked for or the input is a single batch (about 1 MiB).
+   */
+  pool(engine: Engine): BatchPool | undefined {
+    if (this.threadPool === undefined) {
+      const asked = this.spec.options.threads ?? defaultThreads();
+      const size = this.input.size;
+      const chunks = size === undefined ? Number.POSITIVE_INFINITY : Math.ceil(size / (1 << 20));
+      const n = Math.min(asked, chunks);
+      this.threadPool = n > 1 ? new ThreadPool(n - 1, { backend: engine.backend }) : null;
+    }
+    return this.threadPool ?? undefined;
   }
 
   /** The main output as a writer of object rows (row commands: loss, clean). */
@@ -239,6 +258,7 @@ export class DataRun {
 
   close(): void {
     this.input.close();
+    void this.threadPool?.close();
   }
 }
 

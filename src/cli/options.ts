@@ -1,7 +1,7 @@
 // The input options every data command shares (--format, field overrides, --score, --on-error), so all
 // commands read inputs the same way. Usage: addInputOptions(cmd) when building, parseInputOptions(opts)
 // in the action. --quiet is global (program level).
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FORMATS, type FieldOverrides, type FormatName, type OnError, type ScoreMode } from '../io/types.js';
 import { splitPath } from '../io/path.js';
 import { CliError, EXIT } from './io.js';
@@ -11,6 +11,8 @@ export interface InputOptions {
   fields: FieldOverrides;
   score: ScoreMode;
   onError: OnError;
+  /** --threads: worker threads for the batches (undefined: every core the process may use). */
+  threads?: number;
 }
 
 export const INPUT_HELP = `
@@ -32,7 +34,17 @@ export function addInputOptions(cmd: Command): Command {
     .option('--chosen-field <path>', 'dot path of the chosen response (pairs, hh-rlhf)')
     .option('--rejected-field <path>', 'dot path of the rejected response (pairs, hh-rlhf)')
     .addOption(new Option('--score <mode>', 'UltraFeedback score: overall_score, or the mean of the four aspect ratings').choices(['overall', 'fine-grained']).default('overall'))
-    .addOption(onErrorOption());
+    .addOption(onErrorOption())
+    .addOption(threadsOption());
+}
+
+/** --threads N: batches run in N worker threads (the outputs are the same for every N). */
+function threadsOption(): Option {
+  return new Option('--threads <n>', 'worker threads for the batches (default: the cores available; 1: this thread only; outputs are the same for every n)').argParser((v) => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isInteger(x) || x < 1 || x > 256) throw new InvalidArgumentError(`--threads must be an integer in [1, 256], got '${v}'`);
+    return x;
+  });
 }
 
 function onErrorOption(): Option {
@@ -55,15 +67,16 @@ export function addOutputOptions(cmd: Command, what = 'output file (.jsonl, .jso
 /** The input options of commands that read plain rows (no formats or field overrides): only --on-error. */
 export interface RowInputOptions {
   onError: OnError;
+  threads?: number;
 }
 
-/** Adds --on-error (same choices, default and meaning as addInputOptions'). */
+/** Adds --on-error and --threads (same choices, default and meaning as addInputOptions'). */
 export function addRowInputOptions(cmd: Command): Command {
-  return cmd.addOption(onErrorOption());
+  return cmd.addOption(onErrorOption()).addOption(threadsOption());
 }
 
 export function parseRowInputOptions(opts: Record<string, unknown>): RowInputOptions {
-  return { onError: (opts.onError as OnError | undefined) ?? 'skip' };
+  return { onError: (opts.onError as OnError | undefined) ?? 'skip', threads: opts.threads as number | undefined };
 }
 
 function path(v: unknown, flag: string): string | undefined {
@@ -96,10 +109,11 @@ export function parseInputOptions(opts: Record<string, unknown>): InputOptions {
     fields,
     score: (opts.score as ScoreMode | undefined) ?? 'overall',
     onError: (opts.onError as OnError | undefined) ?? 'skip',
+    threads: opts.threads as number | undefined,
   };
 }
 
-/** The input options as manifest parameters. */
+/** The input options as manifest parameters (not --threads: it changes no output). */
 export function inputParameters(o: InputOptions | RowInputOptions): Record<string, unknown> {
   if (!('format' in o)) return { on_error: o.onError };
   return { format: o.format, fields: o.fields, score: o.score, on_error: o.onError };

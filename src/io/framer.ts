@@ -179,6 +179,20 @@ export class Framer {
     }
   }
 
+  /**
+   * Room for at least `min` input bytes, to read into directly (no copy): write into the returned view from its
+   * start, then call wrote(n). Valid until the next call on the framer.
+   */
+  space(min: number): Uint8Array {
+    this.makeRoom(min);
+    return this.store.view().subarray(this.fill);
+  }
+
+  /** Takes the `n` bytes written at the start of space()'s view, as push() would take them. */
+  wrote(n: number): void {
+    this.push(this.store.view().subarray(this.fill, this.fill + n));
+  }
+
   /** Ends the input: a last line without a newline (e.g. truncated) is a record too. */
   end(): void {
     if (this.ended) return;
@@ -196,9 +210,10 @@ export class Framer {
 
   /**
    * The complete records buffered so far, when there are at least batchBytes of them (or the input has ended and
-   * any are left); null otherwise. The batch stays valid until the next push(), end() or take().
+   * any are left); null otherwise. The batch stays valid until the next push(), end() or take(), unless `detach`:
+   * then its store is the caller's (to free, or to send to another thread) and the framer goes on in a new one.
    */
-  take(force = false): Batch | null {
+  take(force = false, detach = false): Batch | null {
     const all = this.starts.n;
     const pending = this.large.length;
     if (all === 0 && pending === 0) return null;
@@ -229,7 +244,17 @@ export class Framer {
       this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = 0;
       if (n > 0) this.pos = this.consumedTo();
     }
+    if (detach) this.renew();
     return batch;
+  }
+
+  /** Goes on in a new store holding the bytes still needed (records not handed out, the unfinished one). */
+  private renew(): void {
+    const from = this.starts.n > 0 ? Math.min(this.pos, this.starts.a[0]!) : this.pos;
+    const next = this.alloc(this.store.length);
+    next.view().set(this.store.view().subarray(from, this.fill));
+    this.store = next;
+    this.shift(from);
   }
 
   // --- buffer ---------------------------------------------------------------------------------------------------
@@ -270,8 +295,12 @@ export class Framer {
   }
 
   private append(c: Uint8Array): void {
-    this.makeRoom(c.length);
-    this.store.view().set(c, this.fill);
+    const v = this.store.view();
+    // Bytes written in place (space()/wrote()) are where they belong already.
+    if (c.buffer !== v.buffer || c.byteOffset !== v.byteOffset + this.fill) {
+      this.makeRoom(c.length);
+      this.store.view().set(c, this.fill);
+    }
     this.fill += c.length;
     this.abs += c.length;
   }

@@ -10,7 +10,7 @@ import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
 import type { RunResult } from './run-pairs.js';
 import { writeObjectRow } from './run-select.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { RunEngine } from './tasks.js';
 
 const NONE = new Set<string>();
 const ADDED = new Set(['pair_id', 'goal_role', 'goal']);
@@ -19,7 +19,7 @@ export function needPairs(command: string, input: string): UsageError {
   return new UsageError(`${input}: ${command} takes preference pairs; the input holds candidate sets (run pairs first)`);
 }
 
-export async function runAugment(engine: ReaderEngine, input: JobInput, read: ReadSettings, o: AugmentOptions, sink: RowSink, hooks: JobHooks = {}): Promise<RunResult> {
+export async function runAugment(engine: RunEngine, input: JobInput, read: ReadSettings, o: AugmentOptions, sink: RowSink, hooks: JobHooks = {}): Promise<RunResult> {
   const job = new Job(engine, input, read, hooks);
   const emitter = new RowEmitter(sink);
   let conversational: boolean | undefined;

@@ -13,7 +13,7 @@ import type { Text } from '../io/types.js';
 import { RowEmitter, type RowSink } from './emit.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import type { RunResult } from './run-pairs.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { RunEngine } from './tasks.js';
 
 const K = (n: string) => new Column(n);
 const C = {
@@ -149,7 +149,7 @@ export interface ConvertRunOptions {
   to: Target;
 }
 
-export async function runConvert(engine: ReaderEngine, input: JobInput, read: ReadSettings, o: ConvertRunOptions, sink: RowSink, hooks: JobHooks = {}): Promise<RunResult> {
+export async function runConvert(engine: RunEngine, input: JobInput, read: ReadSettings, o: ConvertRunOptions, sink: RowSink, hooks: JobHooks = {}): Promise<RunResult> {
   const job = new Job(engine, input, read, hooks);
   const emitter = new RowEmitter(sink);
   const to = o.to;

@@ -16,7 +16,7 @@ import { needPairs } from './run-augment.js';
 import type { RunResult } from './run-pairs.js';
 import { sftSchema, writeObjectRow } from './run-select.js';
 import { MemorySpool, type SpoolFactory } from './spool.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { RunEngine } from './tasks.js';
 
 export interface RouteRunOptions extends RouteOptions {
   /** A numeric top-level field to route by (default: score_chosen - score_rejected). */
@@ -27,7 +27,7 @@ export interface RouteRunOptions extends RouteOptions {
 const ROUTE = new Column('route');
 const ROUTED = new Set(['route']);
 
-export async function runRoute(engine: ReaderEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
+export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
   const job = new Job(engine, input, read, hooks);
   const field = o.marginField !== undefined ? new Key(o.marginField) : undefined;
   const record = new GrowI32();

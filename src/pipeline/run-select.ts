@@ -22,9 +22,11 @@ import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import { implicitMargin } from './margins.js';
 import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
 import { emptyReport, mergeReport, pairsForChunk, type ChunkPairs } from './pairs.js';
+import type { ConstructReport } from './construct.js';
+import type { BatchPool, Stage } from './tasks.js';
 import { constructReportJson } from './report-json.js';
 import { routePairs, type RouteOptions } from './route.js';
-import type { PairsRunOptions, RunEngine, RunResult } from './run-pairs.js';
+import { settleForm, type PairsRunOptions, type RunEngine, type RunResult } from './run-pairs.js';
 import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
 import { selectionReport } from './select-report.js';
 import { MemorySpool, type SpoolFactory } from './spool.js';
@@ -112,11 +114,21 @@ class Table {
   recOffset = new GrowF64();
   recLength = new GrowI32();
   recLine = new GrowI32();
-  /** Records the pair's record's position. */
-  place(batch: RecordBatch, r: number): void {
-    this.recOffset.push(batch.base + batch.start[r]!);
-    this.recLength.push(batch.end[r]! - batch.start[r]!);
-    this.recLine.push(batch.line[r]!);
+  /** Adds a batch's pairs. */
+  append(b: BatchNumbers): void {
+    for (let i = 0; i < b.n; i++) {
+      this.record.push(b.record[i]!);
+      this.chosen.push(b.chosen[i]!);
+      this.rejected.push(b.rejected[i]!);
+      this.sc.push(b.sc[i]!);
+      this.sr.push(b.sr[i]!);
+      this.ext.push(b.ext[i]!);
+      this.imp.push(b.imp[i]!);
+      this.routeMargin.push(b.routeMargin[i]!);
+      this.recOffset.push(b.recOffset[i]!);
+      this.recLength.push(b.recLength[i]!);
+      this.recLine.push(b.recLine[i]!);
+    }
   }
   numbers(): PairNumbers {
     return {
@@ -196,13 +208,173 @@ function countRecords(tally: Tally, t: PairNumbers, rowsOf: (i: number) => { row
   }
 }
 
-export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSettings, o: SelectRunOptions, sinks: SelectSinks, hooks: JobHooks = {}): Promise<SelectRunResult> {
-  const job = new Job(engine, input, read, hooks);
+/** Per pair of one batch, what pass 1 keeps (the Table's columns). */
+interface BatchNumbers {
+  n: number;
+  record: Int32Array;
+  chosen: Int32Array;
+  rejected: Int32Array;
+  sc: Float64Array;
+  sr: Float64Array;
+  ext: Float64Array;
+  imp: Float64Array;
+  routeMargin: Float64Array;
+  recOffset: Float64Array;
+  recLength: Int32Array;
+  recLine: Int32Array;
+}
+
+/** The plan of select's pass 1 (clonable). */
+interface SelectPlan {
+  o: PairsRunOptions;
+  /** Parquet output: a pairs input's column types are observed. */
+  parquet: boolean;
+  /** Keep each batch with its result (an inline pass feeding the report). */
+  keep: boolean;
+  /** Set by settle: the input's kind, text form and implicit column (from the first batch with a record). */
+  kind: 'candidates' | 'pairs' | undefined;
+  conversational?: boolean;
+  implicit?: boolean;
+}
+
+interface SelectBatch {
+  kind: 'candidates' | 'pairs';
+  report: ConstructReport;
+  numbers: BatchNumbers;
+  conversational?: boolean;
+  implicit?: boolean;
+  types?: ReturnType<ColumnTypes['entries']>;
+  /** Inline passes only: the batch, its columns and pairs (for the report). */
+  candidates?: { batch: RecordBatch; columns: CandidateColumns; pairs: ChunkPairs };
+}
+
+/** Collects a batch's pair numbers. */
+class NumbersBuilder {
+  record = new GrowI32();
+  chosen = new GrowI32();
+  rejected = new GrowI32();
+  sc = new GrowF64();
+  sr = new GrowF64();
+  ext = new GrowF64();
+  imp = new GrowF64();
+  routeMargin = new GrowF64();
+  recOffset = new GrowF64();
+  recLength = new GrowI32();
+  recLine = new GrowI32();
+  place(batch: RecordBatch, r: number): void {
+    this.recOffset.push(batch.base + batch.start[r]!);
+    this.recLength.push(batch.end[r]! - batch.start[r]!);
+    this.recLine.push(batch.line[r]!);
+  }
+  take(): BatchNumbers {
+    return {
+      n: this.record.n,
+      record: this.record.values().slice(),
+      chosen: this.chosen.values().slice(),
+      rejected: this.rejected.values().slice(),
+      sc: this.sc.values().slice(),
+      sr: this.sr.values().slice(),
+      ext: this.ext.values().slice(),
+      imp: this.imp.values().slice(),
+      routeMargin: this.routeMargin.values().slice(),
+      recOffset: this.recOffset.values().slice(),
+      recLength: this.recLength.values().slice(),
+      recLine: this.recLine.values().slice(),
+    };
+  }
+}
+
+/** The clonable options of select's pass 1. */
+function selectStageOptions(o: SelectRunOptions): PairsRunOptions {
+  const { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce } = o;
+  return { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce };
+}
+
+export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
+  name: 'select',
+  ready: (plan) => plan.kind !== undefined,
+  settle(a, plan) {
+    if (a.columns.groups === 0) return;
+    plan.kind = a.kind;
+    if (a.kind === 'candidates') settleForm(a, plan);
+  },
+  run(engine, a, plan, tally) {
+    const o = plan.o;
+    const tf = o.transform === 'logit' ? logitClamped : (x: number) => x;
+    const beta = o.beta ?? 1;
+    const reduce = o.reduce ?? 'sum';
+    const nb = new NumbersBuilder();
+    if (a.kind === 'candidates') {
+      const c = a.columns;
+      if (c.groups === 0) return null;
+      const res = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+      if (res.outOfRange > 0) tally.exclude('score_out_of_range', res.outOfRange);
+      for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) tally.noPairFor(res.noPair[g] ?? 'no_pair');
+      const r = res.rows;
+      for (let i = 0; i < r.n; i++) {
+        nb.record.push(r.promptIndex[i]!);
+        nb.chosen.push(r.chosenIndex[i]!);
+        nb.rejected.push(r.rejectedIndex[i]!);
+        nb.sc.push(r.scoreChosen[i]!);
+        nb.sr.push(r.scoreRejected[i]!);
+        nb.ext.push(tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!));
+        nb.imp.push(r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN);
+        nb.routeMargin.push(r.margin[i]!);
+        nb.place(a.batch, c.rec.a[r.group[i]!]!);
+      }
+      return {
+        kind: 'candidates',
+        report: res.report,
+        numbers: nb.take(),
+        conversational: plan.conversational,
+        implicit: plan.implicit,
+        candidates: plan.keep ? { batch: a.batch, columns: c, pairs: res } : undefined,
+      };
+    }
+    const c = a.columns;
+    if (c.groups === 0) return null;
+    const types = plan.parquet ? new ColumnTypes() : undefined;
+    for (let g = 0; g < c.groups; g++) {
+      const sc = c.scoreChosen.a[g]!;
+      const sr = c.scoreRejected.a[g]!;
+      nb.record.push(c.index.a[g]!);
+      nb.chosen.push(-1);
+      nb.rejected.push(-1);
+      nb.sc.push(sc);
+      nb.sr.push(sr);
+      nb.ext.push(tf(sc) - tf(sr));
+      nb.imp.push(recordImplicit(a.batch, c.rec.a[g]!, beta, reduce));
+      const mm = a.batch.member(c.rec.a[g]!, MARGIN);
+      const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
+      nb.routeMargin.push(Number.isNaN(own) ? sc - sr : own);
+      nb.place(a.batch, c.rec.a[g]!);
+      types?.observeRecord(a.batch, c, g, APPENDED);
+    }
+    return { kind: 'pairs', report: emptyReport(), numbers: nb.take(), conversational: c.conversational.a[0] === 1, types: types?.entries() };
+  },
+  transfer: (r) => (r ? Object.values(r.numbers).filter((x): x is Int32Array | Float64Array => typeof x === 'object').map((x) => x.buffer as ArrayBuffer) : []),
+};
+
+export async function runSelect(
+  engine: RunEngine,
+  input: JobInput,
+  read: ReadSettings,
+  o: SelectRunOptions,
+  sinks: SelectSinks,
+  hooks: JobHooks = {},
+  pool?: BatchPool,
+): Promise<SelectRunResult> {
+  const job = new Job(engine, input, read, hooks, pool);
+  try {
+    return await selectWith(job, engine, input, o, sinks);
+  } finally {
+    job.free();
+  }
+}
+
+async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: SelectRunOptions, sinks: SelectSinks): Promise<SelectRunResult> {
   const construct = emptyReport();
   const table = new Table();
-  const tf = o.transform === 'logit' ? logitClamped : (x: number) => x;
-  const beta = o.beta ?? 1;
-  const reduce = o.reduce ?? 'sum';
   let kind: 'candidates' | 'pairs' | undefined;
   let conversational: boolean | undefined;
   let implicitColumn = false;
@@ -210,53 +382,20 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
   const parquet = sinks.main.kind === 'objects';
 
   // Pass 1: count every record, build the pairs, keep their numbers.
-  for await (const a of job.pass(true)) {
-    kind ??= a.kind;
-    if (a.kind === 'candidates') {
-      const c = a.columns;
-      if (c.groups === 0) continue;
-      const res = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
-      o.onCandidates?.(a.batch, c, res);
-      if (res.outOfRange > 0) job.tally.exclude('score_out_of_range', res.outOfRange);
-      for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) job.tally.noPairFor(res.noPair[g] ?? 'no_pair');
-      mergeReport(construct, res.report);
-      if (conversational === undefined) {
-        conversational = c.conversational.a[0] === 1;
-        for (let g = 0; g < c.groups; g++) if (c.withLogps.a[g]) implicitColumn = true;
-      }
-      const r = res.rows;
-      for (let i = 0; i < r.n; i++) {
-        table.record.push(r.promptIndex[i]!);
-        table.chosen.push(r.chosenIndex[i]!);
-        table.rejected.push(r.rejectedIndex[i]!);
-        table.sc.push(r.scoreChosen[i]!);
-        table.sr.push(r.scoreRejected[i]!);
-        table.ext.push(tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!));
-        table.imp.push(r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN);
-        table.routeMargin.push(r.margin[i]!);
-        table.place(a.batch, c.rec.a[r.group[i]!]!);
-      }
-    } else {
-      const c = a.columns;
-      if (c.groups === 0) continue;
-      conversational ??= c.conversational.a[0] === 1;
-      for (let g = 0; g < c.groups; g++) {
-        const sc = c.scoreChosen.a[g]!;
-        const sr = c.scoreRejected.a[g]!;
-        table.record.push(c.index.a[g]!);
-        table.chosen.push(-1);
-        table.rejected.push(-1);
-        table.sc.push(sc);
-        table.sr.push(sr);
-        table.ext.push(tf(sc) - tf(sr));
-        table.imp.push(recordImplicit(a.batch, c.rec.a[g]!, beta, reduce));
-        const mm = a.batch.member(c.rec.a[g]!, MARGIN);
-        const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
-        table.routeMargin.push(Number.isNaN(own) ? sc - sr : own);
-        table.place(a.batch, c.rec.a[g]!);
-        if (parquet) types.observeRecord(a.batch, c, g, APPENDED);
-      }
+  // The report reads texts from the batches: its pass runs on this thread.
+  const inline = o.onCandidates !== undefined;
+  const plan: SelectPlan = { o: selectStageOptions(o), parquet, keep: inline, kind: undefined };
+  for await (const r of job.run(selectStage, plan, { inline })) {
+    if (!r) continue;
+    kind ??= r.kind;
+    mergeReport(construct, r.report);
+    if (r.conversational !== undefined && conversational === undefined) {
+      conversational = r.conversational;
+      implicitColumn = r.implicit === true;
     }
+    if (r.types) types.merge(r.types);
+    if (r.candidates && o.onCandidates) o.onCandidates(r.candidates.batch, r.candidates.columns, r.candidates.pairs);
+    table.append(r.numbers);
   }
   const t = table.numbers();
   const anyFinite = (x: Float64Array) => x.some(Number.isFinite);
@@ -452,12 +591,7 @@ export async function runSelect(engine: RunEngine, input: JobInput, read: ReadSe
     let p = 0; // pair pointer into the table
     const secondPass = async (dropped: boolean): Promise<void> => {
       p = 0;
-      let q = 0;
-      const wanted = (rec: number): boolean => {
-        while (q < needed.length && needed[q]! < rec) q++;
-        return q < needed.length && needed[q] === rec;
-      };
-      for await (const a of input.pread ? job.passRanges(ranges) : job.pass(false, wanted)) {
+      for await (const a of input.pread ? job.passRanges(ranges) : job.pass(false, needed)) {
         const each = (i: number, base: (x: RowBuilder) => void): void => {
           if (dropped) {
             // curate --all: the dropped pairs, after the kept ones.

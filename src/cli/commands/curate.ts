@@ -114,6 +114,7 @@ export function curateCommand(ctx: CliContext): Command {
         },
         { main: out.sink, sft: sft?.sink },
         run.hooks,
+        run.pool(engine),
       );
       const report = result.report;
       if (report.route) (report.route as Record<string, unknown>).sft_output = sftPath;

@@ -38,7 +38,7 @@ export function pairsCommand(ctx: CliContext): Command {
     const parameters = { ...pairParameters(p), output: opts.output };
     await withDataRun(ctx, { command: 'pairs', input, output: opts.output, options, parameters, twoPass: p.weights !== undefined, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
-      const result = await runPairs(pipelineEngine(engine), run.input, run.read, { ...p.pairs, weights: p.weights }, out.sink, run.hooks);
+      const result = await runPairs(pipelineEngine(engine), run.input, run.read, { ...p.pairs, weights: p.weights }, out.sink, run.hooks, run.pool(engine));
       await run.commit(result, engine.backend);
     });
   });

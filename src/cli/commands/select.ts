@@ -51,6 +51,7 @@ export function selectCommand(ctx: CliContext): Command {
         { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all, spool: () => new FileSpool() },
         { main: out.sink },
         run.hooks,
+        run.pool(engine),
       );
       await emitReport(ctx, result.report.selection as Record<string, unknown>, sel.report);
       await run.commit(result, engine.backend);

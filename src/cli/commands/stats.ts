@@ -39,7 +39,7 @@ export function statsCommand(ctx: CliContext): Command {
     const parameters = { transform: opts.transform, std: opts.std, per_prompt: output };
     await withDataRun(ctx, { command: 'stats', input, output, options, parameters }, async (run) => {
       const out = await run.openMain();
-      const result = await runStats(pipelineEngine(engine), run.input, run.read, { transform: opts.transform, std: opts.std }, out?.sink, run.hooks);
+      const result = await runStats(pipelineEngine(engine), run.input, run.read, { transform: opts.transform, std: opts.std }, out?.sink, run.hooks, run.pool(engine));
       const collector = { summary: () => result.summary };
       const manifest = await run.commit(result, engine.backend);
       const summary = {

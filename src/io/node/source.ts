@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FramingMode } from '../framer.js';
+import type { DirectReader } from '../reader.js';
 import { registerTemp, unregisterTemp } from './temp.js';
 
 /** Thrown when an input cannot be opened or read (missing file, corrupt gzip, bad Parquet). */
@@ -48,6 +49,8 @@ export interface NodeInput {
   open(): AsyncIterable<Uint8Array>;
   /** Positional reads of the bytes open() yields (plain files; stdin once spooled). */
   pread?(into: Uint8Array, at: number, offset: number, length: number): void;
+  /** The bytes open() yields, read into the caller's buffers (no copy): plain files. */
+  direct?(): DirectReader;
   /** Removes temp files (the stdin spool). */
   close(): void;
 }
@@ -79,6 +82,28 @@ function preader(full: string, shown: string): { read(into: Uint8Array, at: numb
         if (n <= 0) throw new InputError(shown, 'the file became shorter while it was read (was it changed?)');
         got += n;
       }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/** Sequential reads of a file into the caller's buffers; the event loop gets a turn after each read. */
+function directReader(path: string, shown: string): DirectReader {
+  let fd: number | undefined;
+  return {
+    async read(into) {
+      fd ??= openSync(path, 'r');
+      let n: number;
+      try {
+        n = readSync(fd, into, 0, into.length, null);
+      } catch (e) {
+        throw new InputError(shown, `read failed: ${(e as Error).message}`, { cause: e });
+      }
+      await breathe();
+      return n;
     },
     close() {
       if (fd !== undefined) closeSync(fd);
@@ -190,6 +215,7 @@ export function fileInput(path: string, cwd?: string): NodeInput {
       }
     },
     pread: positional?.read,
+    direct: gz ? undefined : () => directReader(full, path),
     close() {
       positional?.close();
     },
