@@ -59,7 +59,7 @@ describe('the curate form and the CLI', () => {
     ['fraction, weights, routing by hard fraction', { '--fraction': '0.5', '--weights': 'rating-gap', '--route': true, '--hard-fraction': '0.25' }],
     ['positions, top, bounds, missing, all', { '--strategy': 'positions', '--chosen': 'mu+1sigma', '--rejected': 'min', '--top': '40', '--upper-external': '3', '--missing': 'drop', '--all': true, '--lower': '-1.5' }],
     ['logit transform, threshold routing with an sft name, augmentation', { '--transform': 'logit', '--min-gap': '0.1', '--route': true, '--threshold': '0.5', '--sft': 'easy.sft.jsonl', '--augment': true, '--template': "Aim for {g}: it's fine", '--placement': 'prefix', '--by': 'external' }],
-    ['field overrides, fine-grained score, eps, beta, reduce, keep ties, fallback', { '--responses-field': 'responses', '--scores-field': 'scores', '--score': 'fine-grained', '--eps': '1e-4', '--beta': '0.1', '--reduce': 'mean', '--keep-ties': true, '--fallback': 'next-nearest', '--seed': '7', '--std': 'sample' }],
+    ['field overrides, fine-grained score, eps, beta, reduce, keep ties, fallback', { '--responses-field': 'responses', '--scores-field': 'scores', '--score': 'fine-grained', '--eps': '1e-4', '--beta': '0.1', '--reduce': 'mean', '--keep-ties': true, '--fallback': 'next-nearest', '--seed': '7', '--std': 'sample', '--threads': '1' }],
   ])("%s: the page's command line gives the CLI's manifest parameters", async (_name, changes) => {
     const s = curateSetup(form({ '--output': 'out.jsonl', ...changes }), cli);
     expect(s.errors).toEqual({});
@@ -85,6 +85,7 @@ describe('the curate form and the CLI', () => {
     ['--template', { '--augment': true, '--template': 'no goal here' }],
     ['--chosen', { '--strategy': 'positions', '--chosen': 'min', '--rejected': 'max' }],
     ['--prompt-field', { '--prompt-field': 'a..b' }],
+    ['--threads', { '--threads': '0' }],
   ])('%s %j: refused by the form and by the CLI, with the same message', async (flag, changes) => {
     const s = curateSetup(form({ '--output': 'bad.jsonl', ...changes }), cli);
     const msg = s.errors[flag];

@@ -139,6 +139,9 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     const r = await runInPage('jsonl', file, { '--fraction': '0.6', '--weights': 'rating-gap', '--route': true, '--hard-fraction': '0.2' });
     const page = r.page;
     expect(r.engine).toBe('wasm-simd');
+    // Batches ran in batch workers too (this machine's cores, at most one per MiB of input).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(await page.getAttribute('body', 'data-threads')).toBe(String(Math.min(cores, 2)));
     // Routing reorders rows: they waited in the origin-private file system.
     expect(await page.getAttribute('body', 'data-spool')).toBe('opfs');
     expect(r.command).toContain('--fraction 0.6');
@@ -199,16 +202,19 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     const page = await browser.newPage();
     await page.goto(`${url}/index.html`);
     await page.waitForSelector('#engine[data-backend]');
-    const file = join(OUT, 'generated.jsonl');
+    const file = join(OUT, 'larger.jsonl');
+    writeFileSync(file, generateCandidates(60_000, 3));
     await page.setInputFiles('#file', file);
     await page.fill('#opt-fraction', '2');
     expect(await page.textContent('#opt-fraction-error')).toBe("--fraction must be a number >= 5e-324 and <= 1, got '2'");
     expect(await page.isDisabled('#run')).toBe(true);
     await page.fill('#opt-fraction', '');
     await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Pass 1'));
     await page.click('#cancel');
     expect(await page.textContent('#status')).toMatch(/^Cancelled/);
     expect(await page.isEnabled('#run')).toBe(true);
+    expect(await page.getAttribute('body', 'data-state')).toBeNull();
     await page.close();
   });
 });

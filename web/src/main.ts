@@ -275,7 +275,7 @@ function download(blob: Blob, name: string): HTMLElement {
   return li;
 }
 
-function showCounts(m: Record<string, any>): void {
+function showCounts(m: Record<string, any>, threads: number): void {
   const dl = $('counts');
   const sel = m.report?.selection as { kept: number; pairs: number; by: string } | undefined;
   const reasons = (o: Record<string, number>) => Object.entries(o ?? {}).map(([k, v]) => `${k} ${int(v)}`).join(', ');
@@ -289,7 +289,7 @@ function showCounts(m: Record<string, any>): void {
   if (sel) rows.push(['selection', `kept ${int(sel.kept)} of ${int(sel.pairs)} pairs by ${sel.by}`]);
   const route = m.report?.route as { dpo: number; sft: number } | undefined;
   if (route) rows.push(['routing', `${int(route.dpo)} to DPO, ${int(route.sft)} to SFT`]);
-  rows.push(['format', `${m.format ?? 'none'}${m.format_detected ? ' (detected)' : ''}`], ['backend', m.backend]);
+  rows.push(['format', `${m.format ?? 'none'}${m.format_detected ? ' (detected)' : ''}`], ['backend', `${m.backend}${threads > 1 ? `, ${threads} threads (the run worker and ${threads - 1} batch worker${threads > 2 ? 's' : ''})` : ''}`]);
   dl.replaceChildren();
   for (const [k, v] of rows) {
     const dt = document.createElement('dt');
@@ -337,7 +337,7 @@ function showResults(m: Extract<FromWorker, { type: 'done' }>): void {
     const b = m.outputs[k];
     if (b) d.append(download(b, m.names[k]));
   }
-  showCounts(m.manifest);
+  showCounts(m.manifest, m.threads);
   const rec = m.manifest.records as { rejected: number };
   showRejects(m.rejects, rec.rejected);
   pairTable($('table'), m.table as TableData);
@@ -367,6 +367,7 @@ function onWorker(m: FromWorker): void {
     spawn();
     document.body.dataset.state = 'done';
     if (m.spool) document.body.dataset.spool = m.spool;
+    document.body.dataset.threads = String(m.threads);
   } else if (m.type === 'error') {
     if (!running) {
       status(m.message, true);

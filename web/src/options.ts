@@ -20,6 +20,8 @@ export interface FieldDef {
   placeholder?: string;
   /** Help text of the page (else the CLI's). */
   help?: string;
+  /** The CLI's own wording of a bad value, when it is not numberArg's ("must be an integer in [1, 256]"). */
+  invalid?: string;
 }
 
 export interface Group {
@@ -97,6 +99,22 @@ export const GROUPS: Group[] = [
     ],
   },
   {
+    id: 'run',
+    title: 'Run',
+    fields: [
+      {
+        flag: '--threads',
+        kind: 'integer',
+        label: 'Threads',
+        min: 1,
+        max: 256,
+        invalid: 'must be an integer in [1, 256]',
+        placeholder: 'the cores available',
+        help: 'batches run in this many Web Workers, each with its own engine (default: the cores available; 1: the run worker only); outputs are the same for every n',
+      },
+    ],
+  },
+  {
     id: 'output',
     title: 'Output',
     fields: [{ flag: '--output', kind: 'text', label: 'Output file name', help: 'the name of the download: .jsonl (JSON Lines) or .parquet; the manifest, rejects and SFT files are named after it' }],
@@ -144,6 +162,7 @@ function parseNumber(f: FieldDef, text: string): number {
   const integer = f.kind === 'integer';
   const x = Number(text);
   if (text.trim() === '' || !Number.isFinite(x) || x < min || x > max || (integer && !Number.isInteger(x))) {
+    if (f.invalid) throw new Error(`${f.flag} ${f.invalid}, got '${text}'`);
     const range = `${Number.isFinite(min) ? `>= ${min}` : ''}${Number.isFinite(min) && Number.isFinite(max) ? ' and ' : ''}${Number.isFinite(max) ? `<= ${max}` : ''}`;
     throw new Error(`${f.flag} must be ${integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got '${text}'`);
   }
@@ -197,6 +216,8 @@ export interface CurateSetup {
   sft: string | undefined;
   /** The HTML report's name in the command line. */
   report: string;
+  /** --threads, when given (else: the cores available). */
+  threads: number | undefined;
   /** The scale the report analyses (logit when the pairs were built on logits). */
   reportTransform: 'none' | 'logit';
   /** The equivalent `pairsmith curate` arguments (after `pairsmith`), for an input named `input`. */
@@ -358,6 +379,7 @@ export function curateSetup(values: FormValues, cli: readonly CliOption[]): Cura
     outputKind: outputKind ?? 'jsonl',
     sft,
     report,
+    threads: o['--threads'] as number | undefined,
     reportTransform: pairs.transform === 'logit' ? 'logit' : 'none',
     argv,
   };

@@ -5,13 +5,14 @@
 import { createEngine } from '../../src/embedded.js';
 import { pipelineEngine } from '../../src/cli/engine-port.js';
 import { buildManifest } from '../../src/io/manifest.js';
-import { curate } from '../../src/pipeline/api.js';
+import { runSelect, type SelectRunOptions } from '../../src/pipeline/run-select.js';
 import { Job } from '../../src/pipeline/job.js';
 import type { FormatName } from '../../src/io/types.js';
 import cli from 'virtual:curate-cli';
 import { installFdlibm } from './fdlibm.js';
 import { curateSetup } from './options.js';
 import type { FromWorker, Probe, ToWorker } from './protocol.js';
+import { WebBatchPool } from './pool.js';
 import { CurateReport } from './report.js';
 import { BlobParts, jsonlSink, opfsSpools, parquetSink, RejectsOut } from './sinks.js';
 import { fileSource, framingOf, sniffKind } from './source.js';
@@ -85,24 +86,40 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     post({ type: 'progress', progress: { pass: src.progress.pass, bytes: src.progress.bytes, total: m.file.size, records, elapsedMs: now - t0 } });
   };
   const timer = setInterval(() => tell(), 250);
+  // As the CLI: --threads n (default: the cores) is this worker and n - 1 batch workers; none for one thread or an
+  // input of one batch (about 1 MiB).
+  const threads = Math.min(setup.threads ?? (navigator.hardwareConcurrency || 1), Math.ceil(m.file.size / (1 << 20)));
+  const pool = threads > 1 ? new WebBatchPool(threads - 1, engine.backend) : undefined;
+  const { format, fields, score, onError, select, by, curate: steps, ...pairOptions } = setup.options;
   let result;
   try {
-    result = await curate(src.input, {
-      engine: pipelineEngine(engine),
-      ...setup.options,
-      sinks: { main, ...(sftParts ? { sft: jsonlSink(sftParts) } : {}) },
-      hooks: {
+    // What curate() runs (src/pipeline/api.ts), with the batch workers.
+    result = await runSelect(
+      pipelineEngine(engine),
+      src.input,
+      { format: format ?? 'auto', fields, score, onError },
+      {
+        strategy: 'sweet-spot',
+        ...(pairOptions as Partial<SelectRunOptions>),
+        by: by ?? 'auto',
+        select: select!,
+        curate: steps ?? {},
+        onCandidates: report.add,
+        ...(spools ? { spool: spools.factory } : {}),
+      },
+      { main, ...(sftParts ? { sft: jsonlSink(sftParts) } : {}) },
+      {
         rejects: (rs) => rejects.add(rs),
         progress: (_bytes, n) => {
           records = n;
           tell();
         },
       },
-      onCandidates: report.add,
-      ...(spools ? { spool: spools.factory } : {}),
-    });
+      pool,
+    );
   } finally {
     clearInterval(timer);
+    await pool?.close();
     await spools?.release();
   }
   tell(true);
@@ -157,6 +174,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       rejects: rejects.head.map((x) => ({ line: x.line, field: x.field, reason: x.reason, detail: x.detail })),
       table: tableData,
       elapsedMs: performance.now() - t0,
+      threads: Math.max(1, threads),
       ...(setup.options.curate?.route ? { spool: spools ? ('opfs' as const) : ('memory' as const) } : {}),
     },
     Object.values(tableData.numbers).map((a) => a.buffer),
