@@ -47,8 +47,9 @@ describe('the curate form and the CLI', () => {
     expect(v['--fraction']).toBe('');
     expect(v['--weights']).toBe('');
     expect(v['--output']).toBe('curated.jsonl');
+    expect(v['--report']).toBe(true); // the page's own default: the report is shown
     for (const o of cli) {
-      if (o.flag === '--output' || NOT_IN_FORM[o.flag]) continue;
+      if (o.flag === '--output' || o.flag === '--report' || NOT_IN_FORM[o.flag]) continue;
       if (o.boolean) expect(v[o.flag], o.flag).toBe(o.default === true);
       else expect(v[o.flag], o.flag).toBe(o.default === undefined ? '' : String(o.default));
     }
@@ -104,6 +105,9 @@ describe('the curate form and the CLI', () => {
   it('names: .parquet output, SFT and report beside it; an unknown extension is refused', () => {
     const s = curateSetup(form({ '--output': 'dpo.parquet', '--route': true, '--threshold': '0' }), cli);
     expect([s.outputKind, s.sft, s.report]).toEqual(['parquet', 'dpo.sft.jsonl', 'dpo.report.html']);
+    const off = curateSetup(form({ '--report': false }), cli);
+    expect(off.report).toBeUndefined();
+    expect(off.argv('x.jsonl')).not.toContain('--report');
     expect(curateSetup(form({ '--output': 'out.csv' }), cli).errors['--output']).toMatch(/\.jsonl or \.parquet/);
   });
 });

@@ -139,9 +139,6 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     const r = await runInPage('jsonl', file, { '--fraction': '0.6', '--weights': 'rating-gap', '--route': true, '--hard-fraction': '0.2' });
     const page = r.page;
     expect(r.engine).toBe('wasm-simd');
-    // Batches ran in batch workers too (this machine's cores, at most one per MiB of input).
-    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    expect(await page.getAttribute('body', 'data-threads')).toBe(String(Math.min(cores, 2)));
     // Routing reorders rows: they waited in the origin-private file system.
     expect(await page.getAttribute('body', 'data-spool')).toBe('opfs');
     expect(r.command).toContain('--fraction 0.6');
@@ -215,6 +212,15 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     expect(await page.textContent('#status')).toMatch(/^Cancelled/);
     expect(await page.isEnabled('#run')).toBe(true);
     expect(await page.getAttribute('body', 'data-state')).toBeNull();
+    // Without the report, pass 1's batches go to the batch workers too.
+    await page.setChecked('#opt-report', false);
+    expect(await page.textContent('#cmd')).not.toContain('--report');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 60_000 });
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    if (cores > 1) expect(Number(await page.getAttribute('body', 'data-pooled'))).toBeGreaterThan(0);
+    expect(await page.isHidden('#report')).toBe(true);
     await page.close();
   });
 });

@@ -341,7 +341,10 @@ function showResults(m: Extract<FromWorker, { type: 'done' }>): void {
   const rec = m.manifest.records as { rejected: number };
   showRejects(m.rejects, rec.rejected);
   pairTable($('table'), m.table as TableData);
-  ($('report') as HTMLIFrameElement).srcdoc = m.reportHtml;
+  const frame = $('report') as HTMLIFrameElement;
+  frame.srcdoc = m.reportHtml ?? '';
+  frame.hidden = m.reportHtml === undefined;
+  $('h-report').hidden = m.reportHtml === undefined;
   $('results').hidden = false;
 }
 
@@ -368,6 +371,7 @@ function onWorker(m: FromWorker): void {
     document.body.dataset.state = 'done';
     if (m.spool) document.body.dataset.spool = m.spool;
     document.body.dataset.threads = String(m.threads);
+    document.body.dataset.pooled = String(m.pooled);
   } else if (m.type === 'error') {
     if (!running) {
       status(m.message, true);

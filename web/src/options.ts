@@ -22,6 +22,8 @@ export interface FieldDef {
   help?: string;
   /** The CLI's own wording of a bad value, when it is not numberArg's ("must be an integer in [1, 256]"). */
   invalid?: string;
+  /** The page's default, where it differs from the CLI's (the report is on unless switched off). */
+  pageDefault?: boolean;
 }
 
 export interface Group {
@@ -112,6 +114,13 @@ export const GROUPS: Group[] = [
         placeholder: 'the cores available',
         help: 'batches run in this many Web Workers, each with its own engine (default: the cores available; 1: the run worker only); outputs are the same for every n',
       },
+      {
+        flag: '--report',
+        kind: 'switch',
+        label: 'HTML report',
+        pageDefault: true,
+        help: 'the data report of the run (as --report <output>.report.html); it reads the texts of every batch, so with it pass 1 runs on the run worker alone',
+      },
     ],
   },
   {
@@ -125,7 +134,6 @@ export const GROUPS: Group[] = [
 export const NOT_IN_FORM: Record<string, string> = {
   '--output-format': 'the output name decides: .jsonl or .parquet',
   '--config': 'the form is the configuration',
-  '--report': 'the page always shows the HTML report (the command line asks for it with --report)',
 };
 
 /** The page's output name when none is given (the CLI writes to stdout then). */
@@ -147,7 +155,8 @@ export function defaultValues(cli: readonly CliOption[]): FormValues {
   const v: FormValues = {};
   for (const f of fieldDefs()) {
     const d = cliOf(cli, f.flag)?.default;
-    if (f.kind === 'switch') v[f.flag] = d === true;
+    if (f.pageDefault !== undefined) v[f.flag] = f.pageDefault;
+    else if (f.kind === 'switch') v[f.flag] = d === true;
     else if (f.flag === '--output') v[f.flag] = DEFAULT_OUTPUT;
     else if (f.kind === 'choice' && d === undefined) v[f.flag] = '';
     else v[f.flag] = d === undefined ? '' : String(d);
@@ -214,8 +223,8 @@ export interface CurateSetup {
   outputKind: 'jsonl' | 'parquet';
   /** The SFT file name when routing, else undefined. */
   sft: string | undefined;
-  /** The HTML report's name in the command line. */
-  report: string;
+  /** The HTML report's name (undefined: no report). */
+  report: string | undefined;
   /** --threads, when given (else: the cores available). */
   threads: number | undefined;
   /** The scale the report analyses (logit when the pairs were built on logits). */
@@ -352,11 +361,11 @@ export function curateSetup(values: FormValues, cli: readonly CliOption[]): Cura
     },
   } as Omit<CurateOptions, 'engine'>;
 
-  const report = `${output.replace(/\.(jsonl|json|ndjson|parquet)$/i, '')}.report.html`;
+  const report = o['--report'] === true ? `${output.replace(/\.(jsonl|json|ndjson|parquet)$/i, '')}.report.html` : undefined;
   const argv = (inputName: string): string[] => {
     const args = ['curate', inputName, '-o', output];
     for (const f of fieldDefs()) {
-      if (f.flag === '--output') continue;
+      if (f.flag === '--output' || f.flag === '--report') continue;
       const v = values[f.flag];
       if (f.kind === 'switch') {
         if (v === true) args.push(f.flag);
@@ -368,7 +377,7 @@ export function curateSetup(values: FormValues, cli: readonly CliOption[]): Cura
       if (d !== undefined && (f.kind === 'number' || f.kind === 'integer' ? Number(text) === Number(d) : text === String(d))) continue;
       args.push(f.flag, text);
     }
-    args.push('--report', report);
+    if (report) args.push('--report', report);
     return args;
   };
   return {

@@ -16,6 +16,8 @@ export class WebBatchPool implements BatchPool {
   private readonly pending = new Map<number, { resolve: (v: BatchOutcome) => void; reject: (e: Error) => void; slot: Slot }>();
   private nextId = 1;
   private broken: Error | undefined;
+  /** Batches the workers have processed. */
+  done = 0;
 
   constructor(
     readonly size: number,
@@ -55,6 +57,7 @@ export class WebBatchPool implements BatchPool {
     if (!p) return;
     this.pending.delete(m.id);
     p.slot.busy--;
+    if (m.ok) this.done++;
     if (m.ok) p.resolve(m.value as BatchOutcome);
     else p.reject(reviveError(m.error.name, m.error.message, m.error.stack));
   }

@@ -38,14 +38,14 @@ export interface Outputs {
   sft?: Blob;
   manifest: Blob;
   rejects: Blob;
-  report: Blob;
+  report?: Blob;
 }
 
 export type FromWorker =
   | { type: 'ready'; backend: string; simd: boolean; fallbackReason?: string }
   | { type: 'probe'; id: number; probe: Probe }
   | { type: 'progress'; progress: Progress }
-  | { type: 'done'; manifest: Record<string, unknown>; outputs: Outputs; names: Record<keyof Outputs, string>; reportHtml: string; rejects: RejectLine[]; table: TableData; elapsedMs: number; threads: number; spool?: 'opfs' | 'memory' }
+  | { type: 'done'; manifest: Record<string, unknown>; outputs: Outputs; names: Record<keyof Outputs, string>; reportHtml?: string; rejects: RejectLine[]; table: TableData; elapsedMs: number; threads: number; pooled: number; spool?: 'opfs' | 'memory' }
   | { type: 'error'; message: string };
 
 /** Text columns of the table (cut to TEXT_CHARS characters). */

@@ -69,7 +69,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   if (problems.length > 0) throw new Error(problems.join('; '));
   const kind = await sniffKind(m.file);
   const src = fileSource(m.file, m.name, kind, framingOf(m.name, m.pasted));
-  const report = new CurateReport(engine, setup.reportTransform);
+  const report = setup.report ? new CurateReport(engine, setup.reportTransform) : undefined;
   const table = new TableBuilder();
   const mainParts = new BlobParts();
   const pq = setup.outputKind === 'parquet' ? parquetSink(mainParts, { 'pairsmith.command': 'curate' }, table.rows) : undefined;
@@ -104,7 +104,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
         by: by ?? 'auto',
         select: select!,
         curate: steps ?? {},
-        onCandidates: report.add,
+        ...(report ? { onCandidates: report.add } : {}),
         ...(spools ? { spool: spools.factory } : {}),
       },
       { main, ...(sftParts ? { sft: jsonlSink(sftParts) } : {}) },
@@ -141,7 +141,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   });
   (manifest as typeof manifest & { report?: Record<string, unknown> }).report = r;
   const curateRoute = setup.options.curate?.route;
-  const html = report.render({
+  const html = report?.render({
     result,
     threshold: curateRoute && 'threshold' in curateRoute ? curateRoute.threshold : undefined,
     manifest,
@@ -156,7 +156,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     sft: setup.sft ?? '',
     manifest: `${setup.output}.manifest.json`,
     rejects: `${setup.output}.rejects.jsonl`,
-    report: setup.report,
+    report: setup.report ?? '',
   };
   post(
     {
@@ -167,14 +167,15 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
         ...(sftParts ? { sft: sftParts.blob('application/jsonl') } : {}),
         manifest: new Blob([`${JSON.stringify(manifest, null, 2)}\n`], { type: 'application/json' }),
         rejects: rejects.parts.blob('application/jsonl'),
-        report: new Blob([html], { type: 'text/html' }),
+        ...(html !== undefined ? { report: new Blob([html], { type: 'text/html' }) } : {}),
       },
       names,
-      reportHtml: html,
+      ...(html !== undefined ? { reportHtml: html } : {}),
       rejects: rejects.head.map((x) => ({ line: x.line, field: x.field, reason: x.reason, detail: x.detail })),
       table: tableData,
       elapsedMs: performance.now() - t0,
       threads: Math.max(1, threads),
+      pooled: pool?.done ?? 0,
       ...(setup.options.curate?.route ? { spool: spools ? ('opfs' as const) : ('memory' as const) } : {}),
     },
     Object.values(tableData.numbers).map((a) => a.buffer),
