@@ -112,39 +112,58 @@ console.log(`cli --report: ${cliReport.s.toFixed(1)} s, peak RSS ${cliReport.rss
 const { chromium } = await import('playwright-core');
 const { server, url } = await serve(dist);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-blink-features=ForceEagerMeasureMemory'] });
-const page = await browser.newPage({ acceptDownloads: true });
+let backend;
 const messages = [];
-page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && messages.push(m.text()));
-await page.goto(url);
-await page.waitForSelector('#engine[data-backend]');
-const backend = await page.getAttribute('#engine', 'data-backend');
-await page.setInputFiles('#file', input);
-await page.waitForFunction(() => !document.getElementById('detected')?.textContent?.includes('looking'));
-const idleRss = rendererRss();
-let peakRss = idleRss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, rendererRss())), 250);
-const measured = [];
-const measure = () =>
-  page
-    .evaluate(async () => (crossOriginIsolated && performance.measureUserAgentSpecificMemory ? (await performance.measureUserAgentSpecificMemory()).bytes : null))
-    .then((b) => b !== null && measured.push(b / 2 ** 20))
-    .catch(() => {});
-const t0 = Date.now();
-await page.click('#run');
-const mid = setInterval(measure, 3000);
-await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 30 * 60_000, polling: 200 });
-const pageS = (Date.now() - t0) / 1000;
-clearInterval(mid);
-clearInterval(sampler);
-const state = await page.getAttribute('body', 'data-state');
-const status = await page.textContent('#status');
-if (state !== 'done') throw new Error(`the page run failed: ${status}`);
-await measure();
-const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[download="curated.jsonl"]')]);
-const pagePath = await dl.path();
-const same = (await sha(pagePath)) === (await sha(join(dir, 'cli-report.jsonl')));
+
+/** One run in a fresh page: wall seconds from the click to the results, memory, and the curated file's hash. */
+async function pageRun(report) {
+  const page = await browser.newPage({ acceptDownloads: true });
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && messages.push(m.text()));
+  await page.goto(url);
+  await page.waitForSelector('#engine[data-backend]');
+  backend = await page.getAttribute('#engine', 'data-backend');
+  await page.setInputFiles('#file', input);
+  await page.waitForFunction(() => !document.getElementById('detected')?.textContent?.includes('looking'));
+  await page.setChecked('#opt-report', report);
+  const idle = rendererRss();
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rendererRss())), 250);
+  const measured = [];
+  const measure = () =>
+    page
+      .evaluate(async () => (crossOriginIsolated && performance.measureUserAgentSpecificMemory ? (await performance.measureUserAgentSpecificMemory()).bytes : null))
+      .then((b) => b !== null && measured.push(b / 2 ** 20))
+      .catch(() => {});
+  const t0 = Date.now();
+  await page.click('#run');
+  const mid = setInterval(measure, 3000);
+  await page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 30 * 60_000, polling: 200 });
+  const s = (Date.now() - t0) / 1000;
+  clearInterval(mid);
+  clearInterval(sampler);
+  const status = await page.textContent('#status');
+  if ((await page.getAttribute('body', 'data-state')) !== 'done') throw new Error(`the page run failed: ${status}`);
+  const pooled = Number(await page.getAttribute('body', 'data-pooled'));
+  await measure();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[download="curated.jsonl"]')]);
+  const hash = await sha(await dl.path());
+  await page.close();
+  return { s, status, idle, peak, measured, pooled, hash };
+}
+
+const withReport = await pageRun(true);
+console.log(`page (report): ${withReport.s.toFixed(1)} s`);
+const noReport = await pageRun(false);
+console.log(`page (no report): ${noReport.s.toFixed(1)} s, ${noReport.pooled} batches in batch workers`);
 await browser.close();
 server.close();
+const cliHash = await sha(join(dir, 'cli-report.jsonl'));
+const same = withReport.hash === cliHash && noReport.hash === cliHash;
+const pageS = withReport.s;
+const peakRss = withReport.peak;
+const idleRss = withReport.idle;
+const measured = withReport.measured;
+const status = withReport.status;
 
 const result = {
   input_mb: size / 1e6,
@@ -157,6 +176,10 @@ const result = {
   cli_report_rss_mb: cliReport.rssMB,
   page_s: pageS,
   page_status: status,
+  page_no_report_s: noReport.s,
+  page_no_report_pooled_batches: noReport.pooled,
+  page_no_report_renderer_peak_rss_mb: noReport.peak,
+  ratio_no_report_to_cli: noReport.s / cliPlain.s,
   page_renderer_idle_rss_mb: idleRss,
   page_renderer_peak_rss_mb: peakRss,
   page_measured_memory_mb: measured,
@@ -174,5 +197,6 @@ console.log(`
 | \`pairsmith curate\` | ${f(cliPlain.s)} s | ${f(cliPlain.rssMB)} MB peak RSS |
 | \`pairsmith curate --report r.html\` (what the page does) | ${f(cliReport.s)} s | ${f(cliReport.rssMB)} MB peak RSS |
 | the page (${backend}), click to results | ${f(pageS)} s (${f(result.ratio_to_cli_report)}x) | renderer RSS ${f(idleRss)} MB before, ${f(peakRss)} MB peak; measureUserAgentSpecificMemory ${measured.length ? `max ${f(Math.max(...measured))} MB` : 'n/a'} |
+| the page, report off (${noReport.pooled} batches in batch workers) | ${f(noReport.s)} s (${f(result.ratio_no_report_to_cli)}x the CLI without the report) | renderer RSS ${f(noReport.peak)} MB peak |
 
-curated.jsonl identical to the CLI's: ${same}`);
+curated.jsonl of both page runs identical to the CLI's: ${same}`);
