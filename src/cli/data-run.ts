@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { FramingError } from '../io/framer.js';
 import { buildManifest, type Manifest, type Tally } from '../io/manifest.js';
-import { fileIdentity, fileInput, InputError, nodeIndexOf, stdinInput, stdinOnce, type NodeInput } from '../io/node/source.js';
+import { fileIdentity, fileInput, InputError, nodeIndexOf, shardInput, stdinInput, stdinOnce, type NodeInput } from '../io/node/source.js';
 import { isStreamPath, openFileOutput, OutputError, outputKind, type FileOutput, type OutputKind } from '../io/node/output.js';
 import { Progress } from '../io/node/progress.js';
 import { JsonlRowBuilder } from '../io/encode.js';
@@ -59,7 +59,7 @@ export interface ObjectWriter {
 
 export class DataRun {
   readonly startedAt: Date;
-  readonly input: NodeInput;
+  input: NodeInput;
   private main: FileOutput | undefined;
   private rejectsOut: FileOutput | undefined;
   private readonly rejectSink = new ByteSink(1 << 16);
@@ -76,6 +76,16 @@ export class DataRun {
     this.startedAt = ctx.io.now?.() ?? new Date();
     this.input = spec.input === '-' ? (spec.twoPass ? stdinInput(ctx.io.stdin) : stdinOnce(ctx.io.stdin)) : fileInput(spec.input, ctx.io.cwd);
     this.progress = new Progress((s) => ctx.io.stderr(s), ctx.io.stderrIsTTY === true && !ctx.globals().quiet, this.input.size);
+  }
+
+  /** Makes the input a shard of itself (--shard K/N): its byte range, and the lines before it counted. */
+  async prepare(): Promise<void> {
+    const o = this.spec.options;
+    if ('shard' in o && o.shard) {
+      const whole = this.input;
+      this.input = await shardInput(whole, o.shard.index, o.shard.count);
+      this.progress.total = this.input.size;
+    }
   }
 
   /** The input's read settings (format, fields, ...; limits). */
@@ -208,6 +218,7 @@ export class DataRun {
       endedAt: this.ctx.io.now?.() ?? new Date(),
       tally: result.tally,
       outcomes: result.outcomes,
+      shard: this.input.shard,
     });
     if (result.report) (manifest as Manifest & { report?: Record<string, unknown> }).report = result.report;
     await this.main?.commit();
@@ -271,6 +282,7 @@ export async function withDataRun<T>(ctx: CliContext, spec: DataRunSpec, body: (
     throw toCliError(e);
   }
   try {
+    await run.prepare();
     return await body(run);
   } catch (e) {
     run.abort();

@@ -4,6 +4,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { FORMATS, type FieldOverrides, type FormatName, type OnError, type ScoreMode } from '../io/types.js';
 import { splitPath } from '../io/path.js';
+import { parseShard } from '../io/node/source.js';
 import { CliError, EXIT } from './io.js';
 
 export interface InputOptions {
@@ -13,6 +14,8 @@ export interface InputOptions {
   onError: OnError;
   /** --threads: worker threads for the batches (undefined: every core the process may use). */
   threads?: number;
+  /** --shard K/N: only shard K of N of the input (1-based). */
+  shard?: { index: number; count: number };
 }
 
 export const INPUT_HELP = `
@@ -45,6 +48,20 @@ function threadsOption(): Option {
     if (v.trim() === '' || !Number.isInteger(x) || x < 1 || x > 256) throw new InvalidArgumentError(`--threads must be an integer in [1, 256], got '${v}'`);
     return x;
   });
+}
+
+/**
+ * Adds --shard K/N: the records whose first byte lies in the K-th of N equal byte ranges of a JSON Lines file
+ * (numbered as in the whole file), for splitting one run over processes or machines.
+ */
+export function addShardOption(cmd: Command, what: string): Command {
+  return cmd.addOption(
+    new Option('--shard <K/N>', `process only shard K of N (1-based) of a JSON Lines file: the records whose first byte lies in its K-th byte range; ${what}`).argParser((v) => {
+      const s = parseShard(v);
+      if (!s) throw new InvalidArgumentError(`--shard takes K/N with 1 <= K <= N (e.g. 2/8), got '${v}'`);
+      return s;
+    }),
+  );
 }
 
 function onErrorOption(): Option {
@@ -110,6 +127,7 @@ export function parseInputOptions(opts: Record<string, unknown>): InputOptions {
     score: (opts.score as ScoreMode | undefined) ?? 'overall',
     onError: (opts.onError as OnError | undefined) ?? 'skip',
     threads: opts.threads as number | undefined,
+    shard: opts.shard as { index: number; count: number } | undefined,
   };
 }
 

@@ -104,6 +104,8 @@ export interface Manifest {
   pairs_written: number;
   /** Command-specific outcome counts of the written records (e.g. clean: rpca / passed_through), when any. */
   outcomes?: Record<string, number>;
+  /** A sharded run (--shard K/N): which shard, and its bytes [start_byte, end_byte) of the input. */
+  shard?: { index: number; count: number; start_byte: number; end_byte: number };
 }
 
 export interface ManifestInput {
@@ -119,6 +121,7 @@ export interface ManifestInput {
   endedAt: Date;
   tally: Tally;
   outcomes?: Record<string, number>;
+  shard?: { index: number; count: number; start: number; end: number };
 }
 
 /** Builds the manifest; throws an Error if the counts do not add up (a bug, never user error). */
@@ -146,5 +149,6 @@ export function buildManifest(m: ManifestInput): Manifest {
     rows_written: t.rowsWritten,
     pairs_written: t.pairsWritten,
     ...(m.outcomes ? { outcomes: m.outcomes } : {}),
+    ...(m.shard ? { shard: { index: m.shard.index, count: m.shard.count, start_byte: m.shard.start, end_byte: m.shard.end } } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // any async iterable of Uint8Array chunks.
 import { DEFAULT_MAX_DEPTH, type JsonKernels } from '../kernels/json.js';
 import type { ResidentBuffer } from '../kernels/types.js';
-import { DEFAULT_MAX_RECORD_BYTES, Framer, type Batch, type ByteAlloc, type ByteStore, type FramingMode } from './framer.js';
+import { DEFAULT_MAX_RECORD_BYTES, Framer, type Batch, type ByteAlloc, type ByteStore, type FramingMode, type Origin } from './framer.js';
 import { RecordBatch } from './records.js';
 
 /** What the reader needs of an engine: engine-owned byte buffers and the record indexer. */
@@ -36,6 +36,8 @@ export interface ReadOptions {
   onBytes?: (n: number) => void;
   /** Asked before each batch is handed out: true gives the caller the batch's store (see Framer.take). */
   detach?: () => boolean;
+  /** Where the source's bytes start in the whole input (a shard). */
+  origin?: Origin;
 }
 
 function isResident(s: ByteStore): s is ByteStore & ResidentBuffer<Uint8Array> {
@@ -54,6 +56,7 @@ export async function* frameBatches(source: AsyncIterable<Uint8Array> | DirectRe
     indexOf: o.indexOf,
     batchBytes: o.batchBytes,
     batchRecords: o.batchRecords,
+    origin: o.origin,
   });
   const detach = o.detach ?? (() => false);
   const READ = 1 << 20;

@@ -24,7 +24,7 @@ import { parseJson } from './json.js';
 import { NUM_TOKEN_OK, parseNumberToken } from './numbers.js';
 import type { RejectReason } from './types.js';
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** A rejected record, ready for `<out>.rejects.jsonl`. */
@@ -93,8 +93,8 @@ export class RecordBatch {
   line: Int32Array = new Int32Array(0);
   recNo: Int32Array = new Int32Array(0);
   large: LargeRecord[] = [];
-  /** Input offset of buf[0] (record r starts at input offset base + start[r]). */
-  base = 0;
+  /** Input offset of each record's first byte. */
+  offset: Float64Array = new Float64Array(0);
 
   constructor(
     readonly file: string,
@@ -114,7 +114,7 @@ export class RecordBatch {
   set(b: Batch): void {
     this.store = b.store;
     this.view = b.store.view();
-    this.base = b.base;
+    this.offset = b.offset;
     this.n = b.n;
     this.start = b.start;
     this.end = b.end;

@@ -3,7 +3,7 @@
 // batches (candidate or pair columns) and write rows; two-pass commands (select, curate, route) run a second,
 // uncounted pass over the same input. Runtime neutral: the input is any re-openable byte source.
 import type { Detection } from '../io/detect.js';
-import { plainAlloc, type Batch, type ByteAlloc, type ByteStore, type FramingMode } from '../io/framer.js';
+import { plainAlloc, type Batch, type ByteAlloc, type ByteStore, type FramingMode, type Origin } from '../io/framer.js';
 import { FieldProblem, type CountedRow, type RowAdapter } from '../io/adapt.js';
 import { Tally } from '../io/manifest.js';
 import { engineAlloc, frameBatches, readBatches, type DirectReader } from '../io/reader.js';
@@ -39,6 +39,13 @@ export interface JobInput {
   pread?(into: Uint8Array, at: number, offset: number, length: number): void;
   /** Sequential reads of the bytes open() yields into the reader's buffers, without a copy (a plain file). */
   direct?(): DirectReader;
+  /**
+   * Where open()'s bytes start in the whole input, when they are a part of it (a shard): record numbers, lines and
+   * offsets (pread's too) stay those of the whole input.
+   */
+  origin?: Origin;
+  /** A part of an input: the whole input, whose first records decide the format and the file's text form. */
+  head?(): JobInput;
 }
 
 /** Records to read again by position (a second pass): their numbers, lines and byte ranges in the input. */
@@ -138,6 +145,7 @@ export class Job {
       maxDepth: this.settings.maxDepth,
       batchRecords: this.settings.batchRecords,
       indexOf: this.hooks.indexOf,
+      origin: this.input.origin,
       onBytes,
     };
   }
@@ -168,6 +176,42 @@ export class Job {
     const source = this.input.direct?.() ?? this.input.open();
     const framed = frameBatches(source, sched.pool ? sched.buffers.alloc : engineAlloc(this.engine), { ...this.readOptions(), detach: sched.detach });
     return this.dispatch(framed, stage, plan, o.count ?? true, o.wanted, sched);
+  }
+
+  /**
+   * A part of an input (a shard) decides nothing itself: the format and the plan's file-level fields (text form, ...)
+   * come from the whole input's first records, read here (uncounted) until they are known.
+   */
+  private async settleFromStart<P>(stage: Stage<P, unknown>, plan: P): Promise<P> {
+    const ready = (): boolean => this.fmt !== undefined && (stage.ready?.(plan) ?? true);
+    const head = this.input.head?.();
+    if (ready() || !head) return plan;
+    const spec: PassSpec = {
+      stage: stage.name,
+      plan,
+      file: head.name,
+      settings: { fields: this.settings.fields, score: this.settings.score, maxDepth: this.settings.maxDepth, maxRecordBytes: this.settings.maxRecordBytes },
+      format: this.fmt,
+      count: false,
+    };
+    const source = head.direct?.() ?? head.open();
+    const framed = frameBatches(source, engineAlloc(this.engine), { ...this.readOptions(), origin: undefined, batchRecords: undefined });
+    try {
+      for await (const b of framed) {
+        const out = this.processor.process(spec, stage as Stage, b, true);
+        if (out.detected && this.fmt === undefined) {
+          this.fmt = out.detected.format;
+          this.detection = out.detected;
+          this.hooks.detected?.(out.detected);
+        }
+        if (out.plan !== undefined) plan = spec.plan = out.plan as P;
+        spec.format = this.fmt;
+        if (ready()) break;
+      }
+    } finally {
+      await framed.return(undefined);
+    }
+    return plan;
   }
 
   /**
@@ -214,6 +258,10 @@ export class Job {
       count,
       wanted,
     };
+    if (this.input.origin && this.input.origin.offset > 0) {
+      plan = await this.settleFromStart(stage, plan);
+      spec = { ...spec, plan, format: this.fmt };
+    }
     sched.plan = plan;
     const pool = sched.pool;
     // Batches in input order: done here (an outcome) or out in a worker (settled later).
@@ -394,7 +442,7 @@ export class Job {
         i = j;
         yield {
           store,
-          base: 0,
+          offset: Float64Array.from({ length: n }, (_, x) => recs.offset[first + x]!),
           n,
           start: Int32Array.from(start),
           end: Int32Array.from(end),

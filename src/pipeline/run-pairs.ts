@@ -48,7 +48,7 @@ export interface PairsPlan {
   sink: 'jsonl' | 'objects';
   /** The weights' normaliser (from the first pass). */
   meanGap: number;
-  /** The file's text form and implicit-margin column, fixed by the first batch with a record. */
+  /** The file's text form and implicit-margin column, fixed by its first candidate set. */
   conversational?: boolean;
   implicit?: boolean;
 }
@@ -66,13 +66,15 @@ export interface PairsBatch {
 
 const rowBuilders: Parameters<typeof batchRowBuilder>[0] = {};
 
-/** Which text form and columns a file's rows have: decided by the first batch with a candidate set. */
+/**
+ * Which text form a file's rows have and whether they have implicit_margin: decided by its first candidate set (not
+ * by a batch, so batch sizes, threads and shards give the same rows).
+ */
 export function settleForm(a: AdaptedBatch, plan: { conversational?: boolean; implicit?: boolean }): void {
   if (a.kind !== 'candidates' || a.columns.groups === 0) return;
   const c = a.columns;
   plan.conversational = c.conversational.a[0] === 1;
-  plan.implicit = false;
-  for (let g = 0; g < c.groups; g++) if (c.withLogps.a[g]) plan.implicit = true;
+  plan.implicit = c.withLogps.a[0] === 1;
 }
 
 export const pairsStage: Stage<PairsPlan, PairsBatch> = {

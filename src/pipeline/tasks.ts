@@ -78,8 +78,8 @@ export interface PassSpec {
 /** A framed batch with its own bytes (as it travels to a worker): records r at bytes[start[r], end[r]). */
 export interface BatchBytes {
   bytes: Uint8Array;
-  /** Input offset of bytes[0]. */
-  base: number;
+  /** Input offset of each record's first byte. */
+  offset: Float64Array;
   n: number;
   start: Int32Array;
   end: Int32Array;
@@ -357,12 +357,12 @@ export function batchBytes(b: Batch): BatchBytes {
     start[r]! -= lo;
     end[r]! -= lo;
   }
-  return { bytes: b.store.view().subarray(lo, hi), base: b.base + lo, n: b.n, start, end, line: b.line, index: b.index, large: b.large };
+  return { bytes: b.store.view().subarray(lo, hi), offset: b.offset, n: b.n, start, end, line: b.line, index: b.index, large: b.large };
 }
 
 /** Buffers to transfer with a batch sent to a worker. */
 export function batchTransfer(b: BatchBytes): ArrayBuffer[] {
-  return [b.bytes.buffer as ArrayBuffer, b.start.buffer as ArrayBuffer, b.end.buffer as ArrayBuffer, b.line.buffer as ArrayBuffer, b.index.buffer as ArrayBuffer];
+  return [b.bytes.buffer as ArrayBuffer, b.start.buffer as ArrayBuffer, b.end.buffer as ArrayBuffer, b.line.buffer as ArrayBuffer, b.index.buffer as ArrayBuffer, b.offset.buffer as ArrayBuffer];
 }
 
 /**

@@ -136,7 +136,7 @@ export function curateCommand(ctx: CliContext): Command {
         const where = await writeCurateReport(ctx, htmlReport, {
           collector,
           rows,
-          selection: { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank },
+          selection: result.selection ? { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank } : undefined,
           by: result.by,
           routing: r ? { dpo: r.dpo, sft: r.sft, threshold } : undefined,
           manifest: manifest as unknown as Record<string, unknown>,

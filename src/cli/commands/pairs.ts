@@ -6,7 +6,7 @@ import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addShardOption, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { addPairOptions, pairParameters, parsePairOptions } from '../pair-options.js';
 
 const EXAMPLES = `
@@ -31,6 +31,7 @@ export function pairsCommand(ctx: CliContext): Command {
   addOutputOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);

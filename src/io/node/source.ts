@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { FramingMode } from '../framer.js';
+import { LineCounter, type FramingMode, type Origin } from '../framer.js';
 import type { DirectReader } from '../reader.js';
 import { registerTemp, unregisterTemp } from './temp.js';
 
@@ -51,6 +51,12 @@ export interface NodeInput {
   pread?(into: Uint8Array, at: number, offset: number, length: number): void;
   /** The bytes open() yields, read into the caller's buffers (no copy): plain files. */
   direct?(): DirectReader;
+  /** A shard: where its bytes start in the whole file (numbering stays the file's). */
+  origin?: Origin;
+  /** A shard: which one, and its byte range in the file. */
+  shard?: ShardInfo;
+  /** A shard: the whole input, read from its start for what its first records decide (format, text form). */
+  head?(): NodeInput;
   /** Removes temp files (the stdin spool). */
   close(): void;
 }
@@ -90,15 +96,18 @@ function preader(full: string, shown: string): { read(into: Uint8Array, at: numb
   };
 }
 
-/** Sequential reads of a file into the caller's buffers; the event loop gets a turn after each read. */
-function directReader(path: string, shown: string): DirectReader {
+/** Sequential reads of a file (bytes [from, to)) into the caller's buffers; the event loop gets a turn after each read. */
+function directReader(path: string, shown: string, from = 0, to = Number.POSITIVE_INFINITY): DirectReader {
   let fd: number | undefined;
+  let pos = from;
   return {
     async read(into) {
       fd ??= openSync(path, 'r');
       let n: number;
       try {
-        n = readSync(fd, into, 0, into.length, null);
+        const want = Math.min(into.length, to - pos);
+        n = want > 0 ? readSync(fd, into, 0, want, pos) : 0;
+        pos += n;
       } catch (e) {
         throw new InputError(shown, `read failed: ${(e as Error).message}`, { cause: e });
       }
@@ -116,13 +125,16 @@ function directReader(path: string, shown: string): DirectReader {
  * Plain file bytes, read synchronously into one reused buffer (the framer copies what it keeps). Between chunks the
  * event loop gets a turn, so a signal (Ctrl-C) is handled promptly and its temp files are removed.
  */
-async function* plainChunks(path: string): AsyncGenerator<Uint8Array> {
+async function* plainChunks(path: string, from = 0, to = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(READ_CHUNK);
+  let pos = from;
   try {
     for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
+      const want = Math.min(buf.length, to - pos);
+      const n = want > 0 ? readSync(fd, buf, 0, want, pos) : 0;
       if (n <= 0) return;
+      pos += n;
       yield buf.subarray(0, n);
       await breathe();
     }
@@ -335,4 +347,92 @@ export function fileIdentity(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Shard K of N of a file: its byte range [start, end) (from a line start to a line start). */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  start: number;
+  end: number;
+}
+
+/** Parses `K/N` (1-based, 1 <= K <= N). */
+export function parseShard(v: string): { index: number; count: number } | undefined {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  if (!m) return undefined;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) return undefined;
+  return { index, count };
+}
+
+/** The first line start at or after `x` (0, a byte just after a newline, or the file's size). */
+function lineStartFrom(fd: number, x: number, size: number): number {
+  if (x <= 0) return 0;
+  if (x >= size) return size;
+  const buf = Buffer.allocUnsafe(1 << 16);
+  let pos = x - 1;
+  while (pos < size) {
+    const n = readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
+    if (n <= 0) break;
+    const nl = buf.subarray(0, n).indexOf(0x0a);
+    if (nl >= 0) return pos + nl + 1;
+    pos += n;
+  }
+  return size;
+}
+
+/**
+ * Shard `index` of `count` (1-based) of a plain JSON Lines file: the records whose first byte lies in
+ * [(index - 1) * S / count, index * S / count) of the file (S its size). The lines before the shard are counted
+ * once (their records are not parsed), so record numbers and lines stay the file's. Gzip, stdin and JSON arrays
+ * cannot be split by bytes: an InputError says so.
+ */
+export async function shardInput(input: NodeInput, index: number, count: number): Promise<NodeInput> {
+  if (!input.path || input.size === undefined) throw new InputError(input.name, '--shard needs a file (standard input cannot be split by bytes)');
+  if (!input.direct) throw new InputError(input.name, '--shard needs a plain JSON Lines file (a gzip stream cannot be split by bytes: decompress it, or shard by file)');
+  const full = input.path;
+  const size = input.size;
+  const fd = openSync(full, 'r');
+  let start: number;
+  let end: number;
+  const counter = new LineCounter(nodeIndexOf);
+  try {
+    if (input.framing !== 'jsonl') {
+      // A .json file: JSON Lines by content can be sharded; one JSON array cannot.
+      const head = Buffer.alloc(4096);
+      const n = readSync(fd, head, 0, head.length, 0);
+      let i = n >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+      while (i < n && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0d || head[i] === 0x0a)) i++;
+      if (i < n && head[i] === 0x5b) throw new InputError(input.name, '--shard needs JSON Lines: a JSON array cannot be split by bytes (convert it to .jsonl first)');
+    }
+    start = lineStartFrom(fd, Math.floor(((index - 1) * size) / count), size);
+    end = index === count ? size : lineStartFrom(fd, Math.floor((index * size) / count), size);
+    // The lines and records before the shard.
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    for (let pos = 0; pos < start; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, start - pos), pos);
+      if (n <= 0) throw new InputError(input.name, 'the file became shorter while it was read (was it changed?)');
+      counter.push(buf.subarray(0, n));
+      pos += n;
+      await breathe();
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const shard: ShardInfo = { index, count, start, end };
+  return {
+    name: input.name,
+    path: full,
+    framing: 'jsonl',
+    size: end - start,
+    origin: { offset: start, line: counter.lines, record: counter.records },
+    shard,
+    open: () => plainChunks(full, start, end),
+    direct: () => directReader(full, input.name, start, end),
+    pread: input.pread,
+    head: () => input,
+    close: () => input.close(),
+  };
 }
