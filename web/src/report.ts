@@ -51,13 +51,15 @@ export class CurateReport {
       col.addPairs(pairColumnsOf(rows, tf));
     }
     const sel = o.result.selection;
-    col.setSelection({
-      length: t.n,
-      ...(t.external ? { margin: t.external } : {}),
-      ...(t.implicit ? { implicitMargin: t.implicit } : {}),
-      selectionScore: sel.score,
-      selected: sel.rank,
-    });
+    if (sel) {
+      col.setSelection({
+        length: t.n,
+        ...(t.external ? { margin: t.external } : {}),
+        ...(t.implicit ? { implicitMargin: t.implicit } : {}),
+        selectionScore: sel.score,
+        selected: sel.rank,
+      });
+    }
     const head = o.rejects.slice(0, 50).map((r) => ({ file: r.file, line: r.line, field: r.field, reason: r.reason, detail: r.detail }));
     col.addRejects(head, Math.max(0, o.rejected - head.length));
     const route = o.result.report.route as { dpo: number; sft: number } | undefined;

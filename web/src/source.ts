@@ -60,8 +60,7 @@ export const READ_CHUNK = 1 << 20;
 
 /**
  * A plain file's bytes from File.stream(), handed on in the chunks the CLI reads (1 MiB from offset 0, one reused
- * buffer: the framer copies what it keeps). The framer's batches follow the chunks, so a statistic summed batch by
- * batch (the manifest's rejected_z_mean) adds up in the CLI's order.
+ * buffer: the framer copies what it keeps), so the framer cuts the CLI's batches.
  */
 async function* fileChunks(file: Blob, end: number, counted: (n: number) => void): AsyncGenerator<Uint8Array> {
   const buf = new Uint8Array(Math.min(READ_CHUNK, Math.max(1, end)));
