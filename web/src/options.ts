@@ -134,6 +134,7 @@ export const GROUPS: Group[] = [
 export const NOT_IN_FORM: Record<string, string> = {
   '--output-format': 'the output name decides: .jsonl or .parquet',
   '--config': 'the form is the configuration',
+  '--shard': 'splits a run over processes or machines (pairsmith merge joins them); the page curates the whole file, with --threads workers',
 };
 
 /** The page's output name when none is given (the CLI writes to stdout then). */
