@@ -258,7 +258,7 @@ export class Job {
       count,
       wanted,
     };
-    if (this.input.origin && this.input.origin.offset > 0) {
+    if (this.input.origin && (this.input.origin.offset > 0 || this.input.origin.record > 0)) {
       plan = await this.settleFromStart(stage, plan);
       spec = { ...spec, plan, format: this.fmt };
     }

@@ -173,6 +173,29 @@ describe('--shard + merge (select, curate)', () => {
   }, 120_000);
 });
 
+describe('--shard on Parquet (contiguous row groups)', () => {
+  it('pairs shards concatenate to the whole run; select shards merge to it (empty shards too)', async () => {
+    await cli(['convert', 'in.jsonl', '--to', 'candidates', '-o', 'in.parquet']);
+    await cli(['pairs', 'in.parquet', '-o', 'pq-whole.jsonl']);
+    await cli(['select', 'in.parquet', '-o', 'pq-sel-whole.jsonl', '--fraction', '0.3']);
+    let rows = '';
+    const parts: string[] = [];
+    // More shards than row groups: some shards hold none.
+    const n = 7;
+    for (let k = 1; k <= n; k++) {
+      await cli(['pairs', 'in.parquet', '-o', `pq-${k}.jsonl`, '--shard', `${k}/${n}`]);
+      rows += read(`pq-${k}.jsonl`);
+      await cli(['select', 'in.parquet', '-o', `pq-sel-${k}.jsonl`, '--fraction', '0.3', '--shard', `${k}/${n}`]);
+      parts.push(`pq-sel-${k}.jsonl`);
+      const m = JSON.parse(read(`pq-${k}.jsonl.manifest.json`)) as { shard: Record<string, number> };
+      expect(Object.keys(m.shard).sort()).toEqual(['count', 'end_row_group', 'index', 'start_row_group']);
+    }
+    expect(rows === read('pq-whole.jsonl'), 'Parquet shards concatenated differ from the whole run').toBe(true);
+    await cli(['merge', ...parts, '-o', 'pq-sel-merged.jsonl']);
+    expect(read('pq-sel-merged.jsonl') === read('pq-sel-whole.jsonl'), 'merged Parquet shards differ from the whole run').toBe(true);
+  }, 180_000);
+});
+
 describe('a record too large to buffer in the middle of a batch', () => {
   it('curate reads back the kept records by their true offsets (every kept row is its own prompt)', async () => {
     await cli(['curate', 'in.jsonl', '-o', 'gap.jsonl', '--fraction', '0.5', '--threads', '1']);

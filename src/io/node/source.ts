@@ -303,7 +303,7 @@ function cellJson(v: unknown): string {
 }
 
 /** A Parquet file's rows, one row group at a time, as JSON Lines bytes (row i is line i + 1). */
-async function* parquetLines(full: string, shown: string): AsyncGenerator<Uint8Array> {
+async function* parquetLines(full: string, shown: string, groups?: { from: number; to: number }): AsyncGenerator<Uint8Array> {
   // Loaded on demand: the Parquet libraries cost a fresh process about a tenth of a second.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   const { compressors } = await import('hyparquet-compressors');
@@ -317,8 +317,13 @@ async function* parquetLines(full: string, shown: string): AsyncGenerator<Uint8A
   }
   const enc = new TextEncoder();
   let rowStart = 0;
-  for (const rg of metadata.row_groups) {
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    const rg = metadata.row_groups[g]!;
     const n = Number(rg.num_rows);
+    if (groups && (g < groups.from || g >= groups.to)) {
+      rowStart += n;
+      continue;
+    }
     let rows: Record<string, unknown>[];
     try {
       rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors })) as Record<string, unknown>[];
@@ -338,6 +343,44 @@ async function* parquetLines(full: string, shown: string): AsyncGenerator<Uint8A
   }
 }
 
+/**
+ * Shard `index` of `count` of a Parquet file: row groups [floor((index - 1) * G / count), floor(index * G / count))
+ * of its G groups, contiguous, so the shards' outputs in shard order are the whole file's (as for JSON Lines byte
+ * ranges). Rows keep their numbers in the file (line = row, 1-based).
+ */
+async function parquetShard(input: NodeInput, index: number, count: number): Promise<NodeInput> {
+  const full = input.path!;
+  const { asyncBufferFromFile, parquetMetadataAsync } = await import('hyparquet');
+  let metadata;
+  try {
+    metadata = await parquetMetadataAsync(await asyncBufferFromFile(full));
+  } catch (e) {
+    throw new InputError(input.name, `cannot read Parquet: ${(e as Error).message}`, { cause: e });
+  }
+  const groups = metadata.row_groups.map((g) => Number(g.num_rows));
+  const from = Math.floor(((index - 1) * groups.length) / count);
+  const to = Math.floor((index * groups.length) / count);
+  let before = 0;
+  for (let g = 0; g < from; g++) before += groups[g]!;
+  let rows = 0;
+  for (let g = from; g < to; g++) rows += groups[g]!;
+  const total = groups.reduce((a, b) => a + b, 0);
+  const size = input.size ?? 0;
+  return {
+    name: input.name,
+    path: full,
+    framing: 'jsonl',
+    // Progress only: the shard's share of the file.
+    size: total > 0 ? Math.round((size * rows) / total) : 0,
+    // Offsets count in the shard's rows as serialised (never read back by position: Parquet has no pread).
+    origin: { offset: 0, line: before, record: before },
+    shard: { index, count, start: from, end: to, unit: 'row_groups' },
+    open: () => parquetLines(full, input.name, { from, to }),
+    head: () => input,
+    close: () => input.close(),
+  };
+}
+
 /** The identity of a file (device and inode, symlinks followed), to refuse an output that is the input. */
 export function fileIdentity(path: string): string | undefined {
   try {
@@ -349,12 +392,14 @@ export function fileIdentity(path: string): string | undefined {
   }
 }
 
-/** Shard K of N of a file: its byte range [start, end) (from a line start to a line start). */
+/** Shard K of N of a file: its byte range [start, end) (from a line start to a line start), or its row groups. */
 export interface ShardInfo {
   index: number;
   count: number;
   start: number;
   end: number;
+  /** What start and end count (default bytes). */
+  unit?: 'bytes' | 'row_groups';
 }
 
 /** Parses `K/N` (1-based, 1 <= K <= N). */
@@ -391,6 +436,7 @@ function lineStartFrom(fd: number, x: number, size: number): number {
  */
 export async function shardInput(input: NodeInput, index: number, count: number): Promise<NodeInput> {
   if (!input.path || input.size === undefined) throw new InputError(input.name, '--shard needs a file (standard input cannot be split by bytes)');
+  if (inputKind(input.path) === 'parquet') return parquetShard(input, index, count);
   if (!input.direct) throw new InputError(input.name, '--shard needs a plain JSON Lines file (a gzip stream cannot be split by bytes: decompress it, or shard by file)');
   const full = input.path;
   const size = input.size;
