@@ -205,6 +205,8 @@ export class DataRun {
   /** Writes the manifest and commits every output; prints the one-line summary. */
   async commit(result: { tally: Tally; format: FormatName | string | null; detected?: Detection; report?: Record<string, unknown>; outcomes?: Record<string, number> }, backend: string): Promise<Manifest> {
     this.progress.done();
+    const asked = this.spec.options.threads;
+    if (asked !== undefined && asked > 1 && this.threadPool === undefined) this.ctx.info(`note: ${this.spec.command} runs on one thread (--threads has no effect on it yet)`);
     const manifest = buildManifest({
       command: this.spec.command,
       inputs: [this.spec.input === '-' ? '-' : resolve(this.ctx.io.cwd ?? process.cwd(), this.spec.input)],
