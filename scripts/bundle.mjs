@@ -2,6 +2,7 @@
 //   dist/cjs/pairsmith.cjs   CommonJS build of the Node entry, for require('pairsmith') and require('pairsmith/node')
 //                            on every Node 20 (require() of ES modules only works from 20.19). The ESM-only Parquet
 //                            libraries are bundled into it; @assemblyscript/loader ships its own CommonJS build.
+//   dist/thread-worker.js    the worker-thread script in one ES module (replaces tsc's output of the same name).
 //   dist/cli/pairsmith.js    the CLI in one ES module (the package's bin): Node loads one file instead of ~150.
 //                            The Parquet code is split into chunks beside it (dist/cli/pairsmith-<hash>.js) and
 //                            loads, with the external Parquet libraries, only when Parquet is read or written.
@@ -71,6 +72,20 @@ await build({
   // commander is CommonJS and requires Node built-ins: give the bundle a real require().
   banner: { js: "import { createRequire as __pairsmithRequire } from 'node:module';\nconst require = __pairsmithRequire(import.meta.url);" },
   plugins: [ownLocation(cliOut, 'import.meta.url')],
+});
+
+// The worker thread script (src/thread-worker.ts) in one file, in place of tsc's: each worker of a --threads run
+// loads one module instead of ~100.
+const workerOut = resolve(dist, 'thread-worker.js');
+await build({
+  ...common,
+  entryPoints: [workerOut],
+  outfile: workerOut,
+  allowOverwrite: true,
+  format: 'esm',
+  external: ['hyparquet', 'hyparquet-compressors', 'hyparquet-writer'],
+  banner: { js: "import { createRequire as __pairsmithRequire } from 'node:module';\nconst require = __pairsmithRequire(import.meta.url);" },
+  plugins: [ownLocation(workerOut, 'import.meta.url')],
 });
 
 // Types for require(): the declarations of the Node entry's import graph, copied under dist/cjs/, whose

@@ -92,3 +92,57 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | nu
   if (!(sxx > 0 && syy > 0)) return null;
   return Math.max(-1, Math.min(1, sxy / (Math.sqrt(sxx) * Math.sqrt(syy))));
 }
+
+/**
+ * Exact summation (Shewchuk's algorithm, as Python's math.fsum): `partials` holds non-overlapping doubles whose sum
+ * is exactly the sum of every value added, so the rounded result does not depend on the order or grouping of the
+ * additions (batches, threads, shards give the same sum). Adds x into partials in place.
+ */
+export function exactAdd(partials: number[], x: number): void {
+  if (!Number.isFinite(x)) {
+    partials.push(x);
+    return;
+  }
+  let i = 0;
+  for (let j = 0; j < partials.length; j++) {
+    let y = partials[j]!;
+    if (!Number.isFinite(y)) {
+      partials[i++] = y;
+      continue;
+    }
+    if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) partials[i++] = lo;
+    x = hi;
+  }
+  partials.length = i;
+  partials.push(x);
+}
+
+/** The correctly rounded sum of exactAdd's partials. */
+export function exactSum(partials: readonly number[]): number {
+  let special = 0;
+  for (const p of partials) if (!Number.isFinite(p)) special += p;
+  if (special !== 0 || Number.isNaN(special)) return special;
+  const p = partials.filter((x) => x !== 0);
+  let n = p.length;
+  if (n === 0) return 0;
+  let hi = p[--n]!;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = p[--n]!;
+    hi = x + y;
+    const yr = hi - x;
+    lo = y - yr;
+    if (lo !== 0) break;
+  }
+  // Half-way cases: round like the infinite-precision sum (the next partial says which way).
+  if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
+}

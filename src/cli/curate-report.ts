@@ -4,6 +4,7 @@
 // its pool); the selection and routing are added at the end, and the rejected records are read back
 // from the committed run's rejects file (the first 50).
 import { createReadStream, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CandidateColumns } from '../io/adapt.js';
 import type { RecordBatch } from '../io/records.js';
@@ -99,7 +100,7 @@ export async function writeCurateReport(ctx: CliContext, path: string, c: Curate
   const m = c.manifest;
   const records = (m.records ?? {}) as { rejected?: number };
   if (typeof m.rejects === 'string') {
-    const head = await readRejectsHead(m.rejects);
+    const head = await readRejectsHead(resolve(ctx.io.cwd ?? process.cwd(), m.rejects));
     col.addRejects(head, Math.max(0, (records.rejected ?? head.length) - head.length));
   }
   // The report's analysis scale: logit as curate used it; zscore is affine per prompt, so raw scores are shown.

@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { FramingError } from '../io/framer.js';
 import { buildManifest, type Manifest, type Tally } from '../io/manifest.js';
-import { fileIdentity, fileInput, InputError, nodeIndexOf, stdinInput, stdinOnce, type NodeInput } from '../io/node/source.js';
-import { openFileOutput, OutputError, outputKind, type FileOutput, type OutputKind } from '../io/node/output.js';
+import { fileIdentity, fileInput, InputError, nodeIndexOf, shardInput, stdinInput, stdinOnce, type NodeInput } from '../io/node/source.js';
+import { isStreamPath, openFileOutput, OutputError, outputKind, type FileOutput, type OutputKind } from '../io/node/output.js';
 import { Progress } from '../io/node/progress.js';
 import { JsonlRowBuilder } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
@@ -22,6 +22,8 @@ import { writeObjectRow } from '../pipeline/run-select.js';
 import type { Engine } from '../engine.js';
 import { pipelineEngine } from './engine-port.js';
 import { UsageError } from '../pipeline/errors.js';
+import type { BatchPool } from '../pipeline/tasks.js';
+import { defaultThreads, ThreadPool } from '../threads.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT, safeText } from './io.js';
 import { inputParameters, type InputOptions, type RowInputOptions } from './options.js';
@@ -41,9 +43,13 @@ export interface DataRunSpec {
   outputFormat?: OutputKind;
 }
 
-/** Sidecar paths of an output: `<out>.manifest.json` and `<out>.rejects.jsonl` (none for `-`). */
-export function sidecarPaths(out: string): { manifest: string; rejects: string } | undefined {
-  return out === '-' ? undefined : { manifest: `${out}.manifest.json`, rejects: `${out}.rejects.jsonl` };
+/**
+ * Sidecar paths of an output: `<out>.manifest.json` and `<out>.rejects.jsonl`; none for `-` and for an output that is
+ * a stream (a device such as /dev/null, a FIFO, a socket): the counts then go to stderr only.
+ */
+export function sidecarPaths(out: string, cwd?: string): { manifest: string; rejects: string } | undefined {
+  if (out === '-' || isStreamPath(resolve(cwd ?? process.cwd(), out))) return undefined;
+  return { manifest: `${out}.manifest.json`, rejects: `${out}.rejects.jsonl` };
 }
 
 /** Object rows to the main output. */
@@ -53,7 +59,7 @@ export interface ObjectWriter {
 
 export class DataRun {
   readonly startedAt: Date;
-  readonly input: NodeInput;
+  input: NodeInput;
   private main: FileOutput | undefined;
   private rejectsOut: FileOutput | undefined;
   private readonly rejectSink = new ByteSink(1 << 16);
@@ -70,6 +76,16 @@ export class DataRun {
     this.startedAt = ctx.io.now?.() ?? new Date();
     this.input = spec.input === '-' ? (spec.twoPass ? stdinInput(ctx.io.stdin) : stdinOnce(ctx.io.stdin)) : fileInput(spec.input, ctx.io.cwd);
     this.progress = new Progress((s) => ctx.io.stderr(s), ctx.io.stderrIsTTY === true && !ctx.globals().quiet, this.input.size);
+  }
+
+  /** Makes the input a shard of itself (--shard K/N): its byte range, and the lines before it counted. */
+  async prepare(): Promise<void> {
+    const o = this.spec.options;
+    if ('shard' in o && o.shard) {
+      const whole = this.input;
+      this.input = await shardInput(whole, o.shard.index, o.shard.count);
+      this.progress.total = this.input.size;
+    }
   }
 
   /** The input's read settings (format, fields, ...; limits). */
@@ -89,6 +105,9 @@ export class DataRun {
     };
   }
 
+  /** Says which temp files of killed runs were removed. */
+  private readonly onStale = (ps: string[]): void => this.ctx.info(`removed ${ps.length} temp file(s) left by an interrupted run: ${ps.map(safeText).join(', ')}`);
+
   /** Refuses an output path that is the input itself (same file). */
   private checkNotInput(path: string): void {
     if (path === '-' || !this.input.path) return;
@@ -99,7 +118,8 @@ export class DataRun {
 
   /** The kind of an output path, or a usage error for an unknown extension (unless --output-format says). */
   kindOf(path: string): OutputKind {
-    const k = this.spec.outputFormat ?? outputKind(path);
+    // A device or FIFO without an extension (/dev/null, a named pipe) gets JSON Lines.
+    const k = this.spec.outputFormat ?? outputKind(path) ?? (isStreamPath(resolve(this.ctx.io.cwd ?? process.cwd(), path)) ? 'jsonl' : undefined);
     if (k === undefined) {
       throw new CliError(`${path}: unknown output extension (use .jsonl, .jsonl.gz or .parquet, or give --output-format jsonl|jsonl.gz|parquet)`, EXIT.USAGE);
     }
@@ -114,14 +134,31 @@ export class DataRun {
       kind: path === '-' ? 'jsonl' : this.kindOf(path),
       stdout: this.ctx.io.stdoutBytes ?? ((b) => this.ctx.io.stdout(new TextDecoder().decode(b))),
       metadata,
-      onStale: (ps) => this.ctx.info(`removed ${ps.length} temp file(s) left by an interrupted run: ${ps.map(safeText).join(', ')}`),
+      onStale: this.onStale,
     });
     return out;
   }
 
-  /** A pass over the input with this run's settings and hooks (or the given ones). */
+  /** A pass over the input with this run's settings, hooks (or the given ones) and worker threads. */
   job(engine: Engine, hooks: JobHooks = this.hooks): Job {
-    return new Job(pipelineEngine(engine), this.input, this.read, hooks);
+    return new Job(pipelineEngine(engine), this.input, this.read, hooks, this.pool(engine));
+  }
+
+  private threadPool: ThreadPool | null | undefined;
+
+  /**
+   * The worker threads of this run, made on first use: --threads n (default: the cores available) is this thread
+   * and n - 1 workers; none when one thread is asked for or the input is a single batch (about 1 MiB).
+   */
+  pool(engine: Engine): BatchPool | undefined {
+    if (this.threadPool === undefined) {
+      const asked = this.spec.options.threads ?? defaultThreads();
+      const size = this.input.size;
+      const chunks = size === undefined ? Number.POSITIVE_INFINITY : Math.ceil(size / (1 << 20));
+      const n = Math.min(asked, chunks);
+      this.threadPool = n > 1 ? new ThreadPool(n - 1, { backend: engine.backend }) : null;
+    }
+    return this.threadPool ?? undefined;
   }
 
   /** The main output as a writer of object rows (row commands: loss, clean). */
@@ -141,10 +178,10 @@ export class DataRun {
   async openMain(): Promise<FileOutput | undefined> {
     if (this.spec.output === null) return undefined;
     this.main ??= await this.open(this.spec.output, { 'pairsmith.command': this.spec.command });
-    const side = sidecarPaths(this.spec.output);
+    const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
     if (side && !this.rejectsOut) {
       this.checkNotInput(side.rejects);
-      this.rejectsOut = await openFileOutput(side.rejects, { cwd: this.ctx.io.cwd, kind: 'jsonl' });
+      this.rejectsOut = await openFileOutput(side.rejects, { cwd: this.ctx.io.cwd, kind: 'jsonl', onStale: this.onStale });
     }
     return this.main;
   }
@@ -168,28 +205,31 @@ export class DataRun {
   /** Writes the manifest and commits every output; prints the one-line summary. */
   async commit(result: { tally: Tally; format: FormatName | string | null; detected?: Detection; report?: Record<string, unknown>; outcomes?: Record<string, number> }, backend: string): Promise<Manifest> {
     this.progress.done();
+    const asked = this.spec.options.threads;
+    if (asked !== undefined && asked > 1 && this.threadPool === undefined) this.ctx.info(`note: ${this.spec.command} runs on one thread (--threads has no effect on it yet)`);
     const manifest = buildManifest({
       command: this.spec.command,
       inputs: [this.spec.input === '-' ? '-' : resolve(this.ctx.io.cwd ?? process.cwd(), this.spec.input)],
       format: result.format,
       formatDetected: 'format' in this.spec.options && this.spec.options.format === 'auto' && result.detected !== undefined,
       output: this.spec.output,
-      rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output)?.rejects ?? null) : null,
+      rejects: this.spec.output !== null ? (sidecarPaths(this.spec.output, this.ctx.io.cwd)?.rejects ?? null) : null,
       backend,
       parameters: { ...inputParameters(this.spec.options), ...this.spec.parameters },
       startedAt: this.startedAt,
       endedAt: this.ctx.io.now?.() ?? new Date(),
       tally: result.tally,
       outcomes: result.outcomes,
+      shard: this.input.shard,
     });
     if (result.report) (manifest as Manifest & { report?: Record<string, unknown> }).report = result.report;
     await this.main?.commit();
     for (const x of this.extras) await x.commit();
     await this.rejectsOut?.commit();
     if (this.spec.output !== null) {
-      const side = sidecarPaths(this.spec.output);
+      const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
       if (side) {
-        const m = await openFileOutput(side.manifest, { cwd: this.ctx.io.cwd, kind: 'jsonl' });
+        const m = await openFileOutput(side.manifest, { cwd: this.ctx.io.cwd, kind: 'jsonl', onStale: this.onStale });
         try {
           await m.sink.writeBytes!(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
           await m.commit();
@@ -214,7 +254,7 @@ export class DataRun {
         `, ${m.records.rejected} rejected${rej ? ` (${rej})` : ''}` +
         `${m.candidates.excluded ? `; ${m.candidates.excluded} candidates excluded (${exc})` : ''}; backend ${m.backend}`,
     );
-    if (m.records.rejected && (this.spec.output === null || this.spec.output === '-')) {
+    if (m.records.rejected && (this.spec.output === null || !sidecarPaths(this.spec.output, this.ctx.io.cwd))) {
       for (const r of this.rejectSample) this.ctx.info(`  rejected ${safeText(r.file)}:${r.line}:${safeText(r.field ?? '-')}: ${r.reason}: ${safeText(r.detail)}`);
     }
     if (m.records.read === 0) this.ctx.info(`warning: ${this.spec.input} holds no records`);
@@ -231,6 +271,7 @@ export class DataRun {
 
   close(): void {
     this.input.close();
+    void this.threadPool?.close();
   }
 }
 
@@ -243,6 +284,7 @@ export async function withDataRun<T>(ctx: CliContext, spec: DataRunSpec, body: (
     throw toCliError(e);
   }
   try {
+    await run.prepare();
     return await body(run);
   } catch (e) {
     run.abort();

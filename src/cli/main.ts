@@ -15,8 +15,10 @@ import { lossCommand } from './commands/loss.js';
 import { rpcaCommand } from './commands/rpca.js';
 import { cleanCommand } from './commands/clean.js';
 import { reportCommand } from './commands/report.js';
+import { mergeCommand } from './commands/merge.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
+import { toCliError } from './data-run.js';
 import { InvalidArgumentError } from 'commander';
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -61,6 +63,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(rpcaCommand(ctx));
   program.addCommand(cleanCommand(ctx));
   program.addCommand(reportCommand(ctx));
+  program.addCommand(mergeCommand(ctx));
   return program;
 }
 
@@ -80,6 +83,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io, () => (program?.opts() ?? { backend: 'auto', quiet: false }) as GlobalOptions);
   program = buildProgram(ctx);
   configure(program, io);
+  if (argv.length === 0) {
+    // No command: the help goes to stderr and the exit code says the command line was incomplete.
+    io.stderr(program.helpInformation());
+    return EXIT.USAGE;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
@@ -95,9 +103,10 @@ function handleError(e: unknown, io: CliIo): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  if (e instanceof CliError) {
-    io.stderr(`pairsmith: ${e.message}\n`);
-    return e.exitCode;
+  const mapped = toCliError(e);
+  if (mapped instanceof CliError) {
+    io.stderr(`pairsmith: ${mapped.message}\n`);
+    return mapped.exitCode;
   }
   const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.stderr(`pairsmith: unexpected error: ${msg}\n`);

@@ -12,7 +12,6 @@ export async function writeHtmlReport(ctx: CliContext, path: string, data: Repor
     ctx.io.stdout(html);
     return '-';
   }
-  const where = resolve(ctx.io.cwd ?? process.cwd(), path);
-  await writeTextFile(where, html);
-  return where;
+  await writeTextFile(path, html, ctx.io.cwd);
+  return resolve(ctx.io.cwd ?? process.cwd(), path);
 }

@@ -222,12 +222,12 @@ export class CandidateAdapter {
         rejects.push(bad);
         continue;
       }
-      const mark = this.mark();
+      this.mark();
       try {
         this.record(batch, fields, r);
       } catch (e) {
         if (!(e instanceof FieldProblem)) throw e;
-        this.rollback(mark);
+        this.rollback();
         this.tally.reject(e.reason);
         rejects.push(batch.reject(r, e.field, e.reason, e.detail));
       }
@@ -236,13 +236,22 @@ export class CandidateAdapter {
     return { columns: cols, rejects };
   }
 
-  private mark(): number[] {
+  // Column lengths before the record in progress (a rejected record's entries are dropped).
+  private readonly marks = new Int32Array(5);
+
+  private mark(): void {
     const c = this.columns;
-    return [c.resp.n, c.lpKind.n, c.tokPol.n, c.cells.n, c.cells.values.length];
+    const m = this.marks;
+    m[0] = c.resp.n;
+    m[1] = c.lpKind.n;
+    m[2] = c.tokPol.n;
+    m[3] = c.cells.n;
+    m[4] = c.cells.values.length;
   }
 
-  private rollback(m: number[]): void {
+  private rollback(): void {
     const c = this.columns;
+    const m = this.marks;
     c.resp.n = c.score.n = c.excl.n = c.scoreS.n = c.scoreE.n = m[0]!;
     c.lpKind.n = c.lpPol.n = c.lpRef.n = m[1]!;
     c.tokOff.n = m[1]! + 1;

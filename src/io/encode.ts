@@ -10,7 +10,7 @@ import { promptMessages, promptString, responseMessages, responseString } from '
 import type { ColumnSpec } from './rows.js';
 import type { Text } from './types.js';
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Where rows go: JSON Lines bytes, or row objects for a typed-column writer (Parquet). */
@@ -55,6 +55,11 @@ export interface RowBuilder {
   null(): void;
   /** Any JS value (non-finite numbers become null). */
   value(v: unknown): void;
+  /**
+   * The members of a row this writer wrote before (its JSON Lines bytes [s, e), an object, no newline), as the row's
+   * first columns: more columns may follow (a merge adds the selection columns to the shards' rows).
+   */
+  members(buf: Uint8Array, s: number, e: number): void;
   end(): void;
 }
 
@@ -77,6 +82,8 @@ const ASSISTANT_TAIL = encoder.encode('}]');
 /** JSON Lines rows into a ByteSink. */
 export class JsonlRowBuilder implements RowBuilder {
   private first = true;
+  /** Short strings written before (labels such as a strategy or a position), encoded once. */
+  private readonly encoded = new Map<string, Uint8Array>();
   constructor(readonly sink: ByteSink) {}
 
   begin(): void {
@@ -123,7 +130,17 @@ export class JsonlRowBuilder implements RowBuilder {
   }
 
   str(s: string): void {
-    this.sink.text(JSON.stringify(s));
+    if (s.length > 24) {
+      this.sink.text(JSON.stringify(s));
+      return;
+    }
+    let b = this.encoded.get(s);
+    if (!b) {
+      if (this.encoded.size > 256) this.encoded.clear();
+      b = encoder.encode(JSON.stringify(s));
+      this.encoded.set(s, b);
+    }
+    this.sink.bytes(b, 0, b.length);
   }
 
   bool(b: boolean): void {
@@ -137,6 +154,15 @@ export class JsonlRowBuilder implements RowBuilder {
   value(v: unknown): void {
     if (typeof v === 'number') this.sink.number(v);
     else this.sink.text(JSON.stringify(v) ?? 'null');
+  }
+
+  members(buf: Uint8Array, s: number, e: number): void {
+    // `{...}` without its closing brace; an empty row `{}` leaves the row empty.
+    let t = e;
+    while (t > s && buf[t - 1] !== 0x7d) t--;
+    if (t - s <= 2) return;
+    this.sink.bytes(buf, s, t - 1);
+    this.first = false;
   }
 
   end(): void {
@@ -196,6 +222,14 @@ export class ObjectRowBuilder implements RowBuilder {
 
   value(v: unknown): void {
     this.put(typeof v === 'number' && !Number.isFinite(v) ? null : v);
+  }
+
+  members(buf: Uint8Array, s: number, e: number): void {
+    const o = parseJson(decoder.decode(buf.subarray(s, e))) as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      this.col = k;
+      this.put(o[k]);
+    }
   }
 
   end(): void {

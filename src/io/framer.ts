@@ -35,6 +35,58 @@ export interface FramerOptions {
   batchBytes?: number;
   /** ... or once this many records are (default: no limit). Tests use 1 and 7 to cut batches everywhere. */
   batchRecords?: number;
+  /**
+   * Where the bytes pushed start in the whole input (a shard starts at a line start after the first line): their
+   * input offset, and the lines and records before them. A UTF-8 BOM is skipped only at input offset 0.
+   */
+  origin?: Origin;
+}
+
+/** A position at a line start of an input: its byte offset, and the lines and records before it. */
+export interface Origin {
+  offset: number;
+  line: number;
+  record: number;
+}
+
+/** Whether a line's bytes [s, e) hold a record: anything but spaces, tabs and carriage returns (else it is blank). */
+export function hasContent(v: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) {
+    const b = v[k]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return true;
+  }
+  return false;
+}
+
+/**
+ * Counts the lines and records of JSON Lines bytes pushed chunk by chunk, by the framer's rules (a blank line is no
+ * record; a BOM at the start is skipped): where a shard of a file starts, cheaply (no records are kept).
+ */
+export class LineCounter {
+  lines = 0;
+  records = 0;
+  private content = false;
+  private first = true;
+
+  constructor(private readonly indexOf: (buf: Uint8Array, byte: number, from: number) => number = defaultIndexOf) {}
+
+  push(v: Uint8Array): void {
+    let i = 0;
+    if (this.first && v.length > 0) {
+      this.first = false;
+      if (v.length >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf) i = 3;
+    }
+    for (;;) {
+      const nl = this.indexOf(v, LF, i);
+      const end = nl < 0 ? v.length : nl;
+      if (!this.content) this.content = hasContent(v, i, end);
+      if (nl < 0) return;
+      this.lines++;
+      if (this.content) this.records++;
+      this.content = false;
+      i = nl + 1;
+    }
+  }
 }
 
 /** A record that was too large to buffer. */
@@ -50,6 +102,8 @@ export interface LargeRecord {
 /** Whole records in `store.view()[0, end)`: valid until the next push(), end() or take() call. */
 export interface Batch {
   store: ByteStore;
+  /** Input offset (in the bytes pushed, from the origin's) of each record's first byte. */
+  offset: Float64Array;
   n: number;
   start: Int32Array;
   end: Int32Array;
@@ -77,7 +131,7 @@ const HEAD_BYTES = 1024;
 const LF = 0x0a;
 
 const defaultIndexOf = (buf: Uint8Array, byte: number, from: number): number => buf.indexOf(byte, from);
-const headDecoder = new TextDecoder();
+const headDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 class I32s {
   a = new Int32Array(256);
@@ -92,6 +146,68 @@ class I32s {
   }
 }
 
+/** Input offsets (beyond 2^31 for large files). */
+class F64s {
+  a = new Float64Array(256);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+}
+
+const isWs = (c: number): boolean => c === 0x20 || c === LF || c === 0x0d || c === 0x09;
+
+/** The end of bytes [s, e) without trailing JSON whitespace. */
+function trimEnd(v: Uint8Array, s: number, e: number): number {
+  while (e > s && isWs(v[e - 1]!)) e--;
+  return e;
+}
+
+/**
+ * A too-large record being skipped: its size and its first KiB, gathered across chunks. Trailing bytes that are not
+ * part of the record (a JSON Lines record's final CR; an array element's trailing whitespace) are not counted, in
+ * the size or in the head.
+ */
+class Skip {
+  private bytes = 0;
+  private readonly head = new Uint8Array(HEAD_BYTES);
+  private headLen = 0;
+  /** Trailing bytes seen last that may not belong to the record. */
+  private trail = 0;
+
+  constructor(
+    readonly line: number,
+    first: Uint8Array,
+    private readonly element: boolean,
+  ) {
+    this.add(first);
+  }
+
+  add(b: Uint8Array): void {
+    const n = Math.min(b.length, HEAD_BYTES - this.headLen);
+    if (n > 0) {
+      this.head.set(b.subarray(0, n), this.headLen);
+      this.headLen += n;
+    }
+    this.bytes += b.length;
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      if (this.element ? isWs(c) : c === 0x0d) this.trail++;
+      else this.trail = 0;
+    }
+  }
+
+  finish(index: number): LargeRecord {
+    const bytes = this.bytes - (this.element ? this.trail : Math.min(this.trail, 1));
+    return { line: this.line, index, bytes, head: headDecoder.decode(this.head.subarray(0, Math.min(this.headLen, bytes))) };
+  }
+}
+
 export class Framer {
   private store: ByteStore;
   private readonly alloc: ByteAlloc;
@@ -103,10 +219,14 @@ export class Framer {
   /** Bytes held: [0, fill). Records before `pos` are already handed out. */
   private fill = 0;
   private pos = 0;
+  /** Input offset of store[fill]: every byte pushed so far, stored or skipped (store[0] is at abs - fill). */
+  private abs = 0;
   /** Where the newline search of the unfinished line resumes. */
   private scanFrom = 0;
   private lineNo = 0;
   private recordNo = 0;
+  /** Skip a UTF-8 BOM at the start (only the input's own start has one). */
+  private bom = true;
   private started = false;
   private ended = false;
   private bytesIn = 0;
@@ -115,9 +235,11 @@ export class Framer {
   private readonly ends = new I32s();
   private readonly recLines = new I32s();
   private readonly indexes = new I32s();
+  /** Input offset of each record's first byte (taken when it is found: bytes skipped later do not shift it). */
+  private readonly offsets = new F64s();
   private large: LargeRecord[] = [];
-  // Skipping a too-large record: its start line, index, bytes so far and first KiB.
-  private skip: { line: number; index: number; bytes: number; head: Uint8Array; headLen: number; lf: number } | null = null;
+  // Skipping a too-large record: its start line, size so far and first KiB.
+  private skip: Skip | null = null;
   // JSON array state (mode 'array').
   private arr = { state: 0, depth: 0, inString: false, escape: false, elemStart: -1, elemLine: 0, trailing: -1 };
 
@@ -128,6 +250,12 @@ export class Framer {
     this.batchRecords = o.batchRecords ?? Number.MAX_SAFE_INTEGER;
     this.indexOf = o.indexOf ?? defaultIndexOf;
     this.mode = o.mode ?? 'jsonl';
+    if (o.origin) {
+      this.abs = o.origin.offset;
+      this.lineNo = o.origin.line;
+      this.recordNo = o.origin.record;
+      this.bom = o.origin.offset === 0;
+    }
     this.store = this.alloc(Math.max(1 << 16, Math.min(this.batchBytes * 2, 1 << 22)));
   }
 
@@ -152,8 +280,8 @@ export class Framer {
     this.bytesIn += chunk.length;
     let c = chunk;
     if (!this.started) {
-      if (this.fill + c.length < 3 && this.mode !== 'jsonl') {
-        // Too little to sniff: buffer it.
+      if (this.fill + c.length < 3) {
+        // Too little to see a BOM or to sniff: buffer it.
         this.append(c);
         return;
       }
@@ -175,6 +303,20 @@ export class Framer {
     }
   }
 
+  /**
+   * Room for at least `min` input bytes, to read into directly (no copy): write into the returned view from its
+   * start, then call wrote(n). Valid until the next call on the framer.
+   */
+  space(min: number): Uint8Array {
+    this.makeRoom(min);
+    return this.store.view().subarray(this.fill);
+  }
+
+  /** Takes the `n` bytes written at the start of space()'s view, as push() would take them. */
+  wrote(n: number): void {
+    this.push(this.store.view().subarray(this.fill, this.fill + n));
+  }
+
   /** Ends the input: a last line without a newline (e.g. truncated) is a record too. */
   end(): void {
     if (this.ended) return;
@@ -183,7 +325,8 @@ export class Framer {
       this.begin();
     }
     this.ended = true;
-    this.scan();
+    // While a too-large record is skipped there is nothing buffered to scan (its bytes were dropped).
+    if (!this.skip) this.scan();
     if (this.mode === 'jsonl') {
       if (this.skip) this.finishSkip();
       else if (this.fill > this.scanLineStart()) this.record(this.scanLineStart(), this.fill, true);
@@ -192,39 +335,59 @@ export class Framer {
 
   /**
    * The complete records buffered so far, when there are at least batchBytes of them (or the input has ended and
-   * any are left); null otherwise. The batch stays valid until the next push(), end() or take().
+   * any are left); null otherwise. The batch stays valid until the next push(), end() or take(), unless `detach`:
+   * then its store is the caller's (to free, or to send to another thread) and the framer goes on in a new one.
    */
-  take(force = false): Batch | null {
+  take(force = false, detach = false): Batch | null {
     const all = this.starts.n;
     const pending = this.large.length;
     if (all === 0 && pending === 0) return null;
     const lastEnd = all > 0 ? this.ends.a[all - 1]! : this.pos;
     if (!force && !this.ended && lastEnd - this.pos < this.batchBytes && pending === 0 && all < this.batchRecords) return null;
     const n = Math.min(all, this.batchRecords);
+    // Too-large records go with the batch that holds the records before them, so records stay in input order.
+    const limit = n < all ? this.indexes.a[n]! : Infinity;
+    const large = this.large.filter((l) => l.index < limit);
     const batch: Batch = {
       store: this.store,
+      offset: this.offsets.a.slice(0, n),
       n,
       start: this.starts.a.slice(0, n),
       end: this.ends.a.slice(0, n),
       line: this.recLines.a.slice(0, n),
       index: this.indexes.a.slice(0, n),
-      large: this.large,
+      large,
       bytes: this.bytesIn,
     };
     this.bytesIn = 0;
-    this.large = [];
+    this.large = large.length === this.large.length ? [] : this.large.filter((l) => l.index >= limit);
     if (n < all) {
       // More records than one batch takes: keep the rest (their bytes stay where they are until the next take).
-      for (const g of [this.starts, this.ends, this.recLines, this.indexes]) {
+      for (const g of [this.starts, this.ends, this.recLines, this.indexes, this.offsets]) {
         g.a.copyWithin(0, n, all);
         g.n = all - n;
       }
       this.pos = this.starts.a[0]!;
     } else {
-      this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = 0;
+      this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = this.offsets.n = 0;
       if (n > 0) this.pos = this.consumedTo();
     }
+    if (detach) this.renew();
     return batch;
+  }
+
+  /** The input offset of store byte i (of the bytes since the last skipped record). */
+  private offsetOf(i: number): number {
+    return this.abs - this.fill + i;
+  }
+
+  /** Goes on in a new store holding the bytes still needed (records not handed out, the unfinished one). */
+  private renew(): void {
+    const from = this.starts.n > 0 ? Math.min(this.pos, this.starts.a[0]!) : this.pos;
+    const next = this.alloc(this.store.length);
+    next.view().set(this.store.view().subarray(from, this.fill));
+    this.store = next;
+    this.shift(from);
   }
 
   // --- buffer ---------------------------------------------------------------------------------------------------
@@ -265,9 +428,14 @@ export class Framer {
   }
 
   private append(c: Uint8Array): void {
-    this.makeRoom(c.length);
-    this.store.view().set(c, this.fill);
+    const v = this.store.view();
+    // Bytes written in place (space()/wrote()) are where they belong already.
+    if (c.buffer !== v.buffer || c.byteOffset !== v.byteOffset + this.fill) {
+      this.makeRoom(c.length);
+      this.store.view().set(c, this.fill);
+    }
     this.fill += c.length;
+    this.abs += c.length;
   }
 
   // --- JSON Lines -----------------------------------------------------------------------------------------------
@@ -287,7 +455,7 @@ export class Framer {
   private begin(): void {
     const v = this.store.view();
     let i = 0;
-    if (this.fill >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf) i = 3;
+    if (this.bom && this.fill >= 3 && v[0] === 0xef && v[1] === 0xbb && v[2] === 0xbf) i = 3;
     this.pos = this.lineStart = this.scanFrom = i;
     if (this.mode === 'sniff') this.mode = this.sniff(i);
     if (this.mode === 'array') {
@@ -344,12 +512,15 @@ export class Framer {
   }
 
   private scanLines(): void {
-    const v = this.store.view();
+    // Only the bytes held are searched (the buffer beyond `fill` is free space, up to megabytes).
+    const v = this.store.view().subarray(0, this.fill);
     for (;;) {
       const nl = this.indexOf(v, LF, this.scanFrom);
       if (nl < 0 || nl >= this.fill) {
         this.scanFrom = this.fill;
-        if (this.fill - this.lineStart > this.maxRecord) this.startSkip();
+        // A line's final CR is not part of its record.
+        const len = this.fill - this.lineStart - (this.fill > this.lineStart && v[this.fill - 1] === 0x0d ? 1 : 0);
+        if (len > this.maxRecord) this.startSkip();
         return;
       }
       this.record(this.lineStart, nl, false);
@@ -363,25 +534,22 @@ export class Framer {
     const v = this.store.view();
     let t = e;
     if (t > s && v[t - 1] === 0x0d) t--;
-    let k = s;
-    while (k < t && (v[k] === 0x20 || v[k] === 0x09 || v[k] === 0x0d)) k++;
     if (last) this.lineStart = this.scanFrom = e;
-    if (k >= t) return;
+    if (!hasContent(v, s, t)) return;
     if (t - s > this.maxRecord) {
-      this.large.push({ line, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, s + HEAD_BYTES)) });
+      this.large.push({ line, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, Math.min(t, s + HEAD_BYTES))) });
       return;
     }
     this.starts.push(s);
     this.ends.push(t);
     this.recLines.push(line);
     this.indexes.push(this.recordNo++);
+    this.offsets.push(this.offsetOf(s));
   }
 
   /** The unfinished line exceeds the limit: keep its first KiB and drop its bytes from here on. */
   private startSkip(): void {
-    const v = this.store.view();
-    const head = v.slice(this.lineStart, this.lineStart + HEAD_BYTES);
-    this.skip = { line: this.lineNo + 1, index: -1, bytes: this.fill - this.lineStart, head, headLen: head.length, lf: 0 };
+    this.skip = new Skip(this.lineNo + 1, this.store.view().subarray(this.lineStart, this.fill), false);
     this.fill = this.lineStart;
     this.scanFrom = this.lineStart;
   }
@@ -390,11 +558,12 @@ export class Framer {
   private skipBytes(c: Uint8Array): number {
     const sk = this.skip!;
     const nl = this.indexOf(c, LF, 0);
+    sk.add(c.subarray(0, nl < 0 ? c.length : nl));
     if (nl < 0) {
-      sk.bytes += c.length;
+      this.abs += c.length;
       return c.length;
     }
-    sk.bytes += nl;
+    this.abs += nl + 1;
     this.finishSkip();
     return nl + 1;
   }
@@ -402,8 +571,8 @@ export class Framer {
   private finishSkip(): void {
     const sk = this.skip!;
     this.skip = null;
-    const line = ++this.lineNo;
-    this.large.push({ line, index: this.recordNo++, bytes: sk.bytes, head: headDecoder.decode(sk.head.subarray(0, sk.headLen)) });
+    ++this.lineNo;
+    this.large.push(sk.finish(this.recordNo++));
     this.lineStart = this.scanFrom = this.fill;
   }
 
@@ -471,10 +640,10 @@ export class Framer {
       },
       false,
     );
-    if (a.state === 2 && this.fill - a.elemStart > this.maxRecord) {
-      // An element too large to buffer: keep its first KiB, drop its bytes, and skip the rest as it arrives.
-      const head = v.slice(a.elemStart, a.elemStart + HEAD_BYTES);
-      this.skip = { line: a.elemLine, index: -1, bytes: this.fill - a.elemStart, head, headLen: head.length, lf: 0 };
+    if (a.state === 2 && trimEnd(v, a.elemStart, this.fill) - a.elemStart > this.maxRecord) {
+      // An element too large to buffer (its trailing whitespace not counted): keep its first KiB, drop its bytes,
+      // and skip the rest as it arrives.
+      this.skip = new Skip(a.elemLine, v.subarray(a.elemStart, this.fill), true);
       this.fill = a.elemStart;
       this.scanFrom = this.fill;
       a.elemStart = -1;
@@ -487,26 +656,28 @@ export class Framer {
     const sk = this.skip!;
     let ended = false;
     const used = this.arrayBytes(c, 0, c.length, () => {}, () => (ended = true), true);
-    if (!ended) {
-      sk.bytes += used;
-      return used;
-    }
-    sk.bytes += used - 1;
+    this.abs += used;
+    sk.add(c.subarray(0, ended ? used - 1 : used));
+    if (!ended) return used;
     this.skip = null;
-    this.large.push({ line: sk.line, index: this.recordNo++, bytes: sk.bytes, head: headDecoder.decode(sk.head.subarray(0, sk.headLen)) });
+    this.large.push(sk.finish(this.recordNo++));
     this.lineStart = this.scanFrom = this.fill;
     return used;
   }
 
   private element(s: number, e: number): void {
     const v = this.store.view();
-    let t = e;
-    while (t > s && (v[t - 1] === 0x20 || v[t - 1] === LF || v[t - 1] === 0x0d || v[t - 1] === 0x09)) t--;
+    const t = trimEnd(v, s, e);
+    this.lineStart = e + 1;
+    if (t - s > this.maxRecord) {
+      this.large.push({ line: this.arr.elemLine, index: this.recordNo++, bytes: t - s, head: headDecoder.decode(v.subarray(s, Math.min(t, s + HEAD_BYTES))) });
+      return;
+    }
     this.starts.push(s);
     this.ends.push(t);
     this.recLines.push(this.arr.elemLine);
     this.indexes.push(this.recordNo++);
-    this.lineStart = e + 1;
+    this.offsets.push(this.offsetOf(s));
   }
 
   private endArray(): void {
@@ -515,7 +686,7 @@ export class Framer {
       // The input ended inside a too-large element.
       const sk = this.skip;
       this.skip = null;
-      this.large.push({ line: sk.line, index: this.recordNo++, bytes: sk.bytes, head: headDecoder.decode(sk.head.subarray(0, sk.headLen)) });
+      this.large.push(sk.finish(this.recordNo++));
       a.state = 3;
     }
     if (a.state === 2) {

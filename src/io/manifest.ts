@@ -104,6 +104,11 @@ export interface Manifest {
   pairs_written: number;
   /** Command-specific outcome counts of the written records (e.g. clean: rpca / passed_through), when any. */
   outcomes?: Record<string, number>;
+  /**
+   * A sharded run (--shard K/N): which shard, and its part of the input: bytes [start_byte, end_byte) of JSON Lines,
+   * or row groups [start_row_group, end_row_group) of Parquet.
+   */
+  shard?: { index: number; count: number; start_byte?: number; end_byte?: number; start_row_group?: number; end_row_group?: number };
 }
 
 export interface ManifestInput {
@@ -119,6 +124,7 @@ export interface ManifestInput {
   endedAt: Date;
   tally: Tally;
   outcomes?: Record<string, number>;
+  shard?: { index: number; count: number; start: number; end: number; unit?: 'bytes' | 'row_groups' };
 }
 
 /** Builds the manifest; throws an Error if the counts do not add up (a bug, never user error). */
@@ -146,5 +152,13 @@ export function buildManifest(m: ManifestInput): Manifest {
     rows_written: t.rowsWritten,
     pairs_written: t.pairsWritten,
     ...(m.outcomes ? { outcomes: m.outcomes } : {}),
+    ...(m.shard
+      ? {
+          shard:
+            m.shard.unit === 'row_groups'
+              ? { index: m.shard.index, count: m.shard.count, start_row_group: m.shard.start, end_row_group: m.shard.end }
+              : { index: m.shard.index, count: m.shard.count, start_byte: m.shard.start, end_byte: m.shard.end },
+        }
+      : {}),
   };
 }

@@ -24,7 +24,7 @@ import { parseJson } from './json.js';
 import { NUM_TOKEN_OK, parseNumberToken } from './numbers.js';
 import type { RejectReason } from './types.js';
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** A rejected record, ready for `<out>.rejects.jsonl`. */
@@ -93,6 +93,8 @@ export class RecordBatch {
   line: Int32Array = new Int32Array(0);
   recNo: Int32Array = new Int32Array(0);
   large: LargeRecord[] = [];
+  /** Input offset of each record's first byte. */
+  offset: Float64Array = new Float64Array(0);
 
   constructor(
     readonly file: string,
@@ -112,6 +114,7 @@ export class RecordBatch {
   set(b: Batch): void {
     this.store = b.store;
     this.view = b.store.view();
+    this.offset = b.offset;
     this.n = b.n;
     this.start = b.start;
     this.end = b.end;
@@ -154,8 +157,9 @@ export class RecordBatch {
   }
 
   private keyHasEscape(s: number, e: number): boolean {
-    const i = this.buf.indexOf(0x5c, s);
-    return i >= 0 && i < e;
+    const buf = this.buf;
+    for (let i = s; i < e; i++) if (buf[i] === 0x5c) return true;
+    return false;
   }
 
   /** Member m's key as a string. */

@@ -9,6 +9,7 @@ import { MemorySink, type RowSink } from './emit.js';
 import type { JobHooks, JobInput } from './job.js';
 import type { RunEngine } from './run-pairs.js';
 import { runSelect, type SelectRunOptions, type SelectRunResult } from './run-select.js';
+import type { BatchPool } from './tasks.js';
 
 /** What curate reads: JSON Lines (or a JSON array) as text, bytes, a Blob / File, chunks, or a re-openable input. */
 export type CurateInput = string | Uint8Array | { stream(): ReadableStream<Uint8Array>; size?: number; name?: string } | JobInput;
@@ -30,6 +31,8 @@ export interface CurateOptions extends Partial<Omit<SelectRunOptions, 'select' |
   hooks?: JobHooks;
   /** Framing of the input (default: sniffed: a JSON array if it starts with '[', else JSON Lines). */
   framing?: FramingMode;
+  /** Workers for the batches (Node: ThreadPool from pairsmith/node; browsers: Web Workers); the rows are the same. */
+  pool?: BatchPool;
 }
 
 export interface CurateResult extends SelectRunResult {
@@ -73,7 +76,7 @@ export function toJobInput(input: CurateInput, framing: FramingMode = 'sniff'): 
  * exist), then the optional weights, routing and augmentation. Returns the counts, the report and the rows.
  */
 export async function curate(input: CurateInput, options: CurateOptions): Promise<CurateResult> {
-  const { engine, sinks, hooks, framing, format, fields, score, onError, fraction, top, ...rest } = options;
+  const { engine, sinks, hooks, framing, format, fields, score, onError, fraction, top, pool, ...rest } = options;
   const select = options.select ?? { ...(top !== undefined ? { top } : { fraction: fraction ?? 1 }) };
   const main = sinks?.main ?? new MemorySink();
   const sft = sinks?.sft ?? (rest.curate?.route ? new MemorySink() : undefined);
@@ -84,6 +87,7 @@ export async function curate(input: CurateInput, options: CurateOptions): Promis
     { strategy: 'sweet-spot', ...rest, by: options.by ?? 'auto', select, curate: rest.curate ?? {} },
     { main, sft },
     hooks,
+    pool,
   );
   const out: CurateResult = { ...result };
   if (!sinks) {

@@ -24,3 +24,9 @@ export { selectPairs, fractionCount, resolveBy, SELECT_BY, type SelectBy, type S
 export { ratingGapWeights, gapWeight } from './weights.js';
 export { augmentRow, renderGoal, formatGoal, PAPER_TEMPLATE, type AugmentOptions, type Placement } from './augment.js';
 export { routePairs, sftRow, type RouteOptions, type RouteResult } from './route.js';
+// Batches as units of work: a pool of workers (Node: ThreadPool in pairsmith/node; browsers: Web Workers running
+// batchWorker over STAGES) runs a pass's batches; the rows are the same wherever they run.
+export { batchWorker, runEngineOf, type BatchPool, type BatchBytes, type BatchOutcome, type PassSpec, type Stage } from './tasks.js';
+export { STAGES } from './stages.js';
+// Exact merges of sharded select/curate runs (partial results: rows + margins files).
+export { mergePartials, MergeError, type PartialInput } from './merge.js';

@@ -96,6 +96,16 @@ export class ColumnTypes {
   specs(): ColumnSpec[] {
     return [...this.types].map(([name, t]) => ({ name, type: t ?? 'string' }));
   }
+
+  /** The types seen, in order of first appearance (to merge another batch's into these). */
+  entries(): [string, ColumnType | null][] {
+    return [...this.types];
+  }
+
+  /** Adds the types another ColumnTypes saw (later records than this one's). */
+  merge(entries: readonly [string, ColumnType | null][]): void {
+    for (const [name, t] of entries) this.observe(name, t);
+  }
 }
 
 /** The Parquet type of a member's value, from the index (message lists are decoded to check them). */

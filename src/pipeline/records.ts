@@ -6,7 +6,7 @@ import { cellValue } from '../io/encode.js';
 import { Key, type Reject } from '../io/records.js';
 import type { ExclusionReason, Text } from '../io/types.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { RunEngine } from './tasks.js';
 
 /** A candidate set (formats candidates, onpolicy, ultrafeedback). */
 export interface CandidateRecord {
@@ -49,7 +49,7 @@ const POLICY = new Key('policy_logps');
 const REFERENCE = new Key('reference_logps');
 
 /** The records of an input, batch by batch, with the batch's rejects; counts go to the returned job's tally. */
-export async function* readRecords(engine: ReaderEngine, input: JobInput, read: ReadSettings, hooks: JobHooks = {}): AsyncGenerator<{ records: InputRecord[]; rejects: Reject[]; job: Job }> {
+export async function* readRecords(engine: RunEngine, input: JobInput, read: ReadSettings, hooks: JobHooks = {}): AsyncGenerator<{ records: InputRecord[]; rejects: Reject[]; job: Job }> {
   let rejects: Reject[] = [];
   const job = new Job(engine, input, read, {
     ...hooks,

@@ -1,5 +1,6 @@
 // The construction report of pair building as the manifest's `report` object (field names are a contract).
 import type { ConstructReport } from './construct.js';
+import { exactSum } from '../numeric.js';
 
 export function constructReportJson(r: ConstructReport): Record<string, unknown> {
   return {
@@ -11,6 +12,6 @@ export function constructReportJson(r: ConstructReport): Record<string, unknown>
     fallback_used: r.fallbackUsed,
     small_prompts: r.smallPrompts,
     rejected_not_min: r.rejectedNotMin,
-    rejected_z_mean: r.pairs > 0 ? r.rejectedZSum / r.pairs : null,
+    rejected_z_mean: r.pairs > 0 ? exactSum(r.rejectedZ) / r.pairs : null,
   };
 }

@@ -10,10 +10,10 @@ import type { RecordBatch } from '../io/records.js';
 import { candidatesSchema, hhRow, hhSchema, ktoSchema, onpolicySchema, trlSchema, type ColumnSpec, type Target } from '../io/rows.js';
 import { HH_ASSISTANT, promptMessages, promptString, responseMessages, responseString } from '../io/text.js';
 import type { Text } from '../io/types.js';
-import { RowEmitter, type RowSink } from './emit.js';
+import { batchRowBuilder, RowEmitter, rowsTransfer, type BatchRows, type RowSink } from './emit.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import type { RunResult } from './run-pairs.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { BatchPool, RunEngine, Stage } from './tasks.js';
 
 const K = (n: string) => new Column(n);
 const C = {
@@ -149,35 +149,56 @@ export interface ConvertRunOptions {
   to: Target;
 }
 
-export async function runConvert(engine: ReaderEngine, input: JobInput, read: ReadSettings, o: ConvertRunOptions, sink: RowSink, hooks: JobHooks = {}): Promise<RunResult> {
-  const job = new Job(engine, input, read, hooks);
-  const emitter = new RowEmitter(sink);
-  const to = o.to;
-  let conversational = to === 'trl-conversational';
-  let withScores = false;
-  let decided = false;
-  const pairTarget = to === 'trl' || to === 'trl-conversational' || to === 'kto' || to === 'hh-rlhf';
-  const pairsPerRow = to === 'trl' || to === 'trl-conversational' || to === 'hh-rlhf' ? 1 : 0;
-  const decide = async (conv: boolean, scores: boolean): Promise<void> => {
-    if (decided) return;
-    decided = true;
+/** The plan of a convert pass (clonable). */
+interface ConvertPlan {
+  to: Target;
+  sink: 'jsonl' | 'objects';
+  /** The file's text form and whether rows have scores: fixed by its first record (settle). */
+  conversational?: boolean;
+  withScores?: boolean;
+}
+
+interface ConvertBatch {
+  rows: BatchRows;
+  conversational?: boolean;
+  withScores?: boolean;
+}
+
+const rowBuilders: Parameters<typeof batchRowBuilder>[0] = {};
+
+export const convertStage: Stage<ConvertPlan, ConvertBatch | null> = {
+  name: 'convert',
+  ready: (plan) => plan.conversational !== undefined,
+  settle(a, plan) {
+    if (a.columns.groups === 0) return;
+    const to = plan.to;
     // The first record fixes the column types (kto/candidates/onpolicy follow the input's text form).
-    if (to === 'kto' || to === 'candidates' || to === 'onpolicy') conversational = conv;
-    withScores = scores;
-    await emitter.columns(schemaFor(to, conversational, withScores));
-  };
-  const b = emitter.builder;
-  for await (const a of job.pass(true)) {
+    const conv = a.columns.conversational.a[0] === 1;
+    plan.conversational = to === 'kto' || to === 'candidates' || to === 'onpolicy' ? conv : to === 'trl-conversational';
+    plan.withScores = a.kind === 'candidates' ? true : a.columns.hasScoreChosen.a[0] === 1 || a.columns.hasScoreRejected.a[0] === 1;
+  },
+  run(_engine, a, plan, tally) {
+    if (a.columns.groups === 0) return null;
+    const to = plan.to;
+    const conversational = plan.conversational!;
+    const withScores = plan.withScores!;
+    const pairTarget = to === 'trl' || to === 'trl-conversational' || to === 'kto' || to === 'hh-rlhf';
+    const pairsPerRow = to === 'trl' || to === 'trl-conversational' || to === 'hh-rlhf' ? 1 : 0;
+    const rb = batchRowBuilder(rowBuilders, plan.sink);
+    const b = rb.builder;
     const buf = a.batch.buf;
+    const written = (rows: number, pairs: number): void => {
+      tally.written(rows, pairs);
+      for (let r = 0; r < rows; r++) rb.row();
+    };
     if (a.kind === 'candidates') {
       const c: CandidateColumns = a.columns;
       for (let g = 0; g < c.groups; g++) {
-        await decide(c.conversational.a[g] === 1, true);
         const s0 = c.off.a[g]!;
         const s1 = c.off.a[g + 1]!;
         if (!pairTarget) {
           writeCandidates(b, buf, c.cells, c.id.a[g]!, c.prompt.a[g]!, Array.from(c.resp.a.subarray(s0, s1)), Array.from(c.score.a.subarray(s0, s1)), to, conversational);
-          job.tally.written(1, 0);
+          written(1, 0);
           continue;
         }
         // The max-vs-min pair (first index wins ties).
@@ -189,27 +210,41 @@ export async function runConvert(engine: ReaderEngine, input: JobInput, read: Re
           if (lo < 0 || c.score.a[i]! < c.score.a[lo]!) lo = i;
         }
         if (hi < 0 || lo < 0 || c.score.a[hi] === c.score.a[lo]) {
-          job.tally.noPairFor('all_scores_equal');
+          tally.noPairFor('all_scores_equal');
           continue;
         }
         const rows = writePair(b, buf, { cells: c.cells, prompt: c.prompt.a[g]!, chosen: c.resp.a[hi]!, rejected: c.resp.a[lo]!, scoreChosen: c.score.a[hi]!, scoreRejected: c.score.a[lo]! }, to, conversational, withScores);
-        job.tally.written(rows, pairsPerRow * rows);
+        written(rows, pairsPerRow * rows);
       }
     } else {
       const c: PairColumns = a.columns;
       for (let g = 0; g < c.groups; g++) {
-        await decide(c.conversational.a[g] === 1, c.hasScoreChosen.a[g] === 1 || c.hasScoreRejected.a[g] === 1);
         if (!pairTarget) {
           writeCandidates(b, buf, c.cells, c.id.a[g]!, c.prompt.a[g]!, [c.chosen.a[g]!, c.rejected.a[g]!], [c.scoreChosen.a[g]!, c.scoreRejected.a[g]!], to, conversational);
-          job.tally.written(1, 0);
+          written(1, 0);
           continue;
         }
         const rows = writePair(b, buf, { cells: c.cells, prompt: c.prompt.a[g]!, chosen: c.chosen.a[g]!, rejected: c.rejected.a[g]!, scoreChosen: c.scoreChosen.a[g]!, scoreRejected: c.scoreRejected.a[g]! }, to, conversational, withScores);
-        job.tally.written(rows, pairsPerRow * rows);
+        written(rows, pairsPerRow * rows);
       }
     }
-    await emitter.flush();
+    return { rows: rb.take(), conversational, withScores };
+  },
+  transfer: (r) => rowsTransfer(r?.rows),
+};
+
+export async function runConvert(engine: RunEngine, input: JobInput, read: ReadSettings, o: ConvertRunOptions, sink: RowSink, hooks: JobHooks = {}, pool?: BatchPool): Promise<RunResult> {
+  const job = new Job(engine, input, read, hooks, pool);
+  try {
+    const emitter = new RowEmitter(sink);
+    for await (const r of job.run(convertStage, { to: o.to, sink: sink.kind })) {
+      if (!r) continue;
+      await emitter.columns(schemaFor(o.to, r.conversational!, r.withScores!));
+      await emitter.write(r.rows);
+    }
+    await emitter.columns(schemaFor(o.to, o.to === 'trl-conversational', false));
+    return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: {} };
+  } finally {
+    job.free();
   }
-  if (!decided) await emitter.columns(schemaFor(to, conversational, withScores));
-  return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: {} };
 }

@@ -16,7 +16,7 @@ import { needPairs } from './run-augment.js';
 import type { RunResult } from './run-pairs.js';
 import { sftSchema, writeObjectRow } from './run-select.js';
 import { MemorySpool, type SpoolFactory } from './spool.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { RunEngine } from './tasks.js';
 
 export interface RouteRunOptions extends RouteOptions {
   /** A numeric top-level field to route by (default: score_chosen - score_rejected). */
@@ -27,8 +27,15 @@ export interface RouteRunOptions extends RouteOptions {
 const ROUTE = new Column('route');
 const ROUTED = new Set(['route']);
 
-export async function runRoute(engine: ReaderEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
-  const job = new Job(engine, input, read, hooks);
+export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
+  // The adapter's rejects and the margin rejects of a batch go out together, in input order.
+  const rejects: Reject[] = [];
+  const flush = async (): Promise<void> => {
+    if (rejects.length === 0) return;
+    rejects.sort((x, y) => x.index - y.index);
+    await hooks.rejects?.(rejects.splice(0));
+  };
+  const job = new Job(engine, input, read, { ...hooks, rejects: (rs) => void rejects.push(...rs) });
   const field = o.marginField !== undefined ? new Key(o.marginField) : undefined;
   const record = new GrowI32();
   /** Per routed pair: its number among the accepted pairs (SFT rows' pair_id). */
@@ -37,7 +44,6 @@ export async function runRoute(engine: ReaderEngine, input: JobInput, read: Read
   const margin = new GrowF64();
   const types = new ColumnTypes();
   let conversational: boolean | undefined;
-  const rejects: Reject[] = [];
   // Pass 1: the margin of every pair (a pair without one is rejected: missing_field).
   for await (const a of job.pass(true)) {
     if (a.kind !== 'pairs') throw needPairs('route', input.name);
@@ -60,7 +66,6 @@ export async function runRoute(engine: ReaderEngine, input: JobInput, read: Read
         job.tally.reject('missing_field');
         if (read.onError === 'fail') throw new BadRecordError(rej);
         rejects.push(rej);
-        if (rejects.length >= 1000) await hooks.rejects?.(rejects.splice(0));
         continue;
       }
       record.push(c.index.a[g]!);
@@ -68,8 +73,9 @@ export async function runRoute(engine: ReaderEngine, input: JobInput, read: Read
       margin.push(m);
       if (sinks.dpo.kind === 'objects') types.observeRecord(a.batch, c, g, ROUTED);
     }
+    await flush();
   }
-  if (rejects.length) await hooks.rejects?.(rejects.splice(0));
+  await flush();
   const n = record.n;
   const r = routePairs(margin.values(), o);
   const where = new Uint8Array(n); // 1 dpo, 2 sft

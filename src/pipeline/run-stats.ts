@@ -5,11 +5,11 @@ import { EX_NONE } from '../io/adapt.js';
 import { Column } from '../io/encode.js';
 import type { ColumnSpec } from '../io/rows.js';
 import { logitClamped } from '../numeric.js';
-import { RowEmitter, type RowSink } from './emit.js';
-import type { GroupEngine, StdKind } from './group-engine.js';
+import { batchRowBuilder, RowEmitter, rowsTransfer, type BatchRows, type RowSink } from './emit.js';
+import type { GroupStats, StdKind } from './group-engine.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import type { RunResult } from './run-pairs.js';
-import type { ReaderEngine } from '../io/reader.js';
+import type { BatchPool, RunEngine, Stage } from './tasks.js';
 import { ScoreSummaryCollector, type ScoreSummary } from './score-summary.js';
 
 export interface StatsRunOptions {
@@ -34,13 +34,27 @@ export interface StatsRunResult extends RunResult {
   summary: ScoreSummary;
 }
 
-export async function runStats(engine: GroupEngine & ReaderEngine, input: JobInput, read: ReadSettings, o: StatsRunOptions, sink: RowSink | undefined, hooks: JobHooks = {}): Promise<StatsRunResult> {
-  const job = new Job(engine, input, read, hooks);
-  const collector = new ScoreSummaryCollector();
-  const emitter = sink ? new RowEmitter(sink) : undefined;
-  await emitter?.columns(PER_PROMPT_SCHEMA);
-  const logit = o.transform === 'logit';
-  for await (const a of job.pass(true)) {
+/** The plan of a stats pass (clonable). */
+export interface StatsPlan {
+  o: StatsRunOptions;
+  /** Build per-prompt rows for a sink of this kind (none: summary only). */
+  sink?: 'jsonl' | 'objects';
+}
+
+/** A stats pass's result for one batch: the per-prompt statistics (for the summary) and the rows. */
+export interface StatsBatch {
+  stats: GroupStats;
+  values: Float64Array;
+  offsets: Int32Array;
+  rows?: BatchRows;
+}
+
+const rowBuilders: Parameters<typeof batchRowBuilder>[0] = {};
+
+export const statsStage: Stage<StatsPlan, StatsBatch | null> = {
+  name: 'stats',
+  run(engine, a, plan, tally) {
+    const logit = plan.o.transform === 'logit';
     // One value per candidate (NaN: excluded or out of range for the transform), grouped by prompt.
     let groups: number;
     let values: Float64Array;
@@ -66,7 +80,7 @@ export async function runStats(engine: GroupEngine & ReaderEngine, input: JobInp
       const c = a.columns;
       const keep: number[] = [];
       for (let g = 0; g < c.groups; g++) {
-        if (Number.isNaN(c.scoreChosen.a[g]!) && Number.isNaN(c.scoreRejected.a[g]!)) job.tally.noPairFor('no_scores');
+        if (Number.isNaN(c.scoreChosen.a[g]!) && Number.isNaN(c.scoreRejected.a[g]!)) tally.noPairFor('no_scores');
         else keep.push(g);
       }
       groups = keep.length;
@@ -80,13 +94,14 @@ export async function runStats(engine: GroupEngine & ReaderEngine, input: JobInp
         promptIndex[k] = c.index.a[g]!;
       });
     }
-    if (outOfRange > 0) job.tally.exclude('score_out_of_range', outOfRange);
-    if (groups === 0) continue;
-    const st = engine.groupStats(values, offsets, { std: o.std });
-    collector.add(st, values, offsets);
-    for (let g = 0; g < groups; g++) job.tally.written(emitter ? 1 : 0);
-    if (emitter) {
-      const b = emitter.builder;
+    if (outOfRange > 0) tally.exclude('score_out_of_range', outOfRange);
+    if (groups === 0) return null;
+    const st = engine.groupStats(values, offsets, { std: plan.o.std });
+    for (let g = 0; g < groups; g++) tally.written(plan.sink ? 1 : 0);
+    const out: StatsBatch = { stats: st, values, offsets };
+    if (plan.sink) {
+      const rb = batchRowBuilder(rowBuilders, plan.sink);
+      const b = rb.builder;
       for (let g = 0; g < groups; g++) {
         b.begin();
         b.key(COLS[0]!);
@@ -108,10 +123,29 @@ export async function runStats(engine: GroupEngine & ReaderEngine, input: JobInp
         if (st.argmax[g]! < 0) b.null();
         else b.int(st.argmax[g]!);
         b.end();
-        emitter.row();
+        rb.row();
       }
-      await emitter.flush();
+      out.rows = rb.take();
     }
+    return out;
+  },
+  transfer: (r) =>
+    r ? [...rowsTransfer(r.rows), r.values.buffer as ArrayBuffer, r.offsets.buffer as ArrayBuffer, ...Object.values(r.stats).map((x: ArrayLike<number> & { buffer: ArrayBuffer }) => x.buffer)] : [],
+};
+
+export async function runStats(engine: RunEngine, input: JobInput, read: ReadSettings, o: StatsRunOptions, sink: RowSink | undefined, hooks: JobHooks = {}, pool?: BatchPool): Promise<StatsRunResult> {
+  const job = new Job(engine, input, read, hooks, pool);
+  try {
+    const collector = new ScoreSummaryCollector();
+    const emitter = sink ? new RowEmitter(sink) : undefined;
+    await emitter?.columns(PER_PROMPT_SCHEMA);
+    for await (const r of job.run(statsStage, { o: { transform: o.transform, std: o.std }, sink: sink?.kind })) {
+      if (!r) continue;
+      collector.add(r.stats, r.values, r.offsets);
+      if (emitter && r.rows) await emitter.write(r.rows);
+    }
+    return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: {}, summary: collector.summary() };
+  } finally {
+    job.free();
   }
-  return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: {}, summary: collector.summary() };
 }

@@ -69,10 +69,20 @@ describe('pairsmith convert', () => {
     expect(manifest).toMatchObject({ format: 'hh-rlhf', format_detected: false });
   });
 
-  it('-o is required', async () => {
+  it('without -o the rows go to stdout (data only) and the summary to stderr; an unknown extension is a usage error', async () => {
     const io = fakeIo();
-    expect(await run(['convert', join(FIX, 'pairs.jsonl')], io)).toBe(2);
-    expect(io.err()).toMatch(/--output/);
+    expect(await run(['convert', join(FIX, 'pairs.jsonl')], io)).toBe(0);
+    const rows = io.out().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.keys(rows[0]!)).toContain('chosen');
+    expect(io.err()).toMatch(/convert: \d+ records read/);
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-conv-'));
+    const csv = fakeIo({ cwd: dir });
+    expect(await run(['convert', join(FIX, 'pairs.jsonl'), '-o', 'x.csv'], csv)).toBe(2);
+    expect(csv.err()).toMatch(/x\.csv: unknown output extension .*--output-format/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await run(['convert', join(FIX, 'pairs.jsonl'), '-o', 'x.csv', '--output-format', 'jsonl'], fakeIo({ cwd: dir }))).toBe(0);
+    expect(readFileSync(join(dir, 'x.csv'), 'utf8').split('\n').filter(Boolean).length).toBe(rows.length);
   });
 });
 

@@ -143,10 +143,10 @@ describe('pairsmith report', () => {
     expect(checkMarkup(io.out()).errors).toEqual([]);
   });
 
-  it('usage and input errors: missing -o, bad --sample, --rejected min (2), missing file (3), --pairs with a pairs input (2)', async () => {
+  it('usage and input errors: bad --sample, --rejected min (2), missing file (3), --pairs with a pairs input (2); no -o: the page on stdout', async () => {
     let io = fakeIo({ cwd: dir });
-    expect(await run(['report', 'cands.jsonl'], io)).toBe(2);
-    expect(io.err()).toMatch(/--output/);
+    expect(await run(['report', 'cands.jsonl'], io)).toBe(0);
+    expect(io.out()).toMatch(/^<!doctype html>/i);
     io = fakeIo({ cwd: dir });
     expect(await run(['report', 'cands.jsonl', '-o', 'x.html', '--sample', '-1'], io)).toBe(2);
     expect(io.err()).toMatch(/--sample must be/);

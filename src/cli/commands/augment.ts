@@ -1,14 +1,14 @@
 // `pairsmith augment <pairs> -o <out> --reward-conditioned`: each pair with scores r_w > r_l becomes two
 // goal-conditioned rows (goal r_w: chosen wins; goal r_l: the roles swap). Ties are dropped and counted.
 import { Command, Option } from 'commander';
-import { outputKind as outputKindOf } from '../../io/node/output.js';
+import { outputKind as outputKindOf, type OutputKind } from '../../io/node/output.js';
 import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
 import { runAugment } from '../../pipeline/run-augment.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
 import { CliError, EXIT } from '../io.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 
 const EXAMPLES = `
 Examples:
@@ -27,10 +27,10 @@ export function augmentCommand(ctx: CliContext): Command {
   const cmd = new Command('augment')
     .description('reward-conditioned augmentation: each scored pair becomes two goal-conditioned rows')
     .argument('<input>', 'preference pairs with score_chosen and score_rejected, or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout')
     .option('--reward-conditioned', 'goal-conditioned relabeling (the only mode; required)')
     .option('--template <text>', 'goal text; {g} is replaced by the goal score', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'where the goal goes').choices([...PLACEMENTS]).default('auto'));
+  addOutputOptions(cmd);
   addInputOptions(cmd);
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string; template: string; placement: Placement }) => {
     if (opts.rewardConditioned !== true) throw new CliError('give --reward-conditioned (the augmentation mode)', EXIT.USAGE);
@@ -38,9 +38,9 @@ export function augmentCommand(ctx: CliContext): Command {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const parameters = { reward_conditioned: true, template: opts.template, placement: opts.placement, output: opts.output };
-    await withDataRun(ctx, { command: 'augment', input, output: opts.output, options, parameters, twoPass: outputKindOf(opts.output) === 'parquet' }, async (run) => {
+    await withDataRun(ctx, { command: 'augment', input, output: opts.output, options, parameters, twoPass: (opts.outputFormat ?? outputKindOf(opts.output)) === 'parquet', outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
-      const result = await runAugment(pipelineEngine(engine), run.input, run.read, { template: opts.template, placement: opts.placement }, out.sink, run.hooks);
+      const result = await runAugment(pipelineEngine(engine), run.input, run.read, { template: opts.template, placement: opts.placement }, out.sink, run.hooks, run.pool(engine));
       await run.commit(result, engine.backend);
     });
   });

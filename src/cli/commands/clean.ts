@@ -52,7 +52,7 @@ export function cleanCommand(ctx: CliContext): Command {
   const cmd = new Command('clean')
     .description('denoise pairwise preference judgments per prompt with robust PCA (low-rank logits + sparse corruptions)')
     .argument('<input>', 'judgments, one prompt per record: .jsonl, .jsonl.gz, .json, .parquet, or - for stdin')
-    .requiredOption('-o, --output <out>', 'output rows: .jsonl, .jsonl.gz, or - for stdout (with <out>.rejects.jsonl and <out>.manifest.json)')
+    .option('-o, --output <out>', 'output rows: .jsonl, .jsonl.gz, or - for stdout (the default; a file gets <out>.rejects.jsonl and <out>.manifest.json)', '-')
     .option('--min-candidates <n>', 'below this many responses, skip RPCA and pass scores through', positiveInt, 20)
     .option('--clip <eps>', 'clip probabilities to [eps, 1 - eps] before the logit', clipValue, 0.01)
     .option('--tol <x>', 'RPCA tolerance', positiveNumber, 1e-7)

@@ -4,10 +4,11 @@
 import { Command, Option } from 'commander';
 import { TARGETS, type Target } from '../../io/rows.js';
 import { runConvert } from '../../pipeline/run-convert.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
 import { pipelineEngine } from '../engine-port.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addShardOption, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 
 const EXAMPLES = `
 Examples:
@@ -29,16 +30,17 @@ export function convertCommand(ctx: CliContext): Command {
   const cmd = new Command('convert')
     .description('convert between formats: TRL (standard or conversational), KTO unpaired, candidates, onpolicy, hh-rlhf')
     .argument('<input>', 'input file (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout')
     .addOption(new Option('--to <target>', 'output format').choices([...TARGETS]).default('trl'));
+  addOutputOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: ConvertOpts & Record<string, unknown>) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const parameters = { to: opts.to, output: opts.output };
-    await withDataRun(ctx, { command: 'convert', input, output: opts.output, options, parameters }, async (run) => {
+    await withDataRun(ctx, { command: 'convert', input, output: opts.output, options, parameters, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
-      const result = await runConvert(pipelineEngine(engine), run.input, run.read, { to: opts.to }, out.sink, run.hooks);
+      const result = await runConvert(pipelineEngine(engine), run.input, run.read, { to: opts.to }, out.sink, run.hooks, run.pool(engine));
       await run.commit(result, engine.backend);
     });
   });

@@ -6,13 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { FileSpool } from '../../io/node/spool.js';
 import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
-import { runSelect } from '../../pipeline/run-select.js';
+import { runSelect, type SelectRunOptions } from '../../pipeline/run-select.js';
+import { runPartial } from '../partial.js';
 import { applyConfig } from '../config.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
-import { withDataRun } from '../data-run.js';
+import { sidecarPaths, withDataRun } from '../data-run.js';
 import { pipelineEngine } from '../engine-port.js';
 import { CliError, EXIT } from '../io.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addShardOption, addInputOptions, INPUT_HELP, OUTPUT_FORMATS, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, numberArg, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 import { curateSummary } from '../curate-summary.js';
@@ -41,7 +43,8 @@ export function curateCommand(ctx: CliContext): Command {
   const cmd = new Command('curate')
     .description('the main job: candidates -> sweet-spot pairs -> margin selection -> weights / routing / augmentation')
     .argument('[input]', 'candidate sets (default: the bundled sample, with examples/curate.json)')
-    .option('-o, --output <output>', `output file (.jsonl, .jsonl.gz, .parquet) or - (default with no input: ${SAMPLE_OUTPUT})`)
+    .option('-o, --output <output>', `output file (.jsonl, .jsonl.gz, .parquet) or - for stdout (default: stdout; with no input: ${SAMPLE_OUTPUT})`)
+    .addOption(new Option('--output-format <kind>', 'what to write, whatever the extension').choices([...OUTPUT_FORMATS]))
     .option('--config <file>', 'JSON object of options (the command line wins)');
   addPairOptions(cmd);
   addSelectOptions(cmd, false);
@@ -49,11 +52,12 @@ export function curateCommand(ctx: CliContext): Command {
     .option('--route', 'route small-margin pairs to SFT (needs --threshold or --hard-fraction)', false)
     .option('--threshold <t>', 'route: hard iff margin < t', numberArg('--threshold'))
     .option('--hard-fraction <f>', 'route: the floor(f * n) smallest margins are hard', numberArg('--hard-fraction', 0, 1))
-    .option('--sft <file>', 'route: the SFT output (default <out>.sft.jsonl)')
+    .option('--sft <file>', 'route: the SFT output (default: the output with its extension replaced by .sft.jsonl, e.g. dpo.jsonl -> dpo.sft.jsonl)')
     .option('--augment', 'reward-conditioned augmentation of the (DPO) rows', false)
     .option('--template <text>', 'augment: goal text with {g}', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'augment: where the goal goes').choices([...PLACEMENTS]).default('auto'));
   addInputOptions(cmd);
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
   cmd.hook('preAction', (thisCmd) => {
     const o = thisCmd.opts();
     const config = (o.config as string | undefined) ?? (thisCmd.args.length === 0 && existsSync(SAMPLE_CONFIG) ? SAMPLE_CONFIG : undefined);
@@ -62,8 +66,7 @@ export function curateCommand(ctx: CliContext): Command {
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (inputArg: string | undefined, opts: Record<string, unknown>) => {
     const sample = inputArg === undefined;
     const input = inputArg ?? SAMPLE_INPUT;
-    const output = (opts.output as string | undefined) ?? (sample ? SAMPLE_OUTPUT : undefined);
-    if (output === undefined) throw new CliError('give -o <output> (with an input file)', EXIT.USAGE);
+    const output = (opts.output as string | undefined) ?? (sample ? SAMPLE_OUTPUT : '-');
     const route = opts.route === true;
     const threshold = opts.threshold as number | undefined;
     const hardFraction = opts.hardFraction as number | undefined;
@@ -90,7 +93,22 @@ export function curateCommand(ctx: CliContext): Command {
       sample,
       output,
     };
-    await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true }, async (run) => {
+    await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const runOptions: SelectRunOptions = {
+        ...p.pairs,
+        weights: p.weights,
+        by: sel.by,
+        select: sel.select,
+        all: sel.all,
+        curate: {
+          route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
+          augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
+        },
+      };
+      if (options.shard) {
+        if (htmlReport) throw new CliError('curate --shard: the HTML report is written by pairsmith merge --report (not by each shard)', EXIT.USAGE);
+        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: sel.report ?? null, threshold: threshold ?? null });
+      }
       const out = (await run.openMain())!;
       const sft = sftPath ? await run.openExtra(sftPath) : undefined;
       const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
@@ -99,26 +117,19 @@ export function curateCommand(ctx: CliContext): Command {
         run.input,
         run.read,
         {
-          ...p.pairs,
-          weights: p.weights,
-          by: sel.by,
-          select: sel.select,
-          all: sel.all,
-          curate: {
-            route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
-            augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
-          },
+          ...runOptions,
           spool: () => new FileSpool(),
           onCandidates: collector ? (batch, columns, pairs) => collector.add(batch, columns, pairs) : undefined,
         },
         { main: out.sink, sft: sft?.sink },
         run.hooks,
+        run.pool(engine),
       );
       const report = result.report;
       if (report.route) (report.route as Record<string, unknown>).sft_output = sftPath;
       await emitReport(ctx, report.selection as Record<string, unknown>, sel.report);
       const manifest = await run.commit(result, engine.backend);
-      ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath }));
+      ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath, sidecars: sidecarPaths(output, ctx.io.cwd) }));
       // The page comes last: it shows the committed run's manifest.
       if (htmlReport && collector) {
         const r = report.route as { dpo: number; sft: number } | undefined;
@@ -134,7 +145,7 @@ export function curateCommand(ctx: CliContext): Command {
         const where = await writeCurateReport(ctx, htmlReport, {
           collector,
           rows,
-          selection: { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank },
+          selection: result.selection ? { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank } : undefined,
           by: result.by,
           routing: r ? { dpo: r.dpo, sft: r.sft, threshold } : undefined,
           manifest: manifest as unknown as Record<string, unknown>,

@@ -2,10 +2,11 @@
 // candidates: sweet-spot (chosen = max, rejected nearest mu - 2 sigma), max-min, max-random, positions, grid.
 import { Command } from 'commander';
 import { runPairs } from '../../pipeline/run-pairs.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addShardOption, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { addPairOptions, pairParameters, parsePairOptions } from '../pair-options.js';
 
 const EXAMPLES = `
@@ -26,17 +27,19 @@ export function pairsCommand(ctx: CliContext): Command {
   const cmd = new Command('pairs')
     .description('build preference pairs from N scored candidates per prompt (sweet spot, max-min, max-random, positions, grid)')
     .argument('<input>', 'candidate sets (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout');
+    ;
+  addOutputOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const p = parsePairOptions(opts);
     const parameters = { ...pairParameters(p), output: opts.output };
-    await withDataRun(ctx, { command: 'pairs', input, output: opts.output, options, parameters, twoPass: p.weights !== undefined }, async (run) => {
+    await withDataRun(ctx, { command: 'pairs', input, output: opts.output, options, parameters, twoPass: p.weights !== undefined, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
       const out = (await run.openMain())!;
-      const result = await runPairs(pipelineEngine(engine), run.input, run.read, { ...p.pairs, weights: p.weights }, out.sink, run.hooks);
+      const result = await runPairs(pipelineEngine(engine), run.input, run.read, { ...p.pairs, weights: p.weights }, out.sink, run.hooks, run.pool(engine));
       await run.commit(result, engine.backend);
     });
   });

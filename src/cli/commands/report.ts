@@ -67,7 +67,7 @@ export function reportCommand(ctx: CliContext): Command {
   const cmd = new Command('report')
     .description('write a self-contained HTML report (SVG charts) of a candidates or pairs file')
     .argument('<input>', 'candidates or pairs file (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
-    .requiredOption('-o, --output <file>', 'the HTML file to write (atomically); - for stdout')
+    .option('-o, --output <file>', 'the HTML file to write (atomically), or - for stdout (the default)', '-')
     .option('--pairs <file>', 'a pairs file built from <input> (rows with prompt_index, chosen_index, rejected_index)')
     .addOption(new Option('--transform <t>', 'score transform before statistics: logit = logit(clamp(p, 1e-6, 1 - 1e-6)) for scores in [0, 1]').choices(['none', 'logit']).default('none'))
     .addOption(new Option('--std <kind>', 'standard deviation: population (divide by n) or sample (n - 1)').choices(['population', 'sample']).default('population'))

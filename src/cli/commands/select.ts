@@ -3,10 +3,12 @@
 import { Command } from 'commander';
 import { FileSpool } from '../../io/node/spool.js';
 import { runSelect } from '../../pipeline/run-select.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addOutputOptions, addShardOption, INPUT_HELP, parseInputOptions } from '../options.js';
+import { runPartial } from '../partial.js';
 import { addPairOptions, addSelectOptions, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 
@@ -30,25 +32,30 @@ export function selectCommand(ctx: CliContext): Command {
   const cmd = new Command('select')
     .description('keep the pairs with the largest margins: external, implicit, add, or bees (calibrated Bayesian fusion)')
     .argument('<input>', 'pairs (or candidate sets, turned into pairs first) or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout');
+    ;
+  addOutputOptions(cmd);
   addSelectOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const p = parsePairOptions(opts);
     const sel = parseSelectOptions(opts);
     const parameters = { ...pairParameters(p), by: sel.by, ...sel.select, all: sel.all, output: opts.output };
-    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true }, async (run) => {
+    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const o = { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all };
+      if (options.shard) return runPartial(ctx, run, engine, o, { command: 'select', report: sel.report ?? null });
       const out = (await run.openMain())!;
       const result = await runSelect(
         pipelineEngine(engine),
         run.input,
         run.read,
-        { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all, spool: () => new FileSpool() },
+        { ...o, spool: () => new FileSpool() },
         { main: out.sink },
         run.hooks,
+        run.pool(engine),
       );
       await emitReport(ctx, result.report.selection as Record<string, unknown>, sel.report);
       await run.commit(result, engine.backend);

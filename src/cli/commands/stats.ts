@@ -5,7 +5,7 @@ import { runStats } from '../../pipeline/run-stats.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addShardOption, INPUT_HELP, parseInputOptions } from '../options.js';
 import { formatStats } from './stats-format.js';
 
 const EXAMPLES = `
@@ -32,6 +32,7 @@ export function statsCommand(ctx: CliContext): Command {
     .addOption(new Option('--transform <t>', 'score transform before statistics: logit = logit(clamp(p, 1e-6, 1 - 1e-6)) for scores in [0, 1]').choices(['none', 'logit']).default('none'))
     .addOption(new Option('--std <kind>', 'standard deviation: population (divide by n) or sample (n - 1)').choices(['population', 'sample']).default('population'));
   addInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: StatsOpts & Record<string, unknown>) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
@@ -39,7 +40,7 @@ export function statsCommand(ctx: CliContext): Command {
     const parameters = { transform: opts.transform, std: opts.std, per_prompt: output };
     await withDataRun(ctx, { command: 'stats', input, output, options, parameters }, async (run) => {
       const out = await run.openMain();
-      const result = await runStats(pipelineEngine(engine), run.input, run.read, { transform: opts.transform, std: opts.std }, out?.sink, run.hooks);
+      const result = await runStats(pipelineEngine(engine), run.input, run.read, { transform: opts.transform, std: opts.std }, out?.sink, run.hooks, run.pool(engine));
       const collector = { summary: () => result.summary };
       const manifest = await run.commit(result, engine.backend);
       const summary = {

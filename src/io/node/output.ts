@@ -103,6 +103,11 @@ function target(full: string): { file: string; stream: boolean } {
   return { file, stream: false };
 }
 
+/** Whether a path is a stream target (a device, FIFO or socket, symlinks followed): written through, no sidecars. */
+export function isStreamPath(full: string): boolean {
+  return target(full).stream;
+}
+
 /** Opens an output. The temp file (regular files) exists from here until commit() or abort(). */
 export async function openFileOutput(path: string, o: OpenOptions = {}): Promise<FileOutput> {
   const kind = o.kind ?? outputKind(path) ?? 'jsonl';

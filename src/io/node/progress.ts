@@ -24,7 +24,8 @@ export class Progress {
     private readonly write: (s: string) => void,
     readonly enabled: boolean,
     /** Input size in bytes when known (for the share done and the time left). */
-    private readonly total?: number,
+    /** Input bytes in all (undefined: unknown); a shard sets its own. */
+    public total?: number,
     private readonly label = 'read',
   ) {}
 
