@@ -1,11 +1,15 @@
 // End to end, fresh processes (`npm run bench -- --only e2e`): the real CLI (the bundled entry, as `pairsmith` runs)
 // on a seeded 50,000-prompt x 16-response candidates file (about 178 MB; --quick: 5,000 prompts), side by side
-// with a json + numpy script doing the same job (bench/peers/curate_numpy.py, when python3 with numpy is present),
-// in one run, alternating, the picks checked equal first. Wall and CPU time and peak RSS come from /usr/bin/time
-// (wall only without it). With --large, curate and select also run on a 1 GB input for their peak RSS.
+// with a json + numpy script doing the same job (bench/peers/curate_numpy.py, when python3 with numpy is present)
+// and a DuckDB query doing what `pairs` does (bench/peers/pairs_duckdb.mjs, @duckdb/node-api, 2 threads), and
+// `pairs` and `curate` with --threads 1 and --threads 2, in one run, alternating, the picks checked equal first
+// (the --threads runs' outputs byte for byte against the default run's). Wall and CPU time and peak RSS come from
+// /usr/bin/time (wall only without it); a fresh process counts its start (Node's, Python's, DuckDB's loading).
+// With --large, curate and select also run on a 1 GB input for their peak RSS.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateCandidates } from './gen-candidates.js';
 
@@ -39,6 +43,16 @@ function inputFile(prompts: number): string {
 
 function hasNumpy(): boolean {
   return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+/** @duckdb/node-api (a dev dependency) is installed and loads (its native binding is for this platform). */
+function hasDuckdb(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@duckdb/node-api');
+  } catch {
+    return false;
+  }
+  return spawnSync(process.execPath, ['--input-type=module', '-e', "await import('@duckdb/node-api')"], { stdio: 'ignore', cwd: resolve('.') }).status === 0;
 }
 
 /** One fresh process: wall, CPU (user + system) and peak RSS. The output is removed first (no rename over a file). */
@@ -81,19 +95,42 @@ export interface E2eRow {
   rssMb: number | null;
   mbPerS: number;
   runs: number;
+  /** pairsmith pairs rows: the json+numpy pairs script's wall time / this row's. */
+  vsNumpyPairs?: number;
+  /** pairsmith pairs rows: the DuckDB pairs query's wall time / this row's. */
+  vsDuckdbPairs?: number;
+  /** --threads 2 rows: the same command's --threads 1 wall time / this row's. */
+  threadsSpeedup?: number;
 }
+
+const CURATE = 'pairsmith curate --by external --fraction 0.1';
+const DUCKDB_PAIRS = 'duckdb pairs (2 threads)';
+const NUMPY_PAIRS = 'json+numpy pairs';
 
 export async function run(o: { quick: boolean; large: boolean; log: (s: string) => void }): Promise<E2eRow[]> {
   if (!existsSync(CLI)) throw new Error('build first (npm run build): dist/cli/pairsmith.js is missing');
   const input = inputFile(o.quick ? 5000 : 50000);
   const mb = statSync(input).size / 1e6;
-  const dir = join(tmpdir(), 'pairsmith-bench', 'e2e-out');
-  mkdirSync(dir, { recursive: true });
+  // Outputs in a directory of this run's own (the machine is shared: two benchmarks must not write the same files).
+  mkdirSync(join(tmpdir(), 'pairsmith-bench'), { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'pairsmith-bench', 'e2e-out-'));
+  try {
+    return measure(o, input, mb, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }, input: string, mb: number, dir: string): E2eRow[] {
   const at = (f: string) => join(dir, f);
   const node = (name: string, args: string[], out: string): Variant => ({ name, argv: [process.execPath, CLI, '-q', ...args], out });
   const variants: Variant[] = [
     node('pairsmith pairs', ['pairs', input, '-o', at('pairs.jsonl')], at('pairs.jsonl')),
-    node('pairsmith curate --by external --fraction 0.1', ['curate', input, '-o', at('curate.jsonl'), '--by', 'external', '--fraction', '0.1'], at('curate.jsonl')),
+    node('pairsmith pairs --threads 1', ['pairs', input, '-o', at('pairs-t1.jsonl'), '--threads', '1'], at('pairs-t1.jsonl')),
+    node('pairsmith pairs --threads 2', ['pairs', input, '-o', at('pairs-t2.jsonl'), '--threads', '2'], at('pairs-t2.jsonl')),
+    node(CURATE, ['curate', input, '-o', at('curate.jsonl'), '--by', 'external', '--fraction', '0.1'], at('curate.jsonl')),
+    node(`${CURATE} --threads 1`, ['curate', input, '-o', at('curate-t1.jsonl'), '--by', 'external', '--fraction', '0.1', '--threads', '1'], at('curate-t1.jsonl')),
+    node(`${CURATE} --threads 2`, ['curate', input, '-o', at('curate-t2.jsonl'), '--by', 'external', '--fraction', '0.1', '--threads', '2'], at('curate-t2.jsonl')),
     node('pairsmith select --by external --fraction 0.1', ['select', input, '-o', at('select.jsonl'), '--by', 'external', '--fraction', '0.1'], at('select.jsonl')),
     node('pairsmith stats --per-prompt', ['stats', input, '--per-prompt', at('stats.jsonl')], at('stats.jsonl')),
     node('pairsmith convert (to trl)', ['convert', input, '-o', at('convert.jsonl')], at('convert.jsonl')),
@@ -102,10 +139,28 @@ export async function run(o: { quick: boolean; large: boolean; log: (s: string) 
   const peer = resolve('bench/peers/curate_numpy.py');
   if (numpy) {
     variants.push({ name: 'json+numpy curate (top 10% by margin)', argv: ['python3', peer, input, at('np-curate.jsonl'), '--fraction', '0.1'], out: at('np-curate.jsonl') });
-    variants.push({ name: 'json+numpy pairs', argv: ['python3', peer, input, at('np-pairs.jsonl'), '--input-order'], out: at('np-pairs.jsonl') });
+    variants.push({ name: NUMPY_PAIRS, argv: ['python3', peer, input, at('np-pairs.jsonl'), '--input-order'], out: at('np-pairs.jsonl') });
   } else o.log('python3 with numpy not found: the json+numpy peer is skipped');
+  const duckdb = hasDuckdb();
+  if (duckdb) {
+    const script = resolve('bench/peers/pairs_duckdb.mjs');
+    variants.push({ name: DUCKDB_PAIRS, argv: [process.execPath, script, input, at('duckdb-pairs.jsonl'), '--threads', '2'], out: at('duckdb-pairs.jsonl') });
+  } else o.log('@duckdb/node-api not installed or not loadable (npm ci installs it): the DuckDB peer is skipped');
   // Same picks first.
   for (const v of variants) once(v);
+  for (const [a, b] of [
+    ['pairs-t1.jsonl', 'pairs.jsonl'],
+    ['pairs-t2.jsonl', 'pairs.jsonl'],
+    ['curate-t1.jsonl', 'curate.jsonl'],
+    ['curate-t2.jsonl', 'curate.jsonl'],
+  ] as const) {
+    if (!readFileSync(at(a)).equals(readFileSync(at(b)))) throw new Error(`${a} differs from ${b}: --threads changed the output`);
+  }
+  o.log('outputs checked: pairs and curate with --threads 1 and --threads 2 are byte for byte the default run\'s');
+  if (duckdb) {
+    same(picks(at('pairs.jsonl'), false), picks(at('duckdb-pairs.jsonl'), false), 'pairs vs duckdb');
+    o.log('picks checked: pairs agrees with the DuckDB query (same pairs, same order)');
+  }
   if (numpy) {
     same(picks(at('curate.jsonl')), picks(at('np-curate.jsonl')), 'curate vs json+numpy');
     same(picks(at('select.jsonl')), picks(at('np-curate.jsonl')), 'select vs json+numpy');
@@ -133,16 +188,31 @@ export async function run(o: { quick: boolean; large: boolean; log: (s: string) 
       rows.push({ task: `pairsmith ${name} --fraction 0.1, ${gb.toFixed(2)} GB input`, wallS: r.wallS, cpuS: r.cpuS, rssMb: r.rssMb, mbPerS: (gb * 1e3) / r.wallS, runs: 1 });
     }
   }
+  const byTask = (t: string) => rows.find((r) => r.task === t);
   const peerRow = rows.find((r) => r.task.startsWith('json+numpy curate'));
-  const pairsRow = rows.find((r) => r.task === 'pairsmith pairs')!;
+  const pairsRow = byTask('pairsmith pairs')!;
+  const npPairs = byTask(NUMPY_PAIRS);
+  const duckPairs = byTask(DUCKDB_PAIRS);
+  for (const r of rows) {
+    if (r.runs < 2) continue;
+    if (r.task === 'pairsmith pairs' || r.task.startsWith('pairsmith pairs --threads')) {
+      if (npPairs) r.vsNumpyPairs = npPairs.wallS / r.wallS;
+      if (duckPairs) r.vsDuckdbPairs = duckPairs.wallS / r.wallS;
+    }
+    const one = r.task.endsWith(' --threads 2') ? byTask(r.task.replace(/ --threads 2$/, ' --threads 1')) : undefined;
+    if (one) r.threadsSpeedup = one.wallS / r.wallS;
+  }
   const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
-  o.log(`\ninput: ${mb.toFixed(0)} MB (${o.quick ? 5000 : 50000} prompts x 16 responses), median of ${reps} fresh processes per task, alternating\n`);
-  o.log('| task | wall s | CPU s | peak RSS MB | MB/s | vs json+numpy curate | vs pairs |');
-  o.log('|---|---:|---:|---:|---:|---:|---:|');
+  const x = (v: number | undefined, what: string) => (v === undefined ? '' : `${v.toFixed(2)}x ${what}`);
+  o.log(`\ninput: ${mb.toFixed(0)} MB (${o.quick ? 5000 : 50000} prompts x 16 responses), median of ${reps} fresh processes per task, alternating`);
+  o.log(`(pairsmith without --threads uses every core the process may use: ${availableParallelism()} here)\n`);
+  o.log('| task | wall s | CPU s | peak RSS MB | MB/s | vs json+numpy curate | vs pairs | vs json+numpy pairs | vs duckdb pairs | --threads 2 vs 1 |');
+  o.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const vsPeer = peerRow && r.task.startsWith('pairsmith') ? `${(peerRow.wallS / r.wallS).toFixed(2)}x faster` : '';
     const vsPairs = r !== pairsRow && r.task.startsWith('pairsmith') && r.runs > 1 ? `${(r.wallS / pairsRow.wallS).toFixed(2)}x the time` : '';
-    o.log(`| ${r.task} | ${f(r.wallS)} | ${f(r.cpuS)} | ${f(r.rssMb, 0)} | ${r.mbPerS.toFixed(0)} | ${vsPeer} | ${vsPairs} |`);
+    const cells = [x(r.vsNumpyPairs, 'faster'), x(r.vsDuckdbPairs, 'faster'), x(r.threadsSpeedup, 'faster')];
+    o.log(`| ${r.task} | ${f(r.wallS)} | ${f(r.cpuS)} | ${f(r.rssMb, 0)} | ${r.mbPerS.toFixed(0)} | ${vsPeer} | ${vsPairs} | ${cells.join(' | ')} |`);
   }
   return rows;
 }
