@@ -43,6 +43,9 @@ export interface DataRunSpec {
   outputFormat?: OutputKind;
 }
 
+
+/** Without --threads, inputs of at least this many bytes (256 MiB) run on every core, smaller ones on one. */
+export const AUTO_THREADS_BYTES = 256 * 1024 * 1024;
 /**
  * Sidecar paths of an output: `<out>.manifest.json` and `<out>.rejects.jsonl`; none for `-` and for an output that is
  * a stream (a device such as /dev/null, a FIFO, a socket): the counts then go to stderr only.
@@ -147,13 +150,15 @@ export class DataRun {
   private threadPool: ThreadPool | null | undefined;
 
   /**
-   * The worker threads of this run, made on first use: --threads n (default: the cores available) is this thread
-   * and n - 1 workers; none when one thread is asked for or the input is a single batch (about 1 MiB).
+   * The worker threads of this run, made on first use: --threads n is this thread and n - 1 workers; none when one
+   * thread is asked for or the input is a single batch (about 1 MiB). Without --threads: the cores available for an
+   * input of AUTO_THREADS_BYTES or more, else this thread only (a worker costs about 0.2-0.3 s to start and warm
+   * up, which smaller inputs do not win back: measured in the README's Benchmarks).
    */
   pool(engine: Engine): BatchPool | undefined {
     if (this.threadPool === undefined) {
-      const asked = this.spec.options.threads ?? defaultThreads();
       const size = this.input.size;
+      const asked = this.spec.options.threads ?? (size !== undefined && size >= AUTO_THREADS_BYTES ? defaultThreads() : 1);
       const chunks = size === undefined ? Number.POSITIVE_INFINITY : Math.ceil(size / (1 << 20));
       const n = Math.min(asked, chunks);
       this.threadPool = n > 1 ? new ThreadPool(n - 1, { backend: engine.backend }) : null;

@@ -12,7 +12,7 @@ export interface InputOptions {
   fields: FieldOverrides;
   score: ScoreMode;
   onError: OnError;
-  /** --threads: worker threads for the batches (undefined: every core the process may use). */
+  /** --threads: threads for the batches (undefined: every core for inputs of 256 MiB or more, else one). */
   threads?: number;
   /** --shard K/N: only shard K of N of the input (1-based). */
   shard?: { index: number; count: number };
@@ -43,7 +43,7 @@ export function addInputOptions(cmd: Command): Command {
 
 /** --threads N: batches run in N worker threads (the outputs are the same for every N). */
 function threadsOption(): Option {
-  return new Option('--threads <n>', 'worker threads for the batches (default: the cores available; 1: this thread only; outputs are the same for every n)').argParser((v) => {
+  return new Option('--threads <n>', 'threads for the batches: this one and n - 1 workers (default: the cores available for inputs of 256 MiB or more, else 1; outputs are the same for every n)').argParser((v) => {
     const x = Number(v);
     if (v.trim() === '' || !Number.isInteger(x) || x < 1 || x > 256) throw new InvalidArgumentError(`--threads must be an integer in [1, 256], got '${v}'`);
     return x;
