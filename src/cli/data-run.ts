@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { FramingError } from '../io/framer.js';
 import { buildManifest, type Manifest, type Tally } from '../io/manifest.js';
 import { fileIdentity, fileInput, InputError, nodeIndexOf, shardInput, stdinInput, stdinOnce, type NodeInput } from '../io/node/source.js';
-import { isStreamPath, openFileOutput, OutputError, outputKind, type FileOutput, type OutputKind } from '../io/node/output.js';
+import { isStreamPath, openFileOutput, OutputError, outputKind, writeJsonFile, type FileOutput, type OutputKind } from '../io/node/output.js';
 import { Progress } from '../io/node/progress.js';
 import { JsonlRowBuilder } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
@@ -234,14 +234,7 @@ export class DataRun {
     if (this.spec.output !== null) {
       const side = sidecarPaths(this.spec.output, this.ctx.io.cwd);
       if (side) {
-        const m = await openFileOutput(side.manifest, { cwd: this.ctx.io.cwd, kind: 'jsonl', onStale: this.onStale });
-        try {
-          await m.sink.writeBytes!(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-          await m.commit();
-        } catch (e) {
-          m.abort();
-          throw e;
-        }
+        await writeJsonFile(side.manifest, manifest, this.ctx.io.cwd, 2, { onStale: this.onStale });
       }
     }
     this.summary(manifest);

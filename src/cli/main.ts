@@ -51,19 +51,8 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--max-depth <n>', 'reject records nested deeper than n levels as too_deep (default 512, at most 4096)', intArg('--max-depth', 1, 4096))
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES);
-  program.addCommand(infoCommand(ctx));
-  program.addCommand(statsCommand(ctx));
-  program.addCommand(convertCommand(ctx));
-  program.addCommand(pairsCommand(ctx));
-  program.addCommand(selectCommand(ctx));
-  program.addCommand(augmentCommand(ctx));
-  program.addCommand(routeCommand(ctx));
-  program.addCommand(curateCommand(ctx));
-  program.addCommand(lossCommand(ctx));
-  program.addCommand(rpcaCommand(ctx));
-  program.addCommand(cleanCommand(ctx));
-  program.addCommand(reportCommand(ctx));
-  program.addCommand(mergeCommand(ctx));
+  const commands = [infoCommand, statsCommand, convertCommand, pairsCommand, selectCommand, augmentCommand, routeCommand, curateCommand, lossCommand, rpcaCommand, cleanCommand, reportCommand, mergeCommand];
+  for (const command of commands) program.addCommand(command(ctx));
   return program;
 }
 

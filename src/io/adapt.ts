@@ -125,6 +125,44 @@ export const LP_MISSING = 0;
 export const LP_SUM = 1;
 export const LP_TOKENS = 2;
 
+
+/**
+ * The record loop both adapters share: each wanted record is counted as read; a record the indexer rejected (bad
+ * JSON, too deep) is counted with its reason; the others go to `a.record`, and a FieldProblem it throws rolls the
+ * record's column entries back (`a.mark` before, `a.rollback` after) and rejects it naming the field; then the
+ * batch's too-large records are added (addLarge). Returns the batch's rejects.
+ */
+export function adaptRecords(
+  batch: RecordBatch,
+  tally: Tally,
+  wanted: ((recNo: number) => boolean) | undefined,
+  a: { mark(): void; rollback(): void; record(fields: Fields, r: number): void },
+): Reject[] {
+  const rejects: Reject[] = [];
+  const fields = new Fields(batch);
+  for (let r = 0; r < batch.n; r++) {
+    if (wanted && !wanted(batch.recNo[r]!)) continue;
+    tally.read();
+    const bad = batch.statusReject(r);
+    if (bad) {
+      tally.reject(bad.reason);
+      rejects.push(bad);
+      continue;
+    }
+    a.mark();
+    try {
+      a.record(fields, r);
+    } catch (e) {
+      if (!(e instanceof FieldProblem)) throw e;
+      a.rollback();
+      tally.reject(e.reason);
+      rejects.push(batch.reject(r, e.field, e.reason, e.detail));
+    }
+  }
+  addLarge(batch, rejects, tally);
+  return rejects;
+}
+
 /** The candidate sets of one batch as columns. Group g is the g-th accepted record. */
 export class CandidateColumns {
   groups = 0;
@@ -209,31 +247,9 @@ export class CandidateAdapter {
   /** Adapts every record of the batch (indexed already), counting into `tally`; the columns are valid until the next call. */
   adapt(batch: RecordBatch, tally: Tally, wanted?: (recNo: number) => boolean): AdaptedBatch<CandidateColumns> {
     this.tally = tally;
-    const cols = this.columns;
-    cols.reset();
-    const rejects: Reject[] = [];
-    const fields = new Fields(batch);
-    for (let r = 0; r < batch.n; r++) {
-      if (wanted && !wanted(batch.recNo[r]!)) continue;
-      this.tally.read();
-      const bad = batch.statusReject(r);
-      if (bad) {
-        this.tally.reject(bad.reason);
-        rejects.push(bad);
-        continue;
-      }
-      this.mark();
-      try {
-        this.record(batch, fields, r);
-      } catch (e) {
-        if (!(e instanceof FieldProblem)) throw e;
-        this.rollback();
-        this.tally.reject(e.reason);
-        rejects.push(batch.reject(r, e.field, e.reason, e.detail));
-      }
-    }
-    addLarge(batch, rejects, this.tally);
-    return { columns: cols, rejects };
+    this.columns.reset();
+    const rejects = adaptRecords(batch, tally, wanted, { mark: () => this.mark(), rollback: () => this.rollback(), record: (f, r) => this.record(batch, f, r) });
+    return { columns: this.columns, rejects };
   }
 
   // Column lengths before the record in progress (a rejected record's entries are dropped).
@@ -616,33 +632,22 @@ export class PairAdapter {
   /** Adapts every record of the batch (indexed already), counting into `tally`; the columns are valid until the next call. */
   adapt(batch: RecordBatch, tally: Tally, wanted?: (recNo: number) => boolean): AdaptedBatch<PairColumns> {
     this.tally = tally;
-    const cols = this.columns;
-    cols.reset();
-    const rejects: Reject[] = [];
-    const fields = new Fields(batch);
-    for (let r = 0; r < batch.n; r++) {
-      if (wanted && !wanted(batch.recNo[r]!)) continue;
-      this.tally.read();
-      const bad = batch.statusReject(r);
-      if (bad) {
-        this.tally.reject(bad.reason);
-        rejects.push(bad);
-        continue;
-      }
-      const cellMark = cols.cells.n;
-      const valueMark = cols.cells.values.length;
-      try {
-        this.record(batch, fields, r);
-      } catch (e) {
-        if (!(e instanceof FieldProblem)) throw e;
-        cols.cells.n = cellMark;
-        cols.cells.values.length = valueMark;
-        this.tally.reject(e.reason);
-        rejects.push(batch.reject(r, e.field, e.reason, e.detail));
-      }
-    }
-    addLarge(batch, rejects, this.tally);
-    return { columns: cols, rejects };
+    const cells = this.columns.cells;
+    this.columns.reset();
+    let cellMark = 0;
+    let valueMark = 0;
+    const rejects = adaptRecords(batch, tally, wanted, {
+      mark: () => {
+        cellMark = cells.n;
+        valueMark = cells.values.length;
+      },
+      rollback: () => {
+        cells.n = cellMark;
+        cells.values.length = valueMark;
+      },
+      record: (f, r) => this.record(batch, f, r),
+    });
+    return { columns: this.columns, rejects };
   }
 
   /** A text field: a span cell for a top-level string, else its decoded value (string or messages). */

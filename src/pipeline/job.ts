@@ -4,7 +4,7 @@
 // uncounted pass over the same input. Runtime neutral: the input is any re-openable byte source.
 import type { Detection } from '../io/detect.js';
 import { plainAlloc, type Batch, type ByteAlloc, type ByteStore, type FramingMode, type Origin } from '../io/framer.js';
-import { FieldProblem, type CountedRow, type RowAdapter } from '../io/adapt.js';
+import { adaptRecords, FieldProblem, type CountedRow, type RowAdapter } from '../io/adapt.js';
 import { Tally } from '../io/manifest.js';
 import { engineAlloc, frameBatches, readBatches, type DirectReader } from '../io/reader.js';
 import type { RecordBatch, Reject } from '../io/records.js';
@@ -349,33 +349,17 @@ export class Job {
     let records = 0;
     let out: T[] = [];
     for await (const batch of this.batches()) {
-      const rejects: Reject[] = [];
-      for (let r = 0; r < batch.n; r++) {
-        tally.read();
-        const bad = batch.statusReject(r);
-        if (bad) {
-          tally.reject(bad.reason);
-          rejects.push(bad);
-          continue;
-        }
-        try {
+      const rejects = adaptRecords(batch, tally, undefined, {
+        mark: () => {},
+        rollback: () => {},
+        record: (_fields, r) => {
           const obj = batch.decode(batch.start[r]!, batch.end[r]!) as Record<string, unknown>;
           const row = adapt(obj, { index: batch.recNo[r]!, line: batch.line[r]! });
           tally.candidatesRead += row.candidates ?? 0;
           if (row.excluded) for (const why of row.excluded.values()) tally.exclude(why);
           out.push(row);
-        } catch (e) {
-          if (!(e instanceof FieldProblem)) throw e;
-          tally.reject(e.reason);
-          rejects.push(batch.reject(r, e.field, e.reason, e.detail));
-        }
-      }
-      for (const l of batch.largeRejects()) {
-        tally.read();
-        tally.reject('too_large');
-        rejects.push(l);
-      }
-      rejects.sort((a, b) => a.index - b.index);
+        },
+      });
       records += batch.n + batch.large.length;
       if (rejects.length > 0) {
         if (this.settings.onError === 'fail') throw new BadRecordError(rejects[0]!);

@@ -109,8 +109,8 @@ export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): voi
   b.end();
 }
 
-/** Per pair, pass 1's numbers and where its record is. */
-export class Table {
+/** Per pair, select's pass-1 numbers and where its record is: one batch's (take() for the batch result), or all (Table). */
+class NumbersBuilder {
   record = new GrowI32();
   chosen = new GrowI32();
   rejected = new GrowI32();
@@ -124,6 +124,31 @@ export class Table {
   recOffset = new GrowF64();
   recLength = new GrowI32();
   recLine = new GrowI32();
+  place(batch: RecordBatch, r: number): void {
+    this.recOffset.push(batch.offset[r]!);
+    this.recLength.push(batch.end[r]! - batch.start[r]!);
+    this.recLine.push(batch.line[r]!);
+  }
+  take(): BatchNumbers {
+    return {
+      n: this.record.n,
+      record: this.record.values().slice(),
+      chosen: this.chosen.values().slice(),
+      rejected: this.rejected.values().slice(),
+      sc: this.sc.values().slice(),
+      sr: this.sr.values().slice(),
+      ext: this.ext.values().slice(),
+      imp: this.imp.values().slice(),
+      routeMargin: this.routeMargin.values().slice(),
+      recOffset: this.recOffset.values().slice(),
+      recLength: this.recLength.values().slice(),
+      recLine: this.recLine.values().slice(),
+    };
+  }
+}
+
+/** Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). */
+export class Table extends NumbersBuilder {
   /** Adds a batch's pairs. */
   append(b: BatchNumbers): void {
     for (let i = 0; i < b.n; i++) {
@@ -258,41 +283,6 @@ interface SelectBatch {
   candidates?: { batch: RecordBatch; columns: CandidateColumns; pairs: ChunkPairs };
 }
 
-/** Collects a batch's pair numbers. */
-class NumbersBuilder {
-  record = new GrowI32();
-  chosen = new GrowI32();
-  rejected = new GrowI32();
-  sc = new GrowF64();
-  sr = new GrowF64();
-  ext = new GrowF64();
-  imp = new GrowF64();
-  routeMargin = new GrowF64();
-  recOffset = new GrowF64();
-  recLength = new GrowI32();
-  recLine = new GrowI32();
-  place(batch: RecordBatch, r: number): void {
-    this.recOffset.push(batch.offset[r]!);
-    this.recLength.push(batch.end[r]! - batch.start[r]!);
-    this.recLine.push(batch.line[r]!);
-  }
-  take(): BatchNumbers {
-    return {
-      n: this.record.n,
-      record: this.record.values().slice(),
-      chosen: this.chosen.values().slice(),
-      rejected: this.rejected.values().slice(),
-      sc: this.sc.values().slice(),
-      sr: this.sr.values().slice(),
-      ext: this.ext.values().slice(),
-      imp: this.imp.values().slice(),
-      routeMargin: this.routeMargin.values().slice(),
-      recOffset: this.recOffset.values().slice(),
-      recLength: this.recLength.values().slice(),
-      recLine: this.recLine.values().slice(),
-    };
-  }
-}
 
 /** The clonable options of select's pass 1. */
 function selectStageOptions(o: SelectRunOptions): PairsRunOptions {
@@ -500,7 +490,7 @@ function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
 /** The rows' columns before the selection columns. */
 function baseSchema(st: SelectTable): ColumnSpec[] {
   const form = st.conversational ?? false;
-  return st.kind === 'pairs' ? [...st.types.specs(), ...textSchema(form)] : pairSchema(form, st.implicitColumn).slice(0);
+  return st.kind === 'pairs' ? [...st.types.specs(), ...pairSchema(form, false).slice(0, 5)] /* prompt, chosen, rejected, the two scores */ : pairSchema(form, st.implicitColumn).slice(0);
 }
 
 /**
@@ -847,17 +837,6 @@ async function copySpooled(e: RowEmitter, bytes: Uint8Array): Promise<void> {
     const rows = new TextDecoder().decode(bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     await e.sink.writeRows!(rows);
   }
-}
-
-function textSchema(conversational: boolean): ColumnSpec[] {
-  const t = conversational ? 'messages' : 'string';
-  return [
-    { name: 'prompt', type: t, nullable: false },
-    { name: 'chosen', type: t, nullable: false },
-    { name: 'rejected', type: t, nullable: false },
-    { name: 'score_chosen', type: 'double' },
-    { name: 'score_rejected', type: 'double' },
-  ];
 }
 
 /** SFT rows: TRL prompt-completion, with the margin and where the pair came from. */

@@ -76,17 +76,10 @@ export interface PassSpec {
 }
 
 /** A framed batch with its own bytes (as it travels to a worker): records r at bytes[start[r], end[r]). */
-export interface BatchBytes {
+export type BatchBytes = Omit<Batch, 'store' | 'bytes'> & {
+  /** The batch's bytes (a Batch's `bytes` is its progress count; a travelling batch has none). */
   bytes: Uint8Array;
-  /** Input offset of each record's first byte. */
-  offset: Float64Array;
-  n: number;
-  start: Int32Array;
-  end: Int32Array;
-  line: Int32Array;
-  index: Int32Array;
-  large: LargeRecord[];
-}
+};
 
 /** The counts of a Tally as plain data. */
 export type TallyCounts = Pick<Tally, 'recordsRead' | 'recordsWritten' | 'rejected' | 'noPair' | 'candidatesRead' | 'excluded' | 'rowsWritten' | 'pairsWritten'>;

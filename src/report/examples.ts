@@ -65,15 +65,8 @@ class TopK {
 const higher = (a: { key: number; seq: number }, b: { key: number; seq: number }) => a.key > b.key || (a.key === b.key && a.seq < b.seq);
 const lower = (a: { key: number; seq: number }, b: { key: number; seq: number }) => a.key < b.key || (a.key === b.key && a.seq < b.seq);
 
-export interface ExampleOffer {
-  key: number;
-  promptIndex: number;
-  pair: number;
-  chosenScore: number;
-  rejectedScore: number;
-  minScore?: number;
-  text: () => PairText;
-}
+/** An example offered to the capture: its numbers, and its texts only when asked (admitted examples). */
+export type ExampleOffer = Omit<CapturedExample, 'seq' | 'text'> & { text: () => PairText };
 
 export class ExampleCapture {
   private seq = 0;

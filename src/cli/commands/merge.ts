@@ -6,7 +6,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { buildManifest, Tally, type Manifest } from '../../io/manifest.js';
-import { openFileOutput, OutputError, type FileOutput, type OutputKind } from '../../io/node/output.js';
+import { openFileOutput, OutputError, writeJsonFile, type FileOutput, type OutputKind } from '../../io/node/output.js';
 import { FileSpool } from '../../io/node/spool.js';
 import { REJECT_REASONS, EXCLUSION_REASONS } from '../../io/types.js';
 import { mergePartials, MergeError, type PartialInput } from '../../pipeline/merge.js';
@@ -173,14 +173,7 @@ export function mergeCommand(ctx: CliContext): Command {
       await emitReport(ctx, report.selection as Record<string, unknown>, opts.report ?? (first.header.meta.report as string | boolean | null) ?? undefined);
       for (const f of opened) await f.commit();
       if (side) {
-        const m = await openFileOutput(side.manifest, { cwd, kind: 'jsonl' });
-        try {
-          await m.sink.writeBytes!(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-          await m.commit();
-        } catch (e) {
-          m.abort();
-          throw e;
-        }
+        await writeJsonFile(side.manifest, manifest, cwd);
       }
       if (command === 'curate') ctx.info(curateSummary(manifest, report, { sample: false, input: first.manifest.inputs[0] ?? '', output, sft: sftPath, sidecars: side }));
       else ctx.info(`merge: ${parts.length} shards, ${manifest.records.read} records, ${manifest.rows_written} rows to ${safeText(output)}`);

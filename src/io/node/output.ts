@@ -267,8 +267,8 @@ export async function openFileOutput(path: string, o: OpenOptions = {}): Promise
 }
 
 /** Writes a text document atomically (temp file + rename; a device or FIFO is written through). */
-export async function writeTextFile(path: string, text: string, cwd?: string): Promise<void> {
-  const out = await openFileOutput(path, { cwd, kind: 'jsonl' });
+export async function writeTextFile(path: string, text: string, cwd?: string, o: Pick<OpenOptions, 'onStale'> = {}): Promise<void> {
+  const out = await openFileOutput(path, { ...o, cwd, kind: 'jsonl' });
   try {
     await out.sink.writeBytes!(new TextEncoder().encode(text));
     await out.commit();
@@ -279,6 +279,6 @@ export async function writeTextFile(path: string, text: string, cwd?: string): P
 }
 
 /** Writes a JSON document atomically, followed by a newline (`indent` 0: one line, for large numeric documents). */
-export function writeJsonFile(path: string, value: unknown, cwd?: string, indent = 2): Promise<void> {
-  return writeTextFile(path, `${JSON.stringify(value, null, indent)}\n`, cwd);
+export function writeJsonFile(path: string, value: unknown, cwd?: string, indent = 2, o: Pick<OpenOptions, 'onStale'> = {}): Promise<void> {
+  return writeTextFile(path, `${JSON.stringify(value, null, indent)}\n`, cwd, o);
 }
