@@ -85,6 +85,8 @@ export function addOutputOptions(cmd: Command, what = 'output file (.jsonl, .jso
 export interface RowInputOptions {
   onError: OnError;
   threads?: number;
+  /** --shard K/N, on the row commands that take it (loss). */
+  shard?: { index: number; count: number };
 }
 
 /** Adds --on-error and --threads (same choices, default and meaning as addInputOptions'). */
@@ -93,7 +95,7 @@ export function addRowInputOptions(cmd: Command): Command {
 }
 
 export function parseRowInputOptions(opts: Record<string, unknown>): RowInputOptions {
-  return { onError: (opts.onError as OnError | undefined) ?? 'skip', threads: opts.threads as number | undefined };
+  return { onError: (opts.onError as OnError | undefined) ?? 'skip', threads: opts.threads as number | undefined, shard: opts.shard as { index: number; count: number } | undefined };
 }
 
 function path(v: unknown, flag: string): string | undefined {

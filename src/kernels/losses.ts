@@ -13,7 +13,10 @@ import { assertChoice, assertNumber, ColumnCheck } from './validate.js';
  */
 type GapNeed = 'none' | 'optional' | 'required' | 'positive';
 
-/** Every loss type (key order is the order of LOSS_TYPES), with what it needs of a row. */
+/**
+ * Every loss type (key order is the order of LOSS_TYPES), with what it needs of a row, and `batch` for the losses
+ * whose value on a row depends on the other rows of its --batch-size batch (and bco_pair's on the batches before).
+ */
 const LOSSES = {
   sigmoid: { gap: 'none' },
   robust: { gap: 'none' },
@@ -25,21 +28,24 @@ const LOSSES = {
   apo_zero: { gap: 'none' },
   apo_down: { gap: 'none' },
   discopop: { gap: 'none' },
-  bco_pair: { gap: 'none' },
-  aot: { gap: 'none' },
-  aot_unpaired: { gap: 'none' },
-  sft: { gap: 'none' },
+  bco_pair: { gap: 'none', batch: true },
+  aot: { gap: 'none', batch: true },
+  aot_unpaired: { gap: 'none', batch: true },
+  sft: { gap: 'none', batch: true },
   sigmoid_norm: { gap: 'none' },
   rdpo: { gap: 'required' },
   ripo: { gap: 'required' },
   'ml-rdpo': { gap: 'optional' },
   odpo: { gap: 'positive' },
-} as const satisfies Record<string, { gap: GapNeed }>;
+} as const satisfies Record<string, { gap: GapNeed; batch?: true }>;
 
 export type LossType = keyof typeof LOSSES;
 
 /** Every loss type. */
 export const LOSS_TYPES = Object.keys(LOSSES) as readonly LossType[];
+
+/** Loss types whose value on a row depends on the other rows of its batch (bco_pair: and on earlier batches). */
+export const BATCH_LOSSES: readonly LossType[] = LOSS_TYPES.filter((t) => 'batch' in LOSSES[t]);
 
 /** Loss types that use a rating gap per row. */
 export const RATING_LOSSES: readonly LossType[] = LOSS_TYPES.filter((t) => LOSSES[t].gap !== 'none');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
+import { mulberry32 } from '../../src/pipeline/rng.js';
 import { writeUntidyInput } from '../helpers/untidy.js';
 import { fakeIo } from '../helpers/cli.js';
 
@@ -209,4 +210,56 @@ describe('a record too large to buffer in the middle of a batch', () => {
       expect(text).toBe(`question ${promptOf[r.prompt_index]}`);
     }
   }, 60_000);
+});
+
+describe('loss --shard (per-row losses)', () => {
+  /** Log-prob rows with the untidy lines a real file has: malformed, a string log-prob, a missing field, no scores. */
+  function writeLossInput(path: string, n: number): void {
+    const rand = mulberry32(7);
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (i % 97 === 13) lines.push('{"policy_chosen_logps": -1.5,');
+      else if (i % 89 === 5) lines.push('{"policy_chosen_logps":"-1","policy_rejected_logps":-2,"reference_chosen_logps":-1,"reference_rejected_logps":-2}');
+      else if (i % 83 === 7) lines.push('{"policy_chosen_logps":-1,"reference_chosen_logps":-1,"reference_rejected_logps":-2}');
+      else {
+        const lp = () => -(1 + 60 * rand());
+        const scores = i % 5 === 0 ? '' : `,"score_chosen":${(rand() * 9).toFixed(3)},"score_rejected":${(rand() * 9).toFixed(3)}`;
+        lines.push(`{"policy_chosen_logps":${lp()},"policy_rejected_logps":${lp()},"reference_chosen_logps":${lp()},"reference_rejected_logps":${lp()}${scores}}`);
+      }
+    }
+    writeFileSync(path, `${lines.join('\n')}\n`);
+  }
+
+  it('shards 1..4, concatenated, are the unsharded rows and rejects; their counts add up', async () => {
+    writeLossInput(join(dir, 'logps.jsonl'), 6000);
+    const args = ['loss', 'logps.jsonl', '--loss', 'sigmoid,ipo,odpo,bco_pair', '--trl', 'v1', '--chunk-size', '100'];
+    await cli([...args, '-o', 'loss-whole.jsonl']);
+    let rows = '';
+    let rejects = '';
+    const sum = { read: 0, written: 0, rejected: 0 };
+    for (let k = 1; k <= 4; k++) {
+      await cli([...args, '-o', `loss-s${k}.jsonl`, '--shard', `${k}/4`]);
+      rows += read(`loss-s${k}.jsonl`);
+      rejects += read(`loss-s${k}.jsonl.rejects.jsonl`);
+      const m = JSON.parse(read(`loss-s${k}.jsonl.manifest.json`)) as { records: typeof sum; shard: { index: number } };
+      expect(m.shard).toMatchObject({ index: k, count: 4 });
+      for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += m.records[key];
+    }
+    const whole = read('loss-whole.jsonl');
+    expect(whole.split('\n').length).toBeGreaterThan(5000);
+    expect(rows === whole, 'concatenated loss shards differ from the whole run').toBe(true);
+    expect(rejects).toBe(read('loss-whole.jsonl.rejects.jsonl'));
+    const m = JSON.parse(read('loss-whole.jsonl.manifest.json')) as { records: typeof sum };
+    expect(sum).toEqual({ read: m.records.read, written: m.records.written, rejected: m.records.rejected });
+    expect(m.records.rejected).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('refuses losses that couple the rows of a batch (exit 2, naming them)', async () => {
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['loss', 'logps.jsonl', '--loss', 'sigmoid,aot,sft', '-o', 'no.jsonl', '--shard', '1/2'], io)).toBe(2);
+    expect(io.err()).toMatch(/--shard: aot, sft couple the rows of a batch/);
+    const io2 = fakeIo({ cwd: dir });
+    expect(await run(['loss', 'logps.jsonl', '--loss', 'bco_pair', '-o', 'no.jsonl', '--shard', '1/2'], io2)).toBe(2);
+    expect(io2.err()).toMatch(/bco_pair couples/);
+  });
 });

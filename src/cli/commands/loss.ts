@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { outputKind } from '../../io/node/output.js';
 import {
+  BATCH_LOSSES,
   F_DIVERGENCES,
   LOSS_DEFAULTS,
   LOSS_TYPES,
@@ -19,7 +20,7 @@ import { LossRowChecker } from '../../losses/loss-rows.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
 import { CliError, EXIT } from '../io.js';
-import { addRowInputOptions, parseRowInputOptions } from '../options.js';
+import { addRowInputOptions, addShardOption, parseRowInputOptions } from '../options.js';
 import { LossEvaluator } from './loss-run.js';
 
 interface LossCliOptions {
@@ -119,6 +120,7 @@ export function lossCommand(ctx: CliContext): Command {
     .option('-o, --output <file>', 'one JSON line per row (.jsonl, .jsonl.gz, or - for stdout), with <out>.rejects.jsonl and <out>.manifest.json')
     .option('--json', 'print the summary as JSON on stdout');
   addRowInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte (per-row losses only)');
   return cmd.addHelpText('after', HELP).action(async (input: string, opts: LossCliOptions & Record<string, unknown>) => {
     const output = opts.output ?? null;
     if (output !== null && output !== '-' && outputKind(output) === 'parquet') {
@@ -147,6 +149,13 @@ export function lossCommand(ctx: CliContext): Command {
     };
     // the manifest records every setting, defaults of the TRL version included
     const { bcoRunningState: _state, ...settings } = resolveLossOptions(lossOptions);
+    if (options.shard) {
+      // A shard starts anywhere in a batch, so a loss that couples the rows of a batch would change.
+      const coupled = opts.loss.filter((t) => BATCH_LOSSES.includes(t) && !(t === 'bco_pair' && !settings.bcoRunningMean));
+      if (coupled.length > 0) {
+        throw new CliError(`--shard: ${coupled.join(', ')} couple${coupled.length === 1 ? 's' : ''} the rows of a batch (a shard would change the values); run ${coupled.length === 1 ? 'it' : 'them'} unsharded`, EXIT.USAGE);
+      }
+    }
     const parameters = { ...settings, ...(opts.lossWeights ? { loss_weights: opts.lossWeights } : {}), chunk_size: chunkRows, output };
     await withDataRun(ctx, { command: 'loss', input, output, options, parameters }, async (run) => {
       const checker = new LossRowChecker({ losses: opts.loss, beta: opts.beta });
