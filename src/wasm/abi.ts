@@ -61,6 +61,6 @@ export interface RawExports {
   dpoLossesF64(pc: number, pr: number, rc: number, rr: number, nw: number, nl: number, gap: number, n: number, types: number, k: number, params: number, loss: number, gradC: number, gradR: number, chosenReward: number, rejectedReward: number, margin: number, scratch: number): number;
   gemmF64(transA: number, transB: number, m: number, n: number, k: number, aPtr: number, bPtr: number, beta: number, cPtr: number): number;
   svdF64(m: number, n: number, aPtr: number, uPtr: number, sPtr: number, vtPtr: number, workPtr: number): number;
-  rpcaF64(count: number, dimsPtr: number, dataPtr: number, maskPtr: number, lambdasPtr: number, method: number, rank: number, tol: number, maxIter: number, svdMode: number, over: number, power: number, seed: number, lPtr: number, sPtr: number, statsPtr: number, workPtr: number, workLen: number): number;
+  rpcaF64(count: number, dimsPtr: number, dataPtr: number, maskPtr: number, lambdasPtr: number, method: number, rank: number, tol: number, maxIter: number, svdMode: number, over: number, power: number, seed: number, lPtr: number, sPtr: number, statsPtr: number, workPtr: number, workLen: number, paramsPtr: number): number;
   [name: string]: unknown;
 }
