@@ -6,6 +6,7 @@
 // a noise threshold (README "pairsmith clean"). Runtime neutral.
 import type { Engine } from '../engine.js';
 import type { RpcaMethod } from '../kernels/rpca.js';
+import { clippedLogit, quantileSorted } from '../numeric.js';
 
 export interface PreferenceMatrix {
   /** Responses of the prompt (the length of its clean scores). */
@@ -20,12 +21,6 @@ export interface PreferenceMatrix {
   mask: Uint8Array;
   /** Judged pairs i < j. */
   observedPairs: number;
-}
-
-/** Probabilities are clipped to [clip, 1 - clip] before the logit, so certain outcomes stay finite. */
-function logit(p: number, clip: number): number {
-  const q = Math.min(1 - clip, Math.max(clip, p));
-  return Math.log(q / (1 - q));
 }
 
 /**
@@ -100,7 +95,7 @@ export function buildPreferenceMatrix(
       if (row.length !== n) throw new PreferenceError(`preference_matrix.${i}`, 'length_mismatch', `preference_matrix[${i}]: expected a row of ${n} entries, got ${row.length}`);
       row.forEach((p, j) => {
         if (p === null || i === j) return;
-        addLogit(i, j, logit(checkProbability(p, `preference_matrix[${i}][${j}]`, `preference_matrix.${i}.${j}`), clip));
+        addLogit(i, j, clippedLogit(checkProbability(p, `preference_matrix[${i}][${j}]`, `preference_matrix.${i}.${j}`), clip));
       });
     });
   } else {
@@ -120,7 +115,7 @@ export function buildPreferenceMatrix(
       }
       if (!counts) {
         const p = checkProbability(c[2], `comparisons[${k}]`, `comparisons.${k}.2`);
-        if (i !== j) addLogit(i, j, logit(p, clip));
+        if (i !== j) addLogit(i, j, clippedLogit(p, clip));
         return;
       }
       const total = checkCount(c[3], `comparisons[${k}]`, `comparisons.${k}.3`, 'total', Number.MAX_SAFE_INTEGER);
@@ -211,13 +206,6 @@ export function naiveScores(m: PreferenceMatrix): (number | null)[] {
   return out;
 }
 
-/** Median of a non-empty array (sorted in place). */
-function median(x: Float64Array): number {
-  x.sort();
-  const h = x.length >> 1;
-  return x.length % 2 ? x[h]! : (x[h - 1]! + x[h]!) / 2;
-}
-
 // Matrices solved per rpcaBatch call: at most this many entries (about 32 MB per array), or one matrix.
 const BATCH_ENTRIES = 1 << 22;
 
@@ -238,7 +226,7 @@ function readOut(m: PreferenceMatrix, L: Float64Array, S: Float64Array, flagThre
   for (let i = 0; i < k; i++) {
     for (let j = i + 1; j < k; j++) if (m.mask[i * k + j]) residual[r++] = Math.abs(m.Y[i * k + j]! - (s[i]! - s[j]!));
   }
-  const sigma = r ? 1.4826 * median(residual.slice(0, r)) : 0;
+  const sigma = r ? 1.4826 * quantileSorted(residual.slice(0, r).sort(), 0.5) : 0;
   const threshold = Math.max(flagThreshold * sigma, flagTol * maxY);
   const corrupted: [number, number][] = [];
   for (let i = 0; i < k; i++) {
