@@ -9,6 +9,7 @@ import * as scoring from './scoring.bench.js';
 import * as losses from './losses.bench.js';
 import * as pairs from './pairs.bench.js';
 import * as rpca from './rpca.bench.js';
+import * as e2e from './e2e.bench.js';
 
 // Each suite registers here with one line.
 const SUITES: Record<string, { cases(env: BenchEnv): Promise<BenchCase[]> }> = {
@@ -41,9 +42,19 @@ async function main(): Promise<void> {
     const rows = await runCases(await suite.cases(env), { quick, log: (s) => process.stdout.write(`${s}\n`) });
     all.push(...rows);
   }
+  // End to end in fresh processes (its own table: wall, CPU, peak RSS, ratios).
+  let e2eRows: e2e.E2eRow[] = [];
+  if (!only || 'e2e'.includes(only)) {
+    process.stdout.write('\n## e2e (fresh processes)\n');
+    e2eRows = await e2e.run({ quick, large: args.includes('--large'), log: (s) => process.stdout.write(`${s}\n`) });
+  }
+  if (!only || 'longline'.includes(only)) {
+    process.stdout.write('\n## longline (one record on one line, fresh processes)\n');
+    e2eRows.push(...(await e2e.longLines({ quick, log: (s) => process.stdout.write(`${s}\n`) })));
+  }
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ node: process.versions.node, quick, rows: all }, null, 2));
+  writeFileSync(file, JSON.stringify({ node: process.versions.node, quick, rows: all, e2e: e2eRows }, null, 2));
   process.stdout.write(`\nwrote ${file}\n`);
 }
 

@@ -1,7 +1,7 @@
 // The Engine: one chosen backend (wasm-simd, wasm-scalar or js) behind the Kernels interface, plus its
 // memory (arena, resident buffers). No module-level mutable state: every engine is independent.
-import { guardKernels, wasmKernels, type Kernels } from './kernels/index.js';
-import { referenceKernels } from './reference/index.js';
+import { guardKernels, wasmBackend, type KernelBackend, type Kernels } from './kernels/index.js';
+import { referenceBackend } from './reference/index.js';
 import type { RawExports } from './wasm/abi.js';
 import { Arena, type TypedArray, type TypedArrayCtor } from './wasm/arena.js';
 import { WasmContext } from './wasm/context.js';
@@ -9,12 +9,14 @@ import {
   instantiateRaw,
   instantiateRawSync,
   isBinary,
+  NO_SIMD_REASON,
+  warnFallbackOnce,
   wasmSimdSupported,
   wasmSupported,
   type Variant,
   type WasmSource,
 } from './wasm/load.js';
-import { JsResident, WasmResident, type ResidentBuffer } from './wasm/resident.js';
+import { JsResident, WasmResident, type EngineTag, type ResidentBuffer } from './wasm/resident.js';
 
 export type Backend = 'wasm-simd' | 'wasm-scalar' | 'js';
 export const BACKENDS: readonly Backend[] = ['wasm-simd', 'wasm-scalar', 'js'];
@@ -35,6 +37,8 @@ export interface EngineOptions {
   simd?: boolean;
   /** Cap on WASM linear memory in bytes (default 2 GiB). Exceeding it raises MemoryCapError (a RangeError). */
   maxMemoryBytes?: number;
+  /** `false`: no console warning when `auto` falls back for a reason other than a runtime without SIMD (default true, once per realm). */
+  warn?: boolean;
 }
 
 export interface MemoryInfo {
@@ -60,6 +64,12 @@ export interface Engine extends Kernels {
   /** Memory accounting (all zeros on the js backend). */
   memory(): MemoryInfo;
 }
+
+/**
+ * What code that computes needs of an engine: its kernels and its resident buffers (`alloc`). The one port of the
+ * pipeline, io and report (an Engine is one; so is any object with these members, e.g. a test double).
+ */
+export type EnginePort = Kernels & Pick<Engine, 'alloc'>;
 
 const DEFAULT_MAX_MEMORY = 2 * 1024 * 1024 * 1024;
 
@@ -93,12 +103,12 @@ function given(opts: EngineOptions): BinarySource | undefined {
   return opts.module ?? opts.bytes ?? opts.url;
 }
 
-function build(raw: RawExports, backendHint: Variant | undefined, opts: EngineOptions, simd: boolean, reason: string | undefined): Engine {
+function build(raw: RawExports, backendHint: Variant, opts: EngineOptions, simd: boolean, reason: string | undefined): Engine {
   const arena = new Arena(raw.memory, raw.heapBase(), opts.maxMemoryBytes ?? DEFAULT_MAX_MEMORY);
   const ctx = new WasmContext(raw, arena);
   const isSimd = typeof raw.simdEnabled === 'function' ? raw.simdEnabled() === 1 : backendHint === 'simd';
-  const kernels = guardKernels(wasmKernels(ctx));
-  return assemble(kernels, {
+  const tag: EngineTag = { backend: isSimd ? 'wasm-simd' : 'wasm-scalar' };
+  return assemble(wasmBackend(ctx), tag, {
     backend: isSimd ? 'wasm-simd' : 'wasm-scalar',
     simdSupported: simd,
     fallbackReason: reason,
@@ -108,7 +118,7 @@ function build(raw: RawExports, backendHint: Variant | undefined, opts: EngineOp
     alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T> {
       checkAlloc(type, n);
       const ptr = arena.alloc(n * type.BYTES_PER_ELEMENT);
-      const buf = new WasmResident(arena, type, n, ptr);
+      const buf = new WasmResident(arena, type, n, ptr, tag);
       buf.view().fill(0);
       return buf;
     },
@@ -122,14 +132,15 @@ function build(raw: RawExports, backendHint: Variant | undefined, opts: EngineOp
 }
 
 function jsEngine(simd: boolean, reason: string | undefined): Engine {
-  return assemble(guardKernels(referenceKernels), {
+  const tag: EngineTag = { backend: 'js' };
+  return assemble(referenceBackend, tag, {
     backend: 'js',
     simdSupported: simd,
     fallbackReason: reason,
     unusable: false,
     alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T> {
       checkAlloc(type, n);
-      return new JsResident(type, n);
+      return new JsResident(type, n, tag);
     },
     memory: () => ({ bytesInUse: 0, peakBytes: 0, memoryBytes: 0, maxBytes: 0 }),
   });
@@ -137,7 +148,9 @@ function jsEngine(simd: boolean, reason: string | undefined): Engine {
 
 type Core = Omit<Engine, keyof Kernels | 'kernels'>;
 
-function assemble(kernels: Kernels, core: Core): Engine {
+/** An engine of `backend` whose kernels accept the resident buffers tagged `tag`. */
+function assemble(backend: KernelBackend, tag: EngineTag, core: Core): Engine {
+  const kernels = guardKernels(backend, tag);
   const engine = Object.create(null) as Record<string, unknown>;
   Object.defineProperties(engine, Object.getOwnPropertyDescriptors(core));
   Object.assign(engine, kernels);
@@ -152,8 +165,70 @@ function checkAlloc(type: unknown, n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`pairsmith: alloc length must be a non-negative integer, got ${n}`);
 }
 
+function warned(engine: Engine, opts: EngineOptions): Engine {
+  warnFallbackOnce(engine.backend, engine.fallbackReason, opts.warn);
+  return engine;
+}
+
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The engine without WASM: js when asked for, or when WebAssembly is missing (visibly for auto). */
+function withoutWasm(p: Plan): Engine | undefined {
+  if (p.variants.length === 0) return jsEngine(p.simd, undefined);
+  if (wasmSupported()) return undefined;
+  if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
+  return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
+}
+
+/**
+ * The fallback order of one engine creation, written once for both drivers below: yields each variant to load
+ * and receives its raw exports (or the load's error, thrown in); returns the engine, falling back to js for auto.
+ */
+function* attempts(opts: EngineOptions, p: Plan, single: boolean): Generator<Variant, Engine, RawExports> {
+  const reasons: string[] = [];
+  if (!p.simd && !p.explicit) reasons.push(NO_SIMD_REASON);
+  for (const v of single ? [p.variants[0]!] : p.variants) {
+    try {
+      const raw = yield v;
+      return build(raw, v, opts, p.simd, reasons.length ? reasons.join('; ') : undefined);
+    } catch (e) {
+      if (p.explicit) throw new Error(`pairsmith: could not load the ${v} build: ${describe(e)}`, { cause: e });
+      reasons.push(`${v} build failed: ${describe(e)}`);
+    }
+  }
+  return jsEngine(p.simd, reasons.join('; '));
+}
+
+function drive(gen: Generator<Variant, Engine, RawExports>, load: (v: Variant) => RawExports): Engine {
+  let step = gen.next();
+  while (!step.done) {
+    let raw: RawExports;
+    try {
+      raw = load(step.value);
+    } catch (e) {
+      step = gen.throw(e);
+      continue;
+    }
+    step = gen.next(raw);
+  }
+  return step.value;
+}
+
+async function driveAsync(gen: Generator<Variant, Engine, RawExports>, load: (v: Variant) => Promise<RawExports>): Promise<Engine> {
+  let step = gen.next();
+  while (!step.done) {
+    let raw: RawExports;
+    try {
+      raw = await load(step.value);
+    } catch (e) {
+      step = gen.throw(e);
+      continue;
+    }
+    step = gen.next(raw);
+  }
+  return step.value;
 }
 
 /**
@@ -162,27 +237,15 @@ function describe(e: unknown): string {
  */
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const p = plan(opts);
-  if (p.variants.length === 0) return jsEngine(p.simd, undefined);
-  const reasons: string[] = [];
-  if (!wasmSupported()) {
-    if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
-    return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
-  }
-  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
   const one = given(opts);
-  const candidates: Variant[] = one !== undefined ? [p.variants[0]!] : p.variants;
-  for (const v of candidates) {
-    try {
+  const engine =
+    withoutWasm(p) ??
+    (await driveAsync(attempts(opts, p, one !== undefined), async (v) => {
       let src: BinarySource = one ?? (await (opts.locate ? opts.locate(v) : defaultBinaryUrl(v)));
       if (typeof src === 'string' || src instanceof URL) src = await fetch(src);
-      const raw = await instantiateRaw(src);
-      return build(raw, v, opts, p.simd, reasons.length ? reasons.join('; ') : undefined);
-    } catch (e) {
-      if (p.explicit) throw new Error(`pairsmith: could not load the ${v} build: ${describe(e)}`, { cause: e });
-      reasons.push(`${v} build failed: ${describe(e)}`);
-    }
-  }
-  return jsEngine(p.simd, reasons.join('; '));
+      return instantiateRaw(src);
+    }));
+  return warned(engine, opts);
 }
 
 /**
@@ -191,28 +254,14 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
  */
 export function createEngineSync(opts: EngineOptions = {}): Engine {
   const p = plan(opts);
-  if (p.variants.length === 0) return jsEngine(p.simd, undefined);
-  const reasons: string[] = [];
-  if (!wasmSupported()) {
-    if (p.explicit) throw new Error('pairsmith: WebAssembly is not available in this runtime; use backend js');
-    return jsEngine(p.simd, 'WebAssembly is not available in this runtime');
-  }
-  if (!p.simd && !p.explicit) reasons.push('this runtime does not support WASM SIMD');
   const one = opts.module ?? opts.bytes;
-  const candidates: Variant[] = one !== undefined ? [p.variants[0]!] : p.variants;
-  for (const v of candidates) {
-    try {
+  const engine =
+    withoutWasm(p) ??
+    drive(attempts(opts, p, one !== undefined), (v) => {
       const src = one ?? opts.locate?.(v);
       if (src === undefined) throw new Error('createEngineSync needs module, bytes or a synchronous locate()');
-      if (!isBinary(src)) {
-        throw new Error('createEngineSync needs a Module or bytes; use createEngine for URLs');
-      }
-      const raw = instantiateRawSync(src);
-      return build(raw, v, opts, p.simd, reasons.length ? reasons.join('; ') : undefined);
-    } catch (e) {
-      if (p.explicit) throw new Error(`pairsmith: could not load the ${v} build: ${describe(e)}`, { cause: e });
-      reasons.push(`${v} build failed: ${describe(e)}`);
-    }
-  }
-  return jsEngine(p.simd, reasons.join('; '));
+      if (!isBinary(src)) throw new Error('createEngineSync needs a Module or bytes; use createEngine for URLs');
+      return instantiateRawSync(src);
+    });
+  return warned(engine, opts);
 }

@@ -28,3 +28,5 @@ export function createEngineSync(opts: EngineOptions = {}): Engine {
 }
 // Node-only dataset I/O (streaming readers, atomic writers, progress).
 export * from './io/node/index.js';
+// Worker threads for the batches of a run (the CLI's --threads): pass a ThreadPool to runPairs, runSelect, curate, ...
+export { ThreadPool, defaultThreads, type ThreadData } from './threads.js';

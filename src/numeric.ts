@@ -22,6 +22,11 @@ export function sigmoid(z: number): number {
   return e / (1 + e);
 }
 
+/** softplus(x) = log(1 + e^x) as max(x, 0) + log1p(e^-|x|): no overflow for large x, no lost tail for small. */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
 /**
  * Quantile by linear interpolation between order statistics (Hyndman-Fan type 7, NumPy's default) of sorted
  * data; NaN when `sorted` is empty.
@@ -32,5 +37,112 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const h = (n - 1) * q;
   const i = Math.floor(h);
   const j = Math.min(n - 1, i + 1);
-  return sorted[i]! + (h - i) * (sorted[j]! - sorted[i]!);
+  const a = sorted[i]!;
+  const b = sorted[j]!;
+  const t = h - i;
+  if (t === 0 || a === b) return a;
+  // b - a overflows for order statistics of opposite sign near the largest double: interpolate without it.
+  const d = b - a;
+  return Number.isFinite(d) ? a + t * d : a * (1 - t) + b * t;
+}
+
+/**
+ * Pearson correlation of x and y over the indices where both are finite; null when fewer than 3 such pairs or
+ * either side has no spread. Each side is divided by its largest magnitude first, so no sum or square
+ * overflows or underflows for any finite input (max double, subnormals). O(n), three passes.
+ */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
+  const len = Math.min(x.length, y.length);
+  let n = 0;
+  let ax = 0;
+  let ay = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    n++;
+    ax = Math.max(ax, Math.abs(a));
+    ay = Math.max(ay, Math.abs(b));
+  }
+  if (n < 3 || ax === 0 || ay === 0) return null;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    mx += a / ax;
+    my += b / ay;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < len; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    const u = a / ax - mx;
+    const v = b / ay - my;
+    sxy += u * v;
+    sxx += u * u;
+    syy += v * v;
+  }
+  if (!(sxx > 0 && syy > 0)) return null;
+  return Math.max(-1, Math.min(1, sxy / (Math.sqrt(sxx) * Math.sqrt(syy))));
+}
+
+/**
+ * Exact summation (Shewchuk's algorithm, as Python's math.fsum): `partials` holds non-overlapping doubles whose sum
+ * is exactly the sum of every value added, so the rounded result does not depend on the order or grouping of the
+ * additions (batches, threads, shards give the same sum). Adds x into partials in place.
+ */
+export function exactAdd(partials: number[], x: number): void {
+  if (!Number.isFinite(x)) {
+    partials.push(x);
+    return;
+  }
+  let i = 0;
+  for (let j = 0; j < partials.length; j++) {
+    let y = partials[j]!;
+    if (!Number.isFinite(y)) {
+      partials[i++] = y;
+      continue;
+    }
+    if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) partials[i++] = lo;
+    x = hi;
+  }
+  partials.length = i;
+  partials.push(x);
+}
+
+/** The correctly rounded sum of exactAdd's partials. */
+export function exactSum(partials: readonly number[]): number {
+  let special = 0;
+  for (const p of partials) if (!Number.isFinite(p)) special += p;
+  if (special !== 0 || Number.isNaN(special)) return special;
+  const p = partials.filter((x) => x !== 0);
+  let n = p.length;
+  if (n === 0) return 0;
+  let hi = p[--n]!;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = p[--n]!;
+    hi = x + y;
+    const yr = hi - x;
+    lo = y - yr;
+    if (lo !== 0) break;
+  }
+  // Half-way cases: round like the infinite-precision sum (the next partial says which way).
+  if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    if (y === x - hi) hi = x;
+  }
+  return hi;
 }

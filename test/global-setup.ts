@@ -2,8 +2,10 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+const OUTPUTS = ['build/simd.wasm', 'build/scalar.wasm', 'build/embedded-wasm.js', 'dist/cli/bin.js', 'dist/cli/pairsmith.js', 'dist/cjs/pairsmith.cjs'];
+
 export default function setup(): void {
-  if (!existsSync('build/simd.wasm') || !existsSync('build/scalar.wasm') || !existsSync('dist/cli/bin.js')) {
+  if (OUTPUTS.some((f) => !existsSync(f))) {
     execSync('npm run build', { stdio: 'inherit' });
   }
 }

@@ -1,15 +1,16 @@
 // The batch-coupled parts of the loss kernels: sft (a token mean per batch) and aot/aot_unpaired (sorts per
-// batch). Scalar code; scratch comes from the caller. No allocation.
-import { ld, st, logistic, SPN, SPP, SGN, SGP } from "../util/logistic";
+// batch). Scalar code; scratch comes from the caller (losses.ts: dpoLossesScratchBytes). No allocation.
+import { ld, ldi, st, sti } from "../util/mem";
+import { logistic, SPN, SPP, SGN, SGP } from "../util/logistic";
 
 /** Sorts idx[0..m) by (key[idx], idx) ascending: heapsort, so the order is the same on every backend. */
 function sortIndex(idx: usize, key: usize, m: i32): void {
-  for (let i = 0; i < m; i++) store<i32>(idx + (<usize>i << 2), i);
+  for (let i = 0; i < m; i++) sti(idx, i, i);
   for (let start = (m >> 1) - 1; start >= 0; start--) siftDown(idx, key, start, m);
   for (let end = m - 1; end > 0; end--) {
-    const a = load<i32>(idx);
-    store<i32>(idx, load<i32>(idx + (<usize>end << 2)));
-    store<i32>(idx + (<usize>end << 2), a);
+    const a = ldi(idx, 0);
+    sti(idx, 0, ldi(idx, end));
+    sti(idx, end, a);
     siftDown(idx, key, 0, end);
   }
 }
@@ -25,16 +26,12 @@ function siftDown(idx: usize, key: usize, start: i32, end: i32): void {
   while (true) {
     let child = 2 * root + 1;
     if (child >= end) return;
-    const ci = load<i32>(idx + (<usize>child << 2));
-    if (child + 1 < end) {
-      const c2 = load<i32>(idx + (<usize>(child + 1) << 2));
-      if (before(key, ci, c2)) child++;
-    }
-    const r = load<i32>(idx + (<usize>root << 2));
-    const c = load<i32>(idx + (<usize>child << 2));
+    if (child + 1 < end && before(key, ldi(idx, child), ldi(idx, child + 1))) child++;
+    const r = ldi(idx, root);
+    const c = ldi(idx, child);
     if (!before(key, r, c)) return;
-    store<i32>(idx + (<usize>root << 2), c);
-    store<i32>(idx + (<usize>child << 2), r);
+    sti(idx, root, c);
+    sti(idx, child, r);
     root = child;
   }
 }
@@ -60,6 +57,12 @@ export function sft(pc: usize, nw: usize, n: i32, batch: i32, lo: usize, gc: usi
   }
 }
 
+/** Bytes of scratch aot needs for n rows in batches of `batch`: 3 f64 and 2 i32 per row of one batch. */
+export function aotScratchBytes(n: i32, batch: i32): i32 {
+  const cap = max(1, min(batch, n));
+  return cap * 32;
+}
+
 /**
  * aot (paired: sort policy log-odds and reference log-odds) or aot_unpaired (sort c and r) per batch.
  * Row b0+i gets the loss of sorted position i (as TRL's per-sequence tensor); gradients go back to the rows
@@ -69,7 +72,7 @@ export function aot(
   paired: bool, pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, eps: f64, batch: i32,
   lo: usize, gc: usize, gr: usize, scratch: usize,
 ): void {
-  const cap = batch < n ? batch : n; // scratch holds min(batchSize, n) rows
+  const cap = batch < n ? batch : n; // scratch holds min(batchSize, n) rows (aotScratchBytes)
   const keyA = scratch;
   const keyB = scratch + (<usize>cap << 3);
   const gbuf = scratch + (<usize>cap << 4);
@@ -90,19 +93,18 @@ export function aot(
     sortIndex(idxA, keyA, m);
     sortIndex(idxB, keyB, m);
     for (let j = 0; j < m; j++) {
-      const a = load<i32>(idxA + (<usize>j << 2));
-      const b = load<i32>(idxB + (<usize>j << 2));
+      const a = ldi(idxA, j);
+      const b = ldi(idxB, j);
       const u = beta * (ld(keyA, a) - ld(keyB, b));
       logistic(u);
-      st(lo, b0 + j, (1 - eps) * SPN + eps * SPP);
+      st(lo, b0 + j, (1 - eps) * SPN + (eps > 0 ? eps * SPP : 0));
       st(gbuf, j, beta * (-(1 - eps) * SGN + eps * SGP));
     }
     for (let j = 0; j < m; j++) {
-      const a = load<i32>(idxA + (<usize>j << 2));
+      const a = ldi(idxA, j);
       const g = ld(gbuf, j);
       st(gc, b0 + a, g);
-      if (paired) st(gr, b0 + a, -g);
-      else st(gr, b0 + load<i32>(idxB + (<usize>j << 2)), -g);
+      st(gr, b0 + (paired ? a : ldi(idxB, j)), -g);
     }
   }
 }

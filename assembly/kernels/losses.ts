@@ -1,85 +1,341 @@
 // DPO-family losses, rewards and gradients from sequence log-probs. Kernels never allocate; pointers are
 // 16-byte aligned; everything is f64. Log-sigmoid and softplus are always the stable forms
-// (max(x,0) + log1p(exp(-|x|))), never log(sigmoid(x)). Batch-coupled losses (bco_pair's running mean, aot,
-// aot_unpaired, sft) work on consecutive batches of `batchSize` rows, in scalar code with JS-provided scratch.
-import { E_INVALID, S_OK } from "../util/status";
-import { ld, st, softplus, sigmoid, logistic, SPN, SPP, SGN, SGP } from "../util/logistic";
-import { aot, sft } from "./losses-batch";
+// (max(x,0) + log1p(exp(-|x|))), never log(sigmoid(x)). Row-local losses are a table: one small function per loss
+// (value and gradient of its own input) and one line in rowLoss() that says which input it takes; all are @inline, so
+// the row loop is one br_table per row with the loss bodies in place (as fast as the if/else chain it replaced).
+// Batch-coupled losses (aot, aot_unpaired, sft; bco_pair's running mean) work on consecutive batches of rows.
+import { Status } from "../util/status";
+import { ld, ldi, st } from "../util/mem";
+import { arg, argInt, argPtr, setArg } from "../util/args";
+import { softplus, sigmoid, logistic, SPN, SPP, SGN, SGP } from "../util/logistic";
+import { aot, aotScratchBytes, sft } from "./losses-batch";
 
-// Loss codes: the index in LOSS_TYPES (src/kernels/losses.ts); keep both in step.
-const L_SIGMOID: i32 = 0;
-const L_ROBUST: i32 = 1;
-const L_HINGE: i32 = 2;
-const L_IPO: i32 = 3;
-const L_EXO: i32 = 4;
-const L_NCA: i32 = 5;
-const L_SPPO: i32 = 6;
-const L_APO_ZERO: i32 = 7;
-const L_APO_DOWN: i32 = 8;
-const L_DISCOPOP: i32 = 9;
-const L_BCO: i32 = 10;
-const L_AOT: i32 = 11;
-const L_AOT_UNPAIRED: i32 = 12;
-const L_SFT: i32 = 13;
-const L_RDPO: i32 = 14;
-const L_RIPO: i32 = 15;
-const L_MLRDPO: i32 = 16;
-const L_ODPO: i32 = 17;
+/** Loss codes. The binding maps LOSS_TYPES names to members by name ('ml-rdpo' <-> ML_RDPO). */
+export enum Loss {
+  SIGMOID, ROBUST, HINGE, IPO, EXO_PAIR, NCA_PAIR, SPPO_HARD, APO_ZERO, APO_DOWN, DISCOPOP, BCO_PAIR, AOT,
+  AOT_UNPAIRED, SFT, RDPO, RIPO, ML_RDPO, ODPO, SIGMOID_NORM,
+}
 
-// f-divergence codes
-const F_REVERSE: i32 = 0;
-const F_FORWARD: i32 = 1;
-const F_JS: i32 = 2;
-const F_ALPHA: i32 = 3;
-
-// params layout (f64): keep in step with the binding in src/kernels/losses.ts.
-const P_BETA = 0;
-const P_EPS = 1;
-const P_FDIV = 2;
-const P_FALPHA = 3;
-const P_TAU = 4;
-const P_BATCH = 5;
-const P_BCO_RUNNING = 6;
-const P_RATING_BETA = 7;
-const P_RATING_VAR = 8;
-const P_ODPO_ALPHA = 9;
-// bco_pair running state (in/out): sum of earlier batch mean rewards and their count; updated in place.
-const P_BCO_SUM = 10;
-const P_BCO_COUNT = 11;
-
-/** TRL v0.28's cap_exp caps the alpha-divergence exponent at log(max float32) = 88.7228 (floored to 4 decimals). */
-const ALPHA_CAP: f64 = 88.7228;
+/** f-DPO score s(u) of a log-ratio u: u (reverse KL), log sigmoid(u) (JS), -exp(-a u)/a capped (alpha, forward KL). */
+export enum Score { IDENTITY, LOG_SIGMOID, ALPHA }
 
 /**
- * f-DPO score s(u) of a log-ratio u; the DPO logit is s(c) - s(r). TRL v0.28: js_divergence log sigmoid(u),
- * alpha_divergence (coefficient a) -exp(-a u)/a with the exponent capped; forward_kl (TRL v1.x) -exp(-u).
+ * Slots of dpoLossesF64's argument block. Columns are pointers to n f64 (CHOSEN_LENGTH, REJECTED_LENGTH and GAP may
+ * be 0 = absent); TYPES holds TYPE_COUNT i32 loss codes; outputs are TYPE_COUNT * n (loss-major) or n f64.
+ * BCO_SUM and BCO_BATCHES (bco_pair's running sum of batch mean rewards and batch count) are read as the state
+ * carried in and, when bco_pair runs with the running mean, overwritten with the state after the last batch.
  */
-function score(u: f64, kind: i32, alpha: f64): f64 {
-  if (kind == F_FORWARD) return -Math.exp(-u);
-  if (kind == F_JS) return -softplus(-u);
-  if (kind == F_ALPHA && Math.abs(alpha) >= 1e-6) {
-    const t = -alpha * u;
-    return -Math.exp(t > ALPHA_CAP ? ALPHA_CAP : t) / alpha;
+export enum DpoLossesArg {
+  POLICY_CHOSEN, POLICY_REJECTED, REFERENCE_CHOSEN, REFERENCE_REJECTED, CHOSEN_LENGTH, REJECTED_LENGTH, GAP, ROWS,
+  TYPES, TYPE_COUNT,
+  BETA, LABEL_SMOOTHING, SIGMOID_SMOOTHING, EXO_SMOOTHING, SCORE, SCORE_ALPHA, SCORE_CAP, SCORE_ALL, NORMALIZE_SCORES,
+  DISCOPOP_TAU, BATCH_SIZE, BCO_RUNNING_MEAN, RATING_BETA, RATING_VARIANCE, ODPO_ALPHA,
+  BCO_SUM, BCO_BATCHES,
+  LOSS, GRAD_CHOSEN, GRAD_REJECTED, CHOSEN_REWARD, REJECTED_REWARD, MARGIN, SCRATCH,
+  SLOTS,
+}
+
+/** Bytes of scratch (the SCRATCH slot) dpoLossesF64 needs for n rows in batches of `batch`. */
+export function dpoLossesScratchBytes(n: i32, batch: i32): i32 {
+  return aotScratchBytes(n, batch);
+}
+
+// The options of the running call (set once per call; kernel-internal, not the ABI).
+let beta: f64 = 0;
+let sigmoidEps: f64 = 0;
+let robustEps: f64 = 0;
+let exoEps: f64 = 0;
+let scoreKind: i32 = 0;
+let scoreAlpha: f64 = 1;
+let scoreCap: f64 = 0;
+let scoreAll = false;
+let normalizeScores = false;
+let tau: f64 = 0;
+let ratingBeta: f64 = 1;
+let ratingVar: f64 = 1;
+let odpoAlpha: f64 = 1;
+
+// The optional columns of the running call (0 = absent), read only by the losses that use them.
+let nwCol: usize = 0;
+let nlCol: usize = 0;
+let gapCol: usize = 0;
+
+// Registers: the row (index, log-ratios); the input helpers' derivatives IC = d input / dc, IR = d input / dr
+// (for the two-sided losses dX/dc and dY/dr); the loss outputs L, GC = dL/dc, GR = dL/dr.
+let I: i32 = 0;
+let C: f64 = 0;
+let R: f64 = 0;
+let X: f64 = 0;
+let Y: f64 = 0;
+let IC: f64 = 0;
+let IR: f64 = 0;
+let DS: f64 = 0;
+let L: f64 = 0;
+let GC: f64 = 0;
+let GR: f64 = 0;
+
+/**
+ * f-DPO score of a log-ratio; ds/du goes to DS (0 where the cap is active, as autograd through a clamp gives).
+ * The alpha exponent is capped (TRL v0.28's cap_exp at 88.7228, v1's clamp at 80), so scores stay finite and
+ * huge log-ratios give the limit values under every f-divergence (forward KL is alpha with a = 1).
+ */
+// @ts-ignore: decorator
+@inline function score(u: f64): f64 {
+  if (scoreKind == Score.LOG_SIGMOID) {
+    DS = sigmoid(-u);
+    return -softplus(-u);
   }
+  if (scoreKind == Score.ALPHA) {
+    const t = -scoreAlpha * u;
+    if (t > scoreCap) {
+      DS = 0;
+      return -Math.exp(scoreCap) / scoreAlpha;
+    }
+    const e = Math.exp(t);
+    DS = e;
+    return -e / scoreAlpha;
+  }
+  DS = 1;
   return u;
 }
 
-/** ds/du (0 where the cap is active, as autograd through a clamp gives). */
-function scoreDeriv(u: f64, kind: i32, alpha: f64): f64 {
-  if (kind == F_FORWARD) return Math.exp(-u);
-  if (kind == F_JS) return sigmoid(-u);
-  if (kind == F_ALPHA && Math.abs(alpha) >= 1e-6) {
-    const t = -alpha * u;
-    return t > ALPHA_CAP ? 0.0 : Math.exp(t);
+// ---- inputs: each sets IC and IR ----
+
+/** The DPO logit beta * (s(c) - s(r)) (raw log-ratios unless `scored`). */
+// @ts-ignore: decorator
+@inline function logit(scored: bool): f64 {
+  if (!scored || scoreKind == Score.IDENTITY) {
+    IC = beta;
+    IR = -beta;
+    return beta * (C - R);
   }
-  return 1.0;
+  const sc = score(C);
+  IC = beta * DS;
+  const sr = score(R);
+  IR = -beta * DS;
+  return beta * (sc - sr);
+}
+
+/**
+ * The length-normalised logit scale * (s(c/n_w) - s(r/n_l)) (TRL v0.28: per-token log-ratios, then the score), or
+ * scale * (s(c)/n_w - s(r)/n_l) with normalizeScores (TRL v1); counts clamped to >= 1.
+ */
+// @ts-ignore: decorator
+@inline function perToken(scale: f64): f64 {
+  const nw = nwCol != 0 ? max(ld(nwCol, I), 1.0) : 1.0;
+  const nl = nlCol != 0 ? max(ld(nlCol, I), 1.0) : 1.0;
+  const sc = normalizeScores ? score(C) / nw : score(C / nw);
+  IC = scale * DS / nw;
+  const sr = normalizeScores ? score(R) / nl : score(R / nl);
+  IR = -scale * DS / nl;
+  return scale * (sc - sr);
+}
+
+/** X = s(c) and Y = s(r) for the two-sided losses (raw unless `scored`): IC = dX/dc, IR = dY/dr. */
+// @ts-ignore: decorator
+@inline function sides(scored: bool): void {
+  if (!scored || scoreKind == Score.IDENTITY) {
+    X = C;
+    Y = R;
+    IC = 1;
+    IR = 1;
+    return;
+  }
+  X = score(C);
+  IC = DS;
+  Y = score(R);
+  IR = DS;
+}
+
+// @ts-ignore: decorator
+@inline function grad(g: f64): void {
+  GC = g * IC;
+  GR = g * IR;
+}
+
+// @ts-ignore: decorator
+@inline function grad2(gx: f64, gy: f64): void {
+  GC = gx * IC;
+  GR = gy * IR;
+}
+
+// ---- the losses: value and gradient of their own input ----
+
+/** (1-eps) softplus(-u) + eps softplus(u): DPO (eps 0), conservative DPO, aot's per-position loss. */
+// @ts-ignore: decorator
+@inline function smoothed(u: f64, eps: f64): void {
+  logistic(u);
+  L = (1 - eps) * SPN + (eps > 0 ? eps * SPP : 0);
+  grad(-(1 - eps) * SGN + eps * SGP);
+}
+
+// @ts-ignore: decorator
+@inline function robust(u: f64): void {
+  logistic(u);
+  const e = robustEps;
+  L = ((1 - e) * SPN - (e > 0 ? e * SPP : 0)) / (1 - 2 * e);
+  grad((-(1 - e) * SGN - e * SGP) / (1 - 2 * e));
+}
+
+// @ts-ignore: decorator
+@inline function hinge(u: f64): void {
+  L = u < 1 ? 1 - u : 0;
+  grad(u < 1 ? -1.0 : 0.0);
+}
+
+/** EXO (Eq. 16): q (log q - log(1-e)) + (1-q) (log(1-q) - log e), q = sigmoid(u); dL/dq = logit(q) - log(1-e) + log e. */
+// @ts-ignore: decorator
+@inline function exo(u: f64): void {
+  logistic(u);
+  const k = Math.log(exoEps) - Math.log1p(-exoEps);
+  L = SGP * (-SPN - Math.log1p(-exoEps)) + (SGN > 0 ? SGN * (-SPP - Math.log(exoEps)) : 0);
+  grad(SGP * SGN > 0 ? SGP * SGN * (u + k) : 0);
+}
+
+/** DiscoPOP: (1 - m) softplus(-u) + m e^-u, m = sigmoid(u/tau); m e^-u and dm/du formed in log space. */
+// @ts-ignore: decorator
+@inline function discopop(u: f64): void {
+  const lm = -softplus(-u / tau); // log m
+  const l1m = -softplus(u / tau); // log (1 - m)
+  const sp = softplus(-u);
+  const mExp = Math.exp(lm - u);
+  L = Math.exp(l1m) * sp + mExp;
+  const dm = Math.exp(lm + l1m) / tau;
+  grad(Math.exp(lm + l1m - u) / tau - dm * sp - Math.exp(l1m) * sigmoid(-u) - mExp);
+}
+
+/** IPO (Eq. 17): (m - 1/(2 beta))^2 of the length-normalised logit m. */
+// @ts-ignore: decorator
+@inline function ipo(m: f64): void {
+  const e = m - 1 / (2 * beta);
+  L = e * e;
+  grad(2 * e);
+}
+
+/** NCA: softplus(-beta x) + softplus(beta x)/2 + softplus(beta y)/2. */
+// @ts-ignore: decorator
+@inline function nca(x: f64, y: f64): void {
+  logistic(beta * x);
+  L = SPN + 0.5 * SPP;
+  const gx = beta * (0.5 * SGP - SGN);
+  logistic(beta * y);
+  L += 0.5 * SPP;
+  grad2(gx, beta * 0.5 * SGP);
+}
+
+/** BCO: softplus(-(beta x - shift)) + softplus(beta y - shift). */
+// @ts-ignore: decorator
+@inline function bco(x: f64, y: f64, shift: f64): void {
+  logistic(beta * x - shift);
+  L = SPN;
+  const gx = -beta * SGN;
+  logistic(beta * y - shift);
+  L += SPP;
+  grad2(gx, beta * SGP);
+}
+
+/** SPPO (hard labels): (x - 1/(2 beta))^2 + (y + 1/(2 beta))^2. */
+// @ts-ignore: decorator
+@inline function sppo(x: f64, y: f64): void {
+  const a = x - 0.5 / beta;
+  const b = y + 0.5 / beta;
+  L = a * a + b * b;
+  grad2(2 * a, 2 * b);
+}
+
+/** APO-zero (Eq. 7): sigmoid(-beta x) + sigmoid(beta y). */
+// @ts-ignore: decorator
+@inline function apoZero(x: f64, y: f64): void {
+  logistic(beta * x);
+  L = SGN;
+  const gx = -beta * SGP * SGN;
+  logistic(beta * y);
+  L += SGP;
+  grad2(gx, beta * SGP * SGN);
+}
+
+/** APO-down (Eq. 8): sigmoid(beta c) + sigmoid(-u) with u the DPO logit (scored as the other two-sided losses). */
+// @ts-ignore: decorator
+@inline function apoDown(): void {
+  logistic(logit(scoreAll));
+  const l2 = SGN;
+  const g2 = -SGP * SGN;
+  logistic(beta * C);
+  L = SGP + l2;
+  GC = g2 * IC + beta * SGP * SGN;
+  GR = g2 * IR;
+}
+
+/** RDPO: softplus(-(u - (beta/beta1) gap)). RIPO: (u - (beta/beta1) gap - 1/2)^2. */
+// @ts-ignore: decorator
+@inline function rdpo(u: f64, gap: f64, squared: bool): void {
+  const z = u - (beta / ratingBeta) * gap;
+  if (squared) {
+    L = (z - 0.5) * (z - 0.5);
+    grad(2 * (z - 0.5));
+    return;
+  }
+  smoothed(z, 0);
+}
+
+/** ML-RDPO: softplus(-u) + (gap - u)^2 / (2 V); a row without a rating (NaN gap) keeps the ranking term. */
+// @ts-ignore: decorator
+@inline function mlRdpo(u: f64, gap: f64): void {
+  logistic(u);
+  L = SPN;
+  let g = -SGN;
+  if (gap == gap) {
+    const e = gap - u;
+    L += e * e / (2 * ratingVar);
+    g -= e / ratingVar;
+  }
+  grad(g);
+}
+
+/** A row the loss cannot use (a rating loss without a usable gap): NaN everywhere. */
+// @ts-ignore: decorator
+@inline function invalid(): void {
+  L = NaN;
+  GC = NaN;
+  GR = NaN;
+}
+
+/** The rating gap of the running row (NaN: none, or no gap column). */
+// @ts-ignore: decorator
+@inline function gapOf(): f64 {
+  return gapCol != 0 ? ld(gapCol, I) : NaN;
+}
+
+/** One row of a row-local loss from C, R (and row I's counts and gap): sets L, GC, GR. False for an unknown code. */
+// @ts-ignore: decorator
+@inline function rowLoss(code: i32, shift: f64): bool {
+  switch (code) {
+    case Loss.SIGMOID: smoothed(logit(true), sigmoidEps); break;
+    case Loss.ROBUST: robust(logit(true)); break;
+    case Loss.HINGE: hinge(logit(true)); break;
+    case Loss.EXO_PAIR: exo(logit(true)); break;
+    case Loss.DISCOPOP: discopop(logit(scoreAll)); break;
+    case Loss.IPO: ipo(perToken(1)); break;
+    case Loss.SIGMOID_NORM: smoothed(perToken(beta), 0); break;
+    case Loss.NCA_PAIR: sides(scoreAll); nca(X, Y); break;
+    case Loss.BCO_PAIR: sides(scoreAll); bco(X, Y, shift); break;
+    case Loss.SPPO_HARD: sides(scoreAll); sppo(X, Y); break;
+    case Loss.APO_ZERO: sides(false); apoZero(X, Y); break;
+    case Loss.APO_DOWN: apoDown(); break;
+    case Loss.RDPO: { const gap = gapOf(); if (gap == gap) rdpo(logit(true), gap, false); else invalid(); break; }
+    case Loss.RIPO: { const gap = gapOf(); if (gap == gap) rdpo(logit(true), gap, true); else invalid(); break; }
+    case Loss.ODPO: { const gap = gapOf(); if (gap > 0) smoothed(logit(true) - odpoAlpha * Math.log(gap), 0); else invalid(); break; }
+    case Loss.ML_RDPO: mlRdpo(logit(true), gapOf()); break;
+    default: return false;
+  }
+  return true;
 }
 
 /**
  * Rewards and margin: chosenReward = beta*c, rejectedReward = beta*r, margin = beta*(c - r), with
  * c = pc - rc, r = pr - rr (reverse-KL log-ratios, as TRL logs them for every loss type).
  */
-function rewards(pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, cw: usize, rw: usize, mg: usize): void {
+function rewards(pc: usize, pr: usize, rc: usize, rr: usize, n: i32, cw: usize, rw: usize, mg: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const b = f64x2.splat(beta);
@@ -103,59 +359,65 @@ function rewards(pc: usize, pr: usize, rc: usize, rr: usize, n: i32, beta: f64, 
 }
 
 /**
- * One pass per requested loss over n rows. Inputs: policy/reference chosen/rejected sequence log-probs
- * (pc, pr, rc, rr), optional token counts (nw, nl; 0 = absent: counts of 1) and rating gaps (gap; 0 = absent;
- * NaN = this row has no rating). `types` holds k i32 loss codes, `params` the f64 options; params[10..11]
- * (bco_pair's running sum of batch mean rewards and batch count) are read as the state carried in and, when
- * bco_pair runs with the running mean, overwritten with the state after the last batch.
- * Outputs (row-major by loss, k*n each): loss, gradC = d/d chosen log-ratio, gradR = d/d rejected log-ratio;
- * for batch-coupled losses the gradient is that of the batch's summed loss with respect to the row's log-ratios.
- * Plus chosenReward, rejectedReward and margin (n each).
- * Scratch: 3*min(batchSize, n) f64 followed by 2*min(batchSize, n) i32 (16-byte aligned).
+ * Every requested loss over n rows (loss-major outputs), plus rewards and margin; see DpoLossesArg. For
+ * batch-coupled losses the gradient is that of the batch's summed loss with respect to the row's log-ratios.
+ * Rows a loss cannot use (rdpo, ripo without a rating gap; odpo with a gap <= 0 or none) get NaN for that loss.
+ * Returns E_INVALID for a negative count, a batch size < 1 or an unknown loss code.
  */
-export function dpoLossesF64(
-  pc: usize, pr: usize, rc: usize, rr: usize,
-  nw: usize, nl: usize, gap: usize,
-  n: i32, types: usize, k: i32, params: usize,
-  lossOut: usize, gradCOut: usize, gradROut: usize,
-  chosenRewardOut: usize, rejectedRewardOut: usize, marginOut: usize,
-  scratch: usize,
-): i32 {
-  if (n < 0 || k < 0) return E_INVALID;
-  const beta = ld(params, P_BETA);
-  const eps = ld(params, P_EPS);
-  const fdiv = <i32>ld(params, P_FDIV);
-  const falpha = ld(params, P_FALPHA);
-  const tau = ld(params, P_TAU);
-  const batch = <i32>ld(params, P_BATCH);
-  const bcoRunning = ld(params, P_BCO_RUNNING) != 0;
-  const ratingBeta = ld(params, P_RATING_BETA);
-  const ratingVar = ld(params, P_RATING_VAR);
-  const odpoAlpha = ld(params, P_ODPO_ALPHA);
-  if (batch < 1) return E_INVALID;
+export function dpoLossesF64(args: usize): i32 {
+  const pc = argPtr(args, DpoLossesArg.POLICY_CHOSEN);
+  const pr = argPtr(args, DpoLossesArg.POLICY_REJECTED);
+  const rc = argPtr(args, DpoLossesArg.REFERENCE_CHOSEN);
+  const rr = argPtr(args, DpoLossesArg.REFERENCE_REJECTED);
+  nwCol = argPtr(args, DpoLossesArg.CHOSEN_LENGTH);
+  nlCol = argPtr(args, DpoLossesArg.REJECTED_LENGTH);
+  gapCol = argPtr(args, DpoLossesArg.GAP);
+  const n = argInt(args, DpoLossesArg.ROWS);
+  const types = argPtr(args, DpoLossesArg.TYPES);
+  const k = argInt(args, DpoLossesArg.TYPE_COUNT);
+  const batch = argInt(args, DpoLossesArg.BATCH_SIZE);
+  const bcoRunning = arg(args, DpoLossesArg.BCO_RUNNING_MEAN) != 0;
+  if (n < 0 || k < 0 || batch < 1) return Status.E_INVALID;
+  beta = arg(args, DpoLossesArg.BETA);
+  robustEps = arg(args, DpoLossesArg.LABEL_SMOOTHING);
+  sigmoidEps = arg(args, DpoLossesArg.SIGMOID_SMOOTHING);
+  exoEps = arg(args, DpoLossesArg.EXO_SMOOTHING);
+  scoreKind = argInt(args, DpoLossesArg.SCORE);
+  scoreAlpha = arg(args, DpoLossesArg.SCORE_ALPHA);
+  scoreCap = arg(args, DpoLossesArg.SCORE_CAP);
+  scoreAll = arg(args, DpoLossesArg.SCORE_ALL) != 0;
+  normalizeScores = arg(args, DpoLossesArg.NORMALIZE_SCORES) != 0;
+  tau = arg(args, DpoLossesArg.DISCOPOP_TAU);
+  ratingBeta = arg(args, DpoLossesArg.RATING_BETA);
+  ratingVar = arg(args, DpoLossesArg.RATING_VARIANCE);
+  odpoAlpha = arg(args, DpoLossesArg.ODPO_ALPHA);
+  const lossOut = argPtr(args, DpoLossesArg.LOSS);
+  const gradCOut = argPtr(args, DpoLossesArg.GRAD_CHOSEN);
+  const gradROut = argPtr(args, DpoLossesArg.GRAD_REJECTED);
+  const scratch = argPtr(args, DpoLossesArg.SCRATCH);
 
-  rewards(pc, pr, rc, rr, n, beta, chosenRewardOut, rejectedRewardOut, marginOut);
+  rewards(pc, pr, rc, rr, n, argPtr(args, DpoLossesArg.CHOSEN_REWARD), argPtr(args, DpoLossesArg.REJECTED_REWARD), argPtr(args, DpoLossesArg.MARGIN));
 
   for (let t = 0; t < k; t++) {
-    const code = load<i32>(types + (<usize>t << 2));
+    const code = ldi(types, t);
     const lo = lossOut + (<usize>t * <usize>n << 3);
     const gc = gradCOut + (<usize>t * <usize>n << 3);
     const gr = gradROut + (<usize>t * <usize>n << 3);
-    if (code == L_AOT || code == L_AOT_UNPAIRED) {
-      aot(code == L_AOT, pc, pr, rc, rr, n, beta, eps, batch, lo, gc, gr, scratch);
+    if (code == Loss.AOT || code == Loss.AOT_UNPAIRED) {
+      aot(code == Loss.AOT, pc, pr, rc, rr, n, beta, robustEps, batch, lo, gc, gr, scratch);
       continue;
     }
-    if (code == L_SFT) {
-      sft(pc, nw, n, batch, lo, gc, gr);
+    if (code == Loss.SFT) {
+      sft(pc, nwCol, n, batch, lo, gc, gr);
       continue;
     }
-    if (code < 0 || code > L_ODPO) return E_INVALID;
-    // bco_pair running mean of batch reward means (TRL RunningMoments fed one scalar a batch), carried in
-    let runSum: f64 = ld(params, P_BCO_SUM);
-    let runCount: f64 = ld(params, P_BCO_COUNT);
+    // bco_pair's running mean of batch mean rewards (TRL v0.28's RunningMoments fed one scalar a batch), carried in
+    const running = code == Loss.BCO_PAIR && bcoRunning;
+    let runSum = arg(args, DpoLossesArg.BCO_SUM);
+    let runCount = arg(args, DpoLossesArg.BCO_BATCHES);
     let shift: f64 = 0;
     for (let i = 0; i < n; i++) {
-      if (code == L_BCO && bcoRunning && i % batch == 0) {
+      if (running && i % batch == 0) {
         const end = i + batch < n ? i + batch : n;
         let m: f64 = 0;
         for (let j = i; j < end; j++) m += beta * (ld(pc, j) - ld(rc, j)) + beta * (ld(pr, j) - ld(rr, j));
@@ -163,140 +425,18 @@ export function dpoLossesF64(
         runCount += 1;
         shift = runSum / runCount;
       }
-      const c = ld(pc, i) - ld(rc, i);
-      const r = ld(pr, i) - ld(rr, i);
-      // The f-divergence changes the DPO logit of the logit-based losses only (TRL v0.28's `logits`);
-      // nca_pair, bco_pair, sppo_hard, apo_*, discopop use the raw log-ratios (raw = true below).
-      const fd = fdiv != F_REVERSE;
-      const sc = fd ? score(c, fdiv, falpha) : c;
-      const sr = fd ? score(r, fdiv, falpha) : r;
-      const dsc = fd ? scoreDeriv(c, fdiv, falpha) : 1.0;
-      const dsr = fd ? scoreDeriv(r, fdiv, falpha) : 1.0;
-      const u = beta * (sc - sr);
-      const u0 = beta * (c - r);
-      let L: f64 = 0;
-      let gC: f64 = 0; // d loss / d s(c), or d/dc where raw
-      let gR: f64 = 0;
-      let raw = false;
-      if (code == L_SIGMOID) {
-        logistic(u);
-        L = (1 - eps) * SPN + eps * SPP;
-        const g = beta * (-(1 - eps) * SGN + eps * SGP);
-        gC = g; gR = -g;
-      } else if (code == L_ROBUST) {
-        logistic(u);
-        L = ((1 - eps) * SPN - eps * SPP) / (1 - 2 * eps);
-        const g = beta * (-(1 - eps) * SGN - eps * SGP) / (1 - 2 * eps);
-        gC = g; gR = -g;
-      } else if (code == L_HINGE) {
-        L = 1 - u > 0 ? 1 - u : 0;
-        const g = u < 1 ? -beta : 0.0;
-        gC = g; gR = -g;
-      } else if (code == L_IPO) {
-        // TRL v0.28 averages the log-probs per token for ipo, so the f-divergence sees per-token ratios
-        const lw = nw != 0 ? max(ld(nw, i), 1.0) : 1.0;
-        const ll = nl != 0 ? max(ld(nl, i), 1.0) : 1.0;
-        const e = score(c / lw, fdiv, falpha) - score(r / ll, fdiv, falpha) - 1 / (2 * beta);
-        L = e * e;
-        gC = 2 * e * scoreDeriv(c / lw, fdiv, falpha) / lw;
-        gR = -2 * e * scoreDeriv(r / ll, fdiv, falpha) / ll;
-        raw = true;
-      } else if (code == L_EXO) {
-        const ee = eps == 0 ? 1e-3 : eps;
-        logistic(u);
-        const q = SGP;
-        const p = SGN;
-        L = q * (-SPN - Math.log1p(-ee)) + p * (-SPP - Math.log(ee));
-        const g = beta * q * p * (u - Math.log1p(-ee) + Math.log(ee));
-        gC = g; gR = -g;
-      } else if (code == L_NCA) {
-        logistic(beta * c);
-        L = SPN + 0.5 * SPP;
-        gC = beta * (-SGN + 0.5 * SGP);
-        logistic(beta * r);
-        L += 0.5 * SPP;
-        gR = beta * 0.5 * SGP;
-        raw = true;
-      } else if (code == L_BCO) {
-        logistic(beta * c - shift);
-        L = SPN;
-        gC = -beta * SGN;
-        logistic(beta * r - shift);
-        L += SPP;
-        gR = beta * SGP;
-        raw = true;
-      } else if (code == L_SPPO) {
-        const a = c - 0.5 / beta;
-        const b = r + 0.5 / beta;
-        L = a * a + b * b;
-        gC = 2 * a; gR = 2 * b;
-        raw = true;
-      } else if (code == L_APO_ZERO) {
-        logistic(beta * c);
-        L = SGN;
-        gC = -beta * SGP * SGN;
-        logistic(beta * r);
-        L += SGP;
-        gR = beta * SGP * SGN;
-        raw = true;
-      } else if (code == L_APO_DOWN) {
-        logistic(u0);
-        L = SGN;
-        const g = -beta * SGP * SGN;
-        logistic(beta * c);
-        L += SGP;
-        gC = beta * SGP * SGN + g;
-        gR = -g;
-        raw = true;
-      } else if (code == L_DISCOPOP) {
-        const v = u0 / tau;
-        const lm = -softplus(-v); // log m
-        const l1m = -softplus(v); // log (1 - m)
-        const sp = softplus(-u0);
-        const mExp = Math.exp(lm - u0); // m * exp(-u) without inf * 0
-        L = Math.exp(l1m) * sp + mExp;
-        const dm = Math.exp(lm + l1m) / tau; // dm/du
-        const dmExp = Math.exp(lm + l1m - u0) / tau; // dm/du * exp(-u)
-        const g = beta * (dmExp - dm * sp - Math.exp(l1m) * sigmoid(-u0) - mExp);
-        gC = g; gR = -g;
-        raw = true;
-      } else if (code == L_RDPO || code == L_ODPO || code == L_RIPO) {
-        const h = gap != 0 ? ld(gap, i) : NaN;
-        if (h != h) {
-          L = NaN; gC = NaN; gR = NaN;
-        } else {
-          const z = code == L_ODPO ? u - odpoAlpha * Math.log(h) : u - (beta / ratingBeta) * h;
-          let g: f64;
-          if (code == L_RIPO) {
-            L = (z - 0.5) * (z - 0.5);
-            g = beta * 2 * (z - 0.5);
-          } else {
-            logistic(z);
-            L = SPN;
-            g = -beta * SGN;
-          }
-          gC = g; gR = -g;
-        }
-      } else if (code == L_MLRDPO) {
-        logistic(u);
-        L = SPN;
-        let g = -beta * SGN;
-        const h = gap != 0 ? ld(gap, i) : NaN;
-        if (h == h) {
-          const e = h - u;
-          L += e * e / (2 * ratingVar);
-          g -= beta * e / ratingVar;
-        }
-        gC = g; gR = -g;
-      }
+      I = i;
+      C = ld(pc, i) - ld(rc, i);
+      R = ld(pr, i) - ld(rr, i);
+      if (!rowLoss(code, shift)) return Status.E_INVALID;
       st(lo, i, L);
-      st(gc, i, raw ? gC : gC * dsc);
-      st(gr, i, raw ? gR : gR * dsr);
+      st(gc, i, GC);
+      st(gr, i, GR);
     }
-    if (code == L_BCO && bcoRunning) {
-      st(params, P_BCO_SUM, runSum);
-      st(params, P_BCO_COUNT, runCount);
+    if (running) {
+      setArg(args, DpoLossesArg.BCO_SUM, runSum);
+      setArg(args, DpoLossesArg.BCO_BATCHES, runCount);
     }
   }
-  return S_OK;
+  return Status.S_OK;
 }

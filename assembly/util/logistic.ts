@@ -1,19 +1,14 @@
 // Stable logistic primitives for the loss kernels: softplus and sigmoid that neither overflow nor cancel,
 // and logistic(), which gets softplus(+-x) and sigmoid(+-x) from one exp and one log1p. No allocation.
 
-@inline export function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline export function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-
 /** softplus(x) = log(1 + e^x), stable for every finite x (no overflow, no loss of tiny values). */
+// @ts-ignore: decorator
 @inline export function softplus(x: f64): f64 {
   return (x > 0 ? x : 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /** sigmoid(x) without overflow and without 1 - sigmoid cancellation. */
+// @ts-ignore: decorator
 @inline export function sigmoid(x: f64): f64 {
   if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
   const e = Math.exp(x);
@@ -27,6 +22,7 @@ export let SGP: f64 = 0; // sigmoid(x)
 export let SGN: f64 = 0; // sigmoid(-x)
 
 /** softplus(+-x) and sigmoid(+-x) from one exp and one log1p (the per-row cost is in these transcendentals). */
+// @ts-ignore: decorator
 @inline export function logistic(x: f64): void {
   const e = Math.exp(-Math.abs(x));
   const l = Math.log1p(e);

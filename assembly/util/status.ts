@@ -1,10 +1,17 @@
-// Status codes returned by every kernel that can fail. Mirrored in src/wasm/abi.ts; keep both in step.
-export const S_OK: i32 = 0;
-/** An argument is out of range (negative count, offsets not monotone, bad option code). */
-export const E_INVALID: i32 = 1;
-/** Shapes or lengths that do not agree. */
-export const E_SHAPE: i32 = 2;
-/** Input holds NaN or +-Inf where the kernel cannot proceed. */
-export const E_NONFINITE: i32 = 3;
-/** An iterative method did not converge within its budget. */
-export const E_NOCONVERGE: i32 = 4;
+// Status codes returned by every kernel that can fail. The module exports this enum (`Status.S_OK`, ...) and the
+// JS binding reads the numbers from there (src/wasm/abi.ts), so they are written down here only.
+export enum Status {
+  S_OK = 0,
+  /** An argument is out of range (negative count, offsets not monotone, bad option code). */
+  E_INVALID = 1,
+  /** Input holds NaN or +-Inf where the kernel cannot proceed. */
+  E_NONFINITE = 3,
+  /** An iterative method did not converge within its budget. */
+  E_NOCONVERGE = 4,
+}
+
+// Plain names for the kernels that import them (the rpca family): the same members, not a second copy.
+export const S_OK = Status.S_OK;
+export const E_INVALID = Status.E_INVALID;
+export const E_NONFINITE = Status.E_NONFINITE;
+export const E_NOCONVERGE = Status.E_NOCONVERGE;

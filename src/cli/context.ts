@@ -6,6 +6,10 @@ import type { CliIo } from './io.js';
 export interface GlobalOptions {
   backend: Backend | 'auto';
   quiet: boolean;
+  /** Records over this many bytes are rejected as too_large (default 256 MiB). */
+  maxRecordBytes?: number;
+  /** Records nested deeper are rejected as too_deep (default 512). */
+  maxDepth?: number;
 }
 
 export class CliContext {

@@ -15,8 +15,19 @@ import { lossCommand } from './commands/loss.js';
 import { rpcaCommand } from './commands/rpca.js';
 import { cleanCommand } from './commands/clean.js';
 import { reportCommand } from './commands/report.js';
+import { mergeCommand } from './commands/merge.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT, type CliIo } from './io.js';
+import { toCliError } from './data-run.js';
+import { InvalidArgumentError } from 'commander';
+
+function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isInteger(x) || x < min || x > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got '${v}'`);
+    return x;
+  };
+}
 
 const EXAMPLES = `
 Examples:
@@ -36,6 +47,8 @@ export function buildProgram(ctx: CliContext): Command {
     .version(VERSION, '-V, --version')
     .addOption(new Option('--backend <backend>', 'kernel backend').choices(['auto', ...BACKENDS]).default('auto'))
     .option('-q, --quiet', 'no progress or summaries on stderr', false)
+    .option('--max-record-bytes <n>', 'reject records larger than n bytes as too_large (default 268435456 = 256 MiB)', intArg('--max-record-bytes', 1))
+    .option('--max-depth <n>', 'reject records nested deeper than n levels as too_deep (default 512, at most 4096)', intArg('--max-depth', 1, 4096))
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXAMPLES);
   program.addCommand(infoCommand(ctx));
@@ -50,6 +63,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(rpcaCommand(ctx));
   program.addCommand(cleanCommand(ctx));
   program.addCommand(reportCommand(ctx));
+  program.addCommand(mergeCommand(ctx));
   return program;
 }
 
@@ -69,6 +83,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = new CliContext(io, () => (program?.opts() ?? { backend: 'auto', quiet: false }) as GlobalOptions);
   program = buildProgram(ctx);
   configure(program, io);
+  if (argv.length === 0) {
+    // No command: the help goes to stderr and the exit code says the command line was incomplete.
+    io.stderr(program.helpInformation());
+    return EXIT.USAGE;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
@@ -84,9 +103,10 @@ function handleError(e: unknown, io: CliIo): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
     return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  if (e instanceof CliError) {
-    io.stderr(`pairsmith: ${e.message}\n`);
-    return e.exitCode;
+  const mapped = toCliError(e);
+  if (mapped instanceof CliError) {
+    io.stderr(`pairsmith: ${mapped.message}\n`);
+    return mapped.exitCode;
   }
   const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
   io.stderr(`pairsmith: unexpected error: ${msg}\n`);

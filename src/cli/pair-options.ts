@@ -98,7 +98,8 @@ export function pairParameters(p: PairCliOptions): Record<string, unknown> {
   };
 }
 
-export type SelectByOption = SelectBy | 'auto';
+export type { SelectByOption } from '../pipeline/select.js';
+import type { SelectByOption } from '../pipeline/select.js';
 
 export function addSelectOptions(cmd: Command, required = true): Command {
   return cmd
@@ -141,12 +142,4 @@ export function parseSelectOptions(o: Record<string, unknown>, required = true):
   if (o.upperExternal !== undefined) select.upperExternal = o.upperExternal as number;
   if (o.upperImplicit !== undefined) select.upperImplicit = o.upperImplicit as number;
   return { by: o.by as SelectByOption, select, all: o.all === true, report: o.report as string | boolean | undefined };
-}
-
-/** Resolves `auto` from which margins exist. */
-export function resolveBy(by: SelectByOption, has: { external: boolean; implicit: boolean }): SelectBy {
-  if (by !== 'auto') return by;
-  if (has.external && has.implicit) return 'bees';
-  if (has.implicit) return 'implicit';
-  return 'external';
 }

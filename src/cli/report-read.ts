@@ -1,15 +1,18 @@
-// Reading the inputs of `pairsmith report`: candidate pools (scores only, transformed to the analysis scale) or
-// pair rows, through the datasets layer's DataRun (same formats, field overrides, rejects and tally as every
-// data command), plus the `<pairs>.manifest.json` sidecar of a pairs file when there is one.
+// Reading the inputs of `pairsmith report` into a ReportCollector, chunk by chunk: candidate records become pool
+// chunks (scores transformed to the analysis scale, texts read lazily), pair records become pair-row columns, and
+// rejects are listed. Everything goes through the datasets layer's DataRun (same formats, field overrides,
+// rejects and tally as every data command); memory stays bounded by the batch and the collector. Also the
+// `<pairs>.manifest.json` sidecar of a pairs file.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../io/manifest.js';
-import { logitClamped } from '../pipeline/transform.js';
-import { promptString } from '../io/text.js';
-import type { CandidateRecord, PairRecord } from '../io/types.js';
-import type { PairRowInput, PromptPool } from '../report/index.js';
+import { logitClamped } from '../numeric.js';
+import { asText, promptString, responseString } from '../io/text.js';
+import { pairColumnsOfRecords, poolChunkOfColumns } from '../pipeline/report-feed.js';
+import type { PairRowInput, ReportCollector } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { withDataRun } from './data-run.js';
+import { CliError, EXIT } from './io.js';
 import type { InputOptions } from './options.js';
 
 export type ScoreTransform = 'none' | 'logit';
@@ -19,25 +22,38 @@ export function transformScore(x: number, t: ScoreTransform): number {
   return t === 'none' || !Number.isFinite(x) ? x : logitClamped(x);
 }
 
-export interface ReportInputs {
-  pools: PromptPool[];
-  pairRows: PairRowInput[];
-  manifest: Manifest;
+/** The analysis-scale clamp bounds of a transform (a pile there is labelled "clamp" on the page). */
+export function transformClamps(t: ScoreTransform): number[] | undefined {
+  return t === 'logit' ? [logitClamped(0), logitClamped(1)] : undefined;
 }
 
-const LABEL_CHARS = 160;
+/** Scale labels of a transform: the analysis scale and, when a transform applies, the raw one. */
+export function scaleLabels(t: ScoreTransform): { scoreLabel: string; rawLabel?: string } {
+  return t === 'logit' ? { scoreLabel: 'logit(score)', rawLabel: 'score' } : { scoreLabel: 'score' };
+}
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+function count(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null;
+}
+
+function textOf(v: unknown, role: 'prompt' | 'response'): string | undefined {
+  const t = asText(v);
+  if (t === undefined) return undefined;
+  return role === 'prompt' ? promptString(t) : responseString(t);
+}
+
 /**
- * The report columns of a pairs-file row (`pairs`, `select`, `route` and `curate` outputs): a plain row object,
- * with the scores as the datasets layer normalized them when given.
+ * The report columns of a pair row (`pairs`, `select`, `route` and `curate` outputs): a plain row object, with the
+ * scores as the datasets layer normalized them when given. Texts (prompt, chosen, rejected) and token counts
+ * (`chosen_length`, `rejected_length`) are taken when present.
  */
 export function pairRowFromObject(raw: Record<string, unknown>, scores?: { chosen?: number | null; rejected?: number | null }): PairRowInput {
   const sel = raw.selected;
-  return {
+  const row: PairRowInput = {
     promptIndex: num(raw.prompt_index),
     chosenIndex: num(raw.chosen_index),
     rejectedIndex: num(raw.rejected_index),
@@ -48,20 +64,25 @@ export function pairRowFromObject(raw: Record<string, unknown>, scores?: { chose
     selectionScore: num(raw.selection_score),
     selected: typeof sel === 'boolean' ? sel : num(sel),
     route: typeof raw.route === 'string' ? raw.route : null,
+    chosenTokens: count(raw.chosen_length),
+    rejectedTokens: count(raw.rejected_length),
   };
-}
-
-/** The report columns of a pair record read by the datasets layer. */
-export function pairRowOf(r: PairRecord): PairRowInput {
-  return pairRowFromObject(r.raw, { chosen: r.scoreChosen, rejected: r.scoreRejected });
+  const p = textOf(raw.prompt, 'prompt');
+  const c = textOf(raw.chosen, 'response');
+  const r = textOf(raw.rejected, 'response');
+  if (p !== undefined) row.prompt = p;
+  if (c !== undefined) row.chosen = c;
+  if (r !== undefined) row.rejected = r;
+  return row;
 }
 
 /** Why a pool yields nothing for the report (null when it is usable). */
-function poolOutcome(scores: Float64Array): string | null {
+function poolOutcome(scores: ArrayLike<number>): string | null {
   let n = 0;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const x of scores) {
+  for (let i = 0; i < scores.length; i++) {
+    const x = scores[i]!;
     if (!Number.isFinite(x)) continue;
     n++;
     if (x < lo) lo = x;
@@ -71,57 +92,64 @@ function poolOutcome(scores: Float64Array): string | null {
   return hi > lo ? null : 'no_spread';
 }
 
+export interface FeedResult {
+  manifest: Manifest;
+  /** Prompts and pair rows given to the collector. */
+  pools: number;
+  pairs: number;
+}
+
 /**
- * Reads one input for the report. Candidate records become pools (prompt label, raw and transformed scores;
- * responses are not kept), pair records become pair rows. Counts go to the run's tally: a usable record is
- * "written" (into the report), a pool without spread or with fewer than 2 finite scores is a counted no-pair.
+ * Reads one input into the collector: candidate chunks with addPools, pair chunks with addPairs, rejects with
+ * addRejects. `role` 'main-with-pairs' refuses pair records (with --pairs the main input must hold candidates).
+ * Counts go to the run's tally: a usable record is "written" (into the report), a pool without spread or with
+ * fewer than 2 finite scores is a counted no-pair. O(chunk) memory besides the collector.
  */
-export async function readReportInput(
+export async function feedReportInput(
   ctx: CliContext,
   input: string,
   options: InputOptions,
   transform: ScoreTransform,
   backend: string,
   parameters: Record<string, unknown>,
-): Promise<ReportInputs> {
-  const pools: PromptPool[] = [];
-  const pairRows: PairRowInput[] = [];
+  collector: ReportCollector,
+  role: 'main' | 'main-with-pairs' | 'pairs' = 'main',
+): Promise<FeedResult> {
+  let pools = 0;
+  let pairs = 0;
+  const engine = await ctx.engine();
   const manifest = await withDataRun(ctx, { command: 'report', input, output: null, options, parameters }, async (run) => {
-    for await (const chunk of run.records()) {
-      for (const r of chunk.records) {
-        if (r.kind === 'pair') {
-          pairRows.push(pairRowOf(r));
-          run.tally.written(0, 0);
-          continue;
-        }
-        const pool = poolOf(r, transform, (n) => run.tally.exclude('score_out_of_range', n));
-        const why = poolOutcome(pool.scores as Float64Array);
-        if (why) run.tally.noPairFor(why);
-        else run.tally.written(0, 0);
-        pools.push(pool);
+    const hooks = run.hooks;
+    const job = run.job(engine, {
+      ...hooks,
+      rejects: async (rs) => {
+        collector.addRejects(rs);
+        await hooks.rejects?.(rs);
+      },
+    });
+    for await (const a of job.pass(true)) {
+      if (a.kind === 'pairs') {
+        if (role === 'main-with-pairs') throw new CliError(`--pairs needs a candidates input; ${input} holds pairs (give the pairs file alone instead)`, EXIT.USAGE);
+        const c = a.columns;
+        for (let g = 0; g < c.groups; g++) job.tally.written(0, 0);
+        if (c.groups > 0) collector.addPairs(pairColumnsOfRecords(a.batch, c, transform));
+        pairs += c.groups;
+        continue;
       }
+      const c = a.columns;
+      if (c.groups === 0) continue;
+      const chunk = poolChunkOfColumns(a.batch, c, transform, (n) => job.tally.exclude('score_out_of_range', n));
+      for (let g = 0; g < c.groups; g++) {
+        const why = poolOutcome(chunk.scores.subarray(chunk.offsets[g]!, chunk.offsets[g + 1]!));
+        if (why) job.tally.noPairFor(why);
+        else job.tally.written(0, 0);
+      }
+      collector.addPools(chunk);
+      pools += c.groups;
     }
-    return run.commit(backend);
+    return run.commit({ tally: job.tally, format: job.format ?? null, detected: job.detected }, backend);
   });
-  return { pools, pairRows, manifest };
-}
-
-/**
- * A candidate record as a report pool: the prompt as a short label, raw and transformed scores (responses are not
- * kept). `outOfRange(n)` is told how many finite scores the transform could not take (logit outside [0, 1]).
- */
-export function poolOf(r: CandidateRecord, t: ScoreTransform, outOfRange: (n: number) => void): PromptPool {
-  const raw = new Float64Array(r.scores.length);
-  const scores = new Float64Array(r.scores.length);
-  let bad = 0;
-  r.scores.forEach((s, i) => {
-    raw[i] = s === null ? Number.NaN : s;
-    scores[i] = transformScore(raw[i]!, t);
-    if (Number.isFinite(raw[i]!) && !Number.isFinite(scores[i]!)) bad++;
-  });
-  if (bad) outOfRange(bad);
-  const label = promptString(r.prompt).replace(/\s+/g, ' ').trim().slice(0, LABEL_CHARS);
-  return { promptIndex: r.index, label, scores, raw: t === 'none' ? undefined : raw };
+  return { manifest, pools, pairs };
 }
 
 /** The `<path>.manifest.json` beside a file, when it exists and parses (null otherwise). */
@@ -135,4 +163,19 @@ export function sidecarManifest(path: string, cwd?: string): Record<string, unkn
   } catch {
     return null;
   }
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/**
+ * The margin a pairs run ranked by, from its manifest: `report.selection.by` (the resolved --by), else
+ * `parameters.by` unless it is `auto` (then undefined: the report infers it from the columns).
+ */
+export function selectionByOf(m: Record<string, unknown> | null): string | undefined {
+  const resolved = obj(obj(obj(m).report).selection).by;
+  if (typeof resolved === 'string' && resolved !== 'auto') return resolved;
+  const given = obj(obj(m).parameters).by;
+  return typeof given === 'string' && given !== 'auto' ? given : undefined;
 }

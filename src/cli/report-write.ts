@@ -1,19 +1,17 @@
-// Writing the HTML report from a command: build the data, render, write atomically. `report` uses it, and it is
-// the hook for `curate --report report.html` (see curate-report.ts).
+// Writing the HTML report from a command: render the collected data, write atomically (or to stdout). `report`
+// and `curate --report report.html` (see curate-report.ts) use it.
 import { resolve } from 'node:path';
-import { writeTextAtomic } from '../io/node/write.js';
-import { buildReportData, renderReport, type BuildOptions, type ReportData, type ReportInput } from '../report/index.js';
+import { writeTextFile } from '../io/node/output.js';
+import { renderReport, type ReportData } from '../report/index.js';
 import type { CliContext } from './context.js';
 
-/** Builds and writes the report to `path` (`-` = stdout); returns the data and the absolute path (or `-`). */
-export async function writeHtmlReport(ctx: CliContext, path: string, input: ReportInput, opts: BuildOptions): Promise<{ data: ReportData; where: string }> {
-  const data = buildReportData(input, opts);
+/** Renders `data` and writes it to `path` (`-` = stdout); returns the absolute path (or `-`). */
+export async function writeHtmlReport(ctx: CliContext, path: string, data: ReportData): Promise<string> {
   const html = renderReport(data);
   if (path === '-') {
     ctx.io.stdout(html);
-    return { data, where: '-' };
+    return '-';
   }
-  const where = resolve(ctx.io.cwd ?? process.cwd(), path);
-  await writeTextAtomic(where, html);
-  return { data, where };
+  await writeTextFile(path, html, ctx.io.cwd);
+  return resolve(ctx.io.cwd ?? process.cwd(), path);
 }

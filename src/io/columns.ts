@@ -1,7 +1,7 @@
 // Packing a chunk's scores straight into engine resident buffers (STYLE.md Decision 3) in the CSR layout the
 // group kernels read: values (f64, NaN for an excluded candidate) and offsets (i32, groups + 1).
 import type { Engine } from '../engine.js';
-import type { ResidentBuffer } from '../wasm/resident.js';
+import type { ResidentBuffer } from '../kernels/types.js';
 
 /** Resident score columns of one chunk. The caller owns them: call free() (e.g. in a finally). */
 export interface ScoreColumns {

@@ -1,7 +1,7 @@
-// Growable typed columns (amortised doubling); `a` may be replaced on growth, `values()` is the filled part.
+// Growable typed columns (amortised doubling): `a` may be replaced on growth, `n` is the filled length.
 
 export class GrowF64 {
-  a = new Float64Array(1024);
+  a: Float64Array = new Float64Array(1024);
   n = 0;
   ensure(k: number): void {
     if (this.n + k <= this.a.length) return;
@@ -12,7 +12,7 @@ export class GrowF64 {
     this.a = b;
   }
   push(x: number): void {
-    this.ensure(1);
+    if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
   }
   values(): Float64Array {
@@ -21,14 +21,41 @@ export class GrowF64 {
 }
 
 export class GrowI32 {
-  a = new Int32Array(1024);
+  a: Int32Array = new Int32Array(1024);
   n = 0;
+  ensure(k: number): void {
+    if (this.n + k <= this.a.length) return;
+    let c = this.a.length * 2;
+    while (c < this.n + k) c *= 2;
+    const b = new Int32Array(c);
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
   push(x: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
+    if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
+  }
+  values(): Int32Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+export class GrowU8 {
+  a: Uint8Array = new Uint8Array(1024);
+  n = 0;
+  ensure(k: number): void {
+    if (this.n + k <= this.a.length) return;
+    let c = this.a.length * 2;
+    while (c < this.n + k) c *= 2;
+    const b = new Uint8Array(c);
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  push(x: number): void {
+    if (this.n === this.a.length) this.ensure(1);
+    this.a[this.n++] = x;
+  }
+  values(): Uint8Array {
+    return this.a.subarray(0, this.n);
   }
 }

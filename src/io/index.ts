@@ -1,42 +1,13 @@
-// Dataset I/O, platform neutral: tolerant JSON, format adapters, validation, rows and manifests.
-// File/stream access lives in src/io/node/ (Node only).
+// Dataset I/O, platform neutral: framing, the record index, format adapters, the one row writer, manifests.
+// File and stream access lives in src/io/node/ (Node only).
 export * from './types.js';
-export { parseJson, stringifyJson, JsonSyntaxError } from './json.js';
+export { parseJson, JsonSyntaxError } from './json.js';
 export { getPath, hasPath, splitPath } from './path.js';
-export { adaptRecord, FieldProblem, DEFAULT_FIELDS, type AdapterOptions } from './adapters.js';
-export { requireObject, describeType } from './adapters.js';
+export { DEFAULT_FIELDS, FieldProblem, describeType, type AdapterOptions, type CountedRow, type RowAdapter } from './adapt.js';
 export { detectFormat, type Detection } from './detect.js';
-export { RecordDecoder, FormatDetectionError, type DecodeOptions, type DecodedChunk } from './decoder.js';
-export { RowDecoder, type RowAdapter, type RowDecodeOptions, type DecodedRows, type CountedRow } from './decoder.js';
-export { LineSplitter, ArraySplitter } from './splitters.js';
-export { packScores, type ScoreColumns } from './columns.js';
+export { Framer, FramingError, DEFAULT_MAX_RECORD_BYTES, type FramingMode } from './framer.js';
+export type { Reject } from './records.js';
 export { Tally, buildManifest, type Manifest, type ManifestInput } from './manifest.js';
-export {
-  asText,
-  promptMessages,
-  responseMessages,
-  promptString,
-  responseString,
-  parseHhDialogue,
-  splitHh,
-} from './text.js';
-export {
-  TARGETS,
-  trlSchema,
-  trlRow,
-  ktoSchema,
-  ktoRows,
-  candidatesSchema,
-  candidatesRow,
-  onpolicySchema,
-  onpolicyRow,
-  hhSchema,
-  hhRow,
-  pairOf,
-  maxMinPair,
-  type Target,
-  type Pair,
-  type ColumnSpec,
-  type ColumnType,
-  type OutputRow,
-} from './rows.js';
+export type { RowSink } from './encode.js';
+export { asText, promptMessages, responseMessages, promptString, responseString, parseHhDialogue, splitHh } from './text.js';
+export { TARGETS, trlSchema, ktoSchema, candidatesSchema, onpolicySchema, hhSchema, type Target, type ColumnSpec, type ColumnType } from './rows.js';

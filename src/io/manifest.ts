@@ -2,7 +2,7 @@
 // its invariants are checked when the manifest is built:
 //   records.read = records.written + records.no_pair + records.rejected
 //   candidates.read = candidates.used + candidates.excluded      (candidates of records not rejected)
-import { EXCLUSION_REASONS, REJECT_REASONS, type ExclusionReason, type InputRecord, type RejectReason } from './types.js';
+import { EXCLUSION_REASONS, REJECT_REASONS, type ExclusionReason, type RejectReason } from './types.js';
 import { VERSION } from '../version.js';
 
 type Counts<K extends string> = Record<K, number>;
@@ -32,15 +32,6 @@ export class Tally {
   }
   reject(reason: RejectReason): void {
     this.rejected[reason]++;
-  }
-  /** An accepted record: counts its candidates and exclusions. */
-  accept(r: InputRecord): void {
-    this.acceptRow(r.kind === 'candidates' ? r.responses.length : 2, r.excluded);
-  }
-  /** An accepted row of a row input (RowDecoder): `candidates` it holds and why any of them was excluded. */
-  acceptRow(candidates: number, excluded?: ReadonlyMap<number, ExclusionReason>): void {
-    this.candidatesRead += candidates;
-    if (excluded) for (const why of excluded.values()) this.excluded[why]++;
   }
   /** A candidate of an accepted record was excluded later (e.g. out of range for a transform). */
   exclude(reason: ExclusionReason, n = 1): void {
@@ -113,6 +104,11 @@ export interface Manifest {
   pairs_written: number;
   /** Command-specific outcome counts of the written records (e.g. clean: rpca / passed_through), when any. */
   outcomes?: Record<string, number>;
+  /**
+   * A sharded run (--shard K/N): which shard, and its part of the input: bytes [start_byte, end_byte) of JSON Lines,
+   * or row groups [start_row_group, end_row_group) of Parquet.
+   */
+  shard?: { index: number; count: number; start_byte?: number; end_byte?: number; start_row_group?: number; end_row_group?: number };
 }
 
 export interface ManifestInput {
@@ -128,6 +124,7 @@ export interface ManifestInput {
   endedAt: Date;
   tally: Tally;
   outcomes?: Record<string, number>;
+  shard?: { index: number; count: number; start: number; end: number; unit?: 'bytes' | 'row_groups' };
 }
 
 /** Builds the manifest; throws an Error if the counts do not add up (a bug, never user error). */
@@ -155,5 +152,13 @@ export function buildManifest(m: ManifestInput): Manifest {
     rows_written: t.rowsWritten,
     pairs_written: t.pairsWritten,
     ...(m.outcomes ? { outcomes: m.outcomes } : {}),
+    ...(m.shard
+      ? {
+          shard:
+            m.shard.unit === 'row_groups'
+              ? { index: m.shard.index, count: m.shard.count, start_row_group: m.shard.start, end_row_group: m.shard.end }
+              : { index: m.shard.index, count: m.shard.count, start_byte: m.shard.start, end_byte: m.shard.end },
+        }
+      : {}),
   };
 }

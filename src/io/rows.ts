@@ -1,7 +1,7 @@
-// Output rows for the formats pairsmith writes, and their column schemas (for Parquet's typed columns).
-// A schema is fixed per output so every row of a file has the same column types.
-import { HH_ASSISTANT, promptMessages, promptString, responseMessages, responseString } from './text.js';
-import type { CandidateRecord, PairRecord, Text } from './types.js';
+// Column schemas of the formats pairsmith writes (Parquet's typed columns; a schema is fixed per output so every
+// row of a file has the same column types), and the HH dialogue form of a pair.
+import { HH_ASSISTANT, promptString, responseString } from './text.js';
+import type { Text } from './types.js';
 
 /** Column types a writer understands. `messages` = list<struct<role: string, content: string>>. */
 export type ColumnType = 'string' | 'double' | 'int' | 'bool' | 'messages' | 'list<double>' | 'list<string>' | 'list<messages>';
@@ -12,8 +12,6 @@ export interface ColumnSpec {
   /** Whether the value may be null/absent (default true). */
   nullable?: boolean;
 }
-
-export type OutputRow = Record<string, unknown>;
 
 /** Output targets of `convert --to`. */
 export const TARGETS = ['trl', 'trl-conversational', 'kto', 'candidates', 'onpolicy', 'hh-rlhf'] as const;
@@ -40,28 +38,6 @@ export function trlSchema(conversational: boolean, withScores: boolean): ColumnS
   return cols;
 }
 
-/**
- * A response as messages. After an HH prompt ("...\n\nAssistant:") a string response starts with the space
- * that followed the marker; as a message of its own that space is dropped.
- */
-function replyMessages(prompt: Text, t: Text): Text {
-  if (typeof prompt === 'string' && typeof t === 'string' && prompt.endsWith(HH_ASSISTANT) && t.startsWith(' ')) {
-    return responseMessages(t.slice(1));
-  }
-  return responseMessages(t);
-}
-
-export function trlRow(p: Pair, conversational: boolean, withScores: boolean): OutputRow {
-  const row: OutputRow = conversational
-    ? { prompt: promptMessages(p.prompt), chosen: replyMessages(p.prompt, p.chosen), rejected: replyMessages(p.prompt, p.rejected) }
-    : { prompt: promptString(p.prompt), chosen: responseString(p.chosen), rejected: responseString(p.rejected) };
-  if (withScores) {
-    row.score_chosen = p.scoreChosen ?? null;
-    row.score_rejected = p.scoreRejected ?? null;
-  }
-  return row;
-}
-
 /** KTO unpaired rows: `prompt`, `completion`, `label` (TRL's unpaired preference type). */
 export function ktoSchema(conversational: boolean): ColumnSpec[] {
   const t: ColumnType = conversational ? 'messages' : 'string';
@@ -69,16 +45,6 @@ export function ktoSchema(conversational: boolean): ColumnSpec[] {
     { name: 'prompt', type: t, nullable: false },
     { name: 'completion', type: t, nullable: false },
     { name: 'label', type: 'bool', nullable: false },
-  ];
-}
-
-/** One pair -> two KTO rows: chosen labelled true, rejected labelled false. */
-export function ktoRows(p: Pair, conversational: boolean): OutputRow[] {
-  const prompt = conversational ? promptMessages(p.prompt) : promptString(p.prompt);
-  const resp = (t: Text): unknown => (conversational ? replyMessages(p.prompt, t) : responseString(t));
-  return [
-    { prompt, completion: resp(p.chosen), label: true },
-    { prompt, completion: resp(p.rejected), label: false },
   ];
 }
 
@@ -92,16 +58,6 @@ export function candidatesSchema(conversational: boolean): ColumnSpec[] {
   ];
 }
 
-/** A candidate record in our generic form; excluded scores are written as null. */
-export function candidatesRow(r: CandidateRecord, conversational: boolean): OutputRow {
-  return {
-    id: r.id === undefined ? null : String(r.id),
-    prompt: conversational ? promptMessages(r.prompt) : promptString(r.prompt),
-    responses: r.responses.map((t) => (conversational ? responseMessages(t) : responseString(t))),
-    scores: r.scores.slice(),
-  };
-}
-
 /** The on-policy (princeton-nlp armorm) form: `prompt_id`, `prompt`, `all_generated_responses`, `all_rm_scores`. */
 export function onpolicySchema(conversational: boolean): ColumnSpec[] {
   return [
@@ -110,11 +66,6 @@ export function onpolicySchema(conversational: boolean): ColumnSpec[] {
     { name: 'all_generated_responses', type: conversational ? 'list<messages>' : 'list<string>', nullable: false },
     { name: 'all_rm_scores', type: 'list<double>', nullable: false },
   ];
-}
-
-export function onpolicyRow(r: CandidateRecord, conversational: boolean): OutputRow {
-  const c = candidatesRow(r, conversational);
-  return { prompt_id: c.id, prompt: c.prompt, all_generated_responses: c.responses, all_rm_scores: c.scores };
 }
 
 /** Anthropic HH form: `chosen` and `rejected` full dialogues ("\n\nHuman: ...\n\nAssistant: ..."). */
@@ -131,36 +82,11 @@ function hhPrompt(t: Text): string {
   return s.startsWith('\n\n') ? s : `\n\nHuman: ${s}${HH_ASSISTANT}`;
 }
 
-export function hhRow(p: Pair): OutputRow {
+export function hhRow(p: Pair): { chosen: string; rejected: string } {
   const prompt = hhPrompt(p.prompt);
   const reply = (t: Text): string => {
     const r = responseString(t);
     return r.startsWith(' ') ? r : ` ${r}`;
   };
   return { chosen: prompt + reply(p.chosen), rejected: prompt + reply(p.rejected) };
-}
-
-/** The pair of a pair record. */
-export function pairOf(r: PairRecord): Pair {
-  const p: Pair = { prompt: r.prompt, chosen: r.chosen, rejected: r.rejected };
-  if (r.scoreChosen !== undefined) p.scoreChosen = r.scoreChosen;
-  if (r.scoreRejected !== undefined) p.scoreRejected = r.scoreRejected;
-  return p;
-}
-
-/**
- * The max-vs-min pair of a candidate record (first index wins ties), or the reason there is none.
- * Used by `convert`; the `pairs` command offers the other selection rules.
- */
-export function maxMinPair(r: CandidateRecord): Pair | { noPair: 'all_scores_equal' } {
-  let hi = -1;
-  let lo = -1;
-  for (let i = 0; i < r.scores.length; i++) {
-    const s = r.scores[i];
-    if (s === null || s === undefined) continue;
-    if (hi < 0 || s > r.scores[hi]!) hi = i;
-    if (lo < 0 || s < r.scores[lo]!) lo = i;
-  }
-  if (hi < 0 || lo < 0 || r.scores[hi] === r.scores[lo]) return { noPair: 'all_scores_equal' };
-  return { prompt: r.prompt, chosen: r.responses[hi]!, rejected: r.responses[lo]!, scoreChosen: r.scores[hi]!, scoreRejected: r.scores[lo]! };
 }

@@ -2,11 +2,10 @@
 // z-scores. API types, argument checks and the WASM binding (assembly/kernels/groups.ts). CSR layout: group g
 // holds values [offsets[g], offsets[g+1]); offsets is an Int32Array of length groups + 1.
 import type { WasmContext } from '../wasm/context.js';
-import { check } from '../wasm/abi.js';
-import { isResident } from '../wasm/resident.js';
+import { isResident, type EngineTag } from '../wasm/resident.js';
 import type { Column } from './types.js';
-import { assertArray, assertOffsets } from './validate.js';
-import { parsePosition, type PositionInput } from './positions.js';
+import { assertChoice, ColumnCheck } from './validate.js';
+import { parsePosition, type Position, type PositionInput } from './positions.js';
 
 export interface GroupStatsOptions {
   /** `population` (ddof 0, the default, as spec selection.md 1.3) or `sample` (ddof 1). */
@@ -52,8 +51,9 @@ export interface GroupKernels {
   /**
    * Per-group count, mean, std, min, max, argmin, argmax over the finite values, and the count of non-finite
    * values (skipped). A group with no finite values gets NaN mean/std/min/max and -1 argmin/argmax. Ties for
-   * min/max go to the lowest index. Values near 1e300 are handled (the sum and squares are rescaled exactly
-   * by powers of two on overflow). Shapes: values (n), offsets (groups + 1). `out` fields may be resident.
+   * min/max go to the lowest index. Values of any finite magnitude are handled: when the largest is beyond 2^+-400
+   * the statistics are taken at an exact power-of-two scale, so spreads of 1e-170, values near max double and
+   * subnormals keep their true std. Shapes: values (n), offsets (groups + 1). `out` fields may be resident.
    * Errors: TypeError (kinds), RangeError (offsets, std option, out lengths). O(n), two passes per group.
    */
   groupStats(values: Column<Float64Array>, offsets: Column<Int32Array>, options?: GroupStatsOptions, out?: GroupStatsOut): GroupStats;
@@ -83,22 +83,25 @@ export interface GroupKernels {
   zscores(values: Column<Float64Array>, offsets: Column<Int32Array>, stats: MeanStd, out?: Column<Float64Array>): Float64Array;
 }
 
-// Position kinds, mirrored in assembly/kernels/groups.ts.
-const KIND = { sigma: 0, max: 1, min: 2 } as const;
+export type StdKind = 'population' | 'sample';
 
-function checkLen(x: unknown, name: string, n: number, ...types: Parameters<typeof assertArray>[2][]): void {
-  assertArray(x, name, ...types);
-  const len = (x as { length: number }).length;
-  if (len !== n) throw new RangeError(`pairsmith: ${name} has length ${len}, expected ${n}`);
+export interface ResolvedPickOptions {
+  role: 'rejected' | 'chosen';
+  exclude: Column<Int32Array> | undefined;
 }
 
-function checkStats(stats: unknown, groups: number): void {
-  if (stats === null || typeof stats !== 'object' || ArrayBuffer.isView(stats) || isResident(stats)) {
-    throw new TypeError('pairsmith: stats must be { mean, std } (e.g. a groupStats result)');
-  }
-  const st = stats as MeanStd;
-  checkLen(st.mean, 'stats.mean', groups, Float64Array);
-  checkLen(st.std, 'stats.std', groups, Float64Array);
+/** What the WASM binding and the JS twin implement (arguments checked, options resolved, positions parsed). */
+export interface GroupBackend {
+  groupStats(values: Column<Float64Array>, offsets: Column<Int32Array>, options: { std: StdKind }, out: GroupStatsOut): GroupStats;
+  pickPositions(
+    values: Column<Float64Array>,
+    offsets: Column<Int32Array>,
+    stats: MeanStd,
+    positions: readonly Position[],
+    options: ResolvedPickOptions,
+    out?: Column<Int32Array>,
+  ): Int32Array;
+  zscores(values: Column<Float64Array>, offsets: Column<Int32Array>, stats: MeanStd, out?: Column<Float64Array>): Float64Array;
 }
 
 const STAT_TYPES = {
@@ -113,86 +116,114 @@ const STAT_TYPES = {
 } as const;
 const STAT_KEYS = Object.keys(STAT_TYPES) as (keyof GroupStats)[];
 
-export function guardGroups(k: GroupKernels): GroupKernels {
+function assertObject(o: unknown, name: string, what: string): void {
+  if (o !== undefined && (o === null || typeof o !== 'object' || ArrayBuffer.isView(o) || isResident(o))) {
+    throw new TypeError(`pairsmith: ${name} must be ${what}`);
+  }
+}
+
+export function guardGroups(b: GroupBackend, owner: EngineTag | null): GroupKernels {
+  const statsCheck = new ColumnCheck('groupStats', owner);
+  const pickCheck = new ColumnCheck('pickPositions', owner);
+  const zCheck = new ColumnCheck('zscores', owner);
+
+  function meanStd(c: ColumnCheck, stats: unknown, groups: number): void {
+    if (stats === undefined) throw new TypeError('pairsmith: stats must be { mean, std } (e.g. a groupStats result)');
+    assertObject(stats, 'stats', '{ mean, std } (e.g. a groupStats result)');
+    const st = stats as MeanStd;
+    c.sized(st.mean, 'stats.mean', groups, Float64Array);
+    c.sized(st.std, 'stats.std', groups, Float64Array);
+  }
+
   return {
     groupStats(values, offsets, options, out) {
-      assertArray(values, 'values', Float64Array);
-      assertOffsets(offsets, values.length);
-      if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('pairsmith: options must be an object');
-      const sd = options?.std;
-      if (sd !== undefined && sd !== 'population' && sd !== 'sample') {
-        throw new RangeError(`pairsmith: options.std must be 'population' or 'sample', got ${String(sd)}`);
+      statsCheck.column(values, 'values', Float64Array);
+      statsCheck.offsets(offsets, values.length);
+      assertObject(options, 'options', 'an object');
+      assertChoice(options?.std, 'options.std', ['population', 'sample']);
+      assertObject(out, 'out', 'an object of columns');
+      for (const key of Object.keys(out ?? {})) {
+        if (!(key in STAT_TYPES)) throw new RangeError(`pairsmith: out.${key} is not a groupStats field`);
+        const v = out![key as keyof GroupStats];
+        if (v !== undefined) statsCheck.sized(v, `out.${key}`, offsets.length - 1, STAT_TYPES[key as keyof GroupStats]);
       }
-      if (out !== undefined) {
-        if (out === null || typeof out !== 'object') throw new TypeError('pairsmith: out must be an object of columns');
-        for (const key of Object.keys(out)) {
-          if (!(key in STAT_TYPES)) throw new RangeError(`pairsmith: out.${key} is not a groupStats field`);
-          const v = out[key as keyof GroupStats];
-          if (v !== undefined) checkLen(v, `out.${key}`, offsets.length - 1, STAT_TYPES[key as keyof GroupStats]);
-        }
-      }
-      return k.groupStats(values, offsets, options, out);
+      return b.groupStats(values, offsets, { std: options?.std ?? 'population' }, out ?? {});
     },
     pickPositions(values, offsets, stats, positions, options, out) {
-      assertArray(values, 'values', Float64Array);
-      assertOffsets(offsets, values.length);
+      pickCheck.column(values, 'values', Float64Array);
+      pickCheck.offsets(offsets, values.length);
       const groups = offsets.length - 1;
-      checkStats(stats, groups);
-      if (!Array.isArray(positions)) throw new TypeError('pairsmith: positions must be an array (e.g. [\'max\', \'mu-2sigma\'])');
+      meanStd(pickCheck, stats, groups);
+      if (!Array.isArray(positions)) throw new TypeError("pairsmith: positions must be an array (e.g. ['max', 'mu-2sigma'])");
       const parsed = positions.map((p) => parsePosition(p));
-      if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('pairsmith: options must be an object');
-      const role = options?.role;
-      if (role !== undefined && role !== 'rejected' && role !== 'chosen') {
-        throw new RangeError(`pairsmith: options.role must be 'rejected' or 'chosen', got ${String(role)}`);
-      }
-      if (options?.exclude !== undefined) checkLen(options.exclude, 'options.exclude', groups, Int32Array);
-      if (out !== undefined) checkLen(out, 'out', groups * parsed.length, Int32Array);
-      return k.pickPositions(values, offsets, stats, parsed, options, out);
+      assertObject(options, 'options', 'an object');
+      assertChoice(options?.role, 'options.role', ['rejected', 'chosen']);
+      if (options?.exclude !== undefined) pickCheck.sized(options.exclude, 'options.exclude', groups, Int32Array);
+      if (out !== undefined) pickCheck.sized(out, 'out', groups * parsed.length, Int32Array);
+      return b.pickPositions(values, offsets, stats, parsed, { role: options?.role ?? 'rejected', exclude: options?.exclude }, out);
     },
     zscores(values, offsets, stats, out) {
-      assertArray(values, 'values', Float64Array);
-      assertOffsets(offsets, values.length);
-      checkStats(stats, offsets.length - 1);
-      if (out !== undefined) checkLen(out, 'out', values.length, Float64Array);
-      return k.zscores(values, offsets, stats, out);
+      zCheck.column(values, 'values', Float64Array);
+      zCheck.offsets(offsets, values.length);
+      meanStd(zCheck, stats, offsets.length - 1);
+      if (out !== undefined) zCheck.sized(out, 'out', values.length, Float64Array);
+      return b.zscores(values, offsets, stats, out);
     },
   };
 }
 
-export function bindGroups(ctx: WasmContext): GroupKernels {
+interface GroupExports {
+  groupStatsF64(args: number): number;
+  pickPositionsF64(args: number): number;
+  zscoresF64(xPtr: number, offPtr: number, groups: number, meanPtr: number, stdPtr: number, outPtr: number): number;
+}
+
+const PICK_ARGS = ['values', 'offsets', 'groups', 'mean', 'std', 'kinds', 'ks', 'positions', 'chosen', 'exclude', 'out'] as const;
+
+export function bindGroups(ctx: WasmContext): GroupBackend {
+  const raw = ctx.abi.functions<GroupExports>({ groupStatsF64: true, pickPositionsF64: true, zscoresF64: true });
+  const statsArgs = ctx.abi.block('GroupStatsArg', ['values', 'offsets', 'groups', 'ddof', ...STAT_KEYS] as const);
+  const pickArgs = ctx.abi.block('PickPositionsArg', PICK_ARGS);
+  const kind = ctx.abi.codes('PositionKind', ['sigma', 'max', 'min'] as const);
   return {
-    groupStats(values, offsets, options, out) {
+    groupStats(values, offsets, { std }, out) {
       const groups = offsets.length - 1;
       return ctx.run((s) => {
         const [xp, op] = s.inputs(values, offsets);
-        const outs = STAT_KEYS.map((key) => ctx.output(s, STAT_TYPES[key] as never, groups, out?.[key] as never));
-        const ptr = outs.map((o) => o.ptr);
-        check('groupStats', ctx.raw.groupStatsF64(xp!, op!, groups, options?.std === 'sample' ? 1 : 0, ...(ptr as [number, number, number, number, number, number, number, number])));
-        const res = {} as Record<string, unknown>;
-        STAT_KEYS.forEach((key, i) => (res[key] = outs[i]!.finish()));
-        return res as unknown as GroupStats;
+        const [count, mean, sd, min, max, argmin, argmax, nonFinite] = STAT_KEYS.map((key) => ctx.output(s, STAT_TYPES[key] as never, groups, out[key] as never));
+        const block = statsArgs.write({
+          values: xp!, offsets: op!, groups, ddof: std === 'sample' ? 1 : 0, count: count!.ptr, mean: mean!.ptr, std: sd!.ptr,
+          min: min!.ptr, max: max!.ptr, argmin: argmin!.ptr, argmax: argmax!.ptr, nonFinite: nonFinite!.ptr,
+        });
+        ctx.check('groupStats', raw.groupStatsF64(block));
+        return {
+          count: count!.finish(), mean: mean!.finish(), std: sd!.finish(), min: min!.finish(), max: max!.finish(),
+          argmin: argmin!.finish(), argmax: argmax!.finish(), nonFinite: nonFinite!.finish(),
+        } as GroupStats;
       });
     },
     pickPositions(values, offsets, stats, positions, options, out) {
       const groups = offsets.length - 1;
-      const parsed = positions.map((p) => parsePosition(p));
-      const kinds = Int32Array.from(parsed, (p) => KIND[p.kind]);
-      const ks = Float64Array.from(parsed, (p) => (p.kind === 'sigma' ? p.k : 0));
+      const kinds = Int32Array.from(positions, (p) => kind[p.kind]);
+      const ks = Float64Array.from(positions, (p) => (p.kind === 'sigma' ? p.k : 0));
       return ctx.run((s) => {
-        const ex = options?.exclude;
-        const ptrs = ex === undefined ? s.inputs(values, offsets, stats.mean, stats.std, kinds, ks) : s.inputs(values, offsets, stats.mean, stats.std, kinds, ks, ex);
-        const o = ctx.output(s, Int32Array, groups * parsed.length, out);
-        const chosen = options?.role === 'chosen' ? 1 : 0;
-        check('pickPositions', ctx.raw.pickPositionsF64(ptrs[0]!, ptrs[1]!, groups, ptrs[2]!, ptrs[3]!, ptrs[4]!, ptrs[5]!, parsed.length, chosen, ptrs[6] ?? 0, o.ptr));
+        const ex = options.exclude;
+        const [vp, op, mp, sp, kp, ksp, exp = 0] = ex === undefined ? s.inputs(values, offsets, stats.mean, stats.std, kinds, ks) : s.inputs(values, offsets, stats.mean, stats.std, kinds, ks, ex);
+        const o = ctx.output(s, Int32Array, groups * positions.length, out);
+        const block = pickArgs.write({
+          values: vp!, offsets: op!, groups, mean: mp!, std: sp!, kinds: kp!, ks: ksp!, positions: positions.length,
+          chosen: options.role === 'chosen' ? 1 : 0, exclude: exp, out: o.ptr,
+        });
+        ctx.check('pickPositions', raw.pickPositionsF64(block));
         return o.finish();
       });
     },
     zscores(values, offsets, stats, out) {
       const groups = offsets.length - 1;
       return ctx.run((s) => {
-        const ptrs = s.inputs(values, offsets, stats.mean, stats.std);
+        const [vp, op, mp, sp] = s.inputs(values, offsets, stats.mean, stats.std);
         const o = ctx.output(s, Float64Array, values.length, out);
-        check('zscores', ctx.raw.zscoresF64(ptrs[0]!, ptrs[1]!, groups, ptrs[2]!, ptrs[3]!, o.ptr));
+        ctx.check('zscores', raw.zscoresF64(vp!, op!, groups, mp!, sp!, o.ptr));
         return o.finish();
       });
     },

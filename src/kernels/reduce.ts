@@ -1,7 +1,8 @@
-// Column reductions: API types, argument checks and the WASM binding.
+// Column reductions: API types, argument checks and the WASM binding (assembly/kernels/reduce.ts).
 import type { WasmContext } from '../wasm/context.js';
+import type { EngineTag } from '../wasm/resident.js';
 import type { Column, FloatArray } from './types.js';
-import { assertArray } from './validate.js';
+import { ColumnCheck, isF32 } from './validate.js';
 
 export interface SumResult {
   /** f64 sum of the finite elements. */
@@ -15,24 +16,33 @@ export interface ReduceKernels {
   sum(x: Column<FloatArray>): SumResult;
 }
 
-export function guardReduce(k: ReduceKernels): ReduceKernels {
+/** What the WASM binding and the JS twin implement (arguments already checked). */
+export type ReduceBackend = ReduceKernels;
+
+export function guardReduce(b: ReduceBackend, owner: EngineTag | null): ReduceKernels {
+  const sum = new ColumnCheck('sum', owner);
   return {
     sum(x) {
-      assertArray(x, 'x', Float32Array, Float64Array);
-      return k.sum(x);
+      sum.column(x, 'x', Float32Array, Float64Array);
+      return b.sum(x);
     },
   };
 }
 
-export function bindReduce(ctx: WasmContext): ReduceKernels {
+interface ReduceExports {
+  sumF32(xPtr: number, n: number, nonFinitePtr: number): number;
+  sumF64(xPtr: number, n: number, nonFinitePtr: number): number;
+}
+
+export function bindReduce(ctx: WasmContext): ReduceBackend {
+  const raw = ctx.abi.functions<ReduceExports>({ sumF32: true, sumF64: true });
   return {
     sum(x) {
       return ctx.run((s) => {
         const [xp] = s.inputs(x);
-        const nf = s.array(Int32Array, 1);
-        const f32 = ArrayBuffer.isView(x) ? x instanceof Float32Array : x.type === Float32Array;
-        const total = f32 ? ctx.raw.sumF32(xp!, x.length, nf) : ctx.raw.sumF64(xp!, x.length, nf);
-        return { sum: total, nonFinite: ctx.arena.view(Int32Array, nf, 1)[0]! };
+        const nonFinite = s.array(Int32Array, 1);
+        const total = (isF32(x) ? raw.sumF32 : raw.sumF64)(xp!, x.length, nonFinite);
+        return { sum: total, nonFinite: ctx.arena.view(Int32Array, nonFinite, 1)[0]! };
       });
     },
   };

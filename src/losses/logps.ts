@@ -1,23 +1,23 @@
 // Sequence log-probs of a chunk of loss rows: numbers are taken as given; per-token arrays are packed into
 // engine resident buffers (f64 values + i32 CSR offsets) and summed by engine.sequenceLogps, one call per
 // column and chunk (STYLE.md Decision 3), never one call per row.
-import type { Engine } from '../engine.js';
+import type { EnginePort } from '../engine.js';
 import { packScores } from '../io/columns.js';
-import { LOGP_FIELDS, type LossRow } from './rows.js';
+import { LOGP_FIELDS, type LossRow } from './loss-rows.js';
 
 /** The four sequence log-prob columns (LOGP_FIELDS order) of `rows`, each a Float64Array of rows.length. */
-export type LogpColumns = [Float64Array, Float64Array, Float64Array, Float64Array];
+export type SummedLogps = [Float64Array, Float64Array, Float64Array, Float64Array];
 
 /**
  * Sums each row's per-token arrays (reduce 'sum', f64) and returns the four columns. Rows come from
  * LossRowChecker, so every token is finite and no sum can overflow; a non-finite sum is a bug and throws.
  * O(rows + tokens).
  */
-export function sequenceLogpColumns(engine: Pick<Engine, 'alloc' | 'sequenceLogps'>, rows: readonly LossRow[]): LogpColumns {
-  return [0, 1, 2, 3].map((k) => column(engine, rows, k)) as LogpColumns;
+export function sequenceLogpColumns(engine: EnginePort, rows: readonly LossRow[]): SummedLogps {
+  return [0, 1, 2, 3].map((k) => column(engine, rows, k)) as SummedLogps;
 }
 
-function column(engine: Pick<Engine, 'alloc' | 'sequenceLogps'>, rows: readonly LossRow[], k: number): Float64Array {
+function column(engine: EnginePort, rows: readonly LossRow[], k: number): Float64Array {
   const out = new Float64Array(rows.length);
   const arrays: ArrayLike<number>[] = [];
   const at: number[] = [];

@@ -1,16 +1,17 @@
 // TRL's logged DPO metrics from dpoLosses results: the names and meanings of DPOTrainer's log
-// (rewards/*, logps/*) plus loss/<type>, as means over rows. Running sums, so a run over many chunks keeps
-// O(losses) state and gives the same means as one result over all rows (same summation order).
+// (rewards/*, logps/*) plus loss/<type> as means over rows, and with loss weights loss/total = sum_k w_k loss/<k>
+// (TRL's `loss`). Running sums, so a run over many chunks keeps O(losses) state and gives the same means as one
+// result over all rows (same summation order).
 import type { LossResult, LossType } from '../kernels/losses.js';
 
 export interface DpoMetrics {
   /** Metric name -> mean over rows (null when no row has a value). */
   metrics: Record<string, number | null>;
-  /** Rows that entered each loss mean (fewer than n for rating losses on rows without a rating). */
+  /** Rows that entered each loss mean (fewer than n for a loss that cannot use some rows). */
   counts: Partial<Record<LossType, number>>;
 }
 
-/** A running mean that skips NaN (a missing rating, never a silent NaN in the mean). */
+/** A running mean that skips NaN (a row the loss cannot use, never a silent NaN in the mean). */
 class Mean {
   sum = 0;
   count = 0;
@@ -59,8 +60,11 @@ export class DpoMetricsAccumulator {
     }
   }
 
-  /** The metrics so far; `types` fixes the loss keys (and their order) even when no row was added. */
-  result(types?: readonly LossType[]): DpoMetrics {
+  /**
+   * The metrics so far; `types` fixes the loss keys (and their order) even when no row was added. With `weights`
+   * (one per type), `loss/total` is sum_k weights[k] * loss/<types[k]> as TRL's combined loss (null when a term is).
+   */
+  result(types?: readonly LossType[], weights?: readonly number[]): DpoMetrics {
     const metrics: Record<string, number | null> = {
       'rewards/chosen': this.chosen.value,
       'rewards/rejected': this.rejected.value,
@@ -74,6 +78,15 @@ export class DpoMetricsAccumulator {
       const m = this.losses.get(type);
       metrics[`loss/${type}`] = m?.value ?? null;
       counts[type] = m?.count ?? 0;
+    }
+    if (weights !== undefined && types !== undefined) {
+      if (weights.length !== types.length) throw new RangeError(`pairsmith: ${weights.length} loss weights for ${types.length} loss types`);
+      let total: number | null = 0;
+      types.forEach((type, k) => {
+        const v = metrics[`loss/${type}`];
+        total = total === null || v === null || v === undefined ? null : total + weights[k]! * v;
+      });
+      metrics['loss/total'] = total;
     }
     return { metrics, counts };
   }

@@ -4,6 +4,7 @@
 import type { F64Col, GroupEngine, GroupStats, I32Col, StdKind } from './group-engine.js';
 import { GRID_POSITIONS, parsePosition, positionLabel, type Position } from './positions.js';
 import { randomInt, streamRng } from './rng.js';
+import { exactAdd } from '../numeric.js';
 
 export type Strategy = 'sweet-spot' | 'max-min' | 'max-random' | 'positions' | 'grid';
 export const STRATEGIES: readonly Strategy[] = ['sweet-spot', 'max-min', 'max-random', 'positions', 'grid'];
@@ -66,8 +67,8 @@ export interface ConstructReport {
   smallPrompts: number;
   /** Prompts (with a pair) whose rejected is not the prompt's minimum: where sweet-spot and max-min differ. */
   rejectedNotMin: number;
-  /** Sum of the rejected z-scores (value - mu) / sigma over emitted pairs, for the mean. */
-  rejectedZSum: number;
+  /** The rejected z-scores (value - mu) / sigma over emitted pairs, summed exactly (numeric.ts exactAdd partials), for the mean. */
+  rejectedZ: number[];
 }
 
 export interface ConstructResult {
@@ -200,6 +201,13 @@ function constructOn(
   const rejectedPicks = rejectedPositions.length ? engine.pickPositions(kv, ko, stats, rejectedPositions, { role: 'rejected' }) : new Int32Array(0);
   const nc = chosenPositions.length;
   const nr = rejectedPositions.length;
+  // A target beyond the f64 range (mu + k sigma of scores near 1e308) has no pick (-1): every candidate is infinitely
+  // far from it, so the tie rule decides: the highest value for the chosen slot, the lowest for the rejected.
+  for (let g = 0; g < groups; g++) {
+    if (stats.count[g]! < 1) continue;
+    for (let p = 0; p < nc; p++) if (chosenPicks[g * nc + p]! < 0) chosenPicks[g * nc + p] = stats.argmax[g]!;
+    for (let p = 0; p < nr; p++) if (rejectedPicks[g * nr + p]! < 0) rejectedPicks[g * nr + p] = stats.argmin[g]!;
+  }
   const labels = positions.map(positionLabel);
   const out = new PairBuilder();
   const report: ConstructReport = {
@@ -211,7 +219,7 @@ function constructOn(
     fallbackUsed: 0,
     smallPrompts: 0,
     rejectedNotMin: 0,
-    rejectedZSum: 0,
+    rejectedZ: [],
   };
   const single = opts.strategy !== 'grid';
   const noPair: (DropReason | null)[] = new Array<DropReason | null>(groups).fill(null);
@@ -258,7 +266,7 @@ function constructOn(
       if (reason === null && vc - values[s + rr]! < minGap) reason = 'below_min_gap';
       if (reason !== null) return reason;
       out.push(g, c, rr, cp, rp);
-      report.rejectedZSum += (values[s + rr]! - mu) / sigma;
+      exactAdd(report.rejectedZ, (values[s + rr]! - mu) / sigma);
       return null;
     };
 

@@ -3,8 +3,7 @@
 import type { GroupStats } from '../kernels/groups.js';
 import type { Kernels } from '../kernels/index.js';
 import type { Position } from '../kernels/positions.js';
-import type { TypedArray, TypedArrayCtor } from '../wasm/arena.js';
-import type { ResidentBuffer } from '../wasm/resident.js';
+import type { ResidentBuffer, TypedArray, TypedArrayCtor } from '../kernels/types.js';
 
 /** A column in engine memory or a typed array (kernels take either; resident ones are used in place). */
 export type F64Col = Float64Array | ResidentBuffer<Float64Array>;

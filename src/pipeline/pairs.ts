@@ -3,6 +3,7 @@
 import { constructPairs, type ConstructOptions, type ConstructReport, type DropReason, type Strategy } from './construct.js';
 import type { GroupEngine } from './group-engine.js';
 import { applyTransform, type Transform } from './transform.js';
+import { exactAdd } from '../numeric.js';
 
 export interface CandidateChunk {
   /** Record index (0-based in the input) of each group. */
@@ -53,12 +54,13 @@ export interface ChunkPairs {
 
 /** Empty construct report (for merging). */
 export function emptyReport(): ConstructReport {
-  return { prompts: 0, promptsWithPair: 0, pairs: 0, promptsWithoutPair: {}, pairsDropped: {}, fallbackUsed: 0, smallPrompts: 0, rejectedNotMin: 0, rejectedZSum: 0 };
+  return { prompts: 0, promptsWithPair: 0, pairs: 0, promptsWithoutPair: {}, pairsDropped: {}, fallbackUsed: 0, smallPrompts: 0, rejectedNotMin: 0, rejectedZ: [] };
 }
 
 /** Adds `b` into `a`. */
 export function mergeReport(a: ConstructReport, b: ConstructReport): void {
-  for (const k of ['prompts', 'promptsWithPair', 'pairs', 'fallbackUsed', 'smallPrompts', 'rejectedNotMin', 'rejectedZSum'] as const) a[k] += b[k];
+  for (const k of ['prompts', 'promptsWithPair', 'pairs', 'fallbackUsed', 'smallPrompts', 'rejectedNotMin'] as const) a[k] += b[k];
+  for (const z of b.rejectedZ) exactAdd(a.rejectedZ, z);
   for (const m of ['promptsWithoutPair', 'pairsDropped'] as const) {
     for (const [r, v] of Object.entries(b[m])) a[m][r as keyof ConstructReport[typeof m]] = (a[m][r as keyof ConstructReport[typeof m]] ?? 0) + (v ?? 0);
   }

@@ -55,6 +55,7 @@ export class ScoreSummaryCollector {
   private withTies = 0;
   private maxTied = 0;
   private below = 0;
+  private scratch = new Float64Array(64);
 
   /**
    * Adds one chunk: `stats` for its groups, and the scores of each group (`values` with `offsets`,
@@ -71,13 +72,18 @@ export class ScoreSummaryCollector {
       this.max.push(stats.max[i]!);
       this.scored += n;
       if (n >= 2 && stats.min[i]! < stats.mean[i]! - 2 * stats.std[i]!) this.below++;
-      const s = Array.from(values.subarray(offsets[i]!, offsets[i + 1]!)).filter(Number.isFinite).sort((a, b) => a - b);
-      if (s.length >= 2) {
-        if (s[0] === s[s.length - 1]) this.allEqual++;
+      // The group's finite scores, sorted in a reused scratch column (no per-prompt allocation).
+      let m = 0;
+      const e = offsets[i + 1]!;
+      if (this.scratch.length < e - offsets[i]!) this.scratch = new Float64Array(2 * (e - offsets[i]!));
+      for (let k = offsets[i]!; k < e; k++) if (Number.isFinite(values[k]!)) this.scratch[m++] = values[k]!;
+      if (m >= 2) {
+        const s = this.scratch.subarray(0, m).sort();
+        if (s[0] === s[m - 1]) this.allEqual++;
         let tie = false;
-        for (let k = 1; k < s.length && !tie; k++) tie = s[k] === s[k - 1];
+        for (let k = 1; k < m && !tie; k++) tie = s[k] === s[k - 1];
         if (tie) this.withTies++;
-        if (s[s.length - 1] === s[s.length - 2]) this.maxTied++;
+        if (s[m - 1] === s[m - 2]) this.maxTied++;
       }
     }
   }

@@ -142,3 +142,14 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     warnings,
   };
 }
+
+/** `--by`: a margin source, or auto. */
+export type SelectByOption = SelectBy | 'auto';
+
+/** Resolves `auto` from which margins exist: bees when both do, else the one there is (external by default). */
+export function resolveBy(by: SelectByOption, has: { external: boolean; implicit: boolean }): SelectBy {
+  if (by !== 'auto') return by;
+  if (has.external && has.implicit) return 'bees';
+  if (has.implicit) return 'implicit';
+  return 'external';
+}

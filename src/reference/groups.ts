@@ -46,15 +46,17 @@ export function groupStats(
     }
     r.min[g] = values[start + argmin]!;
     r.max[g] = values[start + argmax]!;
-    // Mean of values scaled by the largest magnitude, so sums of values near 1e300 cannot overflow.
+    // Statistics of the values divided by the largest magnitude when that is extreme, so that neither the sum (values
+    // near max double) nor the squared deviations (spreads of 1e-170, subnormals) leave the range of doubles.
     let big = 0;
     for (const v of finite) big = Math.max(big, Math.abs(v));
-    const scale = big > 1e150 ? big : 1;
+    const scale = big > 1e120 || (big > 0 && big < 1e-120) ? big : 1;
     let s = 0;
     for (const v of finite) s += v / scale;
-    const mean = (s / n) * scale;
+    const scaledMean = s / n;
     let ss = 0;
-    for (const v of finite) ss += ((v - mean) / scale) ** 2;
+    for (const v of finite) ss += (v / scale - scaledMean) ** 2;
+    const mean = scaledMean * scale;
     r.std[g] = n - ddof > 0 ? Math.sqrt(ss / (n - ddof)) * scale : NaN;
     r.mean[g] = mean;
   }

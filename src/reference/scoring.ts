@@ -1,7 +1,8 @@
 // Pure-JS reference for assembly/kernels/scoring.ts: plain loops in f64, the test oracle and the js backend.
 
 type Floats = Float32Array | Float64Array;
-interface Opts {
+/** Token options of the sequence kernels. */
+export interface Opts {
   reduce?: 'sum' | 'mean';
   mask?: Uint8Array;
 }
@@ -10,49 +11,44 @@ interface Opts {
 export function sequenceLogps(tokenLogps: Floats, offsets: Int32Array, options: Opts = {}, out?: Float64Array): Float64Array {
   const groups = offsets.length - 1;
   const res = out ?? new Float64Array(groups);
+  const mask = options.mask;
   for (let g = 0; g < groups; g++) {
+    const [a, b] = [offsets[g]!, offsets[g + 1]!];
     let total = 0;
-    let count = 0;
-    for (let t = offsets[g]!; t < offsets[g + 1]!; t++) {
-      if (options.mask && options.mask[t] === 0) continue;
-      total += tokenLogps[t]!;
-      count++;
+    let count = b - a;
+    // the mask test is outside the token loop: inside it, an absent mask costs V8 about 2x (measured)
+    if (mask === undefined) for (let t = a; t < b; t++) total += tokenLogps[t]!;
+    else {
+      count = 0;
+      for (let t = a; t < b; t++) if (mask[t] !== 0) (total += tokenLogps[t]!), count++;
     }
     res[g] = options.reduce === 'mean' ? total / Math.max(1, count) : total;
   }
   return res;
 }
 
-/**
- * beta * (sum log pi - sum log pi_ref) per sequence (or beta times the per-token mean), or, without offsets,
- * beta * (policy[i] - reference[i]) for already summed per-sequence log-probs.
- */
-export function implicitRewards(
-  policy: Floats,
-  reference: Floats,
-  third: Int32Array | (Opts & { beta: number }),
-  fourth?: (Opts & { beta: number }) | Float64Array,
-  fifth?: Float64Array,
-): Float64Array {
-  if (third instanceof Int32Array) {
-    const offsets = third;
-    const options = fourth as Opts & { beta: number };
-    const groups = offsets.length - 1;
-    const res = fifth ?? new Float64Array(groups);
-    for (let g = 0; g < groups; g++) {
-      let total = 0;
-      let count = 0;
-      for (let t = offsets[g]!; t < offsets[g + 1]!; t++) {
-        if (options.mask && options.mask[t] === 0) continue;
-        total += policy[t]! - reference[t]!;
-        count++;
-      }
-      res[g] = options.beta * (options.reduce === 'mean' ? total / Math.max(1, count) : total);
+/** beta * (sum log pi - sum log pi_ref) per sequence of tokens (or beta times the per-token mean). */
+export function implicitRewards(policy: Floats, reference: Floats, offsets: Int32Array, options: Opts & { beta: number }, out?: Float64Array): Float64Array {
+  const groups = offsets.length - 1;
+  const res = out ?? new Float64Array(groups);
+  const mask = options.mask;
+  for (let g = 0; g < groups; g++) {
+    const [a, b] = [offsets[g]!, offsets[g + 1]!];
+    let diff = 0;
+    let count = b - a;
+    if (mask === undefined) for (let t = a; t < b; t++) diff += policy[t]! - reference[t]!;
+    else {
+      count = 0;
+      for (let t = a; t < b; t++) if (mask[t] !== 0) (diff += policy[t]! - reference[t]!), count++;
     }
-    return res;
+    res[g] = options.beta * (options.reduce === 'mean' ? diff / Math.max(1, count) : diff);
   }
-  const beta = third.beta;
-  const res = (fourth as Float64Array | undefined) ?? new Float64Array(policy.length);
-  for (let i = 0; i < policy.length; i++) res[i] = beta * (policy[i]! - reference[i]!);
+  return res;
+}
+
+/** beta * (policy[i] - reference[i]) for already summed per-sequence log-probs. */
+export function sequenceRewards(policy: Floats, reference: Floats, options: { beta: number }, out?: Float64Array): Float64Array {
+  const res = out ?? new Float64Array(policy.length);
+  for (let i = 0; i < policy.length; i++) res[i] = options.beta * (policy[i]! - reference[i]!);
   return res;
 }

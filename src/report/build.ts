@@ -1,22 +1,143 @@
-// Builds ReportData from what a run has: candidate pools (analysis scale), rows of a pairs file (the output of
-// `pairs`, `select` or `route`: prompt_index, chosen_index, rejected_index, score_*, margin, implicit_margin,
-// selection_score, selected, route), and a manifest. Pure: reading files is the caller's job.
-import { analysePools, type DeriveOptions, pairSection, type PairScores, type PoolKernels, summarize } from './derive.js';
-import type { MarginSeries, PairSection, PromptPool, ReportData, RoutingSection } from './types.js';
+// Adapters from plain objects to the collector's columns (one chunk at a time), and buildReportData: the whole
+// report from in-memory pools and pair rows in one call. Pure: reading files is the caller's job.
+import { ReportCollector, ROUTE, type CollectorOptions, type PairColumns, type PoolChunk, type ReportMeta } from './collector.js';
+import type { ReportKernels } from './summary.js';
+import type { RejectInfo, ReportData, RoutingSection } from './types.js';
+
+/** One prompt's candidate pool. */
+export interface PromptPool {
+  /** 0-based input record number. */
+  promptIndex: number;
+  /** The prompt text (shown with the small multiples and examples, always escaped). */
+  prompt?: string;
+  /** Scores on the analysis scale (after any transform); non-finite entries are excluded and counted. */
+  scores: ArrayLike<number>;
+  /** Raw input scores, when a transform was applied. */
+  raw?: ArrayLike<number>;
+  /** Response texts (same indices as scores): their lengths and the example pairs. */
+  responses?: readonly string[];
+  /** Response lengths in tokens when known (same indices; < 0 or NaN: unknown). */
+  tokens?: ArrayLike<number>;
+  /** The chosen / rejected candidate when the caller picked them; default: the maximum / nearest mu + k sigma. */
+  chosen?: number;
+  rejected?: number;
+}
 
 /** One row of a pairs file, with the columns the report uses (all optional; absent or null = unknown). */
 export interface PairRowInput {
   promptIndex?: number | null;
   chosenIndex?: number | null;
   rejectedIndex?: number | null;
+  /** Scores in input units (`score_chosen`, `score_rejected`). */
   scoreChosen?: number | null;
   scoreRejected?: number | null;
   margin?: number | null;
   implicitMargin?: number | null;
   selectionScore?: number | null;
-  /** `select`'s rank (1-based; 0 or null = not kept) or a boolean. */
+  /** `select`'s rank (1-based; 0 = not kept) or a boolean. */
   selected?: number | boolean | null;
   route?: string | null;
+  prompt?: string;
+  chosen?: string;
+  rejected?: string;
+  /** Token counts (e.g. `chosen_length` / `rejected_length`). */
+  chosenTokens?: number | null;
+  rejectedTokens?: number | null;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Length of a string in Unicode code points (what the report calls characters). */
+export function charCount(s: string): number {
+  let n = s.length;
+  if (!SURROGATE.test(s)) return n;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const p = s.charCodeAt(i - 1);
+      if (p >= 0xd800 && p <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
+/** Pools as one CSR chunk for ReportCollector.addPools (texts read lazily from the pool objects). */
+export function poolChunkOf(pools: readonly PromptPool[]): PoolChunk {
+  const G = pools.length;
+  const offsets = new Int32Array(G + 1);
+  for (let g = 0; g < G; g++) offsets[g + 1] = offsets[g]! + pools[g]!.scores.length;
+  const total = offsets[G]!;
+  const scores = new Float64Array(total);
+  const anyRaw = pools.some((p) => p.raw);
+  const anyText = pools.some((p) => p.responses);
+  const anyTok = pools.some((p) => p.tokens);
+  const raw = anyRaw ? new Float64Array(total).fill(NaN) : undefined;
+  const chars = anyText ? new Int32Array(total).fill(-1) : undefined;
+  const tokens = anyTok ? new Int32Array(total).fill(-1) : undefined;
+  const anyPick = pools.some((p) => p.chosen !== undefined || p.rejected !== undefined);
+  const picks = anyPick ? { chosen: new Int32Array(G).fill(-1), rejected: new Int32Array(G).fill(-1) } : undefined;
+  pools.forEach((p, g) => {
+    const off = offsets[g]!;
+    for (let i = 0; i < p.scores.length; i++) {
+      scores[off + i] = p.scores[i]!;
+      if (raw && p.raw) raw[off + i] = p.raw[i]!;
+      if (chars && p.responses?.[i] !== undefined) chars[off + i] = charCount(p.responses[i]!);
+      const t = p.tokens?.[i];
+      if (tokens && t !== undefined && Number.isInteger(t) && t >= 0) tokens[off + i] = t;
+    }
+    if (picks) {
+      picks.chosen[g] = p.chosen ?? -1;
+      picks.rejected[g] = p.rejected ?? -1;
+    }
+  });
+  const chunk: PoolChunk = { promptIndex: Int32Array.from(pools, (p) => p.promptIndex), offsets, scores };
+  if (raw) chunk.raw = raw;
+  if (chars) chunk.chars = chars;
+  if (tokens) chunk.tokens = tokens;
+  if (picks) chunk.picks = picks;
+  if (pools.some((p) => p.prompt !== undefined || p.responses)) {
+    chunk.text = { prompt: (g) => pools[g]!.prompt ?? '', response: (g, i) => pools[g]!.responses?.[i] ?? '' };
+  }
+  return chunk;
+}
+
+const fin = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** Pair rows as one chunk of columns for ReportCollector.addPairs. `transform` maps input scores to the analysis scale. */
+export function pairColumnsOf(rows: readonly PairRowInput[], transform?: (x: number) => number): PairColumns {
+  const n = rows.length;
+  const col = (f: (r: PairRowInput) => number | null | undefined) => Float64Array.from(rows, (r) => {
+    const v = f(r);
+    return typeof v === 'number' ? v : NaN;
+  });
+  const t = transform ?? ((x: number) => x);
+  const c: PairColumns = {
+    length: n,
+    promptIndex: col((r) => r.promptIndex),
+    chosenIndex: col((r) => r.chosenIndex),
+    rejectedIndex: col((r) => r.rejectedIndex),
+    chosen: col((r) => (fin(r.scoreChosen) ? t(r.scoreChosen) : NaN)),
+    rejected: col((r) => (fin(r.scoreRejected) ? t(r.scoreRejected) : NaN)),
+    margin: col((r) => r.margin),
+    implicitMargin: col((r) => r.implicitMargin),
+    selectionScore: col((r) => r.selectionScore),
+    selected: col((r) => (typeof r.selected === 'boolean' ? (r.selected ? 1 : 0) : r.selected)),
+    route: Uint8Array.from(rows, (r) => (r.route === 'dpo' ? ROUTE.dpo : r.route === 'sft' ? ROUTE.sft : ROUTE.none)),
+  };
+  if (transform) {
+    c.chosenRaw = col((r) => r.scoreChosen);
+    c.rejectedRaw = col((r) => r.scoreRejected);
+  }
+  if (rows.some((r) => r.chosen !== undefined || r.rejected !== undefined)) {
+    c.chosenChars = col((r) => (r.chosen === undefined ? -1 : charCount(r.chosen)));
+    c.rejectedChars = col((r) => (r.rejected === undefined ? -1 : charCount(r.rejected)));
+    c.text = (i) => ({ prompt: rows[i]!.prompt ?? '', chosen: rows[i]!.chosen ?? '', rejected: rows[i]!.rejected ?? '' });
+  }
+  if (rows.some((r) => fin(r.chosenTokens) || fin(r.rejectedTokens))) {
+    c.chosenTokens = col((r) => r.chosenTokens);
+    c.rejectedTokens = col((r) => r.rejectedTokens);
+  }
+  return c;
 }
 
 export interface ReportInput {
@@ -24,189 +145,25 @@ export interface ReportInput {
   pairRows?: PairRowInput[];
   /** Maps a raw pair score to the analysis scale (pairs without pools); default identity. */
   transform?: (x: number) => number;
-  /** `select --by` of the pairs file when known (external, implicit, bees, add); inferred otherwise. */
-  selectionBy?: string;
-  /** `route --threshold` when known. */
-  routingThreshold?: number;
-  /** Routing counts known by the caller (e.g. curate, whose SFT rows leave the pair rows); wins over a route column. */
+  rejects?: RejectInfo[];
+}
+
+export interface BuildOptions extends CollectorOptions, Omit<ReportMeta, 'routing'> {
+  /** The kernels the report computes with: an Engine (required; any backend). */
+  engine: ReportKernels;
   routing?: RoutingSection;
-  manifest?: Record<string, unknown>;
-  notes?: string[];
 }
 
-export interface BuildOptions extends DeriveOptions {
-  title?: string;
-  sources: string[];
-  generatedAt: string;
-  /** Analysis scale name with unit, e.g. "logit(score)". */
-  scoreLabel: string;
-  /** Raw scale name when a transform was applied. */
-  rawLabel?: string;
-  /** Group kernels for the pool statistics (an Engine; default the JS reference). */
-  kernels?: PoolKernels;
-}
-
-const fin = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
-
-/** Assembles the report's data. O(candidates + rows). */
+/**
+ * The whole report's data from in-memory pools and pair rows (fed to a ReportCollector as one chunk each; rows
+ * before pools, so rows with indices are joined to the pools). O(candidates + rows).
+ */
 export function buildReportData(input: ReportInput, o: BuildOptions): ReportData {
-  const notes = [...(input.notes ?? [])];
+  const pools = input.pools && input.pools.length > 0 ? input.pools : undefined;
   const rows = input.pairRows;
-  const t = input.transform ?? ((x: number) => x);
-  const data: ReportData = {
-    title: o.title ?? 'pairsmith data report',
-    sources: o.sources,
-    generatedAt: o.generatedAt,
-    scoreLabel: o.scoreLabel,
-    rawLabel: o.rawLabel,
-    manifest: input.manifest,
-  };
-  if (input.pools && input.pools.length > 0) {
-    const a = analysePools(input.pools, o, o.kernels);
-    data.pools = a.pools;
-    data.pairs = a.pairs;
-    if (rows) {
-      const joined = pairsFromRows(input.pools, rows, o.tieEpsilon ?? 0);
-      if (joined.unmatched > 0) notes.push(`${joined.unmatched} of ${rows.length} pair rows name no candidate of the input (prompt_index/chosen_index/rejected_index missing or out of range); they are left out of the chosen/rejected statistics.`);
-      data.pairs = joined.section;
-      // Mark the picks of the pairs file in the small multiples (the first pair of each prompt).
-      const first = new Map<number, PairRowInput>();
-      for (const r of rows) if (fin(r.promptIndex) && !first.has(r.promptIndex)) first.set(r.promptIndex, r);
-      const again = analysePools(
-        input.pools.map((p) => {
-          const r = first.get(p.promptIndex);
-          return r && fin(r.chosenIndex) && fin(r.rejectedIndex) ? { ...p, chosen: r.chosenIndex, rejected: r.rejectedIndex } : { ...p, noPair: true };
-        }),
-        o,
-        o.kernels,
-      );
-      data.pools = { ...data.pools, sample: again.pools.sample };
-    }
-  } else if (rows) {
-    data.pairs = pairSection(
-      rows.map((r) => ({ chosen: fin(r.scoreChosen) ? t(r.scoreChosen) : NaN, rejected: fin(r.scoreRejected) ? t(r.scoreRejected) : NaN, chosenRaw: r.scoreChosen ?? undefined, rejectedRaw: r.scoreRejected ?? undefined })),
-      o.tieEpsilon ?? 0,
-    );
-    const unscored = rows.length - data.pairs.pairs;
-    if (unscored > 0) notes.push(`${unscored} of ${rows.length} pairs have no finite score_chosen/score_rejected and are left out of the score statistics.`);
-    if (o.rawLabel === undefined) {
-      delete data.pairs.chosenRawSummary;
-      delete data.pairs.rejectedRawSummary;
-    }
-  }
-  if (rows) {
-    const sel = selectionFromRows(rows, input.selectionBy, o);
-    if (sel) data.selection = sel;
-    const routing = routingFromRows(rows, input.routingThreshold);
-    if (routing) data.routing = routing;
-  }
-  if (input.routing) data.routing = input.routing;
-  if (notes.length > 0) data.notes = notes;
-  return data;
-}
-
-/** Chosen/rejected statistics of the rows of a pairs file, scores taken from the pools (analysis scale). */
-export function pairsFromRows(pools: readonly PromptPool[], rows: readonly PairRowInput[], tieEpsilon = 0): { section: PairSection; unmatched: number } {
-  const byIndex = new Map<number, PromptPool>();
-  for (const p of pools) byIndex.set(p.promptIndex, p);
-  const scores: PairScores[] = [];
-  const ranks: number[] = [];
-  const percentiles: number[] = [];
-  let unmatched = 0;
-  for (const r of rows) {
-    const p = fin(r.promptIndex) ? byIndex.get(r.promptIndex) : undefined;
-    const c = r.chosenIndex;
-    const j = r.rejectedIndex;
-    if (!p || !fin(c) || !fin(j) || !fin(p.scores[c]) || !fin(p.scores[j])) {
-      unmatched++;
-      continue;
-    }
-    const sc = p.scores[c]!;
-    scores.push({ chosen: sc, rejected: p.scores[j]!, chosenRaw: p.raw?.[c], rejectedRaw: p.raw?.[j] });
-    let above = 0;
-    let below = 0;
-    let n = 0;
-    for (let i = 0; i < p.scores.length; i++) {
-      const v = p.scores[i]!;
-      if (!Number.isFinite(v)) continue;
-      n++;
-      if (v > sc) above++;
-      if (v < sc) below++;
-    }
-    ranks.push(1 + above);
-    percentiles.push(n > 1 ? below / (n - 1) : NaN);
-  }
-  const all: number[] = [];
-  for (const p of pools) for (let i = 0; i < p.scores.length; i++) all.push(p.scores[i]!);
-  const section = pairSection(scores, tieEpsilon, summarize(all).median);
-  section.chosenRank = ranks;
-  section.chosenPercentile = percentiles;
-  return { section, unmatched };
-}
-
-function isKept(s: PairRowInput['selected']): boolean {
-  return s === true || (typeof s === 'number' && s > 0);
-}
-
-function sameValues(a: readonly (number | null | undefined)[], b: readonly (number | null | undefined)[]): boolean {
-  let any = false;
-  for (let i = 0; i < a.length; i++) {
-    if (!fin(a[i]) || !fin(b[i])) continue;
-    any = true;
-    if (Math.abs(a[i]! - b[i]!) > 1e-9 * Math.max(1, Math.abs(a[i]!))) return false;
-  }
-  return any;
-}
-
-/** Margin distributions of a pairs file, with the kept pairs and the threshold of the margin selection used. */
-export function selectionFromRows(rows: readonly PairRowInput[], by: string | undefined, o: { scoreLabel: string; rawLabel?: string }): { margins: MarginSeries[]; rule?: string } | undefined {
-  const ext = rows.map((r) => (fin(r.margin) ? r.margin : fin(r.scoreChosen) && fin(r.scoreRejected) ? r.scoreChosen - r.scoreRejected : null));
-  const imp = rows.map((r) => r.implicitMargin ?? null);
-  const sel = rows.map((r) => r.selectionScore ?? null);
-  const hasSelection = rows.some((r) => r.selected !== undefined && r.selected !== null);
-  const kept = rows.map((r) => isKept(r.selected));
-  // Which margin the selection ranked by: as stated, else inferred from selection_score.
-  let key = by === 'bees' || by === 'add' ? 'fused' : by;
-  if (!key && sel.some(fin)) key = sameValues(sel, ext) ? 'external' : sameValues(sel, imp) ? 'implicit' : 'fused';
-  const series: MarginSeries[] = [];
-  const make = (k: string, label: string, unit: string, vals: (number | null)[]): void => {
-    const values: number[] = [];
-    const keptValues: number[] = [];
-    vals.forEach((v, i) => {
-      if (!fin(v)) return;
-      values.push(v);
-      if (kept[i]) keptValues.push(v);
-    });
-    if (values.length === 0) return;
-    const m: MarginSeries = { key: k, label, unit, values };
-    if (hasSelection) {
-      m.keptValues = keptValues;
-      m.kept = keptValues.length;
-      if (k === key && keptValues.length > 0) m.threshold = Math.min(...keptValues);
-    }
-    series.push(m);
-  };
-  make('external', 'External', `score_chosen − score_rejected [${o.rawLabel ?? o.scoreLabel}]`, ext);
-  make('implicit', 'Implicit', 'implicit margin [log-prob, nats]', imp);
-  if (key === 'fused' || (!key && sel.some(fin))) make('fused', by === 'add' ? 'Fused (add)' : 'Fused (BeeS)', by === 'add' ? 'm_ex + m_im' : 'P(chosen ≻ rejected), fused', sel);
-  if (series.length === 0) return undefined;
-  const keptN = kept.filter(Boolean).length;
-  const rule = hasSelection ? `Selection kept ${keptN} of ${rows.length} pairs${key ? `, ranked by the ${key} margin` : ''}.` : undefined;
-  return { margins: series, rule };
-}
-
-/** DPO/SFT counts from a `route` column (rows without one are not counted). */
-export function routingFromRows(rows: readonly PairRowInput[], threshold?: number): RoutingSection | undefined {
-  let dpo = 0;
-  let sft = 0;
-  let sftTies = 0;
-  for (const r of rows) {
-    if (r.route === 'dpo') dpo++;
-    else if (r.route === 'sft') {
-      sft++;
-      if (r.margin === 0) sftTies++;
-    }
-  }
-  if (dpo + sft === 0) return undefined;
-  return { dpo, sft, sftTies, threshold };
+  const c = new ReportCollector(o.engine, { ...o, pairsFrom: pools && rows ? 'rows' : 'pools' });
+  if (input.rejects) c.addRejects(input.rejects);
+  if (rows) c.addPairs(pairColumnsOf(rows, input.transform));
+  if (pools) c.addPools(poolChunkOf(pools));
+  return c.finish(o);
 }

@@ -13,9 +13,9 @@ p { margin: 6px 0; }
 .meta { color: var(--muted); font-size: 12.5px; margin-bottom: 14px; }
 .meta code { font-size: 12px; }
 .notes { border-left: 4px solid #e69f00; background: #fff8e6; padding: 6px 10px; margin: 10px 0; }
-.glance { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr)); gap: 8px; margin: 10px 0 4px; }
+.glance { display: grid; grid-template-columns: repeat(auto-fit, minmax(112px, 1fr)); gap: 8px; margin: 10px 0 4px; }
 .card { background: var(--card); border-radius: 6px; padding: 8px 10px; }
-.card .v { font-size: 22px; font-weight: 650; line-height: 1.15; }
+.card .v { font-size: 21px; font-weight: 650; line-height: 1.15; white-space: nowrap; }
 .card .k { font-size: 12px; color: var(--muted); }
 .lead { font-size: 14.5px; }
 .figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 10px 18px; align-items: start; }
@@ -36,6 +36,26 @@ table.kv { max-width: 100%; }
 table.kv td { overflow-wrap: anywhere; word-break: break-word; }
 .num { font-variant-numeric: tabular-nums; }
 .absent { color: var(--muted); font-style: italic; }
+svg .halo { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+.panel { min-width: 0; }
+.panel details.prompt { font-size: 11.5px; margin: 0 0 6px 4px; }
+.panel details.prompt p { margin: 2px 0; }
+details > summary { cursor: pointer; }
+details.text > summary { color: var(--ink); overflow-wrap: anywhere; }
+details.text .full, p.text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
+span.text { overflow-wrap: anywhere; }
+.cut, .note { color: var(--muted); font-size: 12px; }
+.kept { color: #009e73; font-weight: 600; }
+table.examples { width: 100%; table-layout: fixed; }
+table.examples th.id { width: 76px; }
+table.examples th.key { width: 92px; }
+table.examples th.sc { width: 92px; }
+table.examples td, table.examples th { text-align: left; }
+table.examples td { overflow-wrap: anywhere; }
+table.examples td.num { text-align: right; }
+table.rejects td.detail { overflow-wrap: anywhere; }
+details.manifest { margin: 6px 0; }
+details.manifest > summary { font-weight: 600; }
 dl.defs { font-size: 12.5px; color: var(--muted); display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
 dl.defs dt { font-weight: 600; color: var(--ink); }
 dl.defs dd { margin: 0; }
@@ -50,5 +70,6 @@ footer { margin-top: 30px; font-size: 12px; color: var(--muted); border-top: 1px
   .multiples { grid-template-columns: repeat(3, 1fr); }
   .card { border: 1px solid var(--rule); }
   a { color: inherit; text-decoration: none; }
+  details > summary { list-style: none; }
 }
 `;

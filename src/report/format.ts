@@ -26,7 +26,7 @@ export function fmt(x: number, digits = 3): string {
   const a = Math.abs(x);
   let s: string;
   if (a >= 1e6 || a < 1e-4) {
-    s = x.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e');
+    s = x.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e').replace('e+', 'e');
   } else if (a >= 10 ** digits) {
     s = String(Math.round(x));
   } else {

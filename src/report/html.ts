@@ -1,7 +1,7 @@
 // Assembles one self-contained HTML page from ReportData: inline CSS and SVG, no scripts, no network.
 import { REPORT_CSS } from './css.js';
 import { esc, fmt, int, pct } from './format.js';
-import { absent, chosenSection, gapSection, manifestSection, poolsSection, selectionSection } from './sections.js';
+import { absent, chosenSection, examplesSection, gapSection, lengthsSection, manifestSection, poolsSection, rejectsSection, selectionSection } from './sections.js';
 import type { ReportData } from './types.js';
 
 function card(value: string, key: string): string {
@@ -22,11 +22,18 @@ function glance(d: ReportData): string {
   else if (q) {
     if (!p) cards.push(card(int(q.pairs), 'pairs'));
     const ranks = q.chosenRank;
-    if (ranks && ranks.length > 0) cards.push(card(pct(ranks.filter((r) => r === 1).length, ranks.length), 'chosen is the best of its pool'));
+    if (ranks && ranks.length > 0) {
+      let best = 0;
+      for (const r of ranks) if (r === 1) best++;
+      cards.push(card(pct(best, ranks.length), 'chosen is the best of its pool'));
+    }
     cards.push(card(fmt(q.gapSummary.median), `median gap (${esc(d.scoreLabel)})`));
     cards.push(card(int(q.ties), `ties (gap = 0) of ${int(q.pairs)} pairs`));
   }
+  const len = d.lengths?.stats[0];
+  if (len) cards.push(card(pct(len.longer, len.pairs), `chosen longer than rejected (${len.unit})`));
   if (d.routing) cards.push(card(int(d.routing.sft), 'pairs routed to SFT'));
+  if (d.rejects && d.rejects.total > 0) cards.push(card(int(d.rejects.total), 'records rejected'));
   return `<div class="glance">${cards.join('')}</div>`;
 }
 
@@ -37,6 +44,8 @@ const DEFINITIONS: [string, string][] = [
   ['max–min', 'chosen = best, rejected = worst: with many samples the worst is often a degenerate outlier'],
   ['gap', 'chosen score − rejected score; a tie (gap = 0) carries no preference signal'],
   ['rank', '1 + the number of candidates of the prompt that score strictly higher than the chosen'],
+  ['length', 'characters are Unicode code points of the response text; tokens as the input gives them'],
+  ['pile', 'one exact value repeated in many pairs (e.g. a clamp bound): its bar is cut at the top (▲) and its count written above it'],
 ];
 
 /**
@@ -54,8 +63,11 @@ export function renderReport(d: ReportData): string {
   const noPairs = absent(d.pairs ? 'No pair has a finite chosen and rejected score (the input carries no scores, e.g. hh-rlhf), so there are no score distributions.' : 'No pairs.');
   sections.push(`<section id="chosen"><h2>2. Chosen quality</h2>${scored ? chosenSection(d.pairs!, d) : noPairs}</section>`);
   sections.push(`<section id="gaps"><h2>3. Gaps, ties and rejected</h2>${scored ? gapSection(d.pairs!, d, d.pools?.topTies) : noPairs}</section>`);
-  sections.push(`<section id="selection"><h2>4. Selection and routing</h2>${selectionSection(d)}</section>`);
-  sections.push(`<section id="manifest"><h2>5. Run manifest</h2>${manifestSection(d.manifest)}</section>`);
+  sections.push(`<section id="lengths"><h2>4. Length of chosen and rejected</h2>${lengthsSection(d.lengths)}</section>`);
+  sections.push(`<section id="selection"><h2>5. Selection and routing</h2>${selectionSection(d)}</section>`);
+  sections.push(`<section id="examples"><h2>6. Example pairs</h2>${examplesSection(d.examples, d)}</section>`);
+  sections.push(`<section id="rejects"><h2>7. Rejected records</h2>${rejectsSection(d.rejects)}</section>`);
+  sections.push(`<section id="manifest"><h2>8. Run manifest</h2>${manifestSection(d.manifest)}</section>`);
   const defs = `<dl class="defs">${DEFINITIONS.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
   return `<!DOCTYPE html>
 <html lang="en">

@@ -1,10 +1,31 @@
-// The data report: derive numbers from per-prompt scores, render one self-contained HTML page with SVG charts.
-export { analysePools, pairSection, summarize } from './derive.js';
-export type { DeriveOptions, PairScores, PoolKernels } from './derive.js';
+// The data report: a streaming collector reduces candidate pools and pair rows to bounded summaries (computed on
+// the engine it is given); renderReport turns the collected data into one self-contained HTML page.
+export { ReportCollector, ROUTE } from './collector.js';
+export type { CollectorOptions, PairColumns, PairText, PoolChunk, PoolText, PromptSummaries, ReportMeta, SelectionColumns } from './collector.js';
+export { buildReportData, charCount, pairColumnsOf, poolChunkOf } from './build.js';
+export type { BuildOptions, PairRowInput, PromptPool, ReportInput } from './build.js';
+export { summarize } from './summary.js';
+export type { ReportKernels } from './summary.js';
 export { renderReport } from './html.js';
-export { buildReportData, pairsFromRows, routingFromRows, selectionFromRows } from './build.js';
-export type { BuildOptions, PairRowInput, ReportInput } from './build.js';
 export { barChart, histogram, smallMultiples, stripPlot } from './charts.js';
 export type { BarItem, HistogramOptions, HistogramSeries, PoolPlot, RefLine } from './charts.js';
 export { esc, fmt } from './format.js';
-export type { MarginSeries, PairSection, PoolSection, PoolView, PromptPool, ReportData, RoutingSection, Summary } from './types.js';
+export type {
+  ExampleBucket,
+  ExampleRow,
+  ExampleSection,
+  FixedHistogram,
+  LengthSection,
+  LengthStats,
+  MarginSeries,
+  PairSection,
+  PoolSection,
+  PoolView,
+  RejectInfo,
+  RejectSection,
+  ReportData,
+  RoutingSection,
+  SelectionSection,
+  Summary,
+  TextCell,
+} from './types.js';

@@ -1,55 +1,184 @@
-// Scales, ticks and binning for the report's charts. Pure functions over finite numbers.
+// Axes, bins and ranges for the report's charts, for any finite doubles: spans that overflow (-max to +max),
+// values at +-max double, subnormals, spreads of 1e-170. Every count here is bounded (at most MAX_BINS bins and
+// MAX_TICKS ticks) and every loop runs over a bounded integer counter, never over a floating-point range.
+import { quantileSorted } from '../numeric.js';
+import { fixed, MINUS } from './format.js';
 
-/** A linear map from a data domain to a pixel range. */
-export interface LinearScale {
-  (x: number): number;
-  domain: readonly [number, number];
-  range: readonly [number, number];
+/** Most bins an axis ever has. */
+export const MAX_BINS = 400;
+/** Most ticks an axis ever has. */
+export const MAX_TICKS = 40;
+const MAXV = Number.MAX_VALUE;
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/** The gap between |x| and the next larger double (Number.MIN_VALUE for subnormals and 0); NaN for non-finite x. */
+export function ulp(x: number): number {
+  const a = Math.abs(x);
+  if (!Number.isFinite(a)) return Number.NaN;
+  if (a < MIN_NORMAL) return Number.MIN_VALUE;
+  let e = Math.floor(Math.log2(a));
+  // log2 can be off by one near powers of two: settle e with 2^e <= a < 2^(e+1).
+  if (2 ** e > a) e--;
+  else if (e < 1023 && 2 ** (e + 1) <= a) e++;
+  return 2 ** (e - 52);
 }
 
-export function linearScale(domain: readonly [number, number], range: readonly [number, number]): LinearScale {
-  const [d0, d1] = domain;
-  const [r0, r1] = range;
-  const span = d1 - d0;
-  const f = ((x: number) => (span === 0 ? (r0 + r1) / 2 : r0 + ((x - d0) / span) * (r1 - r0))) as LinearScale;
-  f.domain = domain;
-  f.range = range;
-  return f;
+/**
+ * An axis over a finite interval: `n` equal bins [(i0 + k) * step, (i0 + k + 1) * step), the last one closed,
+ * and tick values with labels. Bin and position arithmetic is done in units of `step` (v / step - i0), so
+ * nothing overflows even when the interval spans -max to +max double.
+ */
+export interface Axis {
+  /** The interval it was made for (finite). */
+  readonly lo: number;
+  readonly hi: number;
+  readonly step: number;
+  readonly i0: number;
+  /** Number of bins, 1 to MAX_BINS. */
+  readonly n: number;
+  /** Bin of v: 0..n-1 inside, -1 below, n above, NaN when v is not finite. */
+  bin(v: number): number;
+  /** Left edge of bin k (k = n: the right end), clamped to +-max double. */
+  edge(k: number): number;
+  /** Position of v along the axis: 0 at edge(0), 1 at edge(n). */
+  pos(v: number): number;
+  readonly ticks: number[];
+  /** A tick label with enough digits to tell the ticks apart (exponent form for very large or small values). */
+  label(v: number): string;
 }
 
-/** The "nice" step (1, 2 or 5 times a power of ten) giving about `count` intervals over [lo, hi]. */
-export function niceStep(lo: number, hi: number, count = 5): number {
-  const span = hi - lo;
-  if (!(span > 0) || !Number.isFinite(span)) return 1;
-  const raw = span / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
+/** Widens a zero-width interval so it can be drawn; never returns a non-finite end. */
+function widen(lo: number, hi: number): [number, number] {
+  if (lo !== hi) return [lo, hi];
+  if (lo === 0) return [-0.5, 0.5];
+  const d = Math.max(Math.abs(lo) * 0.0625, Number.MIN_VALUE);
+  let a = lo - d;
+  let b = hi + d;
+  if (!Number.isFinite(b)) {
+    b = hi;
+    a = lo - 2 * d;
+  }
+  if (!Number.isFinite(a)) {
+    a = lo;
+    b = hi + 2 * d;
+  }
+  return [a, b];
+}
+
+/**
+ * A "nice" step (1, 2 or 5 times a power of ten) giving about `count` intervals over [lo, hi], never below
+ * `floor` (one ulp of the values: finer bins cannot hold distinct doubles) and never infinite.
+ */
+function stepFor(lo: number, hi: number, count: number, floor: number): number {
+  // (hi/2 - lo/2) never overflows; raw = span / count.
+  const half = hi / 2 - lo / 2;
+  let raw = (half / Math.max(1, count)) * 2;
+  if (!Number.isFinite(raw)) raw = MAXV;
+  if (!(raw > 0)) return floor;
+  const p = Math.floor(Math.log10(raw));
+  const mag = Number(`1e${p}`);
   const r = raw / mag;
-  const m = r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10;
-  return m * mag;
+  let step = (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
+  if (!Number.isFinite(step)) step = MAXV;
+  if (!(step >= floor)) step = floor * Math.max(1, Math.ceil(raw / floor));
+  return Number.isFinite(step) ? step : MAXV;
 }
 
-/** Tick values at multiples of the nice step inside [lo, hi] (inclusive, with a float tolerance). */
-export function ticks(lo: number, hi: number, count = 5): number[] {
-  if (lo === hi) return [lo];
-  const step = niceStep(lo, hi, count);
-  const out: number[] = [];
-  const start = Math.ceil(lo / step - 1e-9);
-  const end = Math.floor(hi / step + 1e-9);
-  for (let i = start; i <= end; i++) out.push(Number((i * step).toPrecision(12)));
-  return out;
+function finiteClamp(x: number): number {
+  return x > MAXV ? MAXV : x < -MAXV ? -MAXV : x;
+}
+
+/** Tick values: multiples of a nice step inside [lo, hi], at most MAX_TICKS. */
+function tickValues(lo: number, hi: number, count: number, floor: number): { values: number[]; step: number } {
+  let step = stepFor(lo, hi, count, floor);
+  let t0 = Math.ceil(lo / step - 1e-9);
+  let t1 = Math.floor(hi / step + 1e-9);
+  for (let guard = 0; t1 - t0 + 1 > MAX_TICKS && guard < 64; guard++) {
+    step = Number.isFinite(step * 2) ? step * 2 : MAXV;
+    t0 = Math.ceil(lo / step - 1e-9);
+    t1 = Math.floor(hi / step + 1e-9);
+  }
+  const values: number[] = [];
+  for (let j = 0; j <= t1 - t0 && j < MAX_TICKS; j++) {
+    const v = (t0 + j) * step;
+    if (!Number.isFinite(v)) continue;
+    // Round away float noise (0.30000000000000004) unless that would merge ticks that differ in the 12th digit.
+    const r = Number(v.toPrecision(12));
+    const x = Math.abs(r - v) <= step * 1e-6 ? r : v;
+    if (values.length === 0 || x !== values[values.length - 1]) values.push(x);
+  }
+  if (values.length === 0) values.push(lo / 2 + hi / 2);
+  return { values, step };
+}
+
+/** Labels for ticks of a given step: fixed decimals for ordinary ranges, exponent form for extreme ones. */
+export function tickFormatter(values: readonly number[], step: number): (v: number) => string {
+  let big = 0;
+  for (const v of values) big = Math.max(big, Math.abs(v));
+  if (big === 0 || !(step > 0)) return (v) => (v === 0 ? '0' : String(v).replace('-', MINUS));
+  if (big >= 1e6 || step < 1e-4) {
+    const digits = Math.max(1, Math.min(17, Math.floor(Math.log10(big)) - Math.floor(Math.log10(step)) + 1));
+    return (v) => (v === 0 ? '0' : v.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e').replace(/-/g, MINUS));
+  }
+  const d = stepDecimals(step);
+  return (v) => fixed(v, d);
 }
 
 /** Decimals needed to print ticks of this step without noise (0 for steps >= 1). */
 export function stepDecimals(step: number): number {
-  return step >= 1 ? 0 : Math.min(12, Math.ceil(-Math.log10(step) - 1e-9));
+  return step >= 1 ? 0 : Math.min(17, Math.ceil(-Math.log10(step) - 1e-9));
 }
 
-/** A domain widened to nice step boundaries; a zero-width domain becomes [x - 1, x + 1]. */
-export function niceDomain(lo: number, hi: number, count = 5): [number, number] {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-  if (lo === hi) return lo === 0 ? [-1, 1] : [lo - Math.abs(lo) * 0.5, hi + Math.abs(hi) * 0.5];
-  const step = niceStep(lo, hi, count);
-  return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
+/** An axis from a bin grid: bins [(i0 + k) * step, ...) for k < n. */
+export function gridAxis(step: number, i0: number, n: number, lo: number, hi: number, tickCount = 5): Axis {
+  const maxAbs = Math.max(Math.abs(lo), Math.abs(hi));
+  const t = tickValues(finiteClamp(i0 * step), finiteClamp((i0 + n) * step), tickCount, ulp(maxAbs));
+  const label = tickFormatter(t.values, t.step);
+  return {
+    lo,
+    hi,
+    step,
+    i0,
+    n,
+    bin(v: number): number {
+      if (!Number.isFinite(v)) return Number.NaN;
+      const u = v / step - i0;
+      if (u < 0) return -1;
+      if (u >= n) return u <= n * (1 + 1e-12) && v <= hi ? n - 1 : n;
+      return Math.min(n - 1, Math.floor(u));
+    },
+    edge: (k: number) => finiteClamp((i0 + k) * step),
+    pos: (v: number) => (v / step - i0) / n,
+    ticks: t.values,
+    label,
+  };
+}
+
+/**
+ * An axis with about `bins` equal bins aligned to a nice step over [lo, hi] (non-finite ends give [0, 1]; a
+ * zero-width interval is widened), and about `tickCount` ticks. Bounded for any finite input.
+ */
+export function niceAxis(lo: number, hi: number, bins = 24, tickCount = 5): Axis {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) [lo, hi] = [0, 1];
+  if (lo > hi) [lo, hi] = [hi, lo];
+  [lo, hi] = widen(lo, hi);
+  const floor = ulp(Math.max(Math.abs(lo), Math.abs(hi)));
+  let step = stepFor(lo, hi, bins, floor);
+  let i0 = Math.floor(lo / step);
+  let i1 = Math.max(i0 + 1, Math.ceil(hi / step));
+  for (let guard = 0; i1 - i0 > MAX_BINS && guard < 64; guard++) {
+    step = Number.isFinite(step * 2) ? step * 2 : MAXV;
+    i0 = Math.floor(lo / step);
+    i1 = Math.max(i0 + 1, Math.ceil(hi / step));
+  }
+  const n = Math.max(1, Math.min(MAX_BINS, i1 - i0));
+  return gridAxis(step, i0, n, lo, hi, tickCount);
+}
+
+/** Tick values at multiples of a nice step inside [lo, hi] (bounded; see niceAxis). */
+export function ticks(lo: number, hi: number, count = 5): number[] {
+  if (lo === hi) return [lo];
+  return tickValues(Math.min(lo, hi), Math.max(lo, hi), count, ulp(Math.max(Math.abs(lo), Math.abs(hi)))).values;
 }
 
 /** Finite minimum and maximum of one or more series; [NaN, NaN] when there is no finite value. */
@@ -67,49 +196,97 @@ export function extent(...series: ArrayLike<number>[]): [number, number] {
   return lo <= hi ? [lo, hi] : [Number.NaN, Number.NaN];
 }
 
-export interface Bins {
-  /** Bin edges, length = counts.length + 1; bins are [e_i, e_i+1), the last one closed. */
-  edges: number[];
-  counts: number[];
-  /** Values outside [edges[0], edges[last]] or non-finite, not counted in any bin. */
-  outside: number;
+/** A pixel mapping along an axis (positions clamped a little outside the plot, so always finite). */
+export function toPixels(axis: Axis, r0: number, r1: number): (v: number) => number {
+  return (v: number) => {
+    const p = axis.pos(v);
+    const c = Number.isNaN(p) ? 0.5 : Math.max(-0.05, Math.min(1.05, p));
+    return r0 + c * (r1 - r0);
+  };
 }
 
-/** Equal-width bins over [lo, hi] with `n` bins; values outside are counted in `outside`. */
-export function binValues(values: ArrayLike<number>, lo: number, hi: number, n: number): Bins {
-  const edges: number[] = [];
-  for (let i = 0; i <= n; i++) edges.push(lo + ((hi - lo) * i) / n);
-  const counts = new Array<number>(n).fill(0);
-  let outside = 0;
-  const w = (hi - lo) / n;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v) || v < lo || v > hi) {
-      outside++;
-      continue;
-    }
-    const b = w > 0 ? Math.min(n - 1, Math.floor((v - lo) / w)) : 0;
-    counts[b]!++;
-  }
-  return { edges, counts, outside };
+/** The range a chart shows of some values, robust to far outliers, with what it leaves out and any pile. */
+export interface RobustRange {
+  /** Finite values considered. */
+  n: number;
+  min: number;
+  max: number;
+  /** The shown range: [min, max] unless far outliers were cut. */
+  lo: number;
+  hi: number;
+  /** Values below lo / above hi (not drawn; counted and labelled). */
+  below: number;
+  above: number;
+  /** The most repeated exact value when it holds at least 10% (and at least 5) of the values, e.g. a clamp. */
+  pile?: { value: number; count: number };
 }
 
 /**
- * Bins aligned to a nice step so edges are round numbers: about `target` bins over the data's extent
- * (or over `domain` when given, e.g. to share bins between overlaid series).
+ * The range to draw `values` on: the finite extent, unless values lie beyond the 1% and 99% quantiles by more
+ * than the distance between those quantiles; then the range is cut at those fences and the values beyond are
+ * counted. Also finds a pile (one exact value repeated in >= 10% of the values, as a clamp bound makes).
+ * Undefined when there is no finite value. O(n log n) (sorts a copy).
  */
-export function niceBins(series: ArrayLike<number>[], target = 24, domain?: readonly [number, number]): { lo: number; hi: number; n: number } {
-  let [lo, hi] = domain ?? extent(...series);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { lo: 0, hi: 1, n: 1 };
-  if (lo === hi) {
-    const pad = lo === 0 ? 0.5 : Math.abs(lo) * 0.05;
-    return { lo: lo - pad, hi: hi + pad, n: 1 };
+export function robustRange(...series: ArrayLike<number>[]): RobustRange | undefined {
+  let count = 0;
+  for (const s of series) for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i]!)) count++;
+  if (count === 0) return undefined;
+  const v = new Float64Array(count);
+  let k = 0;
+  for (const s of series) for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i]!)) v[k++] = s[i]!;
+  v.sort();
+  const n = v.length;
+  const min = v[0]!;
+  const max = v[n - 1]!;
+  let lo = min;
+  let hi = max;
+  let below = 0;
+  let above = 0;
+  if (n >= 20) {
+    const q1 = quantileSorted(v, 0.01);
+    const q99 = quantileSorted(v, 0.99);
+    // Fences at one inter-quantile distance beyond each quantile, computed in halves so they cannot overflow.
+    const half = q99 / 2 - q1 / 2;
+    if (half > 0) {
+      const fenceLo = q1 - 2 * half;
+      const fenceHi = q99 + 2 * half;
+      if (min < fenceLo) {
+        below = lowerBound(v, fenceLo);
+        lo = v[below]!;
+      }
+      if (max > fenceHi) {
+        const end = lowerBound(v, fenceHi, true);
+        above = n - end;
+        hi = v[end - 1]!;
+      }
+    }
   }
-  const step = niceStep(lo, hi, target);
-  lo = Math.floor(lo / step + 1e-9) * step;
-  hi = Math.ceil(hi / step - 1e-9) * step;
-  if (hi <= lo) hi = lo + step;
-  return { lo, hi, n: Math.max(1, Math.round((hi - lo) / step)) };
+  let best = 0;
+  let bestValue = Number.NaN;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && v[j] === v[i]) j++;
+    if (j - i > best) {
+      best = j - i;
+      bestValue = v[i]!;
+    }
+    i = j;
+  }
+  const out: RobustRange = { n, min, max, lo, hi, below, above };
+  if (best >= 5 && best >= 0.1 * n && n > best) out.pile = { value: bestValue, count: best };
+  return out;
 }
 
-export { quantileSorted } from '../numeric.js';
+/** First index with v[i] >= x (or > x when `after`), in sorted v. */
+function lowerBound(v: Float64Array, x: number, after = false): number {
+  let a = 0;
+  let b = v.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (after ? v[m]! <= x : v[m]! < x) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+export { quantileSorted };

@@ -1,7 +1,7 @@
 // SVG building blocks for the report: elements with escaped attributes, a plot frame, axes with ticks,
 // labels and units, point markers and legends. Output is well-formed XML that also parses as HTML.
-import { esc, fixed } from './format.js';
-import { type LinearScale, niceStep, stepDecimals, ticks } from './scale.js';
+import { esc } from './format.js';
+import type { Axis } from './scale.js';
 
 /**
  * Okabe-Ito colours (distinguishable with the common colour-vision deficiencies). Roles are also told apart
@@ -25,7 +25,7 @@ type AttrValue = string | number | undefined | null | false;
 
 /** Rounds coordinates to 2 decimals to keep the markup small. */
 export function num(x: number): string {
-  return String(Math.round(x * 100) / 100);
+  return Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '0';
 }
 
 /** One element; attribute values and nothing else are escaped here (children are markup already). */
@@ -69,33 +69,32 @@ export function svgDoc(f: Frame, title: string, body: string, cls = 'chart'): st
 export interface AxisOptions {
   /** Axis title including the unit, e.g. "score (logit)". */
   label?: string;
-  /** Tick values; default: nice ticks over the scale's domain. */
+  /** Tick values; default: the axis' ticks. */
   values?: number[];
-  /** Tick label formatter; default: fixed decimals from the tick step. */
+  /** Tick label formatter; default: the axis' labels. */
   format?: (v: number) => string;
   /** Light grid lines across the plot area. */
   grid?: boolean;
-  count?: number;
-}
-
-function tickFormat(values: number[], lo: number, hi: number, count: number): (v: number) => string {
-  const step = values.length > 1 ? Math.abs(values[1]! - values[0]!) : niceStep(lo, hi, count);
-  const d = stepDecimals(step);
-  return (v) => fixed(v, d);
+  /** x of a y axis title (default 42 px left of the axis). */
+  titleX?: number;
 }
 
 /** A bottom axis: line, ticks, tick labels and the title centred below. */
-export function xAxis(f: Frame, x: LinearScale, o: AxisOptions = {}): string {
-  const count = o.count ?? Math.max(2, Math.round((f.right - f.left) / 70));
-  const [lo, hi] = x.domain;
-  const values = o.values ?? ticks(Math.min(lo, hi), Math.max(lo, hi), count);
-  const label = o.format ?? tickFormat(values, lo, hi, count);
+export function xAxis(f: Frame, axis: Axis, px: (v: number) => number, o: AxisOptions = {}): string {
+  const label = o.format ?? axis.label;
+  let values = o.values ?? axis.ticks;
+  // Thin the ticks when their labels would overlap (every 2nd, 3rd, ... tick kept).
+  const widest = Math.max(1, ...values.map((v) => label(v).length)) * 6.2 + 8;
+  const gap = values.length > 1 ? Math.abs(px(values[1]!) - px(values[0]!)) : Infinity;
+  const every = Math.max(1, Math.ceil(widest / Math.max(1, gap)));
+  if (every > 1) values = values.filter((_, i) => i % every === 0);
   let s = '';
   for (const v of values) {
-    const px = x(v);
-    if (o.grid) s += el('line', { x1: px, x2: px, y1: f.top, y2: f.bottom, stroke: PALETTE.grid });
-    s += el('line', { x1: px, x2: px, y1: f.bottom, y2: f.bottom + 4, stroke: PALETTE.ink });
-    s += text(px, f.bottom + 15, label(v), { 'text-anchor': 'middle', fill: PALETTE.ink });
+    const x = px(v);
+    if (x < f.left - 0.5 || x > f.right + 0.5) continue;
+    if (o.grid) s += el('line', { x1: x, x2: x, y1: f.top, y2: f.bottom, stroke: PALETTE.grid });
+    s += el('line', { x1: x, x2: x, y1: f.bottom, y2: f.bottom + 4, stroke: PALETTE.ink });
+    s += text(x, f.bottom + 15, label(v), { 'text-anchor': 'middle', fill: PALETTE.ink });
   }
   s += el('line', { x1: f.left, x2: f.right, y1: f.bottom, y2: f.bottom, stroke: PALETTE.ink });
   if (o.label) s += text((f.left + f.right) / 2, f.bottom + 31, o.label, { 'text-anchor': 'middle', fill: PALETTE.ink, class: 'axis-title' });
@@ -103,21 +102,20 @@ export function xAxis(f: Frame, x: LinearScale, o: AxisOptions = {}): string {
 }
 
 /** A left axis: line, ticks, tick labels and the title rotated along the axis. */
-export function yAxis(f: Frame, y: LinearScale, o: AxisOptions = {}): string {
-  const count = o.count ?? Math.max(2, Math.round((f.bottom - f.top) / 40));
-  const [lo, hi] = y.domain;
-  const values = o.values ?? ticks(Math.min(lo, hi), Math.max(lo, hi), count);
-  const label = o.format ?? tickFormat(values, lo, hi, count);
+export function yAxis(f: Frame, axis: Axis, py: (v: number) => number, o: AxisOptions = {}): string {
+  const values = o.values ?? axis.ticks;
+  const label = o.format ?? axis.label;
   let s = '';
   for (const v of values) {
-    const py = y(v);
-    if (o.grid) s += el('line', { x1: f.left, x2: f.right, y1: py, y2: py, stroke: PALETTE.grid });
-    s += el('line', { x1: f.left - 4, x2: f.left, y1: py, y2: py, stroke: PALETTE.ink });
-    s += text(f.left - 7, py + 3.5, label(v), { 'text-anchor': 'end', fill: PALETTE.ink });
+    const y = py(v);
+    if (y < f.top - 0.5 || y > f.bottom + 0.5) continue;
+    if (o.grid) s += el('line', { x1: f.left, x2: f.right, y1: y, y2: y, stroke: PALETTE.grid });
+    s += el('line', { x1: f.left - 4, x2: f.left, y1: y, y2: y, stroke: PALETTE.ink });
+    s += text(f.left - 7, y + 3.5, label(v), { 'text-anchor': 'end', fill: PALETTE.ink });
   }
   s += el('line', { x1: f.left, x2: f.left, y1: f.top, y2: f.bottom, stroke: PALETTE.ink });
   if (o.label) {
-    const cx = f.left - 42;
+    const cx = o.titleX ?? f.left - 42;
     const cy = (f.top + f.bottom) / 2;
     s += text(cx, cy, o.label, { 'text-anchor': 'middle', fill: PALETTE.ink, transform: `rotate(-90 ${num(cx)} ${num(cy)})`, class: 'axis-title' });
   }

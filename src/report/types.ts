@@ -1,23 +1,6 @@
-// The plain data a report is rendered from. Everything here is numbers, strings and arrays, so a report can be
-// built by the CLI, by a library user, or from JSON; renderReport(data) turns it into one HTML page.
-
-/** One prompt's candidate pool as read from a candidates file. */
-export interface PromptPool {
-  /** 0-based input record number. */
-  promptIndex: number;
-  /** The prompt text (or a short form of it); shown in small multiples, always escaped. */
-  label?: string;
-  /** Scores on the analysis scale (after any --transform); non-finite entries are excluded and counted. */
-  scores: ArrayLike<number>;
-  /** Raw input scores, when a transform was applied (for the chosen/rejected tables in input units). */
-  raw?: ArrayLike<number>;
-  /** Chosen candidate (0-based in `scores`) when a pairs file says so; default: the maximum. */
-  chosen?: number;
-  /** Rejected candidate when a pairs file says so; default: the candidate nearest mu + k sigma (k = -2). */
-  rejected?: number;
-  /** The prompt has no pair (e.g. a pairs file has no row for it): it counts for the pool statistics only. */
-  noPair?: boolean;
-}
+// The plain data a report is rendered from (numbers, strings, arrays and typed arrays), so a page can be built by
+// the CLI, by a library user or by hand; renderReport(data) turns it into one HTML page. Its size is bounded:
+// per-candidate data are fixed-size histograms and samples, per-pair data a few numbers per pair.
 
 /** Distribution summary in the format of Pan et al. Table 5. `count` 0 means the other fields are NaN. */
 export interface Summary {
@@ -31,15 +14,29 @@ export interface Summary {
   max: number;
 }
 
+/** Counts on a fixed grid: bin k is [lo + k * width, lo + (k + 1) * width). */
+export interface FixedHistogram {
+  lo: number;
+  width: number;
+  counts: number[];
+  /** Values below lo / at or above the grid's end, and non-finite values: counted, not binned. */
+  below: number;
+  above: number;
+  nonFinite: number;
+}
+
 /** What the report shows for one prompt in the small multiples. */
 export interface PoolView {
   promptIndex: number;
+  /** The prompt text (at most 600 characters; escaped when rendered). */
   label: string;
-  /** Scores as given, analysis scale (non-finite entries stay, so indices match the input; charts skip them). */
+  /** Scores shown, analysis scale (all of the pool, or an even subset of a pool of more than 500). */
   scores: number[];
+  /** Candidates in the pool (more than scores.length when a large pool was thinned). */
+  candidates: number;
   mu: number;
   sigma: number;
-  /** Chosen and rejected candidate (indices into `scores`), -1 when the prompt has no pair. */
+  /** Chosen, rejected and minimum (indices into `scores`), -1 when not marked. */
   chosen: number;
   rejected: number;
   min: number;
@@ -49,9 +46,9 @@ export interface PoolView {
 export interface PoolSection {
   prompts: number;
   candidates: number;
-  /** Candidates left out because their score was null/NaN/Inf. */
+  /** Candidates left out because their score was null/NaN/Inf (or out of the transform's range). */
   excludedNonFinite: number;
-  /** Prompts without a usable pool, by reason (`insufficient_samples`, `no_spread`, `invalid_pick`). */
+  /** Prompts without a usable pool, by reason (`insufficient_samples`, `no_spread`, `spread_underflow`, `invalid_pick`). */
   skipped: Record<string, number>;
   /** Prompts whose pool has >= 2 finite scores and sigma > 0. */
   analysed: number;
@@ -62,41 +59,44 @@ export interface PoolSection {
   sweetDiffersFromMin: number;
   /** Prompts whose minimum lies below mu - 2 sigma. */
   minBelow2Sigma: number;
-  /** z-score of every analysed candidate. */
-  z: number[];
-  /** Per analysed prompt: z of the minimum, and of the sweet-spot rejected. */
-  zMin: number[];
-  zSweet: number[];
+  /** z-scores of every candidate of the analysed prompts, on the fixed z grid. */
+  z: FixedHistogram;
+  /** Per analysed prompt: z of the minimum and of the sweet-spot rejected, on the same grid. */
+  zMin: FixedHistogram;
+  zSweet: FixedHistogram;
   zMinSummary: Summary;
   zSweetSummary: Summary;
   /** Prompts with two or more candidates sharing the top score. */
   topTies: number;
-  /** A sample of pools for the small multiples. */
+  /** Median of all finite candidate scores; exact when `medianExact`, else of an evenly spread sample. */
+  medianScore: number;
+  medianExact: boolean;
+  /** A bounded sample of pools for the small multiples. */
   sample: PoolView[];
 }
 
-/** Chosen/rejected statistics, from pools or from a pairs file. */
+/** Chosen/rejected statistics, from pools or from a pairs file. Arrays hold the pairs with both scores finite. */
 export interface PairSection {
   pairs: number;
-  chosen: number[];
-  rejected: number[];
-  gap: number[];
+  chosen: Float64Array;
+  rejected: Float64Array;
+  /** chosen - rejected (+-Infinity where the difference overflows: counted in gapOverflow, left out of gapSummary). */
+  gap: Float64Array;
   chosenSummary: Summary;
   rejectedSummary: Summary;
   gapSummary: Summary;
+  gapOverflow: number;
   /** Same in raw input units, when a transform was applied. */
   chosenRawSummary?: Summary;
   rejectedRawSummary?: Summary;
   /** Rank of the chosen in its pool (1 = best; ties share the better rank), when pools are known. */
-  chosenRank?: number[];
-  /** Chosen's percentile in its pool: share of the other candidates scoring strictly below it. */
-  chosenPercentile?: number[];
+  chosenRank?: Int32Array;
   /**
    * Low-quality chosen (Pan et al.: they cap what DPO can reach): pairs whose chosen scores below `threshold`,
    * the median of all candidate scores (pairs alone: of all chosen and rejected scores).
    */
   lowChosen?: { threshold: number; count: number };
-  /** Pairs with gap exactly 0, and with 0 < gap < tieEpsilon. */
+  /** Pairs with gap exactly 0, and with 0 < |gap| < tieEpsilon. */
   ties: number;
   nearTies: number;
   tieEpsilon: number;
@@ -108,12 +108,21 @@ export interface MarginSeries {
   label: string;
   /** Axis title with unit. */
   unit: string;
-  values: number[];
+  values: Float64Array;
   /** Values of the kept pairs (drawn over the distribution of all pairs). */
-  keptValues?: number[];
-  /** The kept threshold: pairs at or above it were kept. */
+  keptValues?: Float64Array;
+  /** The kept threshold: the smallest kept value of the margin that was ranked. */
   threshold?: number;
   kept?: number;
+  /** Pairs without a finite value of this margin. */
+  missing: number;
+}
+
+export interface SelectionSection {
+  margins: MarginSeries[];
+  rule?: string;
+  /** The margin the selection ranked by (external, implicit, fused), never `auto`. */
+  by?: string;
 }
 
 export interface RoutingSection {
@@ -123,6 +132,85 @@ export interface RoutingSection {
   threshold?: number;
   /** Of the SFT pairs, how many were exact ties. */
   sftTies?: number;
+}
+
+/** Chosen vs rejected length in one unit (characters or tokens). */
+export interface LengthStats {
+  unit: 'characters' | 'tokens';
+  /** Pairs with both lengths known. */
+  pairs: number;
+  chosen: Summary;
+  rejected: Summary;
+  /** chosen - rejected length. */
+  gap: Summary;
+  longer: number;
+  equal: number;
+  shorter: number;
+  /** Length gap of each pair, and its margin (NaN where unknown), for the charts. */
+  gapValues: Float64Array;
+  marginValues: Float64Array;
+  /** Correlation of length gap and margin over the pairs with a finite margin (null: fewer than 3, or no spread). */
+  pearson: number | null;
+  spearman: number | null;
+  corrPairs: number;
+}
+
+export interface LengthSection {
+  /** What "margin" is in the correlation, with its unit. */
+  marginLabel: string;
+  stats: LengthStats[];
+}
+
+/** Response or prompt text, cut to a fixed number of characters (Unicode code points). */
+export interface TextCell {
+  text: string;
+  /** Length of the full text in code points. */
+  chars: number;
+  truncated: boolean;
+}
+
+export interface ExampleRow {
+  promptIndex: number;
+  /** The key the table is ordered by (the margin; for sweet-spot examples z(sweet) - z(min)). */
+  key: number;
+  chosenScore: number;
+  rejectedScore: number;
+  minScore?: number;
+  /** select's rank when known: > 0 kept (its rank), 0 dropped. */
+  selected?: number;
+  prompt: TextCell;
+  chosen: TextCell;
+  rejected: TextCell;
+  min?: TextCell;
+}
+
+export interface ExampleBucket {
+  id: 'high' | 'low' | 'sweet' | 'first';
+  title: string;
+  /** What the key column holds, with its unit. */
+  keyLabel: string;
+  rows: ExampleRow[];
+}
+
+export interface ExampleSection {
+  buckets: ExampleBucket[];
+  /** Characters kept per text. */
+  textCap: number;
+}
+
+/** A rejected input record (the first ones are listed). */
+export interface RejectInfo {
+  file: string;
+  /** 1-based line (Parquet: row). */
+  line: number;
+  field: string | null;
+  reason: string;
+  detail: string;
+}
+
+export interface RejectSection {
+  total: number;
+  shown: RejectInfo[];
 }
 
 export interface ReportData {
@@ -135,12 +223,17 @@ export interface ReportData {
   scoreLabel: string;
   /** Name of the raw input scale, when a transform was applied. */
   rawLabel?: string;
+  /** Analysis-scale values that are clamp bounds (e.g. +-13.8 for the logit): piles there are labelled "clamp". */
+  clamps?: number[];
   pools?: PoolSection;
   pairs?: PairSection;
-  selection?: { margins: MarginSeries[]; rule?: string };
+  selection?: SelectionSection;
   routing?: RoutingSection;
-  /** The run's manifest (counts, rejects by reason, parameters, backend), rendered as nested tables. */
+  lengths?: LengthSection;
+  examples?: ExampleSection;
+  rejects?: RejectSection;
+  /** The run's manifest (counts, rejects by reason, parameters, backend), rendered folded as nested tables. */
   manifest?: Record<string, unknown>;
-  /** Short notes shown at the top (e.g. what the input lacked). */
+  /** Short notes shown at the top (what the input lacked, non-finite and extreme values). */
   notes?: string[];
 }

@@ -3,8 +3,7 @@
 // RowAdapter for the datasets layer: a bad row throws FieldProblem (reject reason + dot path of the field); the
 // record itself is kept so every input column can be written back next to the clean scores. The number of
 // responses is capped (maxCandidates) before anything is allocated for it. Runtime neutral.
-import { describeType, FieldProblem } from '../io/adapters.js';
-import type { RowAdapter } from '../io/decoder.js';
+import { describeType, FieldProblem, type RowAdapter } from '../io/adapt.js';
 import { own } from '../io/path.js';
 import type { ExclusionReason } from '../io/types.js';
 import { buildPreferenceMatrix, PreferenceError, type Comparison, type PreferenceMatrix } from './preferences.js';
@@ -33,8 +32,11 @@ export interface CleanRowOptions {
   /** Below this many judged responses the scores pass through (they are checked then, not otherwise). */
   minCandidates: number;
   /** Records with more responses are rejected (out_of_range, naming the field that sets the number). */
-  maxCandidates: number;
+  maxCandidates?: number;
 }
+
+/** Default cap on responses per prompt (`clean --max-candidates`): a 2048 x 2048 matrix is 32 MB per f64 array. */
+export const MAX_CANDIDATES = 2048;
 
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
 
@@ -78,7 +80,8 @@ function exclusionOf(s: number | null): ExclusionReason | undefined {
 }
 
 /** The row adapter of `clean` (reject reasons: missing_field, wrong_type, length_mismatch, non_finite, out_of_range, too_few_scored). */
-export function cleanRowAdapter(o: CleanRowOptions): RowAdapter<CleanRow> {
+export function cleanRowAdapter(options: CleanRowOptions): RowAdapter<CleanRow> {
+  const o = { ...options, maxCandidates: options.maxCandidates ?? MAX_CANDIDATES };
   return (obj, pos) => {
     const pm = own(obj, 'preference_matrix');
     const cmp = own(obj, 'comparisons');

@@ -1,5 +1,6 @@
-// What a kernel binding needs: the raw exports, the arena and a guarded way to call in.
-import type { RawExports } from './abi.js';
+// What a kernel binding needs: the raw exports, the module's side of the contract (codes, argument blocks and
+// status names read by name: abi.ts), the arena and a guarded way to call in.
+import { Abi, KernelError, type RawExports } from './abi.js';
 import type { Arena, Scope, TypedArray, TypedArrayCtor } from './arena.js';
 import type { ResidentBuffer } from './resident.js';
 import { asWasmError } from './load.js';
@@ -16,10 +17,22 @@ export class EngineUnusableError extends Error {
 
 export class WasmContext {
   private poisoned: unknown = undefined;
+  /** The module's codes, argument blocks and status names, looked up by name as the bindings are built. */
+  readonly abi: Abi;
+  private okStatus: number | undefined;
+
   constructor(
     readonly raw: RawExports,
     readonly arena: Arena,
-  ) {}
+  ) {
+    this.abi = new Abi(raw);
+  }
+
+  /** Throws a KernelError naming the module's status code unless `status` is Status.S_OK. */
+  check(kernel: string, status: number, detail?: string): void {
+    this.okStatus ??= this.abi.ok;
+    if (status !== this.okStatus) throw new KernelError(kernel, this.abi.statusName(status), detail, status);
+  }
 
   /** True after a trap; every later call throws EngineUnusableError. */
   get unusable(): boolean {

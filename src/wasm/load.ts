@@ -1,6 +1,7 @@
 // The one file that touches @assemblyscript/loader: compile/instantiate a binary and turn `abort` into an Error.
-// Also the SIMD probe. Everything else talks to the raw exports (src/wasm/abi.ts).
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
+// Also the SIMD probe, compiling fetched binaries (whatever their MIME type) and the one-time fallback warning.
+// Everything else talks to the raw exports (src/wasm/abi.ts).
+import { instantiateSync } from '@assemblyscript/loader';
 import type { RawExports } from './abi.js';
 
 export type Variant = 'simd' | 'scalar';
@@ -52,15 +53,64 @@ export function instantiateRawSync(source: WasmSource): RawExports {
 /** Instantiate asynchronously from a Module, bytes or a fetch Response (all runtimes). */
 export async function instantiateRaw(source: WasmSource | Response | Promise<Response>): Promise<RawExports> {
   const s = await source;
-  if (isBinary(s)) {
-    // Compiled here (async), then instantiated from the Module: the loader's async instantiate probes the global
-    // `Response` first, and in Node that first access loads the whole fetch implementation (~30 ms per process).
-    // Instantiating a compiled module this small synchronously is allowed on every main thread.
-    const module = s instanceof WebAssembly.Module ? s : await WebAssembly.compile(s as BufferSource);
-    return instantiateRawSync(module);
+  // Compiled here (async), then instantiated from the Module: the loader's async instantiate probes the global
+  // `Response` first, and in Node that first access loads the whole fetch implementation (~30 ms per process).
+  // Instantiating a compiled module this small synchronously is allowed on every main thread.
+  let module: WebAssembly.Module;
+  if (s instanceof WebAssembly.Module) module = s;
+  else if (isBinary(s)) module = await WebAssembly.compile(s as BufferSource);
+  else module = await compileResponse(s);
+  return instantiateRawSync(module);
+}
+
+const WASM_MAGIC = [0, 0x61, 0x73, 0x6d];
+
+/**
+ * Compiles a fetched binary. Streaming compilation needs the `application/wasm` MIME type; any other type (a
+ * server or CDN that does not know .wasm) goes through arrayBuffer() instead, and a streaming failure is retried
+ * the same way. A body that is not WebAssembly (a 404 page, a dev server's index.html) is named as such.
+ */
+export async function compileResponse(res: Response): Promise<WebAssembly.Module> {
+  const where = res.url || 'the response';
+  if (!res.ok) throw new Error(`HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} for ${where}`);
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/wasm' && typeof WebAssembly.compileStreaming === 'function') {
+    const spare = res.clone();
+    try {
+      return await WebAssembly.compileStreaming(res);
+    } catch {
+      return compileBuffered(await spare.arrayBuffer(), where, type);
+    }
   }
-  const { exports } = await instantiate<Record<string, unknown>>(s, {});
-  return exports as unknown as RawExports;
+  return compileBuffered(await res.arrayBuffer(), where, type);
+}
+
+function compileBuffered(buf: ArrayBuffer, where: string, type: string): Promise<WebAssembly.Module> {
+  const head = new Uint8Array(buf, 0, Math.min(4, buf.byteLength));
+  if (head.length < 4 || WASM_MAGIC.some((b, i) => head[i] !== b)) {
+    const start = new TextDecoder().decode(new Uint8Array(buf, 0, Math.min(40, buf.byteLength))).replace(/\s+/g, ' ');
+    throw new Error(`${where} is not a WebAssembly binary (content-type '${type || 'none'}', ${buf.byteLength} bytes: '${start}')`);
+  }
+  return WebAssembly.compile(buf);
+}
+
+/** The fallback reason of a runtime without WASM SIMD: expected, so never warned about. */
+export const NO_SIMD_REASON = 'this runtime does not support WASM SIMD';
+
+let fallbackWarned = false;
+
+/**
+ * One console warning per realm when `auto` ends below wasm-simd for a reason other than a runtime without SIMD
+ * (a build that failed to load or compile, no WebAssembly at all): until now only engine.backend told.
+ * `enabled: false` (the engine option `warn: false`) suppresses it.
+ */
+export function warnFallbackOnce(backend: string, reason: string | undefined, enabled = true): void {
+  if (!enabled || fallbackWarned || reason === undefined || reason === NO_SIMD_REASON) return;
+  fallbackWarned = true;
+  globalThis.console?.warn(
+    `pairsmith: running the ${backend} backend, not wasm-simd: ${reason}. ` +
+      'See "Embedding in a browser or an edge runtime" in the README; createEngine({ warn: false }) silences this.',
+  );
 }
 
 /** A Module or bytes (checked without touching the global `Response`, which Node loads lazily and slowly). */

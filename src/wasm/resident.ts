@@ -1,5 +1,11 @@
 // Resident buffers: typed columns that live in engine memory, so kernels read and write them without copies.
+// Each carries the engine it belongs to; the argument checks reject it anywhere else (src/kernels/validate.ts).
 import type { Arena, TypedArray, TypedArrayCtor } from './arena.js';
+
+/** Identifies an engine (compared by identity); `backend` names it in messages. */
+export interface EngineTag {
+  readonly backend: string;
+}
 
 /**
  * An engine-owned column of `length` elements. `view()` returns a view that is valid until the next
@@ -12,6 +18,8 @@ export interface ResidentBuffer<T extends TypedArray = TypedArray> {
   readonly length: number;
   readonly type: TypedArrayCtor<T>;
   readonly freed: boolean;
+  /** The engine that allocated it: only that engine's kernels accept it. */
+  readonly owner: EngineTag;
   view(): T;
   free(): void;
 }
@@ -26,6 +34,7 @@ abstract class ResidentBase<T extends TypedArray> implements ResidentBuffer<T> {
   constructor(
     readonly type: TypedArrayCtor<T>,
     readonly length: number,
+    readonly owner: EngineTag,
   ) {}
   get freed(): boolean {
     return this.isFreed;
@@ -44,8 +53,9 @@ export class WasmResident<T extends TypedArray> extends ResidentBase<T> {
     type: TypedArrayCtor<T>,
     length: number,
     readonly ptr: number,
+    owner: EngineTag,
   ) {
-    super(type, length);
+    super(type, length, owner);
   }
   view(): T {
     this.alive();
@@ -62,8 +72,8 @@ export class WasmResident<T extends TypedArray> extends ResidentBase<T> {
 export class JsResident<T extends TypedArray> extends ResidentBase<T> {
   readonly ptr = -1;
   private data: T | null;
-  constructor(type: TypedArrayCtor<T>, length: number) {
-    super(type, length);
+  constructor(type: TypedArrayCtor<T>, length: number, owner: EngineTag) {
+    super(type, length, owner);
     this.data = new type(length);
   }
   view(): T {

@@ -1,5 +1,5 @@
 // The built library in real Chromium: an engine in a page and one in a module Web Worker, both wasm-simd,
-// both agreeing with the JS reference (copy-in and resident).
+// both agreeing with the JS reference (copy-in and resident), also when .wasm is served with a wrong MIME type.
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,13 +22,22 @@ describe.skipIf(!run)('browser (Chromium)', () => {
     server?.close();
   });
 
-  it('creates engines in a page and in a worker; both run wasm-simd and match the reference', async () => {
+  async function check(wasmType?: string): Promise<void> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
+    let served = 0;
+    if (wasmType) {
+      // Playwright routes the page's and the worker's requests alike.
+      await page.route('**/*.wasm', async (route) => {
+        const response = await route.fetch();
+        served++;
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-type': wasmType } });
+      });
+    }
     await page.goto(`${url}/test/browser/engine-page.html`);
     await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 30_000 });
     const result = (await page.evaluate(() => (window as unknown as { __result: unknown }).__result)) as Record<string, any>;
@@ -45,6 +54,15 @@ describe.skipIf(!run)('browser (Chromium)', () => {
       expect(r.bytesInUse, where).toBe(0);
     }
     expect(errors).toEqual([]);
+    if (wasmType) expect(served).toBe(2); // simd.wasm for the page and for the worker
     await page.close();
+  }
+
+  it('creates engines in a page and in a worker; both run wasm-simd and match the reference', async () => {
+    await check();
+  });
+
+  it('still gets wasm-simd when the server sends .wasm with a wrong MIME type (compiled from the bytes)', async () => {
+    await check('application/octet-stream');
   });
 });

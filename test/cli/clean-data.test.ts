@@ -9,10 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { fileWriter, ParquetWriter, type SchemaElement } from 'hyparquet-writer';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { Tally } from '../../src/io/manifest.js';
-import { readRecords } from '../../src/io/node/read.js';
-import type { CandidateRecord } from '../../src/io/types.js';
-import { referenceKernels } from '../../src/reference/index.js';
+import type { CandidateRecord } from '../../src/pipeline/records.js';
+import { readAll } from '../helpers/read.js';
+import { referenceBackend } from '../../src/reference/index.js';
 import { fakeIo } from '../helpers/cli.js';
 import { rng } from '../helpers/close.js';
 import { btl, kendallTau } from '../helpers/rpca-data.js';
@@ -283,7 +282,7 @@ describe('pairsmith clean: one batched RPCA call per chunk', () => {
   it('--backend js, --chunk-size 4: 10 prompts above --min-candidates take 3 rpcaBatch calls of at most 4 matrices', async () => {
     const recs = Array.from({ length: 11 }, (_, k) => ({ prompt: `p${k}`, preference_matrix: prefMatrix(k === 5 ? 3 : 6, 40 + k) }));
     writeFileSync(at('calls.jsonl'), jsonl(recs));
-    const spy = vi.spyOn(referenceKernels, 'rpcaBatch');
+    const spy = vi.spyOn(referenceBackend, 'rpcaBatch'); // what a js engine runs, behind its argument checks
     try {
       await ok(['--backend', 'js', 'clean', at('calls.jsonl'), '-o', at('calls-out.jsonl'), '--min-candidates', '4', '--chunk-size', '4']);
       // chunks: prompts 0-3, 4-7 (prompt 5 is passed through), 8-10
@@ -309,12 +308,9 @@ describe('pairsmith clean: output feeds the candidate readers as scores', () => 
     const out = at('feed-out.jsonl');
     await ok(['clean', at('feed.jsonl'), '-o', out, '--clip', '0.001']);
     const cleaned = readJsonl(out);
-    const tally = new Tally();
-    const got: CandidateRecord[] = [];
-    for await (const c of readRecords(out, { format: 'auto', fields: { scores: 'clean_scores' }, tally })) {
-      expect(c.rejects).toEqual([]);
-      got.push(...(c.records as CandidateRecord[]));
-    }
+    const read = await readAll(out, { fields: { scores: 'clean_scores' } });
+    expect(read.tally.rejectedTotal).toBe(0);
+    const got = read.records as CandidateRecord[];
     expect(got).toHaveLength(3);
     got.forEach((r, k) => {
       expect(r.kind).toBe('candidates');
@@ -325,7 +321,7 @@ describe('pairsmith clean: output feeds the candidate readers as scores', () => 
     expect(typeof got[1]!.prompt).not.toBe('string'); // conversational prompt kept
     expect(got[2]!.excluded).toEqual(new Map([[1, 'score_null']]));
     expect(kendallTau(got[0]!.scores as number[], b.scores)).toBe(1);
-    expect(tally.recordsRead).toBe(3);
+    expect(read.tally.recordsRead).toBe(3);
     // and through a command: stats reads the clean scores
     const io = await ok(['stats', out, '--scores-field', 'clean_scores', '--json']);
     const s = JSON.parse(io.out());

@@ -69,10 +69,20 @@ describe('pairsmith convert', () => {
     expect(manifest).toMatchObject({ format: 'hh-rlhf', format_detected: false });
   });
 
-  it('-o is required', async () => {
+  it('without -o the rows go to stdout (data only) and the summary to stderr; an unknown extension is a usage error', async () => {
     const io = fakeIo();
-    expect(await run(['convert', join(FIX, 'pairs.jsonl')], io)).toBe(2);
-    expect(io.err()).toMatch(/--output/);
+    expect(await run(['convert', join(FIX, 'pairs.jsonl')], io)).toBe(0);
+    const rows = io.out().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.keys(rows[0]!)).toContain('chosen');
+    expect(io.err()).toMatch(/convert: \d+ records read/);
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-conv-'));
+    const csv = fakeIo({ cwd: dir });
+    expect(await run(['convert', join(FIX, 'pairs.jsonl'), '-o', 'x.csv'], csv)).toBe(2);
+    expect(csv.err()).toMatch(/x\.csv: unknown output extension .*--output-format/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await run(['convert', join(FIX, 'pairs.jsonl'), '-o', 'x.csv', '--output-format', 'jsonl'], fakeIo({ cwd: dir }))).toBe(0);
+    expect(readFileSync(join(dir, 'x.csv'), 'utf8').split('\n').filter(Boolean).length).toBe(rows.length);
   });
 });
 
@@ -81,19 +91,18 @@ describe('progress', () => {
     vi.useFakeTimers();
     try {
       let out = '';
-      const off = new Progress((s) => (out += s), false);
-      off.addBytes(1e6);
+      const off = new Progress((s) => (out += s), false, 4e6);
       vi.advanceTimersByTime(1000);
-      off.addRecords(10);
+      off.update(1e6, 10);
       off.done();
       expect(out).toBe('');
-      const on = new Progress((s) => (out += s), true);
-      on.addBytes(2e6);
+      const on = new Progress((s) => (out += s), true, 4e6);
       vi.advanceTimersByTime(1000);
-      on.addRecords(100);
-      on.addRecords(100);
+      on.update(2e6, 100);
+      on.update(2e6, 100);
       expect(out.match(/\r/g)).toHaveLength(1);
-      expect(out).toMatch(/read: 100 records, 2\.0 MB, 100 records\/s, 2\.0 MB\/s/);
+      // 2 MB of 4 MB in 1 s: 50%, 2 MB/s, 1 s left.
+      expect(out).toMatch(/read: 2\.0 MB of 4\.0 MB \(50%\), 100 records, 100 records\/s, 2\.0 MB\/s, ETA 1s/);
       on.done();
       expect(out.endsWith('\n')).toBe(true);
     } finally {
@@ -118,7 +127,7 @@ describe('input errors', () => {
     writeFileSync(join(dir, 'cut.jsonl.gz'), gz.subarray(0, gz.length - 12));
     const io = fakeIo({ cwd: dir });
     expect(await run(['convert', 'cut.jsonl.gz', '-o', 'y.jsonl'], io)).toBe(3);
-    expect(io.err()).toMatch(/cut\.jsonl\.gz: read failed/);
+    expect(io.err()).toMatch(/cut\.jsonl\.gz: the gzip stream is truncated/);
     expect(readdirSync(dir)).toEqual(['cut.jsonl.gz']);
   });
 

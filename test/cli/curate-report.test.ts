@@ -1,13 +1,19 @@
-// The curate --report hook: .html detection, pool collection on the way to the pair builder, pair rows with the
-// selection's per-pair values, and the page written atomically.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// The curate --report hook: .html detection, pools and rows streamed into the collector on the way to the pair
+// builder (rows joined to their pools), the selection's per-pair values, rejects read back, the page written
+// atomically.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
-import { htmlReportPath, pairRowsOf, PoolCollector, writeCurateReport } from '../../src/cli/curate-report.js';
-import type { CandidateRecord, InputRecord } from '../../src/io/types.js';
+import { htmlReportPath, PoolCollector, readRejectsHead, writeCurateReport } from '../../src/cli/curate-report.js';
+import { pipelineEngine } from '../../src/cli/engine-port.js';
+import { createEngineSync } from '../../src/node.js';
+import { toJobInput } from '../../src/pipeline/api.js';
+import { chunkOfColumns } from '../../src/pipeline/candidates.js';
+import { Job } from '../../src/pipeline/job.js';
+import { pairsForChunk } from '../../src/pipeline/pairs.js';
 import { referenceKernels } from '../../src/reference/index.js';
 import { fakeIo } from '../helpers/cli.js';
 import { checkMarkup } from '../helpers/markup.js';
@@ -15,8 +21,16 @@ import { checkMarkup } from '../helpers/markup.js';
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-curate-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cand(index: number, scores: (number | null)[]): CandidateRecord {
-  return { kind: 'candidates', index, line: index + 1, prompt: `p${index}`, responses: scores.map((_, i) => `r${i}`), scores, conversational: false, raw: {} };
+/** Candidate sets read through the data path; their max-vs-min pairs and pools go to the collector as curate feeds it. */
+async function feed(c: PoolCollector, sets: { scores: (number | null)[]; responses?: string[] }[]): Promise<void> {
+  const text = sets.map((x, i) => JSON.stringify({ prompt: `p${i}`, responses: x.responses ?? x.scores.map((_, k) => `r${k}`), scores: x.scores })).join('\n');
+  const engine = pipelineEngine(createEngineSync({ backend: 'js' }));
+  const job = new Job(engine, toJobInput(text), { format: 'candidates' });
+  for await (const a of job.pass()) {
+    if (a.kind !== 'candidates') continue;
+    const res = pairsForChunk(engine, chunkOfColumns(engine, a.columns), { strategy: 'max-min' });
+    c.add(a.batch, a.columns, res);
+  }
 }
 
 describe('curate --report hook', () => {
@@ -28,48 +42,46 @@ describe('curate --report hook', () => {
     expect(htmlReportPath(undefined)).toBeUndefined();
   });
 
-  it('PoolCollector sees the candidate records and hands every record to the builder unchanged', () => {
-    const seen: InputRecord[][] = [];
-    const builder = { tag: 'b', rows: (records: readonly InputRecord[]) => (seen.push([...records]), records.length) };
-    const c = new PoolCollector('logit');
-    const w = c.wrap(builder);
-    const recs = [cand(0, [0.5, 0.9, null]), cand(1, [0.1, 0.2])];
-    expect(w.rows(recs)).toBe(2);
-    expect(w.tag).toBe('b');
-    expect(seen).toEqual([recs]);
-    expect(c.pools.map((p) => p.promptIndex)).toEqual([0, 1]);
-    // logit(0.5) = 0, logit(0.9) = ln 9; the null stays NaN.
-    expect(c.pools[0]!.scores[0]).toBe(0);
-    expect(c.pools[0]!.scores[1]).toBeCloseTo(Math.log(9), 12);
-    expect(c.pools[0]!.scores[2]).toBeNaN();
+  it('PoolCollector streams the pools and the pairs built from them into the collector', async () => {
+    const c = new PoolCollector('logit', referenceKernels);
+    // The pairs are max vs min: candidate 1 ('long answer') vs candidate 0 ('no') in both sets.
+    await feed(c, [
+      { scores: [0.5, 0.9, null], responses: ['no', 'long answer', 'x'] },
+      { scores: [0.1, 0.2], responses: ['no', 'long answer'] },
+    ]);
+    const s = c.collector.promptSummaries();
+    expect(Array.from(s.promptIndex)).toEqual([0, 1]);
+    // logit(0.5) = 0, logit(0.9) = ln 9; the null is excluded: mu = ln 9 / 2.
+    expect(s.mu[0]).toBeCloseTo(Math.log(9) / 2, 12);
+    const d = c.collector.finish({ sources: ['x'], generatedAt: 'now', scoreLabel: 'logit(score)' });
+    // Both rows joined to their pools: gaps ln 9 - 0 and logit(0.2) - logit(0.1) = ln(0.25/0.1111) = ln 2.25.
+    expect(d.pairs!.pairs).toBe(2);
+    expect(d.pairs!.gap[0]).toBeCloseTo(Math.log(9), 12);
+    expect(d.pairs!.gap[1]).toBeCloseTo(Math.log(2.25), 12);
+    expect(d.lengths!.stats[0]!.longer).toBe(2);
   });
 
-  it('pairRowsOf takes margins, score and kept rank from the selection arrays', () => {
-    const rows = [{ prompt_index: 0, chosen_index: 1, rejected_index: 0, score_chosen: 0.9, score_rejected: 0.5, margin: 0.4 }];
-    const r = pairRowsOf(rows, { external: [0.4], implicit: [NaN], score: [0.8], rank: [1] });
-    expect(r[0]).toMatchObject({ promptIndex: 0, chosenIndex: 1, rejectedIndex: 0, scoreChosen: 0.9, margin: 0.4, implicitMargin: null, selectionScore: 0.8, selected: 1 });
-  });
-
-  it('writes the page with pools, the fused selection and routing', async () => {
+  it('writes the page with pools, the fused selection, routing and the rejects of the run', async () => {
     const io = fakeIo({ cwd: dir });
     const ctx = new CliContext(io, () => ({ backend: 'js', quiet: false }));
-    const c = new PoolCollector('none');
-    c.wrap({ rows: (_r: readonly InputRecord[]) => 0 }).rows([cand(0, [1, 2, 3, 10]), cand(1, [0, 5, 6])]);
     // Pair 0: chosen 10 (index 3) vs 1 (index 0), kept; pair 1: 6 vs 0, dropped. Fused scores 0.9 and 0.3.
     const rows = [
       { prompt_index: 0, chosen_index: 3, rejected_index: 0, score_chosen: 10, score_rejected: 1, margin: 9 },
       { prompt_index: 1, chosen_index: 2, rejected_index: 0, score_chosen: 6, score_rejected: 0, margin: 6 },
     ];
+    const c = new PoolCollector('none', referenceKernels);
+    await feed(c, [{ scores: [1, 2, 3, 10] }, { scores: [0, 5, 6] }]);
+    const rejects = join(dir, 'rej.jsonl');
+    writeFileSync(rejects, `${JSON.stringify({ file: 'in.jsonl', line: 7, field: 'scores', reason: 'wrong_type', detail: 'scores[0] is a string', record: {} })}\n`);
     const where = await writeCurateReport(ctx, 'rep/curate.html', {
-      pools: c.pools,
+      collector: c,
       rows,
       selection: { external: [9, 6], score: [0.9, 0.3], rank: [1, 0] },
       by: 'bees',
       routing: { dpo: 1, sft: 0, threshold: 2 },
-      manifest: { command: 'curate' },
+      manifest: { command: 'curate', rejects, records: { rejected: 3 } },
       input: 'in.jsonl',
       transform: 'none',
-      kernels: referenceKernels,
     });
     expect(where).toBe(join(dir, 'rep/curate.html'));
     expect(readdirSync(join(dir, 'rep'))).toEqual(['curate.html']);
@@ -81,6 +93,18 @@ describe('curate --report hook', () => {
     expect(html).toContain('threshold 0.9');
     expect(html).toContain('<b>0 of 1 pairs went to SFT</b> (margin below 2)');
     expect(html).toContain('<th scope="row">curate</th>');
+    // 3 rejected in all; the rejects file holds the first.
+    expect(html).toContain('<b>3 input records were rejected.</b> The first 1 is listed');
+    expect(html).toContain('<td>in.jsonl</td><td class="num">7</td><td><code>scores</code></td><td>wrong_type</td>');
+  });
+
+  it('readRejectsHead reads at most n records and skips unparseable lines', async () => {
+    const f = join(dir, 'many.rejects.jsonl');
+    writeFileSync(f, `not json\n${Array.from({ length: 80 }, (_, i) => JSON.stringify({ file: 'a', line: i + 1, field: null, reason: 'malformed_json', detail: 'x' })).join('\n')}\n`);
+    const head = await readRejectsHead(f);
+    expect(head).toHaveLength(50);
+    expect(head[0]).toEqual({ file: 'a', line: 1, field: null, reason: 'malformed_json', detail: 'x' });
+    expect(await readRejectsHead(join(dir, 'missing.jsonl'))).toEqual([]);
   });
 });
 
@@ -100,6 +124,11 @@ describe('pairsmith curate --report', () => {
     expect(html).toContain(`Selection kept ${sel.kept} of ${sel.pairs} pairs`);
     const c = manifest.report.construction as { pairs: number; rejected_not_min: number };
     expect(html).toContain(`different rejected candidates in ${c.rejected_not_min} of`);
+    // The BeeS chart of the resolved --by auto (issue #16), the rejected records of the run, example pairs.
+    expect(sel.by).toBe('bees');
+    expect(html).toContain('<b>Fused (BeeS) margin.</b>');
+    expect(html).toContain(`<b>${manifest.records.rejected} input records were rejected.</b>`);
+    expect(html).toContain('<h3 id="examples-high">Highest margin</h3>');
     expect(existsSync(join(dir, 'cur/report.html.manifest.json'))).toBe(false);
 
     const io2 = fakeIo({ cwd: dir });

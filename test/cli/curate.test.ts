@@ -58,14 +58,17 @@ describe('pairsmith curate', () => {
     expect(m.records.written + m.records.no_pair + m.records.rejected).toBe(200);
   });
 
-  it('usage errors: --route without a threshold, an unknown config key, no -o with an input', async () => {
+  it('usage errors: --route without a threshold, an unknown config key; no -o with an input writes to stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pairsmith-curate-'));
     expect((await cli(dir, 'curate', SAMPLE, '-o', 'x.jsonl', '--route')).code).toBe(2);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ colour: 'red' }));
     const bad = await cli(dir, 'curate', SAMPLE, '-o', 'x.jsonl', '--config', 'bad.json');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/unknown option 'colour'/);
-    expect((await cli(dir, 'curate', SAMPLE)).code).toBe(2);
+    const out = await cli(dir, 'curate', SAMPLE);
+    expect(out.code, out.err).toBe(0);
+    expect(out.out.split('\n').filter(Boolean).length).toBeGreaterThan(0);
+    expect(out.err).toMatch(/rows to standard output/);
   });
 
   it('npm start runs curate', () => {

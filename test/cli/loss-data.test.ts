@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { openRowWriter } from '../../src/io/node/write.js';
 import type { ColumnSpec } from '../../src/io/rows.js';
 import { LOSS_TYPES } from '../../src/kernels/losses.js';
 import { fakeIo } from '../helpers/cli.js';
 import { rng } from '../helpers/close.js';
+import { writeParquet } from '../helpers/read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-loss-data-'));
 const at = (name: string): string => join(dir, name);
@@ -98,9 +98,7 @@ describe('pairsmith loss: inputs through the datasets layer', () => {
       .filter((c) => !c.name.endsWith('_length'))
       .map((c) => (c.name.endsWith('_logps') ? { ...c, type: 'list<double>' } : c));
     for (const [name, schema, rows] of [['sums.parquet', numSchema, sums], ['tokens.parquet', tokSchema, tokens]] as const) {
-      const w = await openRowWriter(at(name), schema, { rowGroupRows: 5 });
-      await w.write(rows);
-      await w.commit();
+      writeParquet(at(name), schema, rows as Record<string, unknown>[], 5);
     }
     writeFileSync(at('sums.jsonl'), jsonl(sums));
     const argv = (p: string, out: string) => ['loss', p, '--loss', 'sigmoid,ipo,rdpo,bco_pair', '--batch-size', '4', '-o', at(out)];

@@ -186,6 +186,93 @@ describe('pairsmith loss', () => {
     }
     const io = fakeIo();
     expect(await run(['loss', join(dir, 'missing.jsonl')], io)).toBe(3);
-    expect(io.err()).toMatch(/missing\.jsonl: read failed: .*no such file/);
+    expect(io.err()).toMatch(/missing\.jsonl: no such file/);
+  });
+});
+
+describe('pairsmith loss: TRL presets, loss weights, validity per loss, non-finite rewards', () => {
+  it("--trl v1: TRL v1.9's definitions (spec 1.5), recorded in the manifest with the version's defaults", async () => {
+    const input = file('a-v1.jsonl', [
+      { chosen_logps: -10, rejected_logps: -12, ref_chosen_logps: -11, ref_rejected_logps: -11.5, chosen_length: 20, rejected_length: 25 },
+    ]);
+    const out = join(dir, 'rows-a-v1.jsonl');
+    const io = fakeIo();
+    expect(await run(['loss', input, '--trl', 'v1', '--loss', 'sigmoid,bco_pair,sigmoid_norm', '--label-smoothing', '0.1', '-o', out, '--json'], io)).toBe(0);
+    const m = JSON.parse(io.out()).metrics;
+    expectClose(m['loss/sigmoid'], 0.620957048, { rtol: 2e-9 }); // v1's sigmoid ignores label smoothing
+    expectClose(m['loss/bco_pair'], 1.312856308, { rtol: 2e-9 }); // no running mean
+    expectClose(m['loss/sigmoid_norm'], 0.689653306, { rtol: 2e-9 });
+    const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'));
+    expect(manifest.parameters).toMatchObject({ trl: 'v1', fAlpha: 0.5, bcoRunningMean: false, labelSmoothing: 0.1 });
+    // v0.28 (the default) keeps cDPO and the running mean
+    const io2 = fakeIo();
+    expect(await run(['loss', input, '--loss', 'sigmoid', '--label-smoothing', '0.1', '--json'], io2)).toBe(0);
+    expectClose(JSON.parse(io2.out()).metrics['loss/sigmoid'], 0.635957048, { rtol: 2e-9 });
+  });
+
+  it('--loss-weights: loss/total = sum of w_k * loss/<k> (MPO on spec case B, hand-computed)', async () => {
+    const io = fakeIo();
+    const argv = ['loss', file('mpo.jsonl', CASE_B), '--trl', 'v1', '--loss', 'sigmoid,bco_pair,sft', '--loss-weights', '0.8,0.2,1', '--json'];
+    expect(await run(argv, io)).toBe(0);
+    const m = JSON.parse(io.out()).metrics;
+    // sigmoid 0.6772905752 (spec), bco_pair mean of softplus(-0.1c) + softplus(0.1r) = 1.3692731130, sft 45/3 = 15
+    expectClose(m['loss/total'], 0.8 * 0.6772905752285884 + 0.2 * 1.3692731129834819 + 15, { rtol: 1e-12 });
+    expectClose(m['loss/total'], 15.815687082779567, { rtol: 1e-12 });
+    for (const bad of [['--loss-weights', '1,2'], ['--loss-weights', '1,x,2'], ['--trl', 'v2']]) {
+      const e = fakeIo();
+      expect(await run(['loss', file('mpo2.jsonl', CASE_B), '--loss', 'sigmoid,bco_pair,sft', ...bad], e), bad.join(' ')).toBe(2);
+      expect(e.err()).not.toBe('');
+    }
+  });
+
+  it('a row only odpo cannot use gets null for odpo and counts under invalid_by_loss; sigmoid keeps all 33 rows', async () => {
+    // 33 rows, 14 of them with score_chosen <= score_rejected
+    const rows = Array.from({ length: 33 }, (_, i) => ({
+      policy_chosen_logps: -10 - (i % 5), policy_rejected_logps: -12 + (i % 3), reference_chosen_logps: -11, reference_rejected_logps: -11.5,
+      score_chosen: i < 14 ? 3 - (i % 2) : 5 + (i % 4), score_rejected: 3,
+    }));
+    const input = file('odpo33.jsonl', rows);
+    const out = join(dir, 'rows-odpo33.jsonl');
+    const both = await (async () => {
+      const io = fakeIo();
+      expect(await run(['loss', input, '--loss', 'sigmoid,odpo', '-o', out, '--json'], io)).toBe(0);
+      return JSON.parse(io.out());
+    })();
+    const io = fakeIo();
+    expect(await run(['loss', input, '--loss', 'sigmoid', '--json'], io)).toBe(0);
+    const alone = JSON.parse(io.out());
+    expect(both.rows).toBe(33);
+    expect(both.rejected).toBe(0);
+    expect(both.rows_per_loss).toEqual({ sigmoid: 33, odpo: 19 });
+    expect(both.invalid_by_loss).toEqual({ odpo: { gap_not_positive: 14 } });
+    expect(both.metrics['loss/sigmoid']).toBe(alone.metrics['loss/sigmoid']);
+    const written = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(written.filter((r) => r.loss.odpo === null).map((r) => r.index)).toEqual(Array.from({ length: 14 }, (_, i) => i));
+    expect(written.every((r) => typeof r.loss.sigmoid === 'number')).toBe(true);
+    const manifest = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'));
+    expect(manifest.report).toEqual({ rows_per_loss: { sigmoid: 33, odpo: 19 }, invalid_by_loss: { odpo: { gap_not_positive: 14 } } });
+    // odpo alone cannot use those rows: they are rejected (as before)
+    const io3 = fakeIo();
+    expect(await run(['loss', input, '--loss', 'odpo', '--json'], io3)).toBe(0);
+    expect(JSON.parse(io3.out())).toMatchObject({ rows: 19, rejected: 14, rejected_by_reason: { out_of_range: 14 } });
+  });
+
+  it('a row whose log-ratio overflows is rejected as non_finite and changes no other row (bco_pair, rewards)', async () => {
+    const bad = { policy_chosen_logps: 1e308, policy_rejected_logps: -12, reference_chosen_logps: -1e308, reference_rejected_logps: -11.3 };
+    const tokensBad = { policy_chosen_logps: [1e308, 1e308], policy_rejected_logps: -12, reference_chosen_logps: -11, reference_rejected_logps: -11.3 };
+    const with_ = file('overflow.jsonl', [CASE_B[0], bad, CASE_B[1], tokensBad, CASE_B[2]]);
+    const without = file('no-overflow.jsonl', CASE_B);
+    const argv = ['--loss', 'sigmoid,bco_pair,aot', '--batch-size', '2', '--json'];
+    const io = fakeIo();
+    expect(await run(['loss', with_, ...argv], io)).toBe(0);
+    const s = JSON.parse(io.out());
+    expect(s).toMatchObject({ rows: 3, rejected: 2, rejected_by_reason: { non_finite: 1, out_of_range: 1 } });
+    expect(io.err()).toContain('overflow.jsonl:2:policy_chosen_logps: non_finite: the chosen log-ratio policy - reference = Infinity gives a non-finite reward at beta 0.1');
+    expect(io.err()).toContain('overflow.jsonl:4:policy_chosen_logps: out_of_range');
+    const io2 = fakeIo();
+    expect(await run(['loss', without, ...argv], io2)).toBe(0);
+    const clean = JSON.parse(io2.out());
+    expect(s.metrics).toEqual(clean.metrics);
+    for (const v of Object.values(s.metrics)) expect(v).not.toBeNull();
   });
 });

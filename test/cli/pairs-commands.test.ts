@@ -1,4 +1,4 @@
-// CLI end to end: pairs, select, augment, route on the bundled sample (fast path and record path).
+// CLI end to end: pairs, select, augment, route on the bundled sample (JSON Lines, .json, gzip, Parquet).
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,13 +29,12 @@ function manifest(dir: string, out: string): Record<string, any> {
 }
 
 describe('pairsmith pairs', () => {
-  it('fast path: rows, manifest counts that add up, rejects naming line and field', async () => {
+  it('rows, manifest counts that add up, rejects naming line and field', async () => {
     const dir = tmp();
     const r = await cli(dir, 'pairs', SAMPLE, '-o', 'p.jsonl');
     expect(r.code, r.err).toBe(0);
     const rows = jsonl(join(dir, 'p.jsonl'));
     const m = manifest(dir, 'p.jsonl');
-    expect(m.report.path).toBe('fast');
     expect(m.records.read).toBe(200);
     expect(m.records.written + m.records.no_pair + m.records.rejected).toBe(200);
     expect(rows.length).toBe(m.pairs_written);
@@ -56,26 +55,24 @@ describe('pairsmith pairs', () => {
     }
   });
 
-  it('the record path (a .json input) writes the same rows and counts', async () => {
+  it('a .json input (sniffed: JSON Lines in a .json file) writes the same rows and counts', async () => {
     const dir = tmp();
     copyFileSync(SAMPLE, join(dir, 'sample.json'));
     expect((await cli(dir, 'pairs', SAMPLE, '-o', 'fast.jsonl')).code).toBe(0);
     const r = await cli(dir, 'pairs', 'sample.json', '-o', 'slow.jsonl');
     expect(r.code, r.err).toBe(0);
-    expect(manifest(dir, 'slow.jsonl').report.path).toBe('records');
     expect(jsonl(join(dir, 'slow.jsonl'))).toEqual(jsonl(join(dir, 'fast.jsonl')));
     const a = manifest(dir, 'fast.jsonl');
     const b = manifest(dir, 'slow.jsonl');
     for (const k of ['records', 'rejected_by_reason', 'no_pair_by_reason', 'candidates', 'excluded_by_reason', 'pairs_written']) expect(b[k], k).toEqual(a[k]);
   });
 
-  it('gzip input and output take the fast path too, with the same rows', async () => {
+  it('gzip input and output give the same rows', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'in.jsonl.gz'), gzipSync(readFileSync(SAMPLE)));
     expect((await cli(dir, 'pairs', SAMPLE, '-o', 'plain.jsonl')).code).toBe(0);
     const r = await cli(dir, 'pairs', 'in.jsonl.gz', '-o', 'out.jsonl.gz');
     expect(r.code, r.err).toBe(0);
-    expect(manifest(dir, 'out.jsonl.gz').report.path).toBe('fast');
     const back = await cli(dir, 'convert', 'out.jsonl.gz', '-o', 'back.jsonl', '--to', 'trl');
     expect(back.code, back.err).toBe(0);
     const plain = jsonl(join(dir, 'plain.jsonl'));
@@ -107,21 +104,20 @@ describe('pairsmith pairs', () => {
     expect(existsSync(join(dir, 'x.jsonl'))).toBe(false);
   });
 
-  it('fast path: a raw control character in a copied response rejects the record as JSON.parse would', async () => {
+  it('a raw control character in a response rejects the record as JSON.parse would', async () => {
     const dir = tmp();
     const rec = (best: string) => `{"prompt":"p","responses":["${best}","ok","bad","mid"],"scores":[3,2,0,1]}`;
     writeFileSync(join(dir, 'c.jsonl'), `${rec('fine')}\n${rec('tab\there')}\n`);
     const r = await cli(dir, 'pairs', 'c.jsonl', '-o', 'o.jsonl');
     expect(r.code, r.err).toBe(0);
     const m = manifest(dir, 'o.jsonl');
-    expect(m.report.path).toBe('fast');
     expect(m.records).toEqual({ read: 2, written: 1, no_pair: 0, rejected: 1 });
     expect(m.candidates.read).toBe(4);
     expect(jsonl(join(dir, 'o.jsonl.rejects.jsonl'))[0]).toMatchObject({ line: 2, reason: 'malformed_json' });
     expect(jsonl(join(dir, 'o.jsonl'))).toHaveLength(1);
   });
 
-  it('conversational candidates keep their form (record path); pair inputs are a usage error', async () => {
+  it('conversational candidates keep their form; pair inputs are a usage error', async () => {
     const dir = tmp();
     const conv = { prompt: [{ role: 'user', content: 'q' }], responses: [[{ role: 'assistant', content: 'good' }], [{ role: 'assistant', content: 'bad' }], [{ role: 'assistant', content: 'ok' }]], scores: [2, 0, 1] };
     writeFileSync(join(dir, 'conv.jsonl'), `${JSON.stringify(conv)}\n`);
@@ -132,7 +128,6 @@ describe('pairsmith pairs', () => {
       chosen: [{ role: 'assistant', content: 'good' }],
       rejected: [{ role: 'assistant', content: 'bad' }],
     });
-    expect(manifest(dir, 'c.jsonl').report.path).toBe('records');
     writeFileSync(join(dir, 'pairs.jsonl'), `${JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b' })}\n`);
     const bad = await cli(dir, 'pairs', 'pairs.jsonl', '-o', 'x.jsonl');
     expect(bad.code).toBe(2);
@@ -229,9 +224,10 @@ describe('pairsmith select / augment / route', () => {
     const r = await cli(dir, 'route', 'pairs.jsonl', '--dpo', 'dpo.jsonl', '--sft', 'sft.jsonl', '--threshold', '2');
     expect(r.code, r.err).toBe(0);
     expect(jsonl(join(dir, 'dpo.jsonl')).map((x) => x.prompt)).toEqual(['c']);
+    // SFT rows carry the routing margin (here the score gap); prompt_index is null for pairs without one.
     expect(jsonl(join(dir, 'sft.jsonl'))).toEqual([
-      { prompt: 'a', completion: 'x', pair_id: 0, route: 'sft' },
-      { prompt: 'b', completion: 'x', pair_id: 1, route: 'sft' },
+      { prompt: 'a', completion: 'x', margin: 1.5, prompt_index: null, pair_id: 0, route: 'sft' },
+      { prompt: 'b', completion: 'x', margin: 0, prompt_index: null, pair_id: 1, route: 'sft' },
     ]);
     const m = manifest(dir, 'dpo.jsonl');
     expect(m.records).toEqual({ read: 4, written: 3, no_pair: 0, rejected: 1 });

@@ -48,6 +48,19 @@ describe('pairsmith report', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['report.html']);
   });
 
+  it('lists the rejected line, shows example pairs with escaped texts and the length statistics', async () => {
+    const io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'cands.jsonl', '-o', 'ex.html'], io)).toBe(0);
+    const html = readFileSync(join(dir, 'ex.html'), 'utf8');
+    expect(html).toContain('<b>1 input record was rejected.</b>');
+    expect(html).toMatch(/<td>[^<]*cands\.jsonl<\/td><td class="num">4<\/td><td><span class="absent">record<\/span><\/td><td>malformed_json<\/td>/);
+    // Own picks: prompt 0 (chosen r19, sweet-spot rejected r1; minimum r0), prompt 1 (r9 vs r0).
+    expect(html).toContain('<h3 id="examples-sweet">Sweet spot ≠ minimum</h3>');
+    expect(html).toMatch(/<td class="num">#0<\/td>[\s\S]*?<span class="text">p0 &lt;b&gt;<\/span><\/td><td><span class="text">r19<\/span><\/td><td><span class="text">r1<\/span><\/td><td><span class="text">r0<\/span>/);
+    // Lengths: r19 vs r1 (3 vs 2 characters), r9 vs r0 (2 vs 2).
+    expect(html).toContain('the <b>chosen is longer than the rejected in 1 of 2 pairs (50%)</b>, shorter in 0 (0%), equal in 1');
+  });
+
   it('with --pairs marks the pairs of the file and shows the selection threshold', async () => {
     const io = fakeIo({ cwd: dir });
     expect(await run(['report', 'cands.jsonl', '--pairs', 'pairs.jsonl', '-o', 'r2.html'], io)).toBe(0);
@@ -89,6 +102,33 @@ describe('pairsmith report', () => {
     expect(html).toContain('<th scope="row">pairs_run</th>');
   });
 
+  it('a curate output made with the default --by auto: the resolved ranking and the BeeS chart (issue #16)', async () => {
+    let io = fakeIo({ cwd: dir });
+    expect(await run(['curate', '-o', 'auto/out.jsonl'], io)).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'auto/out.jsonl.manifest.json'), 'utf8'));
+    expect([m.parameters.by, m.report.selection.by]).toEqual(['auto', 'bees']);
+    io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'auto/out.jsonl', '-o', 'auto/report.html'], io)).toBe(0);
+    const html = readFileSync(join(dir, 'auto/report.html'), 'utf8');
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain(`Selection kept ${m.report.selection.kept} of ${m.report.selection.kept} pairs, ranked by the fused margin.`);
+    expect(html).toContain('<b>Fused (BeeS) margin.</b>');
+    expect(html).not.toContain('auto margin');
+  });
+
+  it('the largest double (issue #12): exit 0, a finite page that notes it, for report and curate --report', async () => {
+    writeFileSync(join(dir, 'max.jsonl'), '{"prompt":"p","responses":["a","b"],"scores":[1.7976931348623157e308,1]}\n');
+    let io = fakeIo({ cwd: dir });
+    expect(await run(['report', 'max.jsonl', '-o', 'max.html'], io)).toBe(0);
+    const html = readFileSync(join(dir, 'max.html'), 'utf8');
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain('1 scores have a magnitude of 1e300 or more (largest 1.8e308)');
+    expect(html).not.toMatch(/="[^"]*(?:NaN|Infinity)/);
+    io = fakeIo({ cwd: dir });
+    expect(await run(['curate', 'max.jsonl', '-o', 'max/out.jsonl', '--report', 'max/report.html'], io)).toBe(0);
+    expect(checkMarkup(readFileSync(join(dir, 'max/report.html'), 'utf8')).errors).toEqual([]);
+  });
+
   it('a pairs file alone gives the pair statistics and says the pools are missing', async () => {
     const io = fakeIo({ cwd: dir });
     expect(await run(['report', 'pairs.jsonl', '-o', '-'], io)).toBe(0);
@@ -103,10 +143,10 @@ describe('pairsmith report', () => {
     expect(checkMarkup(io.out()).errors).toEqual([]);
   });
 
-  it('usage and input errors: missing -o, bad --sample, --rejected min (2), missing file (3), --pairs with a pairs input (2)', async () => {
+  it('usage and input errors: bad --sample, --rejected min (2), missing file (3), --pairs with a pairs input (2); no -o: the page on stdout', async () => {
     let io = fakeIo({ cwd: dir });
-    expect(await run(['report', 'cands.jsonl'], io)).toBe(2);
-    expect(io.err()).toMatch(/--output/);
+    expect(await run(['report', 'cands.jsonl'], io)).toBe(0);
+    expect(io.out()).toMatch(/^<!doctype html>/i);
     io = fakeIo({ cwd: dir });
     expect(await run(['report', 'cands.jsonl', '-o', 'x.html', '--sample', '-1'], io)).toBe(2);
     expect(io.err()).toMatch(/--sample must be/);
@@ -134,5 +174,8 @@ describe.skipIf(!haveAlpaca)('pairsmith report on alpaca_eval_multi.jsonl', () =
     expect(checkMarkup(html).errors).toEqual([]);
     expect(html).toContain('161 of 161 prompts analysed (9\u202F016 candidates)');
     expect(html.match(/class="chart panel"/g)).toHaveLength(12);
+    // The logit clamp pile of the rejected scores (113 of 161 at logit(1e-6) = -13.8) is cut and labelled.
+    expect(html).toContain(`▲ 113 at ${M}13.8 (clamp)`);
+    expect(html).toMatch(/<h3 id="examples-high">Highest margin<\/h3>/);
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { readRawItems } from '../../src/io/node/read.js';
+import { parquetRows } from '../helpers/read.js';
 import { expectClose } from '../helpers/close.js';
 import { fakeIo } from '../helpers/cli.js';
 
@@ -44,9 +44,7 @@ describe('pairsmith stats', () => {
   it('--std sample and --per-prompt .parquet', async () => {
     const dir = tmp();
     expect(await run(['stats', join(FIX, 'onpolicy.jsonl'), '--std', 'sample', '--per-prompt', 'pp.parquet'], fakeIo({ cwd: dir }))).toBe(0);
-    const items = [];
-    for await (const c of readRawItems(join(dir, 'pp.parquet'))) items.push(...c);
-    const rows = items.map((i) => i.value as Record<string, number>);
+    const rows = (await parquetRows(join(dir, 'pp.parquet'))) as Record<string, number>[];
     expect(Object.keys(rows[0]!)).toEqual(['prompt_index', 'count', 'mean', 'std', 'min', 'max', 'argmin', 'argmax']);
     expectClose(rows[0]!.std!, Math.sqrt(0.44666666666666666 / 2), { rtol: 1e-12 });
     expectClose(rows[1]!.std!, Math.sqrt(2 * 1.875 * 1.875), { rtol: 1e-12 });

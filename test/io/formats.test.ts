@@ -4,19 +4,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Tally } from '../../src/io/manifest.js';
-import { readRecords, type ReadOptions } from '../../src/io/node/read.js';
-import { ArraySplitter, LineSplitter } from '../../src/io/splitters.js';
-import type { CandidateRecord, InputRecord, PairRecord } from '../../src/io/types.js';
+import { Framer } from '../../src/io/framer.js';
+import type { Tally } from '../../src/io/manifest.js';
+import { fileInput } from '../../src/io/node/source.js';
+import type { ReadSettings } from '../../src/pipeline/job.js';
+import { readRecords, type CandidateRecord, type InputRecord, type PairRecord } from '../../src/pipeline/records.js';
+import { createEngineSync } from '../../src/node.js';
+import { pipelineEngine } from '../../src/cli/engine-port.js';
 
 const FIX = join(__dirname, '../fixtures/datasets');
+const engine = pipelineEngine(createEngineSync());
 
-async function readAll(path: string, o: Partial<ReadOptions> = {}): Promise<{ records: InputRecord[]; tally: Tally; format?: string }> {
-  const tally = new Tally();
+async function readAll(path: string, o: Partial<ReadSettings> = {}): Promise<{ records: InputRecord[]; tally: Tally; format?: string }> {
   const records: InputRecord[] = [];
   let format: string | undefined;
-  for await (const c of readRecords(path, { format: 'auto', tally, onDetect: (d) => (format = d.format), ...o })) records.push(...c.records);
-  return { records, tally, format };
+  let tally: Tally | undefined;
+  for await (const c of readRecords(engine, fileInput(path), { format: 'auto', ...o }, { detected: (d) => (format = d.format) })) {
+    records.push(...c.records);
+    tally = c.job.tally;
+  }
+  return { records, tally: tally!, format };
 }
 
 describe('input formats', () => {
@@ -105,40 +112,57 @@ describe('input formats', () => {
   });
 });
 
-describe('splitters', () => {
-  it('LineSplitter counts physical lines across chunks, skips blank lines, strips CR, keeps a last unterminated line', () => {
-    const s = new LineSplitter();
-    const out = s.push('{"a":1}\r\n\n  \n{"a"');
-    s.push(':2}\n{"a":3}', out);
-    s.end(out);
-    expect(out.map((i) => [i.index, i.line, i.value])).toEqual([[0, 1, { a: 1 }], [1, 4, { a: 2 }], [2, 5, { a: 3 }]]);
-  });
-
-  it('ArraySplitter handles brackets and commas inside strings and yields a truncated tail as malformed', () => {
-    const s = new ArraySplitter();
-    const out = s.push('[{"a":"],[{\\"x"},');
-    s.push('\n{"b":[1,2]}, {"c":', out);
-    s.end(out);
-    expect(out[0]!.value).toEqual({ a: '],[{"x' });
-    expect(out[1]).toMatchObject({ line: 2, value: { b: [1, 2] } });
-    expect(out[2]!.error).toBeDefined();
-  });
-});
-
-describe('ArraySplitter across arbitrary chunk boundaries', () => {
-  it('gives the same items whatever the chunking', () => {
-    const doc = '[\n {"a":"x,]}\\"y","b":[1,{"c":[2]}]},\n\n {"d":NaN} ,{"e":"\\\\"}\n,[1,2],\n3 ]\n';
-    const whole = new ArraySplitter();
-    const want = whole.push(doc);
-    whole.end(want);
-    expect(want.map((i) => i.line)).toEqual([2, 4, 4, 5, 6]);
-    expect(want.map((i) => i.value)).toEqual([{ a: 'x,]}"y', b: [1, { c: [2] }] }, { d: NaN }, { e: '\\' }, [1, 2], 3]);
-    for (let size = 1; size <= 7; size++) {
-      const s = new ArraySplitter();
-      const got: ReturnType<ArraySplitter['push']> = [];
-      for (let i = 0; i < doc.length; i += size) s.push(doc.slice(i, i + size), got);
-      s.end(got);
-      expect(got).toEqual(want);
+/** Frames `doc` pushed in pieces of `size` bytes: each record as [index, line, text]. */
+function frame(doc: string, mode: 'jsonl' | 'array' | 'sniff', size = doc.length): [number, number, string][] {
+  const f = new Framer({ mode, batchBytes: 1 });
+  const bytes = new TextEncoder().encode(doc);
+  const out: [number, number, string][] = [];
+  const take = (): void => {
+    for (let b = f.take(true); b; b = f.take(true)) {
+      const v = b.store.view();
+      for (let r = 0; r < b.n; r++) out.push([b.index[r]!, b.line[r]!, new TextDecoder().decode(v.subarray(b.start[r]!, b.end[r]!))]);
     }
+  };
+  for (let i = 0; i < bytes.length; i += Math.max(1, size)) {
+    f.push(bytes.subarray(i, i + size));
+    take();
+  }
+  f.end();
+  take();
+  return out;
+}
+
+describe('framing', () => {
+  it('JSON Lines: physical lines across chunks, blank lines skipped, CR stripped, a last unterminated line kept', () => {
+    const doc = '{"a":1}\r\n\n  \n{"a":2}\n{"a":3}';
+    const want: [number, number, string][] = [
+      [0, 1, '{"a":1}'],
+      [1, 4, '{"a":2}'],
+      [2, 5, '{"a":3}'],
+    ];
+    for (let size = 1; size <= doc.length; size++) expect(frame(doc, 'jsonl', size)).toEqual(want);
+  });
+
+  it('a UTF-8 BOM before the first record is not part of it', () => {
+    expect(frame('\ufeff{"a":1}\n{"a":2}\n', 'jsonl', 2)).toEqual([
+      [0, 1, '{"a":1}'],
+      [1, 2, '{"a":2}'],
+    ]);
+  });
+
+  it('JSON arrays: brackets and commas inside strings, element lines, a truncated tail kept as a record, any chunking', () => {
+    const doc = '[\n {"a":"x,]}\\"y","b":[1,{"c":[2]}]},\n\n {"d":NaN} ,{"e":"\\\\"}\n,[1,2],\n3 ]\n';
+    const want = frame(doc, 'array');
+    expect(want.map((r) => r[1])).toEqual([2, 4, 4, 5, 6]);
+    expect(want.map((r) => r[2])).toEqual(['{"a":"x,]}\\"y","b":[1,{"c":[2]}]}', '{"d":NaN}', '{"e":"\\\\"}', '[1,2]', '3']);
+    for (let size = 1; size <= 7; size++) expect(frame(doc, 'array', size)).toEqual(want);
+    expect(frame('[{"a":1}, {"b":', 'array').map((r) => r[2])).toEqual(['{"a":1}', '{"b":']);
+  });
+
+  it('sniffing: an array document (one or many lines) vs JSON Lines whose first record is an array', () => {
+    expect(frame('[{"a":1},\n{"a":2}]\n', 'sniff').map((r) => r[2])).toEqual(['{"a":1}', '{"a":2}']);
+    expect(frame('[{"a":1},{"a":2}]', 'sniff').map((r) => r[2])).toEqual(['{"a":1}', '{"a":2}']);
+    expect(frame('[1,2]\n{"a":1}\n', 'sniff').map((r) => r[2])).toEqual(['[1,2]', '{"a":1}']);
+    expect(frame('{"a":1}\n[1]\n', 'sniff').map((r) => r[2])).toEqual(['{"a":1}', '[1]']);
   });
 });

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { Tally } from '../../src/io/manifest.js';
-import { readRecords } from '../../src/io/node/read.js';
-import type { InputRecord } from '../../src/io/types.js';
+import type { InputRecord } from '../../src/pipeline/records.js';
+import { readAll as readFile } from '../helpers/read.js';
 
 const prompts = ['p0', 'p1', 'p2'];
 const responses = [
@@ -37,9 +36,7 @@ function write(codec: 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP'): string {
 }
 
 async function readAll(path: string): Promise<InputRecord[]> {
-  const out: InputRecord[] = [];
-  for await (const c of readRecords(path, { format: 'auto', tally: new Tally() })) out.push(...c.records);
-  return out;
+  return (await readFile(path)).records;
 }
 
 describe('Parquet codecs', () => {

@@ -6,21 +6,18 @@ import { gzipSync } from 'node:zlib';
 import { parquetMetadata, parquetSchema } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { Tally } from '../../src/io/manifest.js';
-import { readRecords } from '../../src/io/node/read.js';
-import type { InputRecord } from '../../src/io/types.js';
+import type { InputRecord } from '../../src/pipeline/records.js';
 import { fakeIo } from '../helpers/cli.js';
+import { readAll as readFile } from '../helpers/read.js';
 
 const FIX = join(__dirname, '../fixtures/datasets');
 
 async function readAll(path: string): Promise<InputRecord[]> {
-  const out: InputRecord[] = [];
-  for await (const c of readRecords(path, { format: 'auto', tally: new Tally() })) out.push(...c.records);
-  return out;
+  return (await readFile(path)).records;
 }
 
 const strip = (r: InputRecord): unknown => {
-  const { raw: _raw, index: _i, line: _l, ...rest } = r as InputRecord & Record<string, unknown>;
+  const { index: _i, line: _l, ...rest } = r as InputRecord & Record<string, unknown>;
   return rest;
 };
 

@@ -175,6 +175,41 @@ describe.each(ALL_BACKENDS)('group kernels on %s', (backend) => {
     expectClose(engine.groupStats(huge, ONE(9)).mean[0]!, 1.5e308, { rtol: 1e-15 });
   });
 
+  it('extreme magnitudes: spreads of 1e-170, +-max double and subnormals keep their std (hand values and the twin)', () => {
+    const MAX = Number.MAX_VALUE;
+    const TINY = Number.MIN_VALUE; // 2^-1074
+    const groups: [string, number[], number, number][] = [
+      // [label, values, mean, population std] by hand
+      ['1e-170 spread', [1e-170, 3e-170], 2e-170, 1e-170],
+      ['scores below 1e-162', [1e-163, 2e-163, 3e-163, 4e-163, 5e-163], 3e-163, Math.sqrt(2) * 1e-163],
+      ['+-max double', [MAX, -MAX], 0, MAX],
+      ['max double twice', [MAX, MAX], MAX, 0],
+      ['subnormals', [TINY, 3 * TINY], 2 * TINY, TINY],
+      ['subnormals and zero', [0, 4 * TINY, 8 * TINY], 4 * TINY, 0],
+      ['ordinary', [1, 2, 3, 4], 2.5, Math.sqrt(1.25)],
+    ];
+    const values = Float64Array.from(groups.flatMap(([, v]) => v));
+    const offsets = new Int32Array(groups.length + 1);
+    groups.forEach(([, v], g) => (offsets[g + 1] = offsets[g]! + v.length));
+    const st = engine.groupStats(values, offsets);
+    groups.forEach(([label, , mean, std], g) => {
+      expectClose(st.mean[g]!, mean, { rtol: 1e-15 }, `${label} mean`);
+      if (label === 'subnormals and zero') {
+        // squared deviations 16, 0, 16 (in units of 2^-1074): std = sqrt(32/3) TINY, below what a subnormal can hold
+        expectClose(st.std[g]!, Math.sqrt(32 / 3) * TINY, { rtol: 0, atol: TINY }, `${label} std`);
+      } else expectClose(st.std[g]!, std, { rtol: 1e-15 }, `${label} std`);
+      expect(st.std[g]! > 0 || std === 0, `${label}: a spread is never no_spread`).toBe(true);
+    });
+    compareStats(values, offsets, 'population', 'extremes');
+    compareStats(values, offsets, 'sample', 'extremes');
+    // pickPositions and zscores on the tiny spreads: mu - 2 sigma picks the minimum, z-scores are -1 and 1
+    expect(Array.from(engine.pickPositions(values, offsets, st, ['mu-2sigma', 'max'])).slice(0, 4)).toEqual([0, 1, 0, 4]);
+    const z = engine.zscores(values, offsets, st);
+    expectClose(z[0]!, -1, { rtol: 1e-15 });
+    expectClose(z[1]!, 1, { rtol: 1e-15 });
+    expect(Array.from(z.subarray(11, 13))).toEqual([-1, 1]); // the subnormals: exact
+  });
+
   it('empty input: zero groups give empty outputs', () => {
     const x = new Float64Array(0);
     const off = new Int32Array([0]);

@@ -1,7 +1,7 @@
 // dpoLosses on every backend against the JS twin, and gradients against central finite differences.
 import { describe, expect, it } from 'vitest';
 import { LOSS_TYPES, type LossColumns, type LossOptions, type LossType } from '../../src/kernels/losses.js';
-import { losses } from '../../src/reference/index.js';
+import { referenceKernels as losses } from '../../src/reference/index.js';
 import { ALL_BACKENDS, engineFor } from '../helpers/engines.js';
 import { LANE_LENGTHS, expectAllClose, expectClose, rng } from '../helpers/close.js';
 
@@ -213,7 +213,11 @@ describe.each(ALL_BACKENDS)('dpoLosses on %s against the JS twin', (backend) => 
     expect(() => e.dpoLosses(cols, { losses: ['aot'], batchSize: 2.5 })).toThrow(/batchSize/);
     const { gap: _g, ...noGap } = cols;
     expect(() => e.dpoLosses(noGap, { losses: ['rdpo'] })).toThrow(/columns.gap is required for rdpo/);
-    expect(() => e.dpoLosses({ ...cols, gap: f64(1, 0, 1, 1) }, { losses: ['odpo'] })).toThrow(/gap\[1\] is 0; odpo/);
+    expect(() => e.dpoLosses({ ...cols, gap: f64(1, Infinity, 1, 1) }, { losses: ['odpo'] })).toThrow(/gap\[1\] is Infinity; use NaN/);
+    const overflow = { ...cols, policyChosen: f64(-1, 1e308, -1, -1), referenceChosen: f64(-2, -1e308, -2, -2) };
+    expect(() => e.dpoLosses(overflow, { losses: ['sigmoid'] })).toThrow(/row 1: the log-ratios \(chosen Infinity.*rewards must be finite/);
+    expect(() => e.dpoLosses(cols, { losses: ['exo_pair'], trl: 'v1' })).toThrow(/exo_pair needs options.labelSmoothing > 0 under TRL v1/);
+    expect(() => e.dpoLosses(cols, { losses: ['sigmoid'], trl: 'v2' as never })).toThrow(/options.trl/);
     expect(() => e.dpoLosses(cols, { losses: ['sigmoid'], fDivergence: 'kl' as never })).toThrow(/fDivergence/);
   });
 });

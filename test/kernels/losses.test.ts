@@ -1,7 +1,7 @@
 // DPO-family losses, known answers on every backend: the spec's worked vectors (spec/losses.md 1.5, 3.4-3.5),
 // saturation at +-500 and +-1000, f-divergences, batch-coupled losses on hand-made batches.
 import { describe, expect, it } from 'vitest';
-import { LOSS_TYPES, type LossColumns, type LossOptions, type LossType } from '../../src/kernels/losses.js';
+import { LOSS_TYPES, lossInvalidReason, type LossColumns, type LossOptions, type LossType } from '../../src/kernels/losses.js';
 import { ALL_BACKENDS, engineFor } from '../helpers/engines.js';
 import { expectAllClose, expectClose } from '../helpers/close.js';
 
@@ -251,5 +251,125 @@ describe.each(ALL_BACKENDS)('dpoLosses spec vectors on %s', (backend) => {
     expectClose(sat(-1000, 'discopop').loss.discopop![0]!, 1000, { rtol: 1e-15 });
     expect(sat(1000, 'discopop').loss.discopop![0]).toBe(0);
     expectClose(sat(-500, 'hinge').loss.hinge![0]!, 501, { rtol: 0 });
+  });
+});
+
+describe.each(ALL_BACKENDS)('dpoLosses: sigmoid_norm, TRL presets, limits and validity on %s', (backend) => {
+  const e = engineFor(backend);
+  const one = (type: LossType, opts: Partial<LossOptions> = {}, cols: LossColumns = CASE_A) => {
+    const r = e.dpoLosses(cols, { losses: [type], ...opts });
+    return { loss: r.loss[type]![0]!, gc: r.gradChosen[type]![0]!, gr: r.gradRejected[type]![0]! };
+  };
+
+  it('sigmoid_norm: spec 1.5 case A (softplus(-beta (c/n_w - r/n_l)))', () => {
+    const a = one('sigmoid_norm');
+    expectClose(a.loss, 0.689653306, SPEC);
+    expectClose(a.gc, -0.00249125, { rtol: 1e-6 });
+    expectClose(a.gr, 0.001993, { rtol: 1e-6 });
+    expectClose(one('sigmoid_norm', { beta: 0.5 }).loss, 0.6758002977, SPEC);
+    // no token counts: counts of 1, i.e. plain sigmoid
+    const { chosenLength: _a, rejectedLength: _b, ...bare } = CASE_A;
+    expectClose(one('sigmoid_norm', {}, bare).loss, 0.620957048, SPEC);
+  });
+
+  it("trl 'v1': spec 1.5 values of TRL v1.9 (sigmoid ignores label smoothing, bco_pair has no running mean)", () => {
+    expectClose(one('sigmoid', { trl: 'v1', labelSmoothing: 0.1 }).loss, 0.620957048, SPEC);
+    expectClose(one('sigmoid', { trl: 'v1', labelSmoothing: 0.3 }).gc, -0.04625702, { rtol: 1e-6 });
+    expectClose(one('bco_pair', { trl: 'v1' }).loss, 1.312856308, SPEC);
+    expectClose(one('robust', { trl: 'v1', labelSmoothing: 0.1 }).loss, 0.602207048, SPEC);
+    expectClose(one('exo_pair', { trl: 'v1', labelSmoothing: 1e-3 }).loss, 2.505516555, SPEC);
+    // v0.28 keeps cDPO and the running mean (see above)
+    expectClose(one('sigmoid', { labelSmoothing: 0.1 }).loss, 0.635957048, SPEC);
+  });
+
+  it("trl 'v1': fAlpha is v1's alpha = 1 - a (default 0.5), alpha 1 is reverse KL", () => {
+    // v0.28's a = 0.5 (hand value in the f-divergence test above) is v1's alpha = 0.5, v1's default
+    expectClose(one('sigmoid', { trl: 'v1', fDivergence: 'alpha_divergence' }).loss, 0.6276909470685579, { rtol: 1e-12 });
+    expectClose(one('sigmoid', { trl: 'v1', fDivergence: 'alpha_divergence', fAlpha: 1 }).loss, 0.620957048, SPEC);
+    // v1's alpha = 2 is v0.28's a = -1 (hand value above)
+    expectClose(one('sigmoid', { trl: 'v1', fDivergence: 'alpha_divergence', fAlpha: 2 }).loss, 0.5931236612079824, { rtol: 1e-12 });
+    // v1 lets the scores into nca_pair: js scores of case A, s(c) = log sigmoid(1), s(r) = log sigmoid(-0.5)
+    const sp = (x: number) => Math.log1p(Math.exp(x));
+    const sc = -sp(-1);
+    const sr = -sp(0.5);
+    expectClose(one('nca_pair', { trl: 'v1', fDivergence: 'js_divergence' }).loss, sp(-0.1 * sc) + 0.5 * sp(0.1 * sc) + 0.5 * sp(0.1 * sr), { rtol: 1e-14 });
+    expectClose(one('nca_pair', { fDivergence: 'js_divergence' }).loss, 1.350824814, SPEC); // v0.28: raw log-ratios
+  });
+
+  it('forward_kl is alpha_divergence with a = 1 (v1: alpha = 0), to the last bit, also at huge log-ratios', () => {
+    const cols: LossColumns = {
+      policyChosen: f64(800, -800, 1, 30, -7), policyRejected: f64(-800, 800, -0.5, -30, 2),
+      referenceChosen: f64(0, 0, 0, 0, 0), referenceRejected: f64(0, 0, 0, 0, 0),
+      chosenLength: f64(3, 1, 20, 5, 9), rejectedLength: f64(2, 4, 25, 6, 1), gap: f64(1, 2, 0.5, 3, 1),
+    };
+    const all = { losses: [...LOSS_TYPES], labelSmoothing: 0.1, batchSize: 2 };
+    for (const [trl, a] of [['v0.28', 1], ['v1', 0]] as const) {
+      const fwd = e.dpoLosses(cols, { ...all, trl, fDivergence: 'forward_kl' });
+      const alpha = e.dpoLosses(cols, { ...all, trl, fDivergence: 'alpha_divergence', fAlpha: a });
+      for (const t of LOSS_TYPES) {
+        expect(Array.from(fwd.loss[t]!), `${trl} ${t}`).toEqual(Array.from(alpha.loss[t]!));
+        expect(Array.from(fwd.gradChosen[t]!), `${trl} ${t}`).toEqual(Array.from(alpha.gradChosen[t]!));
+        expect(Array.from(fwd.gradRejected[t]!), `${trl} ${t}`).toEqual(Array.from(alpha.gradRejected[t]!));
+      }
+    }
+  });
+
+  it('log-ratios of +-800 give the limit values under every f-divergence (hand-computed), never NaN', () => {
+    // c = 800, r = -800 (P) and the reverse (N); beta 0.1
+    const P: LossColumns = { policyChosen: f64(800), policyRejected: f64(-800), referenceChosen: f64(0), referenceRejected: f64(0) };
+    const N: LossColumns = { policyChosen: f64(-800), policyRejected: f64(800), referenceChosen: f64(0), referenceRejected: f64(0) };
+    const e160 = 3.257488532207521e-70; // e^-160 (Python math.exp)
+    const e80 = 1.8048513878454153e-35; // e^-80 (Python math.exp)
+    const cases: [Partial<LossOptions>, [number, number, number], [number, number, number]][] = [
+      // reverse KL: u = +-160
+      [{}, [e160, -0.1 * e160, 0.1 * e160], [160, -0.1, 0.1]],
+      // forward KL (alpha, a = 1): s(800) = -e^-800 = -0, s(-800) = -e^88.7228 (capped: ds/du = 0); u = +-0.1 e^88.7228
+      [{ fDivergence: 'forward_kl' }, [0, 0, 0], [0.1 * Math.exp(88.7228), 0, 0]],
+      [{ fDivergence: 'alpha_divergence' }, [0, 0, 0], [0.1 * Math.exp(88.7228), 0, 0]],
+      // JS: s(800) = -0, s(-800) = -800: u = +-80; ds/du = sigmoid(-u) is 1 or e^-800 = 0
+      [{ fDivergence: 'js_divergence' }, [e80, 0, 0.1 * e80], [80, -0.1, 0]],
+      // alpha a = 0.5: s(800) = -2 e^-400 (ds/du = e^-400), s(-800) capped at -2 e^88.7228
+      [{ fDivergence: 'alpha_divergence', fAlpha: 0.5 }, [0, 0, 0], [0.2 * Math.exp(88.7228), 0, 0.1 * Math.exp(-400)]],
+      // TRL v1: the cap is 80; forward KL is alpha = 0, v1's default alpha 0.5 is a = 0.5
+      [{ trl: 'v1', fDivergence: 'forward_kl' }, [0, 0, 0], [0.1 * Math.exp(80), 0, 0]],
+      [{ trl: 'v1', fDivergence: 'alpha_divergence' }, [0, 0, 0], [0.2 * Math.exp(80), 0, 0.1 * Math.exp(-400)]],
+    ];
+    for (const [opts, p, n] of cases) {
+      for (const [cols, want] of [[P, p], [N, n]] as const) {
+        const got = one('sigmoid', opts, cols);
+        const label = `${JSON.stringify(opts)} c=${cols === P ? 800 : -800}`;
+        expectClose(got.loss, want[0], { rtol: 1e-15 }, `${label} loss`);
+        expectClose(got.gc, want[1], { rtol: 1e-15 }, `${label} d/dc`);
+        expectClose(got.gr, want[2], { rtol: 1e-15 }, `${label} d/dr`);
+        // every other loss is a number too (a gap for the rating losses)
+        const all = e.dpoLosses({ ...cols, gap: f64(1), chosenLength: f64(4), rejectedLength: f64(3) }, { losses: [...LOSS_TYPES], labelSmoothing: 0.1, ...opts });
+        for (const t of LOSS_TYPES) {
+          for (const v of [all.loss[t]![0]!, all.gradChosen[t]![0]!, all.gradRejected[t]![0]!]) expect(Number.isNaN(v), `${label} ${t}: ${v}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('validity per loss: a row one loss cannot use gets NaN for that loss only (lossInvalidReason)', () => {
+    const gaps = [2, 0, -1, NaN, 0.5];
+    const cols: LossColumns = {
+      policyChosen: f64(-10, -20, -15, -12, -9), policyRejected: f64(-12, -19, -15.5, -13, -9.5),
+      referenceChosen: f64(-11, -19.5, -15.4, -12.5, -9), referenceRejected: f64(-11.5, -20, -15, -12, -9.5),
+      gap: f64(...gaps),
+    };
+    const types: LossType[] = ['sigmoid', 'odpo', 'rdpo', 'ripo', 'ml-rdpo', 'bco_pair'];
+    const r = e.dpoLosses(cols, { losses: types, batchSize: 2 });
+    const alone = e.dpoLosses(cols, { losses: ['sigmoid', 'bco_pair'], batchSize: 2 });
+    for (const t of types) {
+      gaps.forEach((g, i) => {
+        const invalid = lossInvalidReason(t, g) !== undefined;
+        for (const out of [r.loss, r.gradChosen, r.gradRejected]) expect(Number.isNaN(out[t]![i]!), `${t} row ${i} gap ${g}`).toBe(invalid);
+      });
+    }
+    expect(gaps.map((g) => lossInvalidReason('odpo', g))).toEqual([undefined, 'gap_not_positive', 'gap_not_positive', 'no_rating', undefined]);
+    expect(gaps.map((g) => lossInvalidReason('rdpo', g))).toEqual([undefined, undefined, undefined, 'no_rating', undefined]);
+    // the other losses of the same call are those of a call without the rating losses
+    expect(Array.from(r.loss.sigmoid!)).toEqual(Array.from(alone.loss.sigmoid!));
+    expect(Array.from(r.loss.bco_pair!)).toEqual(Array.from(alone.loss.bco_pair!));
   });
 });

@@ -67,7 +67,7 @@ describe('reference sequenceLogps / implicitRewards (known answers)', () => {
     const rf = new Float64Array([-5, -6, -6.5, -5]);
     const got = ref.implicitRewards(pol, rf, new Int32Array([0, 2, 4]), { beta: 0.1 });
     expectAllClose(got, [0.1, -0.05], { rtol: 1e-15 });
-    expectAllClose(ref.implicitRewards(new Float64Array([-10, -12]), new Float64Array([-11, -11.5]), { beta: 0.1 }), [0.1, -0.05], { rtol: 1e-15 });
+    expectAllClose(ref.sequenceRewards(new Float64Array([-10, -12]), new Float64Array([-11, -11.5]), { beta: 0.1 }), [0.1, -0.05], { rtol: 1e-15 });
     expectAllClose(ref.implicitRewards(pol, rf, new Int32Array([0, 2, 4]), { beta: 0.1, reduce: 'mean' }), [0.05, -0.025], { rtol: 1e-15 });
   });
 });
@@ -87,7 +87,7 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
       }
     });
 
-    it(`${ctor.name}: implicitRewards matches the reference (token and per-sequence forms)`, () => {
+    it(`${ctor.name}: implicitRewards and sequenceRewards match the reference`, () => {
       const { policy, reference, offsets, mask } = tokens(ctor, LENGTHS, 2);
       for (const beta of [0.1, 1, -2.5]) {
         for (const reduce of ['sum', 'mean'] as const) {
@@ -101,7 +101,7 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
           const p = policy.subarray(0, n);
           const r = reference.subarray(0, n);
           // elementwise beta * (p - r) with one rounding each: exact across backends
-          expect(Array.from(engine.implicitRewards(p, r, { beta })), `n=${n}`).toEqual(Array.from(ref.implicitRewards(p, r, { beta })));
+          expect(Array.from(engine.sequenceRewards(p, r, { beta })), `n=${n}`).toEqual(Array.from(ref.sequenceRewards(p, r, { beta })));
         }
       }
     });
@@ -158,7 +158,7 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
       expect(engine.sequenceLogps(new ctor(0), new Int32Array([0])).length).toBe(0);
       expect(Array.from(engine.sequenceLogps(new ctor(0), new Int32Array([0, 0, 0]), { reduce: 'mean' }))).toEqual([0, 0]);
       expect(Array.from(engine.implicitRewards(new ctor(0), new ctor(0), new Int32Array([0, 0]), { beta: 1 }))).toEqual([0]);
-      expect(engine.implicitRewards(new ctor(0), new ctor(0), { beta: 1 }).length).toBe(0);
+      expect(engine.sequenceRewards(new ctor(0), new ctor(0), { beta: 1 }).length).toBe(0);
     }
   });
 
@@ -166,7 +166,7 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
     const p = new Float32Array([1.0000001, 3.1415927, -20.5]);
     const r = new Float32Array([1e-8, 3.1415925, -20.499998]);
     const want = [0, 1, 2].map((i) => 0.5 * (Math.fround(p[i]!) - Math.fround(r[i]!)));
-    expect(Array.from(engine.implicitRewards(p, r, { beta: 0.5 }))).toEqual(want);
+    expect(Array.from(engine.sequenceRewards(p, r, { beta: 0.5 }))).toEqual(want);
     const seq = engine.implicitRewards(p, r, new Int32Array([0, 3]), { beta: 1 });
     expectClose(seq[0]!, want.reduce((a, b) => a + b, 0) * 2, { rtol: 1e-15, atol: 1e-15 });
   });
@@ -197,10 +197,10 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
     expect(Array.from(out.view())).toEqual(Array.from(engine.implicitRewards(policy, reference, offsets, { ...opts, mask })));
     engine.sequenceLogps(pr, or, { mask: mr }, out);
     expect(Array.from(out.view())).toEqual(Array.from(engine.sequenceLogps(policy, offsets, { mask })));
-    // per-sequence form: resident inputs and out
+    // sequenceRewards: resident inputs and out
     const seqOut = engine.alloc(Float64Array, policy.length);
-    engine.implicitRewards(pr, rr, { beta: 2 }, seqOut);
-    expect(Array.from(seqOut.view())).toEqual(Array.from(engine.implicitRewards(policy, reference, { beta: 2 })));
+    engine.sequenceRewards(pr, rr, { beta: 2 }, seqOut);
+    expect(Array.from(seqOut.view())).toEqual(Array.from(engine.sequenceRewards(policy, reference, { beta: 2 })));
     for (const b of [pr, rr, or, mr, out, seqOut]) b.free();
     expect(engine.memory().bytesInUse).toBe(0);
   });
@@ -217,6 +217,14 @@ describe.each(ALL_BACKENDS)('scoring kernels on %s', (backend) => {
     expect(() => engine.implicitRewards(x, new Float32Array(3), off, { beta: 1 })).toThrow(/reference has 3/);
     expect(() => engine.implicitRewards(x, x, off, { beta: NaN })).toThrow(/options.beta/);
     expect(() => engine.implicitRewards(x, x, off, undefined as unknown as { beta: number })).toThrow(/needs options/);
-    expect(() => engine.implicitRewards(x, x, { beta: 1, reduce: 'mean' })).toThrow(/needs token offsets/);
+    expect(() => engine.sequenceRewards(x, x, { beta: 1, reduce: 'mean' } as { beta: number })).toThrow(/need token offsets/);
+    expect(() => engine.sequenceRewards(x, new Float32Array(3), { beta: 1 })).toThrow(/reference has 3/);
+    expect(() => engine.sequenceRewards(x, x, { beta: Infinity })).toThrow(/options.beta/);
+  });
+
+  it('the deprecated per-sequence implicitRewards(policy, reference, { beta }) forwards to sequenceRewards', () => {
+    const p = new Float64Array([-10, -12, -3]);
+    const r = new Float64Array([-11, -11.5, -3]);
+    expect(Array.from(engine.implicitRewards(p, r, { beta: 0.1 }))).toEqual(Array.from(engine.sequenceRewards(p, r, { beta: 0.1 })));
   });
 });

@@ -25,6 +25,19 @@ describe('dpoMetrics', () => {
     expect(counts).toEqual({ sigmoid: 3, rdpo: 2 });
   });
 
+  it('loss/total is the weighted sum of the per-loss means (TRL loss_weights), null when a term is', async () => {
+    const { DpoMetricsAccumulator } = await import('../../src/losses/metrics.js');
+    const acc = new DpoMetricsAccumulator();
+    const z = Float64Array.from([0, 0]);
+    acc.add({ loss: { sigmoid: Float64Array.from([1, 3]), sft: Float64Array.from([10, 10]), odpo: Float64Array.from([NaN, 4]) }, gradChosen: {}, gradRejected: {}, chosenReward: z, rejectedReward: z, margin: z }, z, z);
+    // 0.5 * 2 + 2 * 10 + 0.25 * 4 (odpo's mean is over its one valid row)
+    expect(acc.result(['sigmoid', 'sft', 'odpo'], [0.5, 2, 0.25]).metrics['loss/total']).toBe(22);
+    expect(acc.result(['sigmoid', 'sft']).metrics['loss/total']).toBeUndefined();
+    expect(() => acc.result(['sigmoid', 'sft'], [1])).toThrow(/1 loss weights for 2 loss types/);
+    const empty = new DpoMetricsAccumulator();
+    expect(empty.result(['sigmoid'], [1]).metrics['loss/total']).toBeNull();
+  });
+
   it('empty input gives nulls, not NaN', () => {
     const e = new Float64Array(0);
     const { metrics } = dpoMetrics({ loss: { sigmoid: e }, gradChosen: {}, gradRejected: {}, chosenReward: e, rejectedReward: e, margin: e }, e, e);

@@ -1,5 +1,6 @@
 // The report in a real browser (Chromium via playwright-core): it loads from file:// with no console errors and
-// no network requests, every chart has a size, a screenshot is a real image (not one flat colour), and it prints.
+// no network requests, every chart has a size, folded sections open without scripts, a screenshot is a real image
+// (not one flat colour), and it prints.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,10 +61,16 @@ describe.skipIf(skip)('report in Chromium', () => {
         overflowX: document.documentElement.scrollWidth > window.innerWidth,
       };
     });
-    expect(layout.sections).toBe(5);
+    expect(layout.sections).toBe(8);
     expect(layout.svgs).toBeGreaterThanOrEqual(10);
     expect(layout.empty).toBe(0);
     expect(layout.overflowX).toBe(false);
+
+    // Folded content opens without scripts: the manifest's summary toggles its <details>.
+    expect(await page.evaluate(() => document.querySelector('details.manifest')!.hasAttribute('open'))).toBe(false);
+    await page.click('details.manifest > summary');
+    expect(await page.evaluate(() => document.querySelector('details.manifest')!.hasAttribute('open'))).toBe(true);
+    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(0);
 
     const png = await page.screenshot({ fullPage: true, type: 'png' });
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

@@ -1,11 +1,12 @@
-// buildReportData from pairs-file rows (with and without candidate pools): joins, selection margins with the
-// kept threshold, routing counts. Expected values are worked out by hand in the comments.
+// buildReportData from pairs-file rows: selection margins with the kept threshold (the ranked margin as resolved,
+// never `auto`), routing counts. Expected values are worked out by hand in the comments. (Rows joined to pools:
+// collector.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { buildReportData, renderReport, type PairRowInput } from '../../src/report/index.js';
+import { referenceKernels } from '../../src/reference/index.js';
 import { checkMarkup } from '../helpers/markup.js';
-import { POOLS } from './fixture.js';
 
-const OPTS = { sources: ['pairs.jsonl'], generatedAt: '2026-01-01T00:00:00Z', scoreLabel: 'score' };
+const OPTS = { sources: ['pairs.jsonl'], generatedAt: '2026-01-01T00:00:00Z', scoreLabel: 'score', engine: referenceKernels };
 
 // A `select --by external` + `route` output: selection_score equals margin, so the key is inferred as external.
 const ROWS: PairRowInput[] = [
@@ -23,6 +24,7 @@ describe('buildReportData from pair rows only', () => {
     expect(d.pairs!.pairs).toBe(4);
     expect(d.pairs!.ties).toBe(1);
     expect(d.pairs!.chosenRank).toBeUndefined();
+    expect(d.lengths).toBeUndefined();
     // Low-quality chosen: median of chosen and rejected [0.1, 0.2, 0.5, 0.5, 0.6, 0.7, 0.9, 1.0] = 0.55;
     // one chosen (0.5) is below it.
     expect(d.pairs!.lowChosen!.threshold).toBeCloseTo(0.55, 12);
@@ -36,7 +38,7 @@ describe('buildReportData from pair rows only', () => {
     expect(ext!.kept).toBe(2);
     expect(imp!.key).toBe('implicit');
     expect(imp!.threshold).toBeUndefined();
-    expect(imp!.keptValues).toEqual([5, 3]);
+    expect(Array.from(imp!.keptValues!)).toEqual([5, 3]);
     expect(d.selection!.margins).toHaveLength(2);
     expect(d.selection!.rule).toBe('Selection kept 2 of 4 pairs, ranked by the external margin.');
   });
@@ -46,15 +48,32 @@ describe('buildReportData from pair rows only', () => {
   });
 
   it('routing counts given by the caller win over the route column', () => {
-    expect(buildReportData({ pairRows: ROWS, routing: { dpo: 9, sft: 1, threshold: 0.2 } }, OPTS).routing).toEqual({ dpo: 9, sft: 1, threshold: 0.2 });
+    expect(buildReportData({ pairRows: ROWS }, { ...OPTS, routing: { dpo: 9, sft: 1, threshold: 0.2 } }).routing).toEqual({ dpo: 9, sft: 1, threshold: 0.2 });
   });
 
   it('a fused selection score that is neither margin is shown as its own series with the threshold', () => {
     const rows = ROWS.map((r, i) => ({ ...r, selectionScore: [0.97, 0.2, 0.4, 0.9][i]! }));
-    const s = buildReportData({ pairRows: rows, selectionBy: 'bees' }, OPTS).selection!;
+    const s = buildReportData({ pairRows: rows }, { ...OPTS, selectionBy: 'bees' }).selection!;
     const fused = s.margins.find((m) => m.key === 'fused')!;
     expect(fused.threshold).toBe(0.9);
+    expect(fused.label).toBe('Fused (BeeS)');
     expect(s.margins.find((m) => m.key === 'external')!.threshold).toBeUndefined();
+  });
+
+  it('--by auto is never shown as a ranking: the fused (BeeS) chart is drawn from the selection score (issue #16)', () => {
+    const rows = ROWS.map((r, i) => ({ ...r, selectionScore: [0.97, 0.2, 0.4, 0.9][i]! }));
+    for (const by of ['auto', undefined]) {
+      const s = buildReportData({ pairRows: rows }, { ...OPTS, selectionBy: by }).selection!;
+      expect(s.by).toBe('fused');
+      expect(s.margins.map((m) => m.key)).toEqual(['external', 'implicit', 'fused']);
+      expect(s.rule).toBe('Selection kept 2 of 4 pairs, ranked by the fused margin.');
+      expect(renderReport(buildReportData({ pairRows: rows }, { ...OPTS, selectionBy: by }))).not.toMatch(/auto margin/);
+    }
+    // Ranked by the external margin: the selection score differs from it, so the fused chart is still drawn.
+    const e = buildReportData({ pairRows: rows }, { ...OPTS, selectionBy: 'external' }).selection!;
+    expect(e.by).toBe('external');
+    expect(e.margins.find((m) => m.key === 'external')!.threshold).toBe(0.8);
+    expect(e.margins.map((m) => m.key)).toContain('fused');
   });
 
   it('renders well-formed with the selection and routing numbers', () => {
@@ -76,33 +95,25 @@ describe('pairs without scores (hh-rlhf)', () => {
     expect(html).toContain('No pair has a finite chosen and rejected score');
     expect(html).not.toContain('class="chart"');
   });
-});
 
-describe('buildReportData with pools and a pairs file', () => {
-  // Prompt 0: max-min pair (index 19 = 1.6, index 0 = -6.0): gap 7.6, rank 1.
-  // Prompt 2: chosen index 4 (1.4, rank 1), rejected index 1 (0.3): gap 1.1.
-  // Prompt 9 does not exist: unmatched.
-  const rows: PairRowInput[] = [
-    { promptIndex: 0, chosenIndex: 19, rejectedIndex: 0 },
-    { promptIndex: 2, chosenIndex: 4, rejectedIndex: 1 },
-    { promptIndex: 9, chosenIndex: 0, rejectedIndex: 1 },
-  ];
-  const d = buildReportData({ pools: POOLS, pairRows: rows }, OPTS);
-
-  it('takes chosen/rejected from the rows and notes unmatched ones', () => {
-    expect(d.pairs!.pairs).toBe(2);
-    expect(d.pairs!.gap[0]).toBeCloseTo(7.6, 12);
-    expect(d.pairs!.gap[1]).toBeCloseTo(1.1, 12);
-    expect(d.pairs!.chosenRank).toEqual([1, 1]);
-    expect(d.notes![0]).toMatch(/^1 of 3 pair rows name no candidate/);
-  });
-
-  it('keeps the pool statistics of every prompt and marks only the paired prompts in the small multiples', () => {
-    expect(d.pools!.analysed).toBe(5);
-    expect(d.pools!.sweetDiffersFromMin).toBe(1);
-    const p0 = d.pools!.sample.find((v) => v.promptIndex === 0)!;
-    expect(p0.scores[p0.rejected]).toBe(-6.0);
-    const p1 = d.pools!.sample.find((v) => v.promptIndex === 1)!;
-    expect(p1.chosen).toBe(-1);
+  it('with texts: length statistics without a margin correlation, and the first pairs as examples', () => {
+    const rows = [
+      { prompt: 'q1', chosen: 'a longer answer', rejected: 'no' },
+      { prompt: 'q2', chosen: 'ok', rejected: 'ok' },
+      { prompt: 'q3 <i>', chosen: 'yes', rejected: 'maybe' },
+    ];
+    const d = buildReportData({ pairRows: rows }, { ...OPTS, examples: 2 });
+    // Lengths 15 vs 2, 2 vs 2, 3 vs 5: longer 1, equal 1, shorter 1.
+    const l = d.lengths!.stats[0]!;
+    expect([l.longer, l.equal, l.shorter, l.corrPairs]).toEqual([1, 1, 1, 0]);
+    expect(l.pearson).toBeNull();
+    const b = d.examples!.buckets;
+    expect(b.map((x) => x.id)).toEqual(['first']);
+    expect(b[0]!.rows.map((r) => r.prompt.text)).toEqual(['q1', 'q2']);
+    const html = renderReport(d);
+    expect(checkMarkup(html).errors).toEqual([]);
+    expect(html).toContain('The pairs have no margin or scores, so there is no correlation with the margin.');
+    expect(html).toContain('<h3 id="examples-first">Pairs without a margin</h3>');
+    expect(html.match(/class="chart"/g)).toHaveLength(1);
   });
 });

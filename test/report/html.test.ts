@@ -22,7 +22,7 @@ describe('renderReport on the fixture', () => {
 
   it('has every section, in order', () => {
     const ids = [...html.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
-    expect(ids).toEqual(['distributions', 'chosen', 'gaps', 'selection', 'manifest']);
+    expect(ids).toEqual(['distributions', 'chosen', 'gaps', 'lengths', 'selection', 'examples', 'rejects', 'manifest']);
     expect(html).toContain('<title>Fixture report</title>');
   });
 
@@ -48,9 +48,40 @@ describe('renderReport on the fixture', () => {
   it('escapes data text and loads nothing: no scripts, no external URLs', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)');
+    // The chosen response of prompt 0 is markup: in the example table it is text.
+    expect(html).toContain('<span class="text">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</span>');
     expect(html).toContain('&lt;b&gt;not bold&lt;/b&gt;');
     const urls = [...html.matchAll(/(?:src|href)\s*=|url\(|https?:\/\/[^\s"']+/g)].map((m) => m[0]);
     expect(urls.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
+  });
+
+  it('folds the manifest, long texts and the panels\' prompts into <details>, and lists rejected records', () => {
+    expect(html).toMatch(/<section id="manifest"><h2>8\. Run manifest<\/h2><details class="manifest"><summary>/);
+    expect(html).not.toMatch(/<details[^>]* open/);
+    // One folded full prompt per small-multiples panel.
+    expect(html.match(/<details class="prompt"><summary>full prompt<\/summary>/g)).toHaveLength(5);
+    // Rejected records: line, field, reason and detail, escaped.
+    expect(html).toContain('<b>2 input records were rejected.</b>');
+    expect(html).toContain('<td>fixture.jsonl</td><td class="num">9</td><td><code>scores</code></td><td>wrong_type</td><td class="detail">scores[1] is a string &quot;&lt;b&gt;&quot;</td>');
+    expect(html).toContain('<span class="absent">record</span></td><td>malformed_json</td>');
+  });
+
+  it('states the length statistics and the examples per bucket', () => {
+    expect(html).toContain('the <b>chosen is longer than the rejected in 1 of 3 pairs (33%)</b>, shorter in 1 (33%), equal in 1');
+    expect(html).toContain('Pearson r = <b>0.97</b>, Spearman ρ = <b>1</b> (3 pairs)');
+    expect(html).toContain('<h3 id="examples-high">Highest margin</h3>');
+    expect(html).toContain('<h3 id="examples-low">Lowest margin</h3>');
+    expect(html).toContain('<h3 id="examples-sweet">Sweet spot ≠ minimum</h3>');
+    expect(html).toContain('<div class="v">33%</div><div class="k">chosen longer than rejected (characters)</div>');
+  });
+
+  it('a long response is folded: the summary shows its start, the body all of it (up to the cap)', () => {
+    const d = fixtureData();
+    const row = d.examples!.buckets[0]!.rows[0]!;
+    row.rejected = { text: `first line\n${'y'.repeat(300)} <i>`, chars: 5000, truncated: true };
+    const h = renderReport(d);
+    expect(checkMarkup(h).errors).toEqual([]);
+    expect(h).toContain(`<details class="text"><summary>first line ${'y'.repeat(108)}…</summary><div class="full">first line\n${'y'.repeat(300)} &lt;i&gt;<span class="cut">… (cut; 5 000 characters in all)</span></div></details>`.replace('5 000', '5\u202F000'));
   });
 
   it('says what is missing instead of dropping a section', () => {
@@ -65,6 +96,13 @@ describe('renderReport on the fixture', () => {
     expect(h).toContain('No selection margins in the input');
     expect(h).toContain('No routing in the input');
     expect(h).toContain('No manifest given.');
+    delete d.lengths;
+    delete d.examples;
+    delete d.rejects;
+    const h2 = renderReport(d);
+    expect(h2).toContain('No response texts or lengths in the input');
+    expect(h2).toContain('No response texts in the input, so there are no example pairs.');
+    expect(h2).toContain('No input record was rejected.');
   });
 });
 
@@ -94,9 +132,27 @@ describe('charts', () => {
     expect(svg).toContain('<title>t &lt;x&gt;</title>');
   });
 
-  it('histogram notes values outside a fixed domain', () => {
-    const svg = histogram({ title: 't', xLabel: 'x', series: [{ label: 's', values: [0, 1, 2, 50, NaN] }], domain: [0, 2] });
-    expect(svg).toContain('2 values outside the axis range');
+  it('histogram leaves far outliers and non-finite values out of the axis range and says so', () => {
+    const values = [...Array.from({ length: 100 }, (_, i) => i), 1e300, -1e300, NaN];
+    const svg = histogram({ title: 't', xLabel: 'x', series: [{ label: 's', values }] });
+    expect(checkMarkup(svg, 'xml').errors).toEqual([]);
+    expect(svg).toContain(`outside the axis: 1 below (min ${M}1e300), 1 above (max 1e300), 1 not finite`);
+  });
+
+  it('histogram cuts a pile (a clamp bound) at the top and labels its count', () => {
+    // 113 rejected at the logit clamp, 48 spread over [-13.5, -8.8]: the pile's bar is cut, the rest scale.
+    const clamp = Math.log(1e-6) - Math.log1p(-1e-6);
+    const values = [...new Array(113).fill(clamp), ...Array.from({ length: 48 }, (_, i) => -13.5 + i / 10)];
+    const svg = histogram({ title: 't', xLabel: 'x', yLabel: 'pairs', series: [{ label: 's', values }], clamps: [clamp, -clamp] });
+    expect(checkMarkup(svg, 'xml').errors).toEqual([]);
+    expect(svg).toContain(`▲ 113 at ${M}13.8 (clamp)`);
+    expect(svg).toContain('class="break"');
+    // The y axis is set by the other bars (at most a few per bin), not by the pile.
+    const yTicks = [...svg.matchAll(/text-anchor="end" fill="#1A1A1A">(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    expect(Math.max(...yTicks)).toBeLessThan(20);
+    // An ordinary peak of distinct values (0.95 + i * 1e-4) is drawn whole, not cut.
+    const peak = [...Array.from({ length: 113 }, (_, i) => 0.95 + i * 1e-4), ...Array.from({ length: 48 }, (_, i) => i / 50)];
+    expect(histogram({ title: 't', xLabel: 'x', series: [{ label: 's', values: peak }] })).not.toContain('▲');
   });
 
   it('strip plot marks chosen, rejected and min with different shapes and draws mu and sigma lines', () => {

@@ -4,6 +4,7 @@ import { Arena, MemoryCapError } from '../../src/wasm/arena.js';
 import { createEngineSync } from '../../src/node.js';
 import { EngineUnusableError, WasmContext } from '../../src/wasm/context.js';
 import { instantiateRawSync } from '../../src/wasm/load.js';
+import type { RawExports } from '../../src/wasm/abi.js';
 import { readFileSync } from 'node:fs';
 
 function freshArena(maxBytes = 64 * 65536): Arena {
@@ -109,7 +110,7 @@ describe('Engine memory', () => {
 
 describe('traps', () => {
   it('a trap inside a kernel marks the engine unusable and frees the scope', () => {
-    const raw = instantiateRawSync(readFileSync('build/simd.wasm'));
+    const raw = instantiateRawSync(readFileSync('build/simd.wasm')) as RawExports & { sumF64(x: number, n: number, nf: number): number };
     const arena = new Arena(raw.memory, raw.heapBase(), 1 << 30);
     const ctx = new WasmContext(raw, arena);
     expect(() =>

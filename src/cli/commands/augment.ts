@@ -1,14 +1,14 @@
 // `pairsmith augment <pairs> -o <out> --reward-conditioned`: each pair with scores r_w > r_l becomes two
 // goal-conditioned rows (goal r_w: chosen wins; goal r_l: the roles swap). Ties are dropped and counted.
 import { Command, Option } from 'commander';
-import { augmentRow, PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
-import type { Row } from '../../pipeline/rows.js';
+import { outputKind as outputKindOf, type OutputKind } from '../../io/node/output.js';
+import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
+import { runAugment } from '../../pipeline/run-augment.js';
 import type { CliContext } from '../context.js';
+import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
 import { CliError, EXIT } from '../io.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
-import { pairRecordRow } from '../row-input.js';
-import { writeRows } from '../select-step.js';
+import { addInputOptions, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 
 const EXAMPLES = `
 Examples:
@@ -27,10 +27,10 @@ export function augmentCommand(ctx: CliContext): Command {
   const cmd = new Command('augment')
     .description('reward-conditioned augmentation: each scored pair becomes two goal-conditioned rows')
     .argument('<input>', 'preference pairs with score_chosen and score_rejected, or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout')
     .option('--reward-conditioned', 'goal-conditioned relabeling (the only mode; required)')
     .option('--template <text>', 'goal text; {g} is replaced by the goal score', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'where the goal goes').choices([...PLACEMENTS]).default('auto'));
+  addOutputOptions(cmd);
   addInputOptions(cmd);
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string; template: string; placement: Placement }) => {
     if (opts.rewardConditioned !== true) throw new CliError('give --reward-conditioned (the augmentation mode)', EXIT.USAGE);
@@ -38,29 +38,10 @@ export function augmentCommand(ctx: CliContext): Command {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const parameters = { reward_conditioned: true, template: opts.template, placement: opts.placement, output: opts.output };
-    await withDataRun(ctx, { command: 'augment', input, output: opts.output, options, parameters }, async (run) => {
-      const out: Row[] = [];
-      const dropped: Record<string, number> = {};
-      for await (const chunk of run.records()) {
-        for (const r of chunk.records) {
-          if (r.kind !== 'pair') throw new CliError(`${input}: augment takes preference pairs; the input holds candidate sets (run pairs first)`, EXIT.USAGE);
-          let res;
-          try {
-            res = augmentRow(pairRecordRow(r), r.index, { template: opts.template, placement: opts.placement });
-          } catch (e) {
-            throw new CliError(`${input}:${r.line}: ${(e as Error).message.replace(/^pairsmith: /, '')}`, EXIT.USAGE);
-          }
-          if ('rows' in res) {
-            out.push(...res.rows);
-            run.tally.written(2, 2);
-          } else {
-            run.tally.noPairFor(res.drop);
-            dropped[res.drop] = (dropped[res.drop] ?? 0) + 1;
-          }
-        }
-      }
-      await writeRows(run, out);
-      await run.commit(engine.backend, { report: { augmented_pairs: out.length / 2, rows: out.length, dropped } });
+    await withDataRun(ctx, { command: 'augment', input, output: opts.output, options, parameters, twoPass: (opts.outputFormat ?? outputKindOf(opts.output)) === 'parquet', outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const out = (await run.openMain())!;
+      const result = await runAugment(pipelineEngine(engine), run.input, run.read, { template: opts.template, placement: opts.placement }, out.sink, run.hooks, run.pool(engine));
+      await run.commit(result, engine.backend);
     });
   });
 }

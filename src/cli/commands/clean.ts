@@ -3,8 +3,8 @@
 // shared datasets layer (.jsonl, .jsonl.gz, .json, .parquet, stdin; rejects and manifest) chunk by chunk, with
 // batched RPCA calls per chunk, so memory is bounded by one chunk whatever the input size.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { outputKind } from '../../io/node/write.js';
-import { cleanRowAdapter } from '../../rpca/clean-rows.js';
+import { outputKind } from '../../io/node/output.js';
+import { cleanRowAdapter, MAX_CANDIDATES } from '../../rpca/clean-rows.js';
 import { cleanPreferences } from '../../rpca/preferences.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
@@ -61,9 +61,9 @@ export function cleanCommand(ctx: CliContext): Command {
   const cmd = new Command('clean')
     .description('denoise pairwise preference judgments per prompt with robust PCA (low-rank logits + sparse corruptions)')
     .argument('<input>', 'judgments, one prompt per record: .jsonl, .jsonl.gz, .json, .parquet, or - for stdin')
-    .requiredOption('-o, --output <out>', 'output rows: .jsonl, .jsonl.gz, or - for stdout (with <out>.rejects.jsonl and <out>.manifest.json)')
+    .option('-o, --output <out>', 'output rows: .jsonl, .jsonl.gz, or - for stdout (the default; a file gets <out>.rejects.jsonl and <out>.manifest.json)', '-')
     .option('--min-candidates <n>', 'below this many judged responses, skip RPCA and pass scores through', positiveInt, 20)
-    .option('--max-candidates <n>', 'reject records with more responses than this (out_of_range)', positiveInt, 2048)
+    .option('--max-candidates <n>', 'reject records with more responses than this (out_of_range)', positiveInt, MAX_CANDIDATES)
     .option('--clip <eps>', 'clip probabilities to [eps, 1 - eps] before the logit (win counts are add-half smoothed)', clipValue, 0.01)
     .addOption(new Option('--method <method>', 'RPCA solver').choices(['ialm', 'altproj']).default('ialm'))
     .option('--lambda <x>', 'sparse weight (default 1/sqrt(p max(m, n)) per prompt, p = judged fraction)', positiveNumber)
@@ -90,13 +90,13 @@ export function cleanCommand(ctx: CliContext): Command {
       lambda: opts.lambda ?? null, flag_threshold: opts.flagThreshold, tol: opts.tol, dual_tol: opts.dualTol,
       max_iter: opts.maxIter, chunk_size: opts.chunkSize, output,
     };
-    await withDataRun(ctx, { command: 'clean', input, output, options, parameters, chunkSize: opts.chunkSize }, async (run) => {
-      const writer = await run.openOutput([]);
+    await withDataRun(ctx, { command: 'clean', input, output, options, parameters }, async (run) => {
+      const writer = (await run.objectWriter())!;
+      const job = run.job(engine);
       const outcomes = { rpca: 0, passed_through: 0, comparisons_flagged: 0, not_converged: 0 };
       const t0 = Date.now();
       const adapter = cleanRowAdapter({ clip: opts.clip, minCandidates: opts.minCandidates, maxCandidates: opts.maxCandidates });
-      for await (const chunk of run.rows(adapter, 'preferences')) {
-        const rows = chunk.rows;
+      for await (const rows of job.rows(adapter, opts.chunkSize)) {
         if (rows.length === 0) continue;
         const results = cleanPreferences(engine, rows.map((r) => r.matrix), params, rows.map((r) => r.fallback));
         await writer.write(
@@ -106,14 +106,14 @@ export function cleanCommand(ctx: CliContext): Command {
           }),
         );
         for (const c of results) {
-          run.tally.written(1);
+          job.tally.written(1);
           if (c.rpca_skipped) outcomes.passed_through++;
           else outcomes.rpca++;
           outcomes.comparisons_flagged += c.corrupted.length;
           if (!c.converged) outcomes.not_converged++;
         }
       }
-      await run.commit(engine.backend, { outcomes });
+      await run.commit({ tally: job.tally, format: 'preferences', outcomes }, engine.backend);
       ctx.info(
         `clean: RPCA on ${outcomes.rpca} prompts, ${outcomes.passed_through} passed through (< ${opts.minCandidates} candidates), ` +
           `${outcomes.comparisons_flagged} comparisons flagged${outcomes.not_converged ? `, ${outcomes.not_converged} NOT converged` : ''}, ${Date.now() - t0} ms`,

@@ -4,20 +4,19 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { writeJsonAtomic } from '../../io/node/write.js';
-import { augmentRow, PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
-import { groupEngineOf } from '../../pipeline/group-engine.js';
-import { routeRows, type Row } from '../../pipeline/rows.js';
+import { FileSpool } from '../../io/node/spool.js';
+import { PAPER_TEMPLATE, PLACEMENTS, type Placement } from '../../pipeline/augment.js';
+import { runSelect, type SelectRunOptions } from '../../pipeline/run-select.js';
+import { runPartial } from '../partial.js';
 import { applyConfig } from '../config.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
-import { withDataRun } from '../data-run.js';
+import { sidecarPaths, withDataRun } from '../data-run.js';
+import { pipelineEngine } from '../engine-port.js';
 import { CliError, EXIT } from '../io.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addShardOption, addInputOptions, INPUT_HELP, OUTPUT_FORMATS, parseInputOptions } from '../options.js';
 import { addPairOptions, addSelectOptions, numberArg, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
-import { constructReportJson, PairRowsBuilder } from '../pair-rows.js';
-import { inferSchema, readRows } from '../row-input.js';
-import { emitReport, selectStep, weightStep, writeRows } from '../select-step.js';
-import { openRowWriter } from '../../io/node/write.js';
+import { emitReport } from '../select-step.js';
 import { curateSummary } from '../curate-summary.js';
 import { htmlReportPath, PoolCollector, writeCurateReport } from '../curate-report.js';
 
@@ -44,7 +43,8 @@ export function curateCommand(ctx: CliContext): Command {
   const cmd = new Command('curate')
     .description('the main job: candidates -> sweet-spot pairs -> margin selection -> weights / routing / augmentation')
     .argument('[input]', 'candidate sets (default: the bundled sample, with examples/curate.json)')
-    .option('-o, --output <output>', `output file (.jsonl, .jsonl.gz, .parquet) or - (default with no input: ${SAMPLE_OUTPUT})`)
+    .option('-o, --output <output>', `output file (.jsonl, .jsonl.gz, .parquet) or - for stdout (default: stdout; with no input: ${SAMPLE_OUTPUT})`)
+    .addOption(new Option('--output-format <kind>', 'what to write, whatever the extension').choices([...OUTPUT_FORMATS]))
     .option('--config <file>', 'JSON object of options (the command line wins)');
   addPairOptions(cmd);
   addSelectOptions(cmd, false);
@@ -52,11 +52,12 @@ export function curateCommand(ctx: CliContext): Command {
     .option('--route', 'route small-margin pairs to SFT (needs --threshold or --hard-fraction)', false)
     .option('--threshold <t>', 'route: hard iff margin < t', numberArg('--threshold'))
     .option('--hard-fraction <f>', 'route: the floor(f * n) smallest margins are hard', numberArg('--hard-fraction', 0, 1))
-    .option('--sft <file>', 'route: the SFT output (default <out>.sft.jsonl)')
+    .option('--sft <file>', 'route: the SFT output (default: the output with its extension replaced by .sft.jsonl, e.g. dpo.jsonl -> dpo.sft.jsonl)')
     .option('--augment', 'reward-conditioned augmentation of the (DPO) rows', false)
     .option('--template <text>', 'augment: goal text with {g}', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'augment: where the goal goes').choices([...PLACEMENTS]).default('auto'));
   addInputOptions(cmd);
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
   cmd.hook('preAction', (thisCmd) => {
     const o = thisCmd.opts();
     const config = (o.config as string | undefined) ?? (thisCmd.args.length === 0 && existsSync(SAMPLE_CONFIG) ? SAMPLE_CONFIG : undefined);
@@ -65,8 +66,7 @@ export function curateCommand(ctx: CliContext): Command {
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (inputArg: string | undefined, opts: Record<string, unknown>) => {
     const sample = inputArg === undefined;
     const input = inputArg ?? SAMPLE_INPUT;
-    const output = (opts.output as string | undefined) ?? (sample ? SAMPLE_OUTPUT : undefined);
-    if (output === undefined) throw new CliError('give -o <output> (with an input file)', EXIT.USAGE);
+    const output = (opts.output as string | undefined) ?? (sample ? SAMPLE_OUTPUT : '-');
     const route = opts.route === true;
     const threshold = opts.threshold as number | undefined;
     const hardFraction = opts.hardFraction as number | undefined;
@@ -93,93 +93,64 @@ export function curateCommand(ctx: CliContext): Command {
       sample,
       output,
     };
-    await withDataRun(ctx, { command: 'curate', input, output, options, parameters }, async (run) => {
-      const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
-      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
-      const read = await readRows(run, collector ? collector.wrap(builder) : builder);
-      const step = selectStep(read.rows, sel, p);
-      const report: Record<string, unknown> = { construction: constructReportJson(builder.report), selection: step.report };
-      let rows: Row[] = step.rows.filter((r) => r.selected !== null);
-      if (p.weights) report.weights = weightStep(rows);
-      let sftRows: Row[] = [];
-      if (route) {
-        const margins = rows.map((r) => (typeof r.margin === 'number' ? r.margin : Number.NaN));
-        const routed = routeRows(rows, margins, threshold !== undefined ? { threshold } : { hardFraction });
-        rows = routed.dpo;
-        sftRows = routed.sft;
-        report.route = { dpo: routed.dpo.length, sft: routed.sft.length, sft_output: sftPath };
+    await withDataRun(ctx, { command: 'curate', input, output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const runOptions: SelectRunOptions = {
+        ...p.pairs,
+        weights: p.weights,
+        by: sel.by,
+        select: sel.select,
+        all: sel.all,
+        curate: {
+          route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
+          augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
+        },
+      };
+      if (options.shard) {
+        if (htmlReport) throw new CliError('curate --shard: the HTML report is written by pairsmith merge --report (not by each shard)', EXIT.USAGE);
+        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: sel.report ?? null, threshold: threshold ?? null });
       }
-      if (opts.augment === true) {
-        const aug: Row[] = [];
-        const dropped: Record<string, number> = {};
-        for (const r of rows) {
-          const res = augmentRow(r, r.prompt_index as number, { template, placement: opts.placement as Placement });
-          if ('rows' in res) aug.push(...res.rows);
-          else dropped[res.drop] = (dropped[res.drop] ?? 0) + 1;
-        }
-        report.augment = { rows: aug.length, dropped };
-        rows = aug;
-      }
-      // Accounting per input record: its final rows (pairs = DPO/augmented rows), or why it has none.
-      const out = new Map<number, { rows: number; pairs: number }>();
-      for (const r of rows) {
-        const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
-        e.rows++;
-        e.pairs++;
-        out.set(r.prompt_index as number, e);
-      }
-      for (const r of sftRows) {
-        const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
-        e.rows++;
-        out.set(r.prompt_index as number, e);
-      }
-      if (sel.all) {
-        // --all also writes the rows the selection dropped (selected = null).
-        for (const r of step.rows) {
-          if (r.selected !== null) continue;
-          const e = out.get(r.prompt_index as number) ?? { rows: 0, pairs: 0 };
-          e.rows++;
-          e.pairs++;
-          out.set(r.prompt_index as number, e);
-        }
-      }
-      const keptRecords = new Set(read.recordOf.filter((_, i) => step.kept[i]));
-      for (const rec of new Set(read.recordOf)) {
-        const e = out.get(rec);
-        if (e && e.rows > 0) run.tally.written(e.rows, e.pairs);
-        else run.tally.noPairFor(keptRecords.has(rec) ? 'augment_dropped' : 'not_selected');
-      }
-      if (sel.all) rows = [...rows, ...step.rows.filter((r) => r.selected === null)];
-      await writeRows(run, rows);
-      await emitReport(run, step.report, sel.report, (f, v) => writeJsonAtomic(f, v, ctx.io.cwd));
-      let sft;
-      if (sftPath) {
-        const s = inferSchema(sftRows);
-        sft = await openRowWriter(sftPath, s.schema, { cwd: ctx.io.cwd });
-        await sft.write(s.rows);
-      }
-      let manifest;
-      try {
-        manifest = await run.commit(engine.backend, { report });
-        await sft?.commit();
-        ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath }));
-      } catch (e) {
-        await sft?.abort();
-        throw e;
-      }
+      const out = (await run.openMain())!;
+      const sft = sftPath ? await run.openExtra(sftPath) : undefined;
+      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
+      const result = await runSelect(
+        pipelineEngine(engine),
+        run.input,
+        run.read,
+        {
+          ...runOptions,
+          spool: () => new FileSpool(),
+          onCandidates: collector ? (batch, columns, pairs) => collector.add(batch, columns, pairs) : undefined,
+        },
+        { main: out.sink, sft: sft?.sink },
+        run.hooks,
+        run.pool(engine),
+      );
+      const report = result.report;
+      if (report.route) (report.route as Record<string, unknown>).sft_output = sftPath;
+      await emitReport(ctx, report.selection as Record<string, unknown>, sel.report);
+      const manifest = await run.commit(result, engine.backend);
+      ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath, sidecars: sidecarPaths(output, ctx.io.cwd) }));
       // The page comes last: it shows the committed run's manifest.
       if (htmlReport && collector) {
         const r = report.route as { dpo: number; sft: number } | undefined;
+        const t = result.pairs;
+        const rows = Array.from({ length: t.n }, (_, i) => ({
+          prompt_index: t.record[i],
+          chosen_index: t.chosen[i]! >= 0 ? t.chosen[i] : null,
+          rejected_index: t.rejected[i]! >= 0 ? t.rejected[i] : null,
+          score_chosen: t.scoreChosen[i],
+          score_rejected: t.scoreRejected[i],
+          margin: t.scoreChosen[i]! - t.scoreRejected[i]!,
+        }));
         const where = await writeCurateReport(ctx, htmlReport, {
-          pools: collector.pools,
-          rows: read.rows,
-          selection: { external: step.margins.external, implicit: step.margins.implicit, score: step.score, rank: step.rank },
-          by: (step.report as { by?: string }).by,
+          collector,
+          rows,
+          selection: result.selection ? { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank } : undefined,
+          by: result.by,
           routing: r ? { dpo: r.dpo, sft: r.sft, threshold } : undefined,
           manifest: manifest as unknown as Record<string, unknown>,
           input,
           transform: p.pairs.transform ?? 'none',
-          kernels: engine,
         });
         ctx.info(`report: ${where}`);
       }

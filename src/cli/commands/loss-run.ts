@@ -5,12 +5,11 @@
 // by one chunk whatever the input size.
 import type { Engine } from '../../engine.js';
 import type { Tally } from '../../io/manifest.js';
-import type { RowWriter } from '../../io/node/write.js';
-import type { OutputRow } from '../../io/rows.js';
-import { RATING_LOSSES, type BcoRunningState, type LossColumns, type LossOptions, type LossResult, type LossType } from '../../kernels/losses.js';
+import type { ObjectWriter } from '../data-run.js';
+import { lossInvalidReason, RATING_LOSSES, type BcoRunningState, type InvalidReason, type LossColumns, type LossOptions, type LossResult, type LossType } from '../../kernels/losses.js';
 import { sequenceLogpColumns } from '../../losses/logps.js';
 import { DpoMetricsAccumulator } from '../../losses/metrics.js';
-import type { LossRow } from '../../losses/rows.js';
+import type { LossRow } from '../../losses/loss-rows.js';
 import { CliError, EXIT } from '../io.js';
 
 /** A checked row with its four sequence log-probs summed. */
@@ -28,7 +27,7 @@ interface SummedRow {
 const num = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /** One output line: {"index", "loss", "chosen_reward", "rejected_reward", "margin", "grad"}. */
-function outputRow(index: number, result: LossResult, i: number, types: readonly LossType[]): OutputRow {
+function outputRow(index: number, result: LossResult, i: number, types: readonly LossType[]): Record<string, unknown> {
   const loss: Record<string, number | null> = {};
   const grad: Record<string, [number | null, number | null]> = {};
   for (const t of types) {
@@ -40,6 +39,8 @@ function outputRow(index: number, result: LossResult, i: number, types: readonly
 
 export class LossEvaluator {
   readonly metrics = new DpoMetricsAccumulator();
+  /** Rows each loss could not use (null for that loss only), by reason; only losses with such rows appear. */
+  readonly invalidByLoss: Partial<Record<LossType, Partial<Record<InvalidReason, number>>>> = {};
   private pending: SummedRow[] = [];
   private bco: BcoRunningState | undefined;
   private readonly needGap: boolean;
@@ -50,7 +51,7 @@ export class LossEvaluator {
     private readonly engine: Engine,
     private readonly options: LossOptions,
     private readonly chunkRows: number,
-    private readonly writer: RowWriter | undefined,
+    private readonly writer: ObjectWriter | undefined,
     private readonly tally: Tally,
   ) {
     this.needGap = options.losses.some((t) => RATING_LOSSES.includes(t));
@@ -100,7 +101,15 @@ export class LossEvaluator {
     }
     if (this.needGap) {
       columns.gap = col((r) => r.gap);
-      for (const r of rows) if (!Number.isNaN(r.gap)) this.rated++;
+      for (const r of rows) {
+        if (!Number.isNaN(r.gap)) this.rated++;
+        for (const t of this.options.losses) {
+          const why = lossInvalidReason(t, r.gap);
+          if (why === undefined) continue;
+          const counts = (this.invalidByLoss[t] ??= {});
+          counts[why] = (counts[why] ?? 0) + 1;
+        }
+      }
     }
     const result = this.engine.dpoLosses(columns, { ...this.options, bcoRunningState: this.bco });
     this.bco = result.bcoRunningState;

@@ -1,15 +1,13 @@
 // `pairsmith pairs <input> -o <out>`: one (or, with grid, up to 21) preference pairs per prompt from N scored
 // candidates: sweet-spot (chosen = max, rejected nearest mu - 2 sigma), max-min, max-random, positions, grid.
 import { Command } from 'commander';
-import { groupEngineOf } from '../../pipeline/group-engine.js';
-import type { PairRow } from '../../pipeline/candidates.js';
-import { weightRows } from '../../pipeline/rows.js';
+import { runPairs } from '../../pipeline/run-pairs.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
+import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addShardOption, addOutputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { addPairOptions, pairParameters, parsePairOptions } from '../pair-options.js';
-import { constructReportJson, PairRowsBuilder, pairSchema } from '../pair-rows.js';
-import { fastPlan, runFastPairs } from '../pairs-fast.js';
 
 const EXAMPLES = `
 Examples:
@@ -29,45 +27,20 @@ export function pairsCommand(ctx: CliContext): Command {
   const cmd = new Command('pairs')
     .description('build preference pairs from N scored candidates per prompt (sweet spot, max-min, max-random, positions, grid)')
     .argument('<input>', 'candidate sets (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout');
+    ;
+  addOutputOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'the N outputs, concatenated in shard order, are the unsharded output byte for byte');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const p = parsePairOptions(opts);
-    const ge = groupEngineOf(engine);
     const parameters = { ...pairParameters(p), output: opts.output };
-    await withDataRun(ctx, { command: 'pairs', input, output: opts.output, options, parameters }, async (run) => {
-      const plan = p.weights ? null : fastPlan(input, opts.output, options, ctx.io.cwd);
-      if (plan) {
-        if (plan.detected) ctx.info(`format: ${plan.format} (detected: ${plan.detected})`);
-        const r = await runFastPairs(run, plan, opts.output, ge, p.pairs, options);
-        await run.commit(engine.backend, {
-          schema: pairSchema(false, true),
-          report: { path: 'fast', fast_records: r.fastRecords, slow_records: r.slowRecords, ...constructReportJson(r.report) },
-        });
-        return;
-      }
-      const builder = new PairRowsBuilder(run, ge, p.pairs);
-      const kept: PairRow[] = [];
-      let weightsReport: Record<string, unknown> | undefined;
-      for await (const chunk of run.records()) {
-        const rows = builder.rows(chunk.records);
-        if (p.weights) kept.push(...rows);
-        else if (rows.length) await (await run.openOutput(pairSchema(builder.conversational ?? false, builder.implicit))).write(rows);
-      }
-      if (p.weights) {
-        // The weight needs the mean gap over all pairs: the rows were kept in memory.
-        const w = weightRows(kept, kept.map((r) => (r.score_chosen as number) - (r.score_rejected as number)));
-        weightsReport = { mean_gap: w.meanGap, missing: w.missing, negative: w.negative };
-        const writer = await run.openOutput(pairSchema(builder.conversational ?? false, builder.implicit, [{ name: 'weight', type: 'double' }]));
-        await writer.write(kept);
-      }
-      await run.commit(engine.backend, {
-        schema: pairSchema(builder.conversational ?? false, builder.implicit),
-        report: { path: 'records', ...constructReportJson(builder.report), ...(weightsReport ? { weights: weightsReport } : {}) },
-      });
+    await withDataRun(ctx, { command: 'pairs', input, output: opts.output, options, parameters, twoPass: p.weights !== undefined, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const out = (await run.openMain())!;
+      const result = await runPairs(pipelineEngine(engine), run.input, run.read, { ...p.pairs, weights: p.weights }, out.sink, run.hooks, run.pool(engine));
+      await run.commit(result, engine.backend);
     });
   });
 }

@@ -1,13 +1,14 @@
 // `pairsmith report <candidates-or-pairs> -o report.html [--pairs pairs.jsonl]`: one self-contained HTML page
 // (inline SVG and CSS, no scripts, no network) with per-prompt distributions, chosen quality, gaps and ties,
-// selection margins and routing, and the run's manifest. Written atomically.
+// length bias, selection margins and routing, example pairs, rejected records and the run's manifest. The
+// inputs stream through a ReportCollector (bounded memory); the page is written atomically.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parsePosition } from '../../kernels/positions.js';
-import type { PairRowInput } from '../../report/index.js';
+import { ReportCollector } from '../../report/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
-import { readReportInput, sidecarManifest, transformScore, type ScoreTransform } from '../report-read.js';
+import { feedReportInput, scaleLabels, selectionByOf, sidecarManifest, transformClamps, type ScoreTransform } from '../report-read.js';
 import { writeHtmlReport } from '../report-write.js';
 
 const EXAMPLES = `
@@ -20,6 +21,8 @@ The report reads what it is given: candidate pools give per-prompt distributions
 and the sweet spot sit) and, without --pairs, the sweet-spot picks (chosen = max, rejected nearest mu - 2 sigma);
 a pairs file (output of pairs/select/route) gives the pairs' chosen, rejected and gap distributions, the margins
 with the kept threshold (columns margin, implicit_margin, selection_score, selected) and routing (column route).
+Response texts give the length statistics (chosen vs rejected) and tables of example pairs; rejected input
+records are listed. Memory stays bounded: the input streams through, each prompt kept as a fixed-size summary.
 `;
 
 interface ReportOpts {
@@ -64,7 +67,7 @@ export function reportCommand(ctx: CliContext): Command {
   const cmd = new Command('report')
     .description('write a self-contained HTML report (SVG charts) of a candidates or pairs file')
     .argument('<input>', 'candidates or pairs file (.jsonl, .jsonl.gz, .json, .parquet) or - for stdin')
-    .requiredOption('-o, --output <file>', 'the HTML file to write (atomically); - for stdout')
+    .option('-o, --output <file>', 'the HTML file to write (atomically), or - for stdout (the default)', '-')
     .option('--pairs <file>', 'a pairs file built from <input> (rows with prompt_index, chosen_index, rejected_index)')
     .addOption(new Option('--transform <t>', 'score transform before statistics: logit = logit(clamp(p, 1e-6, 1 - 1e-6)) for scores in [0, 1]').choices(['none', 'logit']).default('none'))
     .addOption(new Option('--std <kind>', 'standard deviation: population (divide by n) or sample (n - 1)').choices(['population', 'sample']).default('population'))
@@ -78,46 +81,39 @@ export function reportCommand(ctx: CliContext): Command {
     const engine = await ctx.engine();
     const options = parseInputOptions(raw);
     const parameters = { output: opts.output, pairs: opts.pairs ?? null, transform: opts.transform, std: opts.std, rejected_k: opts.rejectedK, tie_epsilon: opts.tieEpsilon };
-    const main = await readReportInput(ctx, input, options, opts.transform, engine.backend, parameters);
-    let pairRows: PairRowInput[] | undefined = main.pairRows.length > 0 ? main.pairRows : undefined;
-    const manifest: Record<string, unknown> = { report_input: main.manifest };
+    const collector = new ReportCollector(engine, {
+      std: opts.std,
+      rejectedK: opts.rejectedK,
+      tieEpsilon: opts.tieEpsilon,
+      sampleSize: opts.sample,
+      pairsFrom: opts.pairs ? 'rows' : 'pools',
+    });
+    let pairsInput: Record<string, unknown> | undefined;
     let pairsManifest: Record<string, unknown> | null = null;
+    // The pairs file first: its rows are joined to the candidate pools as those stream past.
     if (opts.pairs) {
-      if (main.pools.length === 0) throw new CliError(`--pairs needs a candidates input; ${input} holds pairs (give the pairs file alone instead)`, EXIT.USAGE);
-      const p = await readReportInput(ctx, opts.pairs, { format: 'pairs', fields: {}, score: 'overall', onError: options.onError }, 'none', engine.backend, { role: 'pairs' });
-      pairRows = p.pairRows;
-      manifest.pairs_input = p.manifest;
+      const p = await feedReportInput(ctx, opts.pairs, { format: 'pairs', fields: {}, score: 'overall', onError: options.onError }, opts.transform, engine.backend, { role: 'pairs' }, collector, 'pairs');
+      pairsInput = p.manifest as unknown as Record<string, unknown>;
       pairsManifest = sidecarManifest(opts.pairs, ctx.io.cwd);
-    } else if (main.pools.length === 0) {
-      pairsManifest = sidecarManifest(input, ctx.io.cwd);
     }
+    const main = await feedReportInput(ctx, input, options, opts.transform, engine.backend, parameters, collector, opts.pairs ? 'main-with-pairs' : 'main');
+    if (!opts.pairs && main.pools === 0) pairsManifest = sidecarManifest(input, ctx.io.cwd);
+    const manifest: Record<string, unknown> = { report_input: main.manifest };
+    if (pairsInput) manifest.pairs_input = pairsInput;
     if (pairsManifest) manifest.pairs_run = pairsManifest;
-    if (main.pools.length === 0 && !pairRows) throw new CliError(`${input}: no usable records (see the counts above)`, EXIT.BAD_INPUT);
+    if (main.pools === 0 && main.pairs === 0) throw new CliError(`${input}: no usable records (see the counts above)`, EXIT.BAD_INPUT);
     const params = (pairsManifest?.parameters ?? {}) as Record<string, unknown>;
-    const { data, where } = await writeHtmlReport(
-      ctx,
-      opts.output,
-      {
-        pools: main.pools.length > 0 ? main.pools : undefined,
-        pairRows,
-        transform: (x) => transformScore(x, opts.transform),
-        selectionBy: typeof params.by === 'string' ? params.by : undefined,
-        routingThreshold: routeThreshold(params),
-        manifest,
-      },
-      {
-        title: opts.title,
-        sources: opts.pairs ? [input, opts.pairs] : [input],
-        generatedAt: (ctx.io.now?.() ?? new Date()).toISOString(),
-        scoreLabel: opts.transform === 'logit' ? 'logit(score)' : 'score',
-        rawLabel: opts.transform === 'logit' ? 'score' : undefined,
-        std: opts.std,
-        rejectedK: opts.rejectedK,
-        tieEpsilon: opts.tieEpsilon,
-        sampleSize: opts.sample,
-        kernels: engine,
-      },
-    );
+    const data = collector.finish({
+      title: opts.title,
+      sources: opts.pairs ? [input, opts.pairs] : [input],
+      generatedAt: (ctx.io.now?.() ?? new Date()).toISOString(),
+      ...scaleLabels(opts.transform),
+      clamps: transformClamps(opts.transform),
+      selectionBy: selectionByOf(pairsManifest),
+      routingThreshold: routeThreshold(params),
+      manifest,
+    });
+    const where = await writeHtmlReport(ctx, opts.output, data);
     const p = data.pools;
     ctx.info(`report: ${p ? `${p.analysed} of ${p.prompts} prompts analysed, ` : ''}${data.pairs?.pairs ?? 0} pairs -> ${where}`);
   });

@@ -1,16 +1,14 @@
 // `pairsmith route <pairs> --dpo <out> --sft <out> --threshold t | --hard-fraction f`: small-margin pairs go
 // to SFT on the chosen response (TRL prompt-completion), the rest to DPO, easy first (MixDPO).
 import { Command } from 'commander';
-import { openRowWriter } from '../../io/node/write.js';
-import { routeRows, type Row } from '../../pipeline/rows.js';
+import { FileSpool } from '../../io/node/spool.js';
+import { runRoute } from '../../pipeline/run-route.js';
 import type { CliContext } from '../context.js';
+import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
 import { CliError, EXIT } from '../io.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
 import { numberArg } from '../pair-options.js';
-import { pairRecordRow } from '../row-input.js';
-import { inferSchema } from '../row-input.js';
-import { writeRows } from '../select-step.js';
 
 const EXAMPLES = `
 Examples:
@@ -45,41 +43,12 @@ export function routeCommand(ctx: CliContext): Command {
     const field = opts.marginField as string | undefined;
     const tieSeed = opts.tieSeed as number | undefined;
     const parameters = { threshold: threshold ?? null, hard_fraction: hardFraction ?? null, margin_field: field ?? null, tie_seed: tieSeed ?? null, dpo: opts.dpo, sft: opts.sft };
-    await withDataRun(ctx, { command: 'route', input, output: opts.dpo, options, parameters }, async (run) => {
-      const rows: Row[] = [];
-      const lines: number[] = [];
-      for await (const chunk of run.records()) {
-        for (const r of chunk.records) {
-          if (r.kind !== 'pair') throw new CliError(`${input}: route takes preference pairs; the input holds candidate sets (run pairs first)`, EXIT.USAGE);
-          rows.push(pairRecordRow(r));
-          lines.push(r.line);
-        }
-      }
-      const margins = rows.map((r) => {
-        const v = field ? r[field] : typeof r.score_chosen === 'number' && typeof r.score_rejected === 'number' ? r.score_chosen - r.score_rejected : undefined;
-        return typeof v === 'number' ? v : Number.NaN;
-      });
-      const routed = routeRows(rows, margins, threshold !== undefined ? { threshold, tieSeed } : { hardFraction, tieSeed });
-      const missingField = field ?? 'score_chosen';
-      for (const i of routed.missing) {
-        run.tally.reject('missing_field');
-        if (options.onError === 'fail') throw new CliError(`bad record at ${input}:${lines[i]}:${missingField}: missing_field: no margin (--on-error fail; no output written)`, EXIT.BAD_INPUT);
-      }
-      await run.writeRejects(
-        routed.missing.map((i) => ({ file: input, line: lines[i]!, field: missingField, reason: 'missing_field' as const, detail: `no numeric margin (${field ? `'${field}'` : 'score_chosen - score_rejected'})`, record: rows[i] })),
-      );
-      for (let i = 0; i < routed.dpo.length + routed.sft.length; i++) run.tally.written(1, i < routed.dpo.length ? 1 : 0);
-      await writeRows(run, routed.dpo);
-      const { schema, rows: sftRows } = inferSchema(routed.sft);
-      const sft = await openRowWriter(opts.sft, schema, { cwd: ctx.io.cwd });
-      try {
-        await sft.write(sftRows);
-        await run.commit(engine.backend, { report: { dpo: routed.dpo.length, sft: routed.sft.length, no_margin: routed.missing.length, sft_output: opts.sft } });
-        await sft.commit();
-      } catch (e) {
-        await sft.abort();
-        throw e;
-      }
+    await withDataRun(ctx, { command: 'route', input, output: opts.dpo, options, parameters, twoPass: true }, async (run) => {
+      const dpo = (await run.openMain())!;
+      const sft = await run.openExtra(opts.sft);
+      const route = threshold !== undefined ? { threshold, tieSeed } : { hardFraction, tieSeed };
+      const result = await runRoute(pipelineEngine(engine), run.input, run.read, { ...route, marginField: field, spool: () => new FileSpool() }, { dpo: dpo.sink, sft: sft.sink }, run.hooks);
+      await run.commit({ ...result, report: { ...result.report, sft_output: opts.sft } }, engine.backend);
     });
   });
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeJsonAtomic } from '../../io/node/write.js';
+import { writeJsonFile } from '../../io/node/output.js';
 import type { RpcaOptions } from '../../kernels/rpca.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
@@ -142,7 +142,7 @@ export function rpcaCommand(ctx: CliContext): Command {
         objective: Number.isFinite(r.objective) ? r.objective : null,
       };
       if (opts.output === '-') ctx.io.stdout(`${JSON.stringify(out)}\n`);
-      else await writeJsonAtomic(opts.output, out, ctx.io.cwd, 0);
+      else await writeJsonFile(opts.output, out, ctx.io.cwd, 0);
       ctx.info(
         `rpca: ${m.rows}x${m.cols} ${opts.method} on ${engine.backend}: ${r.iterations} iterations, ` +
           `${r.converged ? 'converged' : 'NOT converged'}, rank ${r.rank}, residuals ${r.relativeResidual.toExponential(2)} (primal) ` +

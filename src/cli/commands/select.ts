@@ -1,15 +1,16 @@
 // `pairsmith select <pairs-or-candidates> -o <out>`: rank pairs by the external margin, the implicit margin,
 // their sum (add) or their calibrated Bayesian fusion (bees), and keep the top fraction or top k.
 import { Command } from 'commander';
-import { writeJsonAtomic } from '../../io/node/write.js';
-import { groupEngineOf } from '../../pipeline/group-engine.js';
+import { FileSpool } from '../../io/node/spool.js';
+import { runSelect } from '../../pipeline/run-select.js';
+import type { OutputKind } from '../../io/node/output.js';
 import type { CliContext } from '../context.js';
+import { pipelineEngine } from '../engine-port.js';
 import { withDataRun } from '../data-run.js';
-import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
+import { addInputOptions, addOutputOptions, addShardOption, INPUT_HELP, parseInputOptions } from '../options.js';
+import { runPartial } from '../partial.js';
 import { addPairOptions, addSelectOptions, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
-import { constructReportJson, countKept, PairRowsBuilder } from '../pair-rows.js';
-import { readRows } from '../row-input.js';
-import { emitReport, selectStep, weightStep, writeRows } from '../select-step.js';
+import { emitReport } from '../select-step.js';
 
 const EXAMPLES = `
 Examples:
@@ -31,28 +32,33 @@ export function selectCommand(ctx: CliContext): Command {
   const cmd = new Command('select')
     .description('keep the pairs with the largest margins: external, implicit, add, or bees (calibrated Bayesian fusion)')
     .argument('<input>', 'pairs (or candidate sets, turned into pairs first) or - for stdin')
-    .requiredOption('-o, --output <output>', 'output file (.jsonl, .jsonl.gz, .parquet) or - for stdout');
+    ;
+  addOutputOptions(cmd);
   addSelectOptions(cmd);
   addPairOptions(cmd);
   addInputOptions(cmd);
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
   return cmd.addHelpText('after', EXAMPLES + INPUT_HELP).action(async (input: string, opts: Record<string, unknown> & { output: string }) => {
     const engine = await ctx.engine();
     const options = parseInputOptions(opts);
     const p = parsePairOptions(opts);
     const sel = parseSelectOptions(opts);
     const parameters = { ...pairParameters(p), by: sel.by, ...sel.select, all: sel.all, output: opts.output };
-    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters }, async (run) => {
-      const builder = new PairRowsBuilder(run, groupEngineOf(engine), p.pairs, true);
-      const read = await readRows(run, builder);
-      const step = selectStep(read.rows, sel, p);
-      // With --all every row is written (dropped ones with selected = null), so every record counts as written.
-      countKept(run, read.recordOf, sel.all ? step.kept.map(() => true) : step.kept, 'not_selected');
-      const report: Record<string, unknown> = { selection: step.report };
-      if (read.constructed) report.construction = constructReportJson(builder.report);
-      if (p.weights) report.weights = weightStep(step.rows);
-      await writeRows(run, step.rows);
-      await emitReport(run, step.report, sel.report, (f, v) => writeJsonAtomic(f, v, ctx.io.cwd));
-      await run.commit(engine.backend, { report });
+    await withDataRun(ctx, { command: 'select', input, output: opts.output, options, parameters, twoPass: true, outputFormat: opts.outputFormat as OutputKind | undefined }, async (run) => {
+      const o = { ...p.pairs, weights: p.weights, by: sel.by, select: sel.select, all: sel.all };
+      if (options.shard) return runPartial(ctx, run, engine, o, { command: 'select', report: sel.report ?? null });
+      const out = (await run.openMain())!;
+      const result = await runSelect(
+        pipelineEngine(engine),
+        run.input,
+        run.read,
+        { ...o, spool: () => new FileSpool() },
+        { main: out.sink },
+        run.hooks,
+        run.pool(engine),
+      );
+      await emitReport(ctx, result.report.selection as Record<string, unknown>, sel.report);
+      await run.commit(result, engine.backend);
     });
   });
 }

@@ -1,19 +1,7 @@
-// Dataset I/O for Node: streaming readers and atomic writers. Re-exports the platform-neutral layer.
+// Dataset I/O for Node: file and stdin sources, atomic file outputs, spools, progress. Re-exports the neutral layer.
 export * from '../index.js';
-export { readRows, type ReadRowsOptions } from './read.js';
-export { readRecords, readRawItems, inputKind, InputError, DEFAULT_CHUNK_SIZE, type ReadOptions, type RecordChunk, type SourceOptions, type InputKind } from './read.js';
-export {
-  openRowWriter,
-  openRejectsWriter,
-  writeManifest,
-  writeJsonAtomic,
-  sidecarPaths,
-  outputKind,
-  rejectRow,
-  jsonLines,
-  type RowWriter,
-  type OutputKind,
-  type OutputOptions,
-} from './write.js';
-export { parquetSchema } from './parquet-schema.js';
+export { fileInput, stdinInput, stdinOnce, inputKind, InputError, nodeIndexOf, type NodeInput, type InputKind } from './source.js';
+export { openFileOutput, outputKind, writeJsonFile, writeTextFile, OutputError, OUTPUT_KINDS, type FileOutput, type OutputKind, type OpenOptions } from './output.js';
+export { FileSpool } from './spool.js';
+export { parquetSchema } from '../parquet-schema.js';
 export { Progress } from './progress.js';

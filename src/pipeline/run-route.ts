@@ -1,0 +1,138 @@
+// `route` as a library function (MixDPO): small-margin pairs go to SFT on the chosen response, the rest to DPO, easy
+// first. Pass 1 reads every pair's margin (counted; a pair without one is rejected), the routing runs on the
+// margins, pass 2 writes each pair's row to a spool and the rows are then written in routed order. Runtime neutral.
+import { JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
+import { Column, JsonlRowBuilder, ObjectRowBuilder, type RowSink } from '../io/encode.js';
+import { ByteSink } from '../io/bytes.js';
+import { GrowF64, GrowI32 } from '../io/grow.js';
+import { Key, type Reject } from '../io/records.js';
+import type { ColumnSpec } from '../io/rows.js';
+import { BadRecordError } from '../io/types.js';
+import { RowEmitter } from './emit.js';
+import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
+import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
+import { routePairs, type RouteOptions } from './route.js';
+import { needPairs } from './run-augment.js';
+import type { RunResult } from './run-pairs.js';
+import { sftSchema, writeObjectRow } from './run-select.js';
+import { MemorySpool, type SpoolFactory } from './spool.js';
+import type { RunEngine } from './tasks.js';
+
+export interface RouteRunOptions extends RouteOptions {
+  /** A numeric top-level field to route by (default: score_chosen - score_rejected). */
+  marginField?: string;
+  spool?: SpoolFactory;
+}
+
+const ROUTE = new Column('route');
+const ROUTED = new Set(['route']);
+
+export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
+  // The adapter's rejects and the margin rejects of a batch go out together, in input order.
+  const rejects: Reject[] = [];
+  const flush = async (): Promise<void> => {
+    if (rejects.length === 0) return;
+    rejects.sort((x, y) => x.index - y.index);
+    await hooks.rejects?.(rejects.splice(0));
+  };
+  const job = new Job(engine, input, read, { ...hooks, rejects: (rs) => void rejects.push(...rs) });
+  const field = o.marginField !== undefined ? new Key(o.marginField) : undefined;
+  const record = new GrowI32();
+  /** Per routed pair: its number among the accepted pairs (SFT rows' pair_id). */
+  const accepted = new GrowI32();
+  let acceptedN = 0;
+  const margin = new GrowF64();
+  const types = new ColumnTypes();
+  let conversational: boolean | undefined;
+  // Pass 1: the margin of every pair (a pair without one is rejected: missing_field).
+  for await (const a of job.pass(true)) {
+    if (a.kind !== 'pairs') throw needPairs('route', input.name);
+    const c = a.columns;
+    for (let g = 0; g < c.groups; g++) {
+      conversational ??= c.conversational.a[g] === 1;
+      const pairId = acceptedN++;
+      let m = Number.NaN;
+      if (field) {
+        const k = a.batch.member(c.rec.a[g]!, field);
+        const kind = k >= 0 ? a.batch.index.valKind[k] : -1;
+        if (kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT) m = a.batch.memberNumber(k);
+        else if (kind === JSON_K_POS_INF) m = Infinity;
+        else if (kind === JSON_K_NEG_INF) m = -Infinity;
+        else if (kind === JSON_K_NAN) m = Number.NaN;
+      } else m = c.scoreChosen.a[g]! - c.scoreRejected.a[g]!;
+      if (!Number.isFinite(m)) {
+        const f = o.marginField ?? 'score_chosen';
+        const rej = a.batch.reject(c.rec.a[g]!, f, 'missing_field', `no numeric margin (${o.marginField ? `'${o.marginField}'` : 'score_chosen - score_rejected'})`);
+        job.tally.reject('missing_field');
+        if (read.onError === 'fail') throw new BadRecordError(rej);
+        rejects.push(rej);
+        continue;
+      }
+      record.push(c.index.a[g]!);
+      accepted.push(pairId);
+      margin.push(m);
+      if (sinks.dpo.kind === 'objects') types.observeRecord(a.batch, c, g, ROUTED);
+    }
+    await flush();
+  }
+  await flush();
+  const n = record.n;
+  const r = routePairs(margin.values(), o);
+  const where = new Uint8Array(n); // 1 dpo, 2 sft
+  for (const i of r.dpo) where[i] = 1;
+  for (const i of r.sft) where[i] = 2;
+  for (let i = 0; i < n; i++) job.tally.written(1, where[i] === 1 ? 1 : 0);
+  const form = conversational ?? false;
+  const dpo = new RowEmitter(sinks.dpo);
+  const sft = new RowEmitter(sinks.sft);
+  const t = form ? 'messages' : 'string';
+  const base: ColumnSpec[] = [...types.specs(), { name: 'prompt', type: t }, { name: 'chosen', type: t }, { name: 'rejected', type: t }, { name: 'score_chosen', type: 'double' }, { name: 'score_rejected', type: 'double' }];
+  await dpo.columns([...base, { name: 'route', type: 'string' }]);
+  await sft.columns(sftSchema(form, true));
+  // Pass 2: each pair's row into the spool, then the rows in routed order.
+  const spool = (o.spool ?? (() => new MemorySpool()))();
+  try {
+    const at = new Float64Array(n);
+    const len = new Int32Array(n);
+    const sink = new ByteSink(1 << 16);
+    const jb = new JsonlRowBuilder(sink);
+    const obj = new ObjectRowBuilder();
+    let i = 0;
+    for await (const a of job.pass(false)) {
+      if (a.kind !== 'pairs') continue;
+      const c = a.columns;
+      for (let g = 0; g < c.groups && i < n; g++) {
+        if (c.index.a[g] !== record.a[i]) continue; // rejected for its margin
+        if (where[i] === 1) {
+          writePairRecordColumns(jb, a.batch, c, g, form, ROUTED);
+          jb.key(ROUTE);
+          jb.str('dpo');
+          jb.end();
+        } else {
+          writePairRecordColumns(obj, a.batch, c, g, form, ROUTED);
+          obj.end();
+          const row = obj.take()[0]!;
+          const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: margin.a[i]! };
+          s.prompt_index = typeof row.prompt_index === 'number' ? row.prompt_index : null;
+          s.pair_id = accepted.a[i]!;
+          s.route = 'sft';
+          writeObjectRow(jb, s);
+        }
+        const bytes = sink.take();
+        at[i] = spool.append(bytes);
+        len[i] = bytes.length;
+        i++;
+      }
+    }
+    for (const k of r.dpo) await copy(dpo, spool.read(at[k]!, len[k]!));
+    for (const k of r.sft) await copy(sft, spool.read(at[k]!, len[k]!));
+  } finally {
+    spool.close();
+  }
+  return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: { dpo: r.dpo.length, sft: r.sft.length, no_margin: job.tally.rejected.missing_field } };
+}
+
+async function copy(e: RowEmitter, bytes: Uint8Array): Promise<void> {
+  if (e.sink.kind === 'jsonl') await e.sink.writeBytes!(bytes);
+  else await e.sink.writeRows!(new TextDecoder().decode(bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+}

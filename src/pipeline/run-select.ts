@@ -1,0 +1,875 @@
+// `select` and `curate` as library functions, in bounded memory: a selection ranks margins, not rows. Pass 1 reads
+// every record (counted), builds the pairs of candidate sets (or takes the pairs of a pairs input) and keeps a few
+// numbers per pair (record, picks, margins, scores). The ranking, the weights, the routing and the augmentation
+// decisions run on those numbers. Pass 2 reads the input again and writes the rows that stay, in input order; when
+// routing orders them (easy first), the rows wait in a spool and are written in that order. Runtime neutral.
+import type { CandidateColumns, PairColumns } from '../io/adapt.js';
+import { Column, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
+import { ByteSink } from '../io/bytes.js';
+import { JsonlRowBuilder } from '../io/encode.js';
+import { GrowF64, GrowI32 } from '../io/grow.js';
+import type { Tally } from '../io/manifest.js';
+import type { RecordBatch } from '../io/records.js';
+import type { ColumnSpec } from '../io/rows.js';
+import { JSON_K_ARRAY, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
+import { Key } from '../io/records.js';
+import { logitClamped } from '../numeric.js';
+import { augmentRow, type AugmentDrop, type AugmentOptions } from './augment.js';
+import { chunkOfColumns, pairSchema, writePairColumns } from './candidates.js';
+import { RowEmitter } from './emit.js';
+import { UsageError } from './errors.js';
+import { Job, type JobHooks, type JobInput, type ReadSettings, type RecordRanges } from './job.js';
+import { implicitMargin } from './margins.js';
+import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
+import { emptyReport, mergeReport, pairsForChunk, type ChunkPairs } from './pairs.js';
+import type { ConstructReport } from './construct.js';
+import type { BatchPool, Stage } from './tasks.js';
+import { constructReportJson } from './report-json.js';
+import { routePairs, type RouteOptions } from './route.js';
+import { settleForm, type PairsRunOptions, type RunEngine, type RunResult } from './run-pairs.js';
+import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
+import { selectionReport } from './select-report.js';
+import { MemorySpool, type SpoolFactory } from './spool.js';
+import { GapAccumulator, gapWeight } from './weights.js';
+
+export interface SelectRunOptions extends PairsRunOptions {
+  by: SelectByOption;
+  select: Omit<SelectOptions, 'by'>;
+  /** Write every row (dropped ones with selected = null). */
+  all?: boolean;
+  /** curate's steps after the selection (on the kept pairs). */
+  curate?: {
+    route?: RouteOptions;
+    augment?: AugmentOptions;
+  };
+  /** Where rows wait when routing reorders them (default: in memory). */
+  spool?: SpoolFactory;
+  /** Told each batch of candidate sets in pass 1 with the pairs built from it (e.g. to feed a report). */
+  onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
+  /**
+   * A partial result (a shard): no selection; every pair's row (its base columns) to `main`, and its numbers to
+   * `margins`, for a merge with the other shards' (src/pipeline/merge.ts). The object is kept in the margins file's
+   * header (`meta`), with the run's options.
+   */
+  partial?: Record<string, unknown>;
+}
+
+export interface SelectSinks {
+  main: RowSink;
+  /** Routed SFT rows (curate --route). */
+  sft?: RowSink;
+  /** A partial result's numbers (JSON Lines; see PartialHeader). */
+  margins?: RowSink;
+}
+
+/** Per pair, what pass 1 keeps (pairs are in input order, a record's pairs together). */
+export interface PairNumbers {
+  n: number;
+  /** Record number of each pair. */
+  record: Int32Array;
+  /** Candidate indices (-1 for a pairs input). */
+  chosen: Int32Array;
+  rejected: Int32Array;
+  /** Raw input scores (NaN: missing). */
+  scoreChosen: Float64Array;
+  scoreRejected: Float64Array;
+  /** The ranked margins: external (on the --transform scale) and implicit (NaN: missing). */
+  external: Float64Array;
+  implicit: Float64Array;
+}
+
+export interface SelectRunResult extends RunResult {
+  pairs: PairNumbers;
+  /** The selection (none in a partial result). */
+  selection?: SelectResult;
+  by: string;
+}
+
+const SEL = {
+  pExternal: new Column('p_external'),
+  pImplicit: new Column('p_implicit'),
+  score: new Column('selection_score'),
+  selected: new Column('selected'),
+  weight: new Column('weight'),
+  route: new Column('route'),
+};
+const APPENDED = new Set(['p_external', 'p_implicit', 'selection_score', 'selected', 'weight', 'route']);
+
+const IMPLICIT = new Key('implicit_margin');
+const MARGIN = new Key('margin');
+const LOGP_KEYS = ['policy_chosen_logps', 'policy_rejected_logps', 'reference_chosen_logps', 'reference_rejected_logps'].map((k) => new Key(k));
+
+/** Writes an object row through a builder (augmented and SFT rows). */
+export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): void {
+  b.begin();
+  for (const k of Object.keys(row)) {
+    b.key(new Column(k));
+    b.value(row[k]);
+  }
+  b.end();
+}
+
+/** Per pair, pass 1's numbers and where its record is. */
+export class Table {
+  record = new GrowI32();
+  chosen = new GrowI32();
+  rejected = new GrowI32();
+  sc = new GrowF64();
+  sr = new GrowF64();
+  ext = new GrowF64();
+  imp = new GrowF64();
+  /** The routing margin: the score gap, or a pairs input's own numeric `margin` column. */
+  routeMargin = new GrowF64();
+  /** Where the pair's record is in the input (pass 2 reads it back by position when it can). */
+  recOffset = new GrowF64();
+  recLength = new GrowI32();
+  recLine = new GrowI32();
+  /** Adds a batch's pairs. */
+  append(b: BatchNumbers): void {
+    for (let i = 0; i < b.n; i++) {
+      this.record.push(b.record[i]!);
+      this.chosen.push(b.chosen[i]!);
+      this.rejected.push(b.rejected[i]!);
+      this.sc.push(b.sc[i]!);
+      this.sr.push(b.sr[i]!);
+      this.ext.push(b.ext[i]!);
+      this.imp.push(b.imp[i]!);
+      this.routeMargin.push(b.routeMargin[i]!);
+      this.recOffset.push(b.recOffset[i]!);
+      this.recLength.push(b.recLength[i]!);
+      this.recLine.push(b.recLine[i]!);
+    }
+  }
+  numbers(): PairNumbers {
+    return {
+      n: this.record.n,
+      record: this.record.values(),
+      chosen: this.chosen.values(),
+      rejected: this.rejected.values(),
+      scoreChosen: this.sc.values(),
+      scoreRejected: this.sr.values(),
+      external: this.ext.values(),
+      implicit: this.imp.values(),
+    };
+  }
+}
+
+/** A pairs input's implicit margin: its `implicit_margin`, else from the four log-prob fields (numbers or token lists). */
+function recordImplicit(batch: RecordBatch, r: number, beta: number, reduce: 'sum' | 'mean'): number {
+  const ix = batch.index;
+  const m = batch.member(r, IMPLICIT);
+  if (m >= 0) return numberOf(batch, m);
+  const seq = (key: Key): number => {
+    const k = batch.member(r, key);
+    if (k < 0) return Number.NaN;
+    const kind = ix.valKind[k]!;
+    if (kind !== JSON_K_ARRAY) return numberOf(batch, k);
+    const e0 = ix.elemOff[k]!;
+    const e1 = ix.elemOff[k + 1]!;
+    if (e1 === e0) return Number.NaN;
+    let s = 0;
+    for (let e = e0; e < e1; e++) {
+      const ek = ix.elemKind[e]!;
+      if (ek === JSON_K_NUMBER || ek === JSON_K_NUMBER_TEXT) s += batch.elemNumber(e);
+      else if (ek === JSON_K_NAN) s += Number.NaN;
+      else if (ek === JSON_K_POS_INF) s += Infinity;
+      else if (ek === JSON_K_NEG_INF) s += -Infinity;
+      else return Number.NaN;
+    }
+    return reduce === 'mean' ? s / (e1 - e0) : s;
+  };
+  const [pc, pr, rc, rr] = LOGP_KEYS.map(seq) as [number, number, number, number];
+  return implicitMargin(pc, pr, rc, rr, beta);
+}
+
+function isNumberKind(k: number): boolean {
+  return k === JSON_K_NUMBER || k === JSON_K_NUMBER_TEXT || k === JSON_K_NAN || k === JSON_K_POS_INF || k === JSON_K_NEG_INF;
+}
+
+/** A member as a number (any number kind), else NaN. */
+function numberOf(batch: RecordBatch, m: number): number {
+  const kind = batch.index.valKind[m]!;
+  if (kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT) return batch.memberNumber(m);
+  if (kind === JSON_K_NAN) return Number.NaN;
+  if (kind === JSON_K_POS_INF) return Infinity;
+  if (kind === JSON_K_NEG_INF) return -Infinity;
+  return Number.NaN;
+}
+
+/** Records whose pairs all dropped out are counted with this reason. */
+function countRecords(tally: Tally, t: PairNumbers, rowsOf: (i: number) => { rows: number; pairs: number }, dropReason: (i: number) => string): void {
+  let i = 0;
+  while (i < t.n) {
+    const rec = t.record[i]!;
+    let rows = 0;
+    let pairs = 0;
+    let reason = 'not_selected';
+    let j = i;
+    for (; j < t.n && t.record[j] === rec; j++) {
+      const x = rowsOf(j);
+      rows += x.rows;
+      pairs += x.pairs;
+      const why = dropReason(j);
+      if (why !== 'not_selected') reason = why;
+    }
+    if (rows > 0) tally.written(rows, pairs);
+    else tally.noPairFor(reason);
+    i = j;
+  }
+}
+
+/** Per pair of one batch, what pass 1 keeps (the Table's columns). */
+interface BatchNumbers {
+  n: number;
+  record: Int32Array;
+  chosen: Int32Array;
+  rejected: Int32Array;
+  sc: Float64Array;
+  sr: Float64Array;
+  ext: Float64Array;
+  imp: Float64Array;
+  routeMargin: Float64Array;
+  recOffset: Float64Array;
+  recLength: Int32Array;
+  recLine: Int32Array;
+}
+
+/** The plan of select's pass 1 (clonable). */
+interface SelectPlan {
+  o: PairsRunOptions;
+  /** Parquet output: a pairs input's column types are observed. */
+  parquet: boolean;
+  /** Keep each batch with its result (an inline pass feeding the report). */
+  keep: boolean;
+  /** Set by settle: the input's kind, text form and implicit column (from its first record with a candidate set or pair). */
+  kind: 'candidates' | 'pairs' | undefined;
+  conversational?: boolean;
+  implicit?: boolean;
+}
+
+interface SelectBatch {
+  kind: 'candidates' | 'pairs';
+  report: ConstructReport;
+  numbers: BatchNumbers;
+  conversational?: boolean;
+  implicit?: boolean;
+  types?: ReturnType<ColumnTypes['entries']>;
+  /** Inline passes only: the batch, its columns and pairs (for the report). */
+  candidates?: { batch: RecordBatch; columns: CandidateColumns; pairs: ChunkPairs };
+}
+
+/** Collects a batch's pair numbers. */
+class NumbersBuilder {
+  record = new GrowI32();
+  chosen = new GrowI32();
+  rejected = new GrowI32();
+  sc = new GrowF64();
+  sr = new GrowF64();
+  ext = new GrowF64();
+  imp = new GrowF64();
+  routeMargin = new GrowF64();
+  recOffset = new GrowF64();
+  recLength = new GrowI32();
+  recLine = new GrowI32();
+  place(batch: RecordBatch, r: number): void {
+    this.recOffset.push(batch.offset[r]!);
+    this.recLength.push(batch.end[r]! - batch.start[r]!);
+    this.recLine.push(batch.line[r]!);
+  }
+  take(): BatchNumbers {
+    return {
+      n: this.record.n,
+      record: this.record.values().slice(),
+      chosen: this.chosen.values().slice(),
+      rejected: this.rejected.values().slice(),
+      sc: this.sc.values().slice(),
+      sr: this.sr.values().slice(),
+      ext: this.ext.values().slice(),
+      imp: this.imp.values().slice(),
+      routeMargin: this.routeMargin.values().slice(),
+      recOffset: this.recOffset.values().slice(),
+      recLength: this.recLength.values().slice(),
+      recLine: this.recLine.values().slice(),
+    };
+  }
+}
+
+/** The clonable options of select's pass 1. */
+function selectStageOptions(o: SelectRunOptions): PairsRunOptions {
+  const { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce } = o;
+  return { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce };
+}
+
+export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
+  name: 'select',
+  ready: (plan) => plan.kind !== undefined,
+  settle(a, plan) {
+    if (a.columns.groups === 0) return;
+    plan.kind = a.kind;
+    if (a.kind === 'candidates') settleForm(a, plan);
+  },
+  run(engine, a, plan, tally) {
+    const o = plan.o;
+    const tf = o.transform === 'logit' ? logitClamped : (x: number) => x;
+    const beta = o.beta ?? 1;
+    const reduce = o.reduce ?? 'sum';
+    const nb = new NumbersBuilder();
+    if (a.kind === 'candidates') {
+      const c = a.columns;
+      if (c.groups === 0) return null;
+      const res = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+      if (res.outOfRange > 0) tally.exclude('score_out_of_range', res.outOfRange);
+      for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) tally.noPairFor(res.noPair[g] ?? 'no_pair');
+      const r = res.rows;
+      for (let i = 0; i < r.n; i++) {
+        nb.record.push(r.promptIndex[i]!);
+        nb.chosen.push(r.chosenIndex[i]!);
+        nb.rejected.push(r.rejectedIndex[i]!);
+        nb.sc.push(r.scoreChosen[i]!);
+        nb.sr.push(r.scoreRejected[i]!);
+        nb.ext.push(tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!));
+        nb.imp.push(r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN);
+        nb.routeMargin.push(r.margin[i]!);
+        nb.place(a.batch, c.rec.a[r.group[i]!]!);
+      }
+      return {
+        kind: 'candidates',
+        report: res.report,
+        numbers: nb.take(),
+        conversational: plan.conversational,
+        implicit: plan.implicit,
+        candidates: plan.keep ? { batch: a.batch, columns: c, pairs: res } : undefined,
+      };
+    }
+    const c = a.columns;
+    if (c.groups === 0) return null;
+    const types = plan.parquet ? new ColumnTypes() : undefined;
+    for (let g = 0; g < c.groups; g++) {
+      const sc = c.scoreChosen.a[g]!;
+      const sr = c.scoreRejected.a[g]!;
+      nb.record.push(c.index.a[g]!);
+      nb.chosen.push(-1);
+      nb.rejected.push(-1);
+      nb.sc.push(sc);
+      nb.sr.push(sr);
+      nb.ext.push(tf(sc) - tf(sr));
+      nb.imp.push(recordImplicit(a.batch, c.rec.a[g]!, beta, reduce));
+      const mm = a.batch.member(c.rec.a[g]!, MARGIN);
+      const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
+      nb.routeMargin.push(Number.isNaN(own) ? sc - sr : own);
+      nb.place(a.batch, c.rec.a[g]!);
+      types?.observeRecord(a.batch, c, g, APPENDED);
+    }
+    return { kind: 'pairs', report: emptyReport(), numbers: nb.take(), conversational: c.conversational.a[0] === 1, types: types?.entries() };
+  },
+  transfer: (r) => (r ? Object.values(r.numbers).filter((x): x is Int32Array | Float64Array => typeof x === 'object').map((x) => x.buffer as ArrayBuffer) : []),
+};
+
+export async function runSelect(
+  engine: RunEngine,
+  input: JobInput,
+  read: ReadSettings,
+  o: SelectRunOptions,
+  sinks: SelectSinks,
+  hooks: JobHooks = {},
+  pool?: BatchPool,
+): Promise<SelectRunResult> {
+  const job = new Job(engine, input, read, hooks, pool);
+  try {
+    return await selectWith(job, engine, input, o, sinks);
+  } finally {
+    job.free();
+  }
+}
+
+/** What pass 1 of select/curate gathers: every pair's numbers, the construction report and the file's row form. */
+export interface SelectTable {
+  table: Table;
+  construct: ConstructReport;
+  kind: 'candidates' | 'pairs' | undefined;
+  conversational: boolean | undefined;
+  implicitColumn: boolean;
+  types: ColumnTypes;
+}
+
+/** The records a pass 2 needs (ascending) and where they are in the input. */
+export interface NeededRecords {
+  needed: Int32Array;
+  ranges: RecordRanges;
+}
+
+/**
+ * Where the rows of pass 2 get each pair's base columns (its pair columns, or a pairs input's own columns): calls
+ * visit(i, base) for the pairs of the needed records in pair order, and flush() after each batch. A run reads the
+ * records again; a merge reads the shards' partial rows.
+ */
+export type PairBaseSource = (need: NeededRecords, visit: (i: number, base: (b: RowBuilder) => void) => void, flush: () => Promise<void>) => Promise<void>;
+
+async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: SelectRunOptions, sinks: SelectSinks): Promise<SelectRunResult> {
+  const st = await selectPass1(job, o, sinks.main.kind === 'objects');
+  const source = recordSource(job, engine, input, o, st);
+  if (o.partial) {
+    await writePartial(st, job.tally, o, sinks, source);
+    return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: partialReport(st), pairs: st.table.numbers(), by: String(o.by) };
+  }
+  const done = await finishSelect(st, job.tally, o, sinks, source);
+  return { tally: job.tally, format: job.format ?? null, detected: job.detected, ...done };
+}
+
+/** Pass 1: count every record, build the pairs, keep their numbers. */
+async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean): Promise<SelectTable> {
+  const st: SelectTable = { table: new Table(), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  // The report reads texts from the batches: its pass runs on this thread.
+  const inline = o.onCandidates !== undefined;
+  const plan: SelectPlan = { o: selectStageOptions(o), parquet, keep: inline, kind: undefined };
+  for await (const r of job.run(selectStage, plan, { inline })) {
+    if (!r) continue;
+    st.kind ??= r.kind;
+    mergeReport(st.construct, r.report);
+    if (r.conversational !== undefined && st.conversational === undefined) {
+      st.conversational = r.conversational;
+      st.implicitColumn = r.implicit === true;
+    }
+    if (r.types) st.types.merge(r.types);
+    if (r.candidates && o.onCandidates) o.onCandidates(r.candidates.batch, r.candidates.columns, r.candidates.pairs);
+    st.table.append(r.numbers);
+  }
+  return st;
+}
+
+/** Pass 2 from the input: the needed records read again (by position when the input allows), their pairs rebuilt. */
+function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRunOptions, st: SelectTable): PairBaseSource {
+  const t = st.table;
+  const form = st.conversational ?? false;
+  return async (need, visit, flush) => {
+    let p = 0; // pair pointer into the table
+    const n = t.record.n;
+    for await (const a of input.pread ? job.passRanges(need.ranges) : job.pass(false, need.needed)) {
+      if (a.kind === 'candidates') {
+        const c: CandidateColumns = a.columns;
+        if (c.groups === 0) continue;
+        const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+        const src = { batch: a.batch, columns: c, pairs: res };
+        for (let k = 0; k < res.rows.n; k++) {
+          while (p < n && t.record.a[p]! < res.rows.promptIndex[k]!) p++;
+          const i = p++;
+          if (t.record.a[i] !== res.rows.promptIndex[k] || t.chosen.a[i] !== res.rows.chosenIndex[k] || t.rejected.a[i] !== res.rows.rejectedIndex[k]) {
+            throw new Error('pairsmith: internal error: the second pass built different pairs (was the input changed while it was read?)');
+          }
+          visit(i, (b) => writePairColumns(b, src, k, form, st.implicitColumn));
+        }
+      } else {
+        const c: PairColumns = a.columns;
+        for (let g = 0; g < c.groups; g++) {
+          while (p < n && t.record.a[p]! < c.index.a[g]!) p++;
+          const i = p++;
+          visit(i, (b) => writePairRecordColumns(b, a.batch, c, g, form, APPENDED));
+        }
+      }
+      await flush();
+    }
+  };
+}
+
+/** The records holding the pairs for which `want(i)` is true, ascending, with their positions. */
+function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
+  const neededList = new GrowI32();
+  const firstPair = new GrowI32();
+  for (let i = 0; i < t.record.n; i++) {
+    if (!want(i)) continue;
+    const rec = t.record.a[i]!;
+    if (neededList.n === 0 || neededList.a[neededList.n - 1] !== rec) {
+      neededList.push(rec);
+      firstPair.push(i);
+    }
+  }
+  const needed = neededList.values();
+  const fp = firstPair.values();
+  return {
+    needed,
+    ranges: {
+      n: needed.length,
+      index: needed,
+      line: Int32Array.from(fp, (i) => t.recLine.a[i]!),
+      offset: Float64Array.from(fp, (i) => t.recOffset.a[i]!),
+      length: Int32Array.from(fp, (i) => t.recLength.a[i]!),
+    },
+  };
+}
+
+/** The rows' columns before the selection columns. */
+function baseSchema(st: SelectTable): ColumnSpec[] {
+  const form = st.conversational ?? false;
+  return st.kind === 'pairs' ? [...st.types.specs(), ...textSchema(form)] : pairSchema(form, st.implicitColumn).slice(0);
+}
+
+/**
+ * The selection over every pair, curate's decisions on the kept ones (weights, routing, augmentation), the outcome
+ * of every record counted into `tally`, and the rows written (pass 2, from `source`).
+ */
+export async function finishSelect(
+  st: SelectTable,
+  tally: Tally,
+  o: SelectRunOptions,
+  sinks: SelectSinks,
+  source: PairBaseSource,
+): Promise<{ report: Record<string, unknown>; pairs: PairNumbers; selection: SelectResult; by: string }> {
+  const table = st.table;
+  const kind = st.kind;
+  const t = table.numbers();
+  const anyFinite = (x: Float64Array) => x.some(Number.isFinite);
+  const hasEx = anyFinite(t.external);
+  const hasIm = anyFinite(t.implicit);
+  const by = resolveBy(o.by, { external: hasEx, implicit: hasIm });
+  let sel: SelectResult;
+  try {
+    sel = selectPairs({ external: hasEx ? t.external : undefined, implicit: hasIm ? t.implicit : undefined }, { by, ...o.select });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^pairsmith: /, ''));
+  }
+  const report: Record<string, unknown> = {};
+  if (kind !== 'pairs') report.construction = constructReportJson(st.construct);
+  report.selection = selectionReport(by, sel, { external: hasEx ? t.external : null, implicit: hasIm ? t.implicit : null });
+
+  // Decisions on the kept pairs (curate) or the written ones (select).
+  const n = t.n;
+  const kept = (i: number) => sel.rank[i]! > 0;
+  const curate = o.curate;
+  const written = (i: number) => kept(i) || (o.all === true && !curate);
+  let weight: Float64Array | undefined;
+  if (o.weights) {
+    const acc = new GapAccumulator();
+    for (let i = 0; i < n; i++) if (written(i)) acc.add(t.scoreChosen[i]! - t.scoreRejected[i]!);
+    const w = acc.report();
+    weight = new Float64Array(n);
+    for (let i = 0; i < n; i++) weight[i] = gapWeight(t.scoreChosen[i]! - t.scoreRejected[i]!, w.meanGap);
+    report.weights = { formula: 'max(gap, 0) / mean(max(gap, 0))', mean_gap: Number.isFinite(w.meanGap) ? w.meanGap : null, missing: w.missing, negative: w.negative };
+  }
+  // Routing (curate --route): the kept pairs by margin, easy first; the hard ones to SFT.
+  let routeOrder: Int32Array | undefined;
+  let sftOrder: Int32Array | undefined;
+  const route = new Uint8Array(n); // 0 none, 1 dpo, 2 sft
+  if (curate?.route) {
+    const keptIdx: number[] = [];
+    for (let i = 0; i < n; i++) if (kept(i)) keptIdx.push(i);
+    const rm = table.routeMargin.values();
+    const margins = Float64Array.from(keptIdx, (i) => rm[i]!);
+    const r = routePairs(margins, curate.route);
+    routeOrder = Int32Array.from(r.dpo, (k) => keptIdx[k]!);
+    sftOrder = Int32Array.from(r.sft, (k) => keptIdx[k]!);
+    for (const i of routeOrder) route[i] = 1;
+    for (const i of sftOrder) route[i] = 2;
+    report.route = { dpo: routeOrder.length, sft: sftOrder.length, no_margin: r.missing.length };
+  }
+  // Augmentation (curate --augment) of the DPO pairs: its drops are known from the scores.
+  const augDrop: (AugmentDrop | null)[] = new Array<AugmentDrop | null>(n).fill(null);
+  if (curate?.augment) {
+    const dropped: Record<string, number> = {};
+    let rows = 0;
+    for (let i = 0; i < n; i++) {
+      if (!kept(i) || (curate.route && route[i] !== 1)) continue;
+      const rw = t.scoreChosen[i]!;
+      const rl = t.scoreRejected[i]!;
+      const why: AugmentDrop | null = !Number.isFinite(rw) || !Number.isFinite(rl) ? 'missing_scores' : rw === rl ? 'tie' : rw < rl ? 'reversed' : null;
+      augDrop[i] = why;
+      if (why) dropped[why] = (dropped[why] ?? 0) + 1;
+      else rows += 2;
+    }
+    report.augment = { rows, dropped };
+  }
+  // Per pair: the rows it puts in the main output and the SFT output.
+  const mainRows = (i: number): number => {
+    if (!curate) return written(i) ? 1 : 0;
+    if (!kept(i)) return o.all ? 1 : 0;
+    if (curate.route && route[i] !== 1) return 0;
+    if (curate.augment) return augDrop[i] ? 0 : 2;
+    return 1;
+  };
+  countRecords(
+    tally,
+    t,
+    (i) => {
+      const m = mainRows(i);
+      return { rows: m + (route[i] === 2 ? 1 : 0), pairs: m };
+    },
+    (i) => (kept(i) ? (curate?.route && route[i] === 0 ? 'no_margin' : 'augment_dropped') : 'not_selected'),
+  );
+
+  // Pass 2: the rows that stay.
+  const main = new RowEmitter(sinks.main);
+  const sft = sinks.sft ? new RowEmitter(sinks.sft) : undefined;
+  const form = st.conversational ?? false;
+  const extra: ColumnSpec[] = [
+    { name: 'p_external', type: 'double' },
+    { name: 'p_implicit', type: 'double' },
+    { name: 'selection_score', type: 'double' },
+    { name: 'selected', type: 'int' },
+    ...(weight ? [{ name: 'weight', type: 'double' as const }] : []),
+    ...(curate?.route ? [{ name: 'route', type: 'string' as const }] : []),
+    ...(curate?.augment ? [
+      { name: 'pair_id', type: 'int' as const },
+      { name: 'goal_role', type: 'string' as const },
+      { name: 'goal', type: 'double' as const },
+    ] : []),
+  ];
+  await main.columns([...baseSchema(st), ...extra]);
+  if (sft) await sft.columns(sftSchema(form, true));
+  const fin = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : Number.NaN);
+  /** The selection columns (and weight, route) of pair i. */
+  const tail = (b: RowBuilder, i: number): void => {
+    b.key(SEL.pExternal);
+    b.num(fin(sel.pExternal?.[i]));
+    b.key(SEL.pImplicit);
+    b.num(fin(sel.pImplicit?.[i]));
+    b.key(SEL.score);
+    b.num(fin(sel.score[i]));
+    b.key(SEL.selected);
+    if (sel.rank[i]! > 0) b.int(sel.rank[i]!);
+    else b.null();
+    if (weight) {
+      b.key(SEL.weight);
+      b.num(weight[i]!);
+    }
+    if (curate?.route) {
+      b.key(SEL.route);
+      b.str('dpo');
+    }
+  };
+  /** Writes the rows of pair i (its base columns from `base`) into `b`: the main row(s), and the SFT row. */
+  const objRow = new ObjectRowBuilder();
+  const emitPair = (b: RowBuilder, sftB: RowBuilder | undefined, i: number, base: (x: RowBuilder) => void, keptOrder: number): number => {
+    let rows = 0;
+    if (route[i] === 2 && sftB) {
+      base(objRow);
+      objRow.end();
+      const row = objRow.take()[0]!;
+      const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: table.routeMargin.a[i]! };
+      s.prompt_index = typeof row.prompt_index === 'number' ? row.prompt_index : null;
+      s.pair_id = keptOrder;
+      s.route = 'sft';
+      writeObjectRow(sftB, s);
+      return 0;
+    }
+    const m = mainRows(i);
+    if (m === 0) return 0;
+    if (curate?.augment && kept(i)) {
+      base(objRow);
+      tail(objRow, i);
+      objRow.end();
+      const row = objRow.take()[0]!;
+      const res = augmentRow(row, t.record[i]!, curate.augment);
+      if ('rows' in res) {
+        for (const x of res.rows) writeObjectRow(b, x);
+        rows += 2;
+      }
+      return rows;
+    }
+    base(b);
+    tail(b, i);
+    b.end();
+    return 1;
+  };
+
+  // Which records pass 2 needs, and each pair's position among the kept pairs (SFT pair_id).
+  const keptOrder = new Int32Array(n);
+  {
+    let k = 0;
+    for (let i = 0; i < n; i++) keptOrder[i] = kept(i) ? k++ : -1;
+  }
+  // The records pass 2 needs (ascending; pairs are in record order).
+  const need = neededRecords(table, (i) => mainRows(i) > 0 || route[i] === 2);
+  const reorder = routeOrder !== undefined;
+  const spool = reorder ? (o.spool ?? (() => new MemorySpool()))() : undefined;
+  const spoolSink = new ByteSink(1 << 16);
+  const spoolB = new JsonlRowBuilder(spoolSink);
+  const at = new Float64Array(reorder ? n : 0);
+  const len = new Int32Array(reorder ? n : 0);
+  const sftAt = new Float64Array(reorder ? n : 0);
+  const sftLen = new Int32Array(reorder ? n : 0);
+  try {
+    const secondPass = async (dropped: boolean): Promise<void> => {
+      const each = (i: number, base: (x: RowBuilder) => void): void => {
+        if (dropped) {
+          // curate --all: the dropped pairs, after the kept ones.
+          if (!kept(i)) {
+            base(main.builder);
+            tail(main.builder, i);
+            main.builder.end();
+            main.row();
+          }
+          return;
+        }
+        if (curate && !kept(i)) return;
+        if (!reorder) {
+          main.rows += emitPair(main.builder, sft?.builder, i, base, keptOrder[i]!);
+          return;
+        }
+        // Reordered output: the pair's rows wait in the spool.
+        emitPair(spoolB, spoolB, i, base, keptOrder[i]!);
+        const bytes = spoolSink.take();
+        if (bytes.length === 0) return;
+        const off = spool!.append(bytes);
+        if (route[i] === 2) {
+          sftAt[i] = off;
+          sftLen[i] = bytes.length;
+        } else {
+          at[i] = off;
+          len[i] = bytes.length;
+        }
+      };
+      await source(need, each, async () => {
+        await main.flush();
+        if (sft) await sft.flush();
+      });
+    };
+    await secondPass(false);
+    if (reorder) {
+      for (const i of routeOrder!) await copySpooled(main, spool!.read(at[i]!, len[i]!));
+      if (sft) for (const i of sftOrder!) await copySpooled(sft, spool!.read(sftAt[i]!, sftLen[i]!));
+    }
+    if (curate && o.all) await secondPass(true);
+    await main.flush();
+  } finally {
+    spool?.close();
+  }
+  return { report, pairs: t, selection: sel, by };
+}
+
+/** The first line of a partial result's margins file: what a merge needs besides the pairs' numbers. */
+export interface PartialHeader {
+  pairsmith_partial: 1;
+  /** Pairs in the partial (lines after this one, one per pair, in the order of the partial's rows). */
+  pairs: number;
+  kind: 'candidates' | 'pairs' | null;
+  conversational: boolean | null;
+  implicit_column: boolean;
+  /** A pairs input's column types (Parquet output), in order of first appearance. */
+  types: [string, string | null][];
+  /** The construction report, its z-sum as exact partials (numeric.ts exactAdd). */
+  construction: ConstructReport;
+  /** The run's options (what a merge applies: the same for every shard). */
+  options: SelectRunOptions;
+  /** What the caller kept with it (the CLI: the command and its parameters). */
+  meta: Record<string, unknown>;
+}
+
+/** The options of a run as data (no functions, no partial): what the shards of one run share. */
+export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
+  const { spool: _s, onCandidates: _c, partial: _p, ...rest } = o;
+  return JSON.parse(JSON.stringify(rest)) as SelectRunOptions;
+}
+
+/** A number as a margins file keeps it: a JSON number, or a string for what JSON lacks (NaN, infinities, -0). */
+export function encodeNumber(x: number): number | string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0 && 1 / x < 0) return '-0';
+  return x;
+}
+
+export function decodeNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  switch (v) {
+    case 'NaN':
+      return Number.NaN;
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    case '-0':
+      return -0;
+    default:
+      throw new Error(`not a number: ${JSON.stringify(v)}`);
+  }
+}
+
+/** A pair's numbers in a margins file: [record, chosen, rejected, score_chosen, score_rejected, external, implicit, route_margin]. */
+export function pairLine(t: Table, i: number): unknown[] {
+  return [t.record.a[i]!, t.chosen.a[i]!, t.rejected.a[i]!, ...[t.sc, t.sr, t.ext, t.imp, t.routeMargin].map((g) => encodeNumber(g.a[i]!))];
+}
+
+/**
+ * A shard's partial result: every pair's row (its base columns, in pair order) to the main output, its numbers to
+ * the margins file. Each record with pairs counts as written (its pairs are the partial's rows); the merge counts
+ * the outcomes of the selection.
+ */
+async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, sinks: SelectSinks, source: PairBaseSource): Promise<void> {
+  const t = st.table;
+  const n = t.record.n;
+  countRecords(tally, t.numbers(), () => ({ rows: 1, pairs: 1 }), () => 'not_selected');
+  const main = new RowEmitter(sinks.main);
+  await main.columns(baseSchema(st));
+  await source(
+    neededRecords(t, () => true),
+    (_i, base) => {
+      base(main.builder);
+      main.builder.end();
+      main.row();
+    },
+    () => main.flush(),
+  );
+  await main.flush();
+  if (!sinks.margins) return;
+  const header: PartialHeader = {
+    pairsmith_partial: 1,
+    pairs: n,
+    kind: st.kind ?? null,
+    conversational: st.conversational ?? null,
+    implicit_column: st.implicitColumn,
+    types: st.types.entries(),
+    construction: st.construct,
+    options: runOptionsData(o),
+    meta: o.partial ?? {},
+  };
+  const enc = new TextEncoder();
+  await sinks.margins.writeBytes!(enc.encode(`${JSON.stringify(header)}\n`));
+  let lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(JSON.stringify(pairLine(t, i)));
+    if (lines.length === 4096 || i === n - 1) {
+      await sinks.margins.writeBytes!(enc.encode(`${lines.join('\n')}\n`));
+      lines = [];
+    }
+  }
+}
+
+/** A partial result's report (the manifest's): what it holds, and its construction. */
+function partialReport(st: SelectTable): Record<string, unknown> {
+  return { partial: { pairs: st.table.record.n }, ...(st.kind !== 'pairs' ? { construction: constructReportJson(st.construct) } : {}) };
+}
+
+/** Spooled JSON Lines rows into an emitter (parsed for an object sink). */
+async function copySpooled(e: RowEmitter, bytes: Uint8Array): Promise<void> {
+  if (e.sink.kind === 'jsonl') {
+    await e.sink.writeBytes!(bytes);
+  } else {
+    const rows = new TextDecoder().decode(bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await e.sink.writeRows!(rows);
+  }
+}
+
+function textSchema(conversational: boolean): ColumnSpec[] {
+  const t = conversational ? 'messages' : 'string';
+  return [
+    { name: 'prompt', type: t, nullable: false },
+    { name: 'chosen', type: t, nullable: false },
+    { name: 'rejected', type: t, nullable: false },
+    { name: 'score_chosen', type: 'double' },
+    { name: 'score_rejected', type: 'double' },
+  ];
+}
+
+/** SFT rows: TRL prompt-completion, with the margin and where the pair came from. */
+export function sftSchema(conversational: boolean, withPromptIndex: boolean): ColumnSpec[] {
+  const t = conversational ? 'messages' : 'string';
+  return [
+    { name: 'prompt', type: t, nullable: false },
+    { name: 'completion', type: t, nullable: false },
+    { name: 'margin', type: 'double' },
+    ...(withPromptIndex ? [{ name: 'prompt_index', type: 'int' as const }] : []),
+    { name: 'pair_id', type: 'int' },
+    { name: 'route', type: 'string' },
+  ];
+}
+

@@ -1,0 +1,69 @@
+// The kept-vs-dropped report of a selection (manifest `report.selection`, `--report`).
+import type { SelectBy, SelectResult } from './select.js';
+
+function mean(xs: number[]): number | null {
+  const f = xs.filter(Number.isFinite);
+  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : null;
+}
+
+/** Pearson correlation over pairs where both are finite (null if fewer than 3 or no spread). */
+export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]!) && Number.isFinite(b[i]!)) (xs.push(a[i]!), ys.push(b[i]!));
+  if (xs.length < 3) return null;
+  const mx = mean(xs)!;
+  const my = mean(ys)!;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}
+
+export function selectionReport(by: SelectBy, r: SelectResult, margins: { external: Float64Array | null; implicit: Float64Array | null }): Record<string, unknown> {
+  const split = (m: Float64Array | null) => {
+    if (!m) return null;
+    const kept: number[] = [];
+    const dropped: number[] = [];
+    for (let i = 0; i < r.n; i++) (r.rank[i]! > 0 ? kept : dropped).push(m[i]!);
+    return { kept_mean: mean(kept), dropped_mean: mean(dropped) };
+  };
+  const cal = (c: SelectResult['calibrationExternal']) =>
+    c && { lower: c.lower, upper: c.upper, upper_searched: c.searched, max: c.max, clipped_low: c.clippedLow, clipped_high: c.clippedHigh, missing: c.missing, missing_policy: c.missingPolicy };
+  return {
+    by,
+    pairs: r.n,
+    kept: r.k,
+    dropped: r.n - r.k,
+    kept_fraction: r.n ? r.k / r.n : null,
+    ineligible: r.ineligible,
+    external_margin: split(margins.external),
+    implicit_margin: split(margins.implicit),
+    calibration_external: cal(r.calibrationExternal),
+    calibration_implicit: cal(r.calibrationImplicit),
+    margin_correlation: margins.external && margins.implicit ? correlation(margins.external, margins.implicit) : null,
+    warnings: r.warnings,
+  };
+}
+
+/** Human-readable lines of a selection report. */
+export function selectionLines(rep: Record<string, unknown>): string[] {
+  const f = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toPrecision(4)) : 'n/a');
+  const lines = [`selection by ${rep.by}: kept ${rep.kept} of ${rep.pairs} pairs (${f(rep.kept_fraction)}), dropped ${rep.dropped}${rep.ineligible ? `, ${rep.ineligible} could not be ranked` : ''}`];
+  for (const [name, key] of [['external', 'external_margin'], ['implicit', 'implicit_margin']] as const) {
+    const s = rep[key] as { kept_mean: number | null; dropped_mean: number | null } | null;
+    if (s) lines.push(`  ${name} margin: mean ${f(s.kept_mean)} kept vs ${f(s.dropped_mean)} dropped`);
+  }
+  for (const [name, key] of [['external', 'calibration_external'], ['implicit', 'calibration_implicit']] as const) {
+    const c = rep[key] as { lower: number; upper: number; upper_searched: boolean; clipped_low: number; clipped_high: number } | null;
+    if (c) lines.push(`  ${name} calibration: L = ${c.lower}, U = ${c.upper}${c.upper_searched ? ' (searched)' : ''}; ${c.clipped_low} at p = 0, ${c.clipped_high} at p = 1`);
+  }
+  if (rep.margin_correlation !== null) lines.push(`  correlation of external and implicit margins: ${f(rep.margin_correlation)}`);
+  for (const w of rep.warnings as string[]) lines.push(`  warning: ${w}`);
+  return lines;
+}
