@@ -19,7 +19,16 @@ describe('pairsmith rpca', () => {
     const io = fakeIo({ cwd: d });
     expect(await run(['--backend', 'wasm-simd', 'rpca', 'm.json', '-o', 'out.json'], io)).toBe(0);
     const out = JSON.parse(readFileSync(join(d, 'out.json'), 'utf8'));
-    expect(Object.keys(out).sort()).toEqual(['L', 'S', 'converged', 'iterations', 'rank', 'relative_residual']);
+    // issue #15: rpca reports both residuals and the objective
+    expect(Object.keys(out).sort()).toEqual(['L', 'S', 'converged', 'dual_residual', 'iterations', 'objective', 'rank', 'relative_residual']);
+    expect(out.relative_residual).toBeLessThan(1e-7);
+    expect(out.dual_residual).toBeLessThan(1e-5);
+    // the objective is ||L||_* + lambda ||S||_1 of the written L and S (lambda = 1/sqrt(40)); ||L||_* from an
+    // independent SVD of the written L would need one here, so check lambda ||S||_1 <= objective <= ||L||_F sqrt(2) + lambda ||S||_1
+    const l1 = out.S.flat().reduce((a: number, v: number) => a + Math.abs(v), 0);
+    const lf = Math.sqrt(out.L.flat().reduce((a: number, v: number) => a + v * v, 0));
+    expect(out.objective).toBeGreaterThan(l1 / Math.sqrt(40) + lf * (1 - 1e-9));
+    expect(out.objective).toBeLessThanOrEqual(l1 / Math.sqrt(40) + lf * Math.sqrt(2) * (1 + 1e-9));
     expect(out.L.length).toBe(40);
     expect(out.L[0].length).toBe(30);
     expect(out.converged).toBe(true);
@@ -37,6 +46,7 @@ describe('pairsmith rpca', () => {
     const io = fakeIo({ cwd: d });
     expect(await run(['--backend', 'js', 'rpca', 'd.json', '-o', '-', '--method', 'altproj', '--rank', '2'], io)).toBe(0);
     expect(JSON.parse(io.out()).rank).toBe(2);
+    expect(JSON.parse(io.out()).dual_residual).toBeNull(); // AltProj has no dual
     const data: (number | null)[] = Array.from(b.D);
     const mask = data.map(() => 1);
     data[1] = null;
