@@ -139,4 +139,44 @@ describe('pairsmith clean', () => {
     const rej = JSON.parse(readFileSync(join(d, 'o.jsonl.rejects.jsonl'), 'utf8'));
     expect(rej).toMatchObject({ file: 'a.jsonl', line: 2, field: 'comparisons.0.2', reason: 'out_of_range' });
   });
+  it('issue #12: n and indices are bounded by the cap before anything is allocated (out_of_range naming the field)', async () => {
+    const d = dir();
+    const lines = [
+      '{"prompt":"big n","n":50000,"comparisons":[[0,1,0.7],[1,2,0.6]]}',
+      '{"prompt":"big index","comparisons":[[0,49999,0.7]]}',
+      '{"prompt":"huge n","n":1e9,"comparisons":[[0,1,0.7]]}',
+      '{"prompt":"big scores","scores":' + JSON.stringify(new Array(2049).fill(0)) + ',"comparisons":[[0,1,0.7]]}',
+      '{"prompt":"ok","comparisons":[[0,1,3,4],[1,2,0,2],[0,2,1,1]]}',
+    ];
+    writeFileSync(join(d, 'in.jsonl'), `${lines.join('\n')}\n`);
+    const before = process.memoryUsage().rss;
+    let io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'in.jsonl', '-o', 'out.jsonl'], io)).toBe(0);
+    // none of the records asks for more than a few KB once bounded (a 50000 x 50000 matrix would be 20 GB)
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * 2 ** 20);
+    const out = readFileSync(join(d, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(out.map((r) => r.prompt)).toEqual(['ok']);
+    const rejects = readFileSync(join(d, 'out.jsonl.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rejects.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [1, 'n', 'out_of_range'],
+      [2, 'comparisons.0.1', 'out_of_range'],
+      [3, 'n', 'out_of_range'],
+      [4, 'scores', 'out_of_range'],
+    ]);
+    // --max-candidates lowers the cap; the win-count record has 3 responses
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'in.jsonl', '-o', 'o2.jsonl', '--max-candidates', '2', '--min-candidates', '2', '--on-error', 'fail'], io)).toBe(3);
+    expect(io.err()).toContain('in.jsonl:1:n: out_of_range');
+    writeFileSync(join(d, 'ok.jsonl'), `${lines[4]}\n`);
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'ok.jsonl', '-o', '-', '--max-candidates', '2', '--min-candidates', '2', '--on-error', 'fail'], io)).toBe(3);
+    expect(io.err()).toContain('ok.jsonl:1:comparisons.1.1: out_of_range');
+    // --method, --lambda, --flag-threshold and --dual-tol are accepted; bad values are usage errors
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'ok.jsonl', '-o', '-', '--method', 'altproj', '--lambda', '0.5', '--flag-threshold', '4', '--dual-tol', '1e-6', '--min-candidates', '2'], io)).toBe(0);
+    expect(JSON.parse(io.out()).rpca_skipped).toBe(false);
+    for (const bad of [['--method', 'pcp'], ['--lambda', '0'], ['--max-candidates', '0'], ['--flag-threshold', '-1']]) {
+      expect(await run(['clean', 'ok.jsonl', '-o', '-', ...bad], fakeIo({ cwd: d })), bad.join(' ')).toBe(2);
+    }
+  });
 });
