@@ -58,11 +58,14 @@ export function lowRankSlots(m: i32, n: i32): i32 {
 /**
  * L = SVT_tau(X) restricted to at most keepMax components: L = sum (sigma_i - tau) u_i v_i^T over sigma_i > tau.
  * l >= min(m, n) computes a dense Jacobi SVD; smaller l runs the randomized range finder with l columns and
- * `power` power iterations. The sorted singular values land in ws (first slots, see sigmaPtr); returns the
- * number of components kept. X is left untouched.
+ * `power` power iterations. With `warm` != 0 the range finder starts from the right basis the previous call
+ * (same m, n, l) left in the workspace instead of a random matrix: inside a solver X changes little from one
+ * iteration to the next, so the power iterations accumulate and the partial SVD becomes exact as X settles.
+ * The sorted singular values land in ws (first slots, see sigmaPtr); returns the number of components kept.
+ * X is left untouched.
  */
 export function lowRank(x: usize, m: i32, n: i32, l: i32, power: i32, tau: f64, keepMax: i32, keepAll: i32,
-  lOut: usize, ws: usize, statePtr: usize): i32 {
+  lOut: usize, ws: usize, statePtr: usize, warm: i32): i32 {
   const p = pmin(m, n);
   const sig = ws;
   const perm = at(sig, p);
@@ -105,7 +108,7 @@ export function lowRank(x: usize, m: i32, n: i32, l: i32, power: i32, tau: f64, 
     gemmF64(0, 0, m, n, kept, left, right, 0, lOut);
   } else {
     c = l;
-    for (let i = 0; i < n * l; i++) st(om, i, nextUniform(statePtr));
+    if (!warm) for (let i = 0; i < n * l; i++) st(om, i, nextUniform(statePtr));
     gemmF64(0, 0, m, l, n, x, om, 0, qm);
     qrThin(qm, m, l, tauv, wv);
     for (let it = 0; it < power; it++) {
@@ -119,15 +122,16 @@ export function lowRank(x: usize, m: i32, n: i32, l: i32, power: i32, tau: f64, 
     jacobiRows(r, l, n, g, tauv, 60);
     sortedRowNorms(r, l, n, sig, perm);
     kept = countAbove(sig, perm, c, tau, keepMax);
-    // T (l x kept): column k is G[pk, :]^T scaled; left = Q T; right rows are rows pk of R
+    // T (l x kept, staged in lOut: om keeps the basis for a warm start): column k is G[pk, :]^T scaled;
+    // left = Q T; right rows are rows pk of R
     for (let k = 0; k < kept; k++) {
       const pk = load<i32>(perm + (<usize>k << 2));
       const s = ld(sig, pk);
       const scale = keepAll ? 1.0 : (s - tau) / s;
-      for (let i = 0; i < l; i++) st(om, i * kept + k, ld(g, pk * l + i) * scale);
+      for (let i = 0; i < l; i++) st(lOut, i * kept + k, ld(g, pk * l + i) * scale);
       memory.copy(at(right, k * n), at(r, pk * n), (<usize>n) << 3);
     }
-    gemmF64(0, 0, m, kept, l, qm, om, 0, left);
+    gemmF64(0, 0, m, kept, l, qm, lOut, 0, left);
     gemmF64(0, 0, m, n, kept, left, right, 0, lOut);
   }
   // sigma in descending order at the front of ws (perm is consumed)

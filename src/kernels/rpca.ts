@@ -1,5 +1,6 @@
 // Robust PCA (low-rank + sparse) solvers: API types, option defaults, argument checks and the WASM binding.
-// Defaults follow spec rpca.md 3.3 (Lin-Chen-Ma inexact ALM) with lambda = 1/sqrt(max(m, n)).
+// Defaults follow spec rpca.md 3.3 (Lin-Chen-Ma inexact ALM) with lambda = 1/sqrt(max(m, n)); the IALM runs to
+// the PCP optimum (primal and dual residual, residual-balanced penalty: README "Robust PCA").
 import type { WasmContext } from '../wasm/context.js';
 import { check } from '../wasm/abi.js';
 import { assertArray, assertNumber } from './validate.js';
@@ -9,18 +10,24 @@ export type RpcaMethod = 'ialm' | 'altproj';
 export type RpcaSvd = 'auto' | 'dense' | 'randomized';
 
 export interface RpcaOptions {
-  /** `ialm` (default): convex PCP by inexact ALM; `altproj`: non-convex alternating projections at `rank`. */
+  /** `ialm` (default): convex PCP by inexact ALM; `altproj`: non-convex alternating projections up to `rank`. */
   method?: RpcaMethod;
   /**
    * Weight of the sparse term (IALM). Default 1/sqrt(max(m, n)); with a mask 1/sqrt(p * max(m, n)), p = observed
-   * fraction. In rpcaBatch a number applies to every matrix; the default is computed per matrix.
+   * fraction. In rpcaBatch a number applies to every matrix; the default is computed per matrix. AltProj uses it
+   * only for the reported objective.
    */
   lambda?: number;
-  /** Stop when ||D - L - S||_F / ||D||_F (observed entries) < tol. Default 1e-7. */
+  /** Primal tolerance: stop only when ||D - L - S||_F / ||D||_F (observed entries) < tol. Default 1e-7. */
   tol?: number;
+  /**
+   * Dual tolerance (IALM): stop only when the dual residual mu ||dL + dS||_F / ||Y||_F < dualTol as well (the
+   * optimality residual of the S step; README "Robust PCA"). Default 1e-5.
+   */
+  dualTol?: number;
   /** Iteration budget. Default 1000; at the budget the result has converged = false. */
   maxIter?: number;
-  /** Target rank for AltProj (default 2, the rank of a BTL logit matrix). */
+  /** Target (final) rank for AltProj (default 2, the rank of a BTL logit matrix). */
   rank?: number;
   /** Observed entries (1) and missing ones (0), same length as the data. Missing entries may hold NaN. */
   mask?: Uint8Array;
@@ -39,6 +46,7 @@ export interface ResolvedRpcaOptions {
   method: RpcaMethod;
   lambdas: Float64Array;
   tol: number;
+  dualTol: number;
   maxIter: number;
   rank: number;
   mask: Uint8Array | undefined;
@@ -57,8 +65,12 @@ export interface RpcaResult {
   converged: boolean;
   /** Rank of L (singular values kept in the last iteration). */
   rank: number;
-  /** ||D - L - S||_F / ||D||_F over observed entries at exit. */
+  /** Primal residual ||D - L - S||_F / ||D||_F over observed entries at exit. */
   relativeResidual: number;
+  /** Dual residual at exit (IALM; NaN for AltProj, which has no dual). */
+  dualResidual: number;
+  /** ||L||_* + lambda ||S||_1 (observed entries of S) at exit; Infinity when it exceeds the largest double. */
+  objective: number;
 }
 
 export interface RpcaBatchResult {
@@ -70,12 +82,15 @@ export interface RpcaBatchResult {
   converged: Uint8Array;
   rank: Int32Array;
   relativeResidual: Float64Array;
+  dualResidual: Float64Array;
+  objective: Float64Array;
 }
 
 export interface RpcaKernels {
   /**
    * Splits the row-major rows x cols matrix D into low-rank L and sparse S (D = L + S on observed entries).
-   * Throws RangeError on NaN/Inf in an observed entry (naming row and column), bad shapes or options.
+   * Throws RangeError on NaN/Inf in an observed entry (naming row and column), bad shapes or options. Any finite
+   * magnitude works (from subnormal to near overflow): the solve runs at an exact power-of-two scale.
    * Cost per iteration: one (partial) SVD, O(m n (sv + oversample)) with the randomized SVD, plus O(m n).
    */
   rpca(D: Float64Array, rows: number, cols: number, options?: RpcaOptions | ResolvedRpcaOptions): RpcaResult;
@@ -89,8 +104,11 @@ export interface RpcaKernels {
 /** f64 workspace slots the WASM solver needs for one m x n problem (mirrors rpcaSlots in assembly/kernels/rpca.ts). */
 export function rpcaWorkspaceSlots(m: number, n: number): number {
   const p = Math.min(m, n);
-  return 3 * m * n + 2 + (m * n + p * p + 2 * m * p + 2 * n * p + 4 * p + 2 * (m + n) + 8);
+  return 4 * m * n + 2 + (m * n + p * p + 2 * m * p + 2 * n * p + 4 * p + 2 * (m + n) + 8);
 }
+
+/** f64 stats per matrix written by rpcaF64: iterations, converged, rank, primal, dual, objective. */
+const RPCA_STATS = 6;
 
 function isResolved(o: unknown): o is ResolvedRpcaOptions {
   return typeof o === 'object' && o !== null && (o as ResolvedRpcaOptions).lambdas instanceof Float64Array;
@@ -123,6 +141,9 @@ export function resolveRpcaOptions(data: Float64Array, dims: Int32Array, options
   const tol = options.tol ?? 1e-7;
   assertNumber(tol, 'tol', 0);
   if (!(tol > 0)) throw new RangeError('pairsmith: tol must be > 0');
+  const dualTol = options.dualTol ?? 1e-5;
+  assertNumber(dualTol, 'dualTol', 0);
+  if (!(dualTol > 0)) throw new RangeError('pairsmith: dualTol must be > 0');
   const maxIter = options.maxIter ?? 1000;
   assertDim(maxIter, 'maxIter', true);
   const rank = options.rank ?? 2;
@@ -153,7 +174,7 @@ export function resolveRpcaOptions(data: Float64Array, dims: Int32Array, options
     lambdas[i] = options.lambda ?? 1 / Math.sqrt(frac * Math.max(m, n));
     off += m * n;
   }
-  return { method, lambdas, tol, maxIter, rank, mask, svd, oversample, powerIterations, seed: seed >>> 0 };
+  return { method, lambdas, tol, dualTol, maxIter, rank, mask, svd, oversample, powerIterations, seed: seed >>> 0 };
 }
 
 function resolveSingle(D: Float64Array, rows: number, cols: number, options?: RpcaOptions): ResolvedRpcaOptions {
@@ -193,22 +214,26 @@ export function bindRpca(ctx: WasmContext): RpcaKernels {
       const ptrs = o.mask ? s.inputs(data, dims, o.lambdas, o.mask) : s.inputs(data, dims, o.lambdas);
       const L = ctx.output(s, Float64Array, data.length);
       const S = ctx.output(s, Float64Array, data.length);
-      const stats = ctx.output(s, Float64Array, 4 * count);
+      const stats = ctx.output(s, Float64Array, RPCA_STATS * count);
+      const params = s.inputs(new Float64Array([o.dualTol]))[0]!;
       const work = s.alloc(slots * 8);
       const status = ctx.raw.rpcaF64(count, ptrs[1]!, ptrs[0]!, o.mask ? ptrs[3]! : 0, ptrs[2]!, o.method === 'ialm' ? 0 : 1,
-        o.rank, o.tol, o.maxIter, SVD_CODE[o.svd], o.oversample, o.powerIterations, o.seed, L.ptr, S.ptr, stats.ptr, work, slots);
+        o.rank, o.tol, o.maxIter, SVD_CODE[o.svd], o.oversample, o.powerIterations, o.seed, L.ptr, S.ptr, stats.ptr, work, slots,
+        /* params: [dualTol] */ params);
       check('rpcaF64', status);
       const st = stats.finish();
-      const res: RpcaBatchResult = {
-        L: L.finish(), S: S.finish(), offsets,
-        iterations: new Int32Array(count), converged: new Uint8Array(count), rank: new Int32Array(count),
-        relativeResidual: new Float64Array(count),
-      };
+      const res = emptyBatch(count, data.length);
+      res.L = L.finish();
+      res.S = S.finish();
+      res.offsets = offsets;
       for (let i = 0; i < count; i++) {
-        res.iterations[i] = st[4 * i]!;
-        res.converged[i] = st[4 * i + 1]!;
-        res.rank[i] = st[4 * i + 2]!;
-        res.relativeResidual[i] = st[4 * i + 3]!;
+        const b = RPCA_STATS * i;
+        res.iterations[i] = st[b]!;
+        res.converged[i] = st[b + 1]!;
+        res.rank[i] = st[b + 2]!;
+        res.relativeResidual[i] = st[b + 3]!;
+        res.dualResidual[i] = st[b + 4]!;
+        res.objective[i] = st[b + 5]!;
       }
       return res;
     });
@@ -224,10 +249,19 @@ export function bindRpca(ctx: WasmContext): RpcaKernels {
   };
 }
 
+/** A batch result of `count` matrices and `entries` values, zero-filled (offsets left at 0). */
+export function emptyBatch(count: number, entries: number): RpcaBatchResult {
+  return {
+    L: new Float64Array(entries), S: new Float64Array(entries), offsets: new Int32Array(count + 1),
+    iterations: new Int32Array(count), converged: new Uint8Array(count), rank: new Int32Array(count),
+    relativeResidual: new Float64Array(count), dualResidual: new Float64Array(count), objective: new Float64Array(count),
+  };
+}
+
 /** The one result of a batch of one. */
 export function single(r: RpcaBatchResult): RpcaResult {
   return {
     L: r.L, S: r.S, iterations: r.iterations[0]!, converged: r.converged[0] === 1, rank: r.rank[0]!,
-    relativeResidual: r.relativeResidual[0]!,
+    relativeResidual: r.relativeResidual[0]!, dualResidual: r.dualResidual[0]!, objective: r.objective[0]!,
   };
 }

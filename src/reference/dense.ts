@@ -147,6 +147,30 @@ function rot(x: Float64Array, y: Float64Array, c: number, s: number): void {
   }
 }
 
+/** 2^k, built by exact doublings or halvings (-1074 <= k <= 1023). */
+export function pow2(k: number): number {
+  let r = 1;
+  for (let i = 0; i < k; i++) r *= 2;
+  for (let i = 0; i > k; i--) r /= 2;
+  return r;
+}
+
+/** floor(log2(x)) for finite x > 0, subnormals included. */
+export function exponentOf(x: number): number {
+  let e = Math.floor(Math.log2(x));
+  while (e > -1074 && pow2(e) > x) e--;
+  while (e < 1023 && pow2(e + 1) <= x) e++;
+  return e;
+}
+
+/** x => x * 2^k for |k| <= 1074, as two exact power-of-two products (k split at floor(k / 2)). */
+export function timesPow2(k: number): (x: number) => number {
+  const h = Math.floor(k / 2);
+  const a = pow2(h);
+  const b = pow2(k - h);
+  return (x) => x * a * b;
+}
+
 /** The xorshift32 stream shared (as a specification) with the WASM solver: values in [-1, 1). */
 export class Xorshift {
   constructor(private state: number) {}
@@ -196,24 +220,32 @@ export interface Truncated {
   kept: number;
   /** All computed singular values, descending. */
   sigma: number[];
+  /** Randomized path: the n x l right basis it ended with (the last power iteration's), to warm-start the next call. */
+  basis?: Float64Array;
 }
 
 /**
  * Singular value thresholding of X (m x n) at tau, keeping at most keepMax components. With l >= min(m, n)
- * a full Jacobi SVD; otherwise a randomized range finder with l columns and `power` power iterations.
+ * a full Jacobi SVD; otherwise a randomized range finder with l columns and `power` power iterations, started
+ * from `start` (n x l, a previous call's `basis`) when given, else from a random matrix.
  */
-export function thresholdSvd(x: Float64Array, m: number, n: number, l: number, power: number, tau: number, keepMax: number, rand: Xorshift): Truncated {
+export function thresholdSvd(x: Float64Array, m: number, n: number, l: number, power: number, tau: number, keepMax: number, rand: Xorshift, start?: Float64Array): Truncated {
   const p = Math.min(m, n);
   let svd: RowSvd;
+  let basis: Float64Array | undefined;
   if (l >= p) {
     svd = jacobiSvd(x, m, n);
   } else {
-    const omega = new Float64Array(n * l);
-    for (let i = 0; i < omega.length; i++) omega[i] = rand.next();
+    let omega = start;
+    if (!omega) {
+      omega = new Float64Array(n * l);
+      for (let i = 0; i < omega.length; i++) omega[i] = rand.next();
+    }
+    basis = omega;
     let q = orthonormalize(matmul(x, omega, m, l, n), m, l);
     for (let it = 0; it < power; it++) {
-      const w = orthonormalize(matmul(x, q, n, l, m, true), n, l);
-      q = orthonormalize(matmul(x, w, m, l, n), m, l);
+      basis = orthonormalize(matmul(x, q, n, l, m, true), n, l);
+      q = orthonormalize(matmul(x, basis, m, l, n), m, l);
     }
     const b = matmul(q, x, l, n, m, true);
     const small = jacobiSvd(b, l, n);
@@ -231,5 +263,5 @@ export function thresholdSvd(x: Float64Array, m: number, n: number, l: number, p
       for (let j = 0; j < n; j++) L[i * n + j]! += ui * v[j]!;
     }
   }
-  return { L, kept, sigma: svd.s };
+  return { L, kept, sigma: svd.s, basis };
 }

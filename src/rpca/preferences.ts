@@ -1,21 +1,26 @@
-// Preference matrices for RPCA cleaning (spec rpca.md 1.4): per prompt, pairwise win probabilities become a
-// skew-symmetric logit matrix Y (Y_ij = logit P_ij, Y_ji = -Y_ij, Y_ii = 0, unjudged pairs missing); after
-// RPCA, clean scores are the row means of L, flagged comparisons are the support of S. Runtime neutral.
+// Preference matrices for RPCA cleaning (spec rpca.md 1.4): per prompt, pairwise judgments become a skew-symmetric
+// logit matrix Y over the responses that were judged at least once (Y_ij = logit P_ij, Y_ji = -Y_ij, Y_ii = 0,
+// unjudged pairs missing). Judgments are win probabilities p_ij (clipped before the logit) or win counts (k wins of
+// t, add-half smoothed: P = (k + 1/2) / (t + 1)). After RPCA, clean scores are the row means of L, and a judged
+// pair is flagged when the sparse part holds it and its logit departs from the clean Bradley-Terry fit by more than
+// a noise threshold (README "pairsmith clean"). Runtime neutral.
 import type { Engine } from '../engine.js';
+import type { RpcaMethod } from '../kernels/rpca.js';
+import { clippedLogit, quantileSorted } from '../numeric.js';
 
 export interface PreferenceMatrix {
+  /** Responses of the prompt (the length of its clean scores). */
   n: number;
-  /** Row-major logits (0 where missing). */
+  /** Matrix side: responses with at least one judgment. */
+  size: number;
+  /** Response index of each matrix row (ascending), length `size`. */
+  rows: Int32Array;
+  /** Row-major size x size logits (0 where missing). */
   Y: Float64Array;
-  /** 1 where observed (the diagonal always is). */
+  /** size x size, 1 where observed (the diagonal always is). */
   mask: Uint8Array;
+  /** Judged pairs i < j. */
   observedPairs: number;
-}
-
-/** Probabilities are clipped to [clip, 1 - clip] before the logit, so certain outcomes stay finite. */
-function logit(p: number, clip: number): number {
-  const q = Math.min(1 - clip, Math.max(clip, p));
-  return Math.log(q / (1 - q));
 }
 
 /**
@@ -34,70 +39,123 @@ export class PreferenceError extends RangeError {
   }
 }
 
+/** A comparison: [i, j, p_ij] (probability that i beats j) or [i, j, wins, total] (i won `wins` of `total`). */
+export type Comparison = [number, number, number] | [number, number, number, number];
+
+function checkProbability(p: unknown, where: string, field: string): number {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    const reason = typeof p !== 'number' ? 'wrong_type' : Number.isFinite(p) ? 'out_of_range' : 'non_finite';
+    throw new PreferenceError(field, reason, `${where}: probability must be a number in [0, 1], got ${typeof p === 'number' ? String(p) : JSON.stringify(p)}`);
+  }
+  return p;
+}
+
+function checkCount(v: unknown, where: string, field: string, what: string, max: number): number {
+  if (typeof v !== 'number') throw new PreferenceError(field, 'wrong_type', `${where}: ${what} must be a count, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(v)) throw new PreferenceError(field, 'non_finite', `${where}: ${what} must be a count, got ${v}`);
+  if (!Number.isInteger(v) || v < 0 || v > max) throw new PreferenceError(field, 'out_of_range', `${where}: ${what} must be an integer in [0, ${max}], got ${v}`);
+  return v;
+}
+
 /**
  * Builds the logit matrix from a dense matrix of P[i][j] = Pr(i beats j) (null = missing) or from comparisons
- * [i, j, p_ij]. Both directions of a pair are averaged in logit space (logit P_ij and -logit P_ji), so the
- * result is exactly skew-symmetric. Throws PreferenceError (a RangeError) naming the offending entry.
+ * (`Comparison`; one list holds one kind). Several probabilities of a pair (both directions included) are averaged
+ * in logit space; win counts of a pair are summed first (both directions), then smoothed. The matrix covers only
+ * the responses judged at least once, so its size is bounded by the judgments the record holds. The result is
+ * exactly skew-symmetric. Throws PreferenceError (a RangeError) naming the offending entry.
  */
 export function buildPreferenceMatrix(
-  source: { matrix: (number | null)[][] } | { comparisons: [number, number, number][]; n: number },
+  source: { matrix: (number | null)[][] } | { comparisons: Comparison[]; n: number },
   clip = 0.01,
 ): PreferenceMatrix {
   const n = 'matrix' in source ? source.matrix.length : source.n;
-  const sum = new Float64Array(n * n);
-  const count = new Float64Array(n * n);
-  const add = (i: number, j: number, p: unknown, where: string, field: string): void => {
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-      const reason = typeof p !== 'number' ? 'wrong_type' : Number.isFinite(p) ? 'out_of_range' : 'non_finite';
-      throw new PreferenceError(field, reason, `${where}: probability must be a number in [0, 1], got ${typeof p === 'number' ? String(p) : JSON.stringify(p)}`);
+  // judged pairs lo < hi: logit sum and count (probabilities), or wins of lo and total (counts)
+  const pairs = new Map<number, Map<number, { a: number; b: number }>>();
+  let observedPairs = 0;
+  const touch = (i: number, j: number) => {
+    const lo = Math.min(i, j);
+    let row = pairs.get(lo);
+    if (!row) pairs.set(lo, (row = new Map()));
+    let e = row.get(Math.max(i, j));
+    if (!e) {
+      row.set(Math.max(i, j), (e = { a: 0, b: 0 }));
+      observedPairs++;
     }
-    if (i === j) return;
-    const y = logit(p, clip);
-    sum[i * n + j]! += y;
-    count[i * n + j]!++;
-    sum[j * n + i]! -= y;
-    count[j * n + i]!++;
+    return e;
   };
+  const addLogit = (i: number, j: number, y: number) => {
+    const e = touch(i, j);
+    e.a += i < j ? y : -y;
+    e.b++;
+  };
+  let counts = false;
   if ('matrix' in source) {
     source.matrix.forEach((row, i) => {
       if (!Array.isArray(row)) throw new PreferenceError(`preference_matrix.${i}`, 'wrong_type', `preference_matrix[${i}]: expected a row of ${n} entries`);
       if (row.length !== n) throw new PreferenceError(`preference_matrix.${i}`, 'length_mismatch', `preference_matrix[${i}]: expected a row of ${n} entries, got ${row.length}`);
       row.forEach((p, j) => {
-        if (p !== null && i !== j) add(i, j, p, `preference_matrix[${i}][${j}]`, `preference_matrix.${i}.${j}`);
+        if (p === null || i === j) return;
+        addLogit(i, j, clippedLogit(checkProbability(p, `preference_matrix[${i}][${j}]`, `preference_matrix.${i}.${j}`), clip));
       });
     });
   } else {
     source.comparisons.forEach((c, k) => {
-      if (!Array.isArray(c) || c.length !== 3) throw new PreferenceError(`comparisons.${k}`, 'wrong_type', `comparisons[${k}]: expected [i, j, p_ij]`);
-      const [i, j, p] = c;
+      if (!Array.isArray(c) || (c.length !== 3 && c.length !== 4)) {
+        throw new PreferenceError(`comparisons.${k}`, 'wrong_type', `comparisons[${k}]: expected [i, j, p_ij] or [i, j, wins, total]`);
+      }
+      if (k === 0) counts = c.length === 4;
+      else if (counts !== (c.length === 4)) {
+        throw new PreferenceError(`comparisons.${k}`, 'wrong_type', `comparisons[${k}]: one list holds either [i, j, p_ij] or [i, j, wins, total] entries, not both`);
+      }
+      const [i, j] = c;
       for (const [v, name, at] of [[i, 'i', 0], [j, 'j', 1]] as const) {
         if (!Number.isInteger(v) || v < 0 || v >= n) {
           throw new PreferenceError(`comparisons.${k}.${at}`, typeof v === 'number' ? 'out_of_range' : 'wrong_type', `comparisons[${k}]: ${name} must be an index in [0, ${n}), got ${JSON.stringify(v)}`);
         }
       }
-      add(i, j, p, `comparisons[${k}]`, `comparisons.${k}.2`);
+      if (!counts) {
+        const p = checkProbability(c[2], `comparisons[${k}]`, `comparisons.${k}.2`);
+        if (i !== j) addLogit(i, j, clippedLogit(p, clip));
+        return;
+      }
+      const total = checkCount(c[3], `comparisons[${k}]`, `comparisons.${k}.3`, 'total', Number.MAX_SAFE_INTEGER);
+      const wins = checkCount(c[2], `comparisons[${k}]`, `comparisons.${k}.2`, 'wins', total);
+      if (i === j || total === 0) return;
+      const e = touch(i, j);
+      e.a += i < j ? wins : total - wins;
+      e.b += total;
     });
   }
-  const Y = new Float64Array(n * n);
-  const mask = new Uint8Array(n * n);
-  let observedPairs = 0;
-  for (let i = 0; i < n; i++) {
-    mask[i * n + i] = 1;
-    for (let j = 0; j < n; j++) {
-      if (count[i * n + j]! > 0) {
-        Y[i * n + j] = sum[i * n + j]! / count[i * n + j]!;
-        mask[i * n + j] = 1;
-        if (j > i) observedPairs++;
-      }
+  // matrix rows: judged responses in index order
+  const judged = new Set<number>();
+  for (const [lo, row] of pairs) {
+    judged.add(lo);
+    for (const hi of row.keys()) judged.add(hi);
+  }
+  const rows = Int32Array.from([...judged].sort((a, b) => a - b));
+  const size = rows.length;
+  const at = new Map<number, number>();
+  rows.forEach((r, k) => at.set(r, k));
+  const Y = new Float64Array(size * size);
+  const mask = new Uint8Array(size * size);
+  for (let k = 0; k < size; k++) mask[k * size + k] = 1;
+  for (const [lo, row] of pairs) {
+    const i = at.get(lo)!;
+    for (const [hi, e] of row) {
+      const j = at.get(hi)!;
+      const y = counts ? Math.log((e.a + 0.5) / (e.b - e.a + 0.5)) : e.a / e.b;
+      Y[i * size + j] = y;
+      Y[j * size + i] = -y;
+      mask[i * size + j] = mask[j * size + i] = 1;
     }
   }
-  return { n, Y, mask, observedPairs };
+  return { n, size, rows, Y, mask, observedPairs };
 }
 
 export interface CleanResult {
   /** Row means of L (centred BTL scores); or the fallback scores when RPCA was skipped (null = no score). */
   clean_scores: (number | null)[];
-  /** Judged pairs [i, j] (i < j) whose comparison the sparse part flags as corrupted. */
+  /** Judged pairs [i, j] (i < j) flagged as corrupted. */
   corrupted: [number, number][];
   /** Indices by clean score, best first (ties by index; null scores last). */
   ranking: number[];
@@ -107,11 +165,21 @@ export interface CleanResult {
 }
 
 export interface CleanOptions {
-  /** Below this many candidates RPCA is skipped (spec 6: small matrices lose signal). Default 20. */
+  /** Below this many judged responses RPCA is skipped (spec 6: small matrices lose signal). Default 20. */
   minCandidates?: number;
-  /** |S_ij| above flagTol * max|Y| counts as corrupted (default 1e-6). */
+  /** `ialm` (default) or `altproj` (rank 2). */
+  method?: RpcaMethod;
+  /** Sparse weight; default 1/sqrt(p max(m, n)) per matrix (p = observed fraction). */
+  lambda?: number;
+  /**
+   * A judged pair is flagged when S holds it and |Y_ij - (s_i - s_j)| exceeds flagThreshold robust standard
+   * deviations (1.4826 x the median absolute residual over the prompt's judged pairs). Default 3.
+   */
+  flagThreshold?: number;
+  /** ...and exceeds flagTol * max |Y| (the floor for noise-free judgments; default 1e-6). */
   flagTol?: number;
   tol?: number;
+  dualTol?: number;
   maxIter?: number;
 }
 
@@ -125,22 +193,58 @@ function rankingOf(scores: readonly (number | null)[]): number[] {
   return scores.map((_, i) => i).sort((a, b) => finite(b) - finite(a) || key(b) - key(a) || a - b);
 }
 
-/** Mean of the observed logits per row (the fallback scores). */
-export function naiveScores(m: PreferenceMatrix): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < m.n; i++) {
+/** Mean of the observed logits per response (the fallback scores); null for a response never judged. */
+export function naiveScores(m: PreferenceMatrix): (number | null)[] {
+  const out: (number | null)[] = new Array(m.n).fill(null);
+  const k = m.size;
+  for (let i = 0; i < k; i++) {
     let s = 0;
     let c = 0;
-    for (let j = 0; j < m.n; j++) if (j !== i && m.mask[i * m.n + j]) (s += m.Y[i * m.n + j]!), c++;
-    out.push(c ? s / c : 0);
+    for (let j = 0; j < k; j++) if (j !== i && m.mask[i * k + j]) (s += m.Y[i * k + j]!), c++;
+    out[m.rows[i]!] = c ? s / c : null;
   }
   return out;
 }
 
+// Matrices solved per rpcaBatch call: at most this many entries (about 32 MB per array), or one matrix.
+const BATCH_ENTRIES = 1 << 22;
+
+/** Clean scores, flags and ranking of one matrix from its RPCA split (L, S: size x size). */
+function readOut(m: PreferenceMatrix, L: Float64Array, S: Float64Array, flagThreshold: number, flagTol: number): Pick<CleanResult, 'clean_scores' | 'corrupted'> {
+  const k = m.size;
+  const s = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let t = 0;
+    // re-skew (L - L^T)/2: IALM keeps skew symmetry up to rounding; this makes it exact
+    for (let j = 0; j < k; j++) t += (L[i * k + j]! - L[j * k + i]!) / 2;
+    s[i] = t / k;
+  }
+  let maxY = 0;
+  for (const v of m.Y) maxY = Math.max(maxY, Math.abs(v));
+  const residual = new Float64Array(m.observedPairs);
+  let r = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) if (m.mask[i * k + j]) residual[r++] = Math.abs(m.Y[i * k + j]! - (s[i]! - s[j]!));
+  }
+  const sigma = r ? 1.4826 * quantileSorted(residual.slice(0, r).sort(), 0.5) : 0;
+  const threshold = Math.max(flagThreshold * sigma, flagTol * maxY);
+  const corrupted: [number, number][] = [];
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      if (!m.mask[i * k + j] || S[i * k + j] === 0) continue;
+      if (Math.abs(m.Y[i * k + j]! - (s[i]! - s[j]!)) > threshold) corrupted.push([m.rows[i]!, m.rows[j]!]);
+    }
+  }
+  const clean_scores: (number | null)[] = new Array(m.n).fill(null);
+  for (let i = 0; i < k; i++) clean_scores[m.rows[i]!] = s[i]!;
+  return { clean_scores, corrupted };
+}
+
 /**
- * Cleans many prompts' matrices with one batched RPCA call (IALM, lambda defaults per matrix). Matrices with
- * fewer than minCandidates rows get `fallback[k]` (or naive scores) and rpca_skipped = true. Results do not
- * depend on how prompts are split into calls (the batch solves each matrix as rpca would on its own).
+ * Cleans many prompts' matrices with batched RPCA calls (each at most BATCH_ENTRIES entries, or one matrix;
+ * lambda defaults per matrix). Matrices with fewer than minCandidates judged responses get `fallback[k]` (or naive
+ * scores) and rpca_skipped = true; responses never judged get a null score. Results do not depend on how prompts
+ * are split into calls (the batch solves each matrix as rpca would on its own).
  */
 export function cleanPreferences(
   engine: Engine,
@@ -149,48 +253,46 @@ export function cleanPreferences(
   fallback: (readonly (number | null)[] | undefined)[] = [],
 ): CleanResult[] {
   const min = opts.minCandidates ?? 20;
+  const flagThreshold = opts.flagThreshold ?? 3;
   const flagTol = opts.flagTol ?? 1e-6;
-  const run = mats.map((m, k) => (m.n >= min && m.n > 0 ? k : -1)).filter((k) => k >= 0);
-  const total = run.reduce((s, k) => s + mats[k]!.n ** 2, 0);
-  const data = new Float64Array(total);
-  const mask = new Uint8Array(total);
-  const dims = new Int32Array(2 * run.length);
-  let off = 0;
-  run.forEach((k, b) => {
-    const m = mats[k]!;
-    data.set(m.Y, off);
-    mask.set(m.mask, off);
-    dims[2 * b] = dims[2 * b + 1] = m.n;
-    off += m.n * m.n;
-  });
-  const full = mask.every((v) => v === 1);
-  const res = run.length ? engine.rpcaBatch(data, dims, { mask: full ? undefined : mask, tol: opts.tol, maxIter: opts.maxIter }) : undefined;
   const out: CleanResult[] = mats.map((m, k) => {
     const scores = fallback[k]?.slice() ?? naiveScores(m);
     return { clean_scores: scores, corrupted: [], ranking: rankingOf(scores), rpca_skipped: true, iterations: 0, converged: true };
   });
-  run.forEach((k, b) => {
-    const m = mats[k]!;
-    const n = m.n;
-    const L = res!.L.subarray(res!.offsets[b]!, res!.offsets[b + 1]!);
-    const S = res!.S.subarray(res!.offsets[b]!, res!.offsets[b + 1]!);
-    let maxY = 0;
-    for (const v of m.Y) maxY = Math.max(maxY, Math.abs(v));
-    const scores: number[] = [];
-    const corrupted: [number, number][] = [];
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      // re-skew (L - L^T)/2: IALM keeps skew symmetry up to rounding; this makes it exact
-      for (let j = 0; j < n; j++) s += (L[i * n + j]! - L[j * n + i]!) / 2;
-      scores.push(s / n);
-      for (let j = i + 1; j < n; j++) {
-        if (m.mask[i * n + j] && Math.abs(S[i * n + j]!) > flagTol * maxY) corrupted.push([i, j]);
-      }
-    }
-    out[k] = {
-      clean_scores: scores, corrupted, ranking: rankingOf(scores), rpca_skipped: false,
-      iterations: res!.iterations[b]!, converged: res!.converged[b] === 1,
-    };
-  });
+  const run = mats.map((m, k) => (m.size >= min && m.size > 0 ? k : -1)).filter((k) => k >= 0);
+  for (let a = 0; a < run.length; ) {
+    // one call: matrices up to the entry budget (always at least one)
+    let b = a;
+    let total = 0;
+    do total += mats[run[b++]!]!.size ** 2;
+    while (b < run.length && total + mats[run[b]!]!.size ** 2 <= BATCH_ENTRIES);
+    const part = run.slice(a, b);
+    a = b;
+    const data = new Float64Array(total);
+    const mask = new Uint8Array(total);
+    const dims = new Int32Array(2 * part.length);
+    let off = 0;
+    part.forEach((k, i) => {
+      const m = mats[k]!;
+      data.set(m.Y, off);
+      mask.set(m.mask, off);
+      dims[2 * i] = dims[2 * i + 1] = m.size;
+      off += m.size * m.size;
+    });
+    const full = mask.every((v) => v === 1);
+    const res = engine.rpcaBatch(data, dims, {
+      method: opts.method, lambda: opts.lambda, mask: full ? undefined : mask, tol: opts.tol, dualTol: opts.dualTol, maxIter: opts.maxIter,
+    });
+    part.forEach((k, i) => {
+      const m = mats[k]!;
+      const L = res.L.subarray(res.offsets[i]!, res.offsets[i + 1]!);
+      const S = res.S.subarray(res.offsets[i]!, res.offsets[i + 1]!);
+      const { clean_scores, corrupted } = readOut(m, L, S, flagThreshold, flagTol);
+      out[k] = {
+        clean_scores, corrupted, ranking: rankingOf(clean_scores), rpca_skipped: false,
+        iterations: res.iterations[i]!, converged: res.converged[i] === 1,
+      };
+    });
+  }
   return out;
 }

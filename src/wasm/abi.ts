@@ -17,7 +17,7 @@ export interface RawExports {
   // The rpca family's (not yet declared in its bindings, src/kernels/linalg.ts and rpca.ts).
   gemmF64(transA: number, transB: number, m: number, n: number, k: number, aPtr: number, bPtr: number, beta: number, cPtr: number): number;
   svdF64(m: number, n: number, aPtr: number, uPtr: number, sPtr: number, vtPtr: number, workPtr: number): number;
-  rpcaF64(count: number, dimsPtr: number, dataPtr: number, maskPtr: number, lambdasPtr: number, method: number, rank: number, tol: number, maxIter: number, svdMode: number, over: number, power: number, seed: number, lPtr: number, sPtr: number, statsPtr: number, workPtr: number, workLen: number): number;
+  rpcaF64(count: number, dimsPtr: number, dataPtr: number, maskPtr: number, lambdasPtr: number, method: number, rank: number, tol: number, maxIter: number, svdMode: number, over: number, power: number, seed: number, lPtr: number, sPtr: number, statsPtr: number, workPtr: number, workLen: number, paramsPtr: number): number;
   indexRecords(params: number): number;
   [name: string]: unknown;
 }

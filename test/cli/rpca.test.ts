@@ -19,7 +19,16 @@ describe('pairsmith rpca', () => {
     const io = fakeIo({ cwd: d });
     expect(await run(['--backend', 'wasm-simd', 'rpca', 'm.json', '-o', 'out.json'], io)).toBe(0);
     const out = JSON.parse(readFileSync(join(d, 'out.json'), 'utf8'));
-    expect(Object.keys(out).sort()).toEqual(['L', 'S', 'converged', 'iterations', 'rank', 'relative_residual']);
+    // issue #15: rpca reports both residuals and the objective
+    expect(Object.keys(out).sort()).toEqual(['L', 'S', 'converged', 'dual_residual', 'iterations', 'objective', 'rank', 'relative_residual']);
+    expect(out.relative_residual).toBeLessThan(1e-7);
+    expect(out.dual_residual).toBeLessThan(1e-5);
+    // the objective is ||L||_* + lambda ||S||_1 of the written L and S (lambda = 1/sqrt(40)); ||L||_* from an
+    // independent SVD of the written L would need one here, so check lambda ||S||_1 <= objective <= ||L||_F sqrt(2) + lambda ||S||_1
+    const l1 = out.S.flat().reduce((a: number, v: number) => a + Math.abs(v), 0);
+    const lf = Math.sqrt(out.L.flat().reduce((a: number, v: number) => a + v * v, 0));
+    expect(out.objective).toBeGreaterThan(l1 / Math.sqrt(40) + lf * (1 - 1e-9));
+    expect(out.objective).toBeLessThanOrEqual(l1 / Math.sqrt(40) + lf * Math.sqrt(2) * (1 + 1e-9));
     expect(out.L.length).toBe(40);
     expect(out.L[0].length).toBe(30);
     expect(out.converged).toBe(true);
@@ -37,6 +46,7 @@ describe('pairsmith rpca', () => {
     const io = fakeIo({ cwd: d });
     expect(await run(['--backend', 'js', 'rpca', 'd.json', '-o', '-', '--method', 'altproj', '--rank', '2'], io)).toBe(0);
     expect(JSON.parse(io.out()).rank).toBe(2);
+    expect(JSON.parse(io.out()).dual_residual).toBeNull(); // AltProj has no dual
     const data: (number | null)[] = Array.from(b.D);
     const mask = data.map(() => 1);
     data[1] = null;
@@ -128,5 +138,45 @@ describe('pairsmith clean', () => {
     expect(readFileSync(join(d, 'o.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     const rej = JSON.parse(readFileSync(join(d, 'o.jsonl.rejects.jsonl'), 'utf8'));
     expect(rej).toMatchObject({ file: 'a.jsonl', line: 2, field: 'comparisons.0.2', reason: 'out_of_range' });
+  });
+  it('issue #12: n and indices are bounded by the cap before anything is allocated (out_of_range naming the field)', async () => {
+    const d = dir();
+    const lines = [
+      '{"prompt":"big n","n":50000,"comparisons":[[0,1,0.7],[1,2,0.6]]}',
+      '{"prompt":"big index","comparisons":[[0,49999,0.7]]}',
+      '{"prompt":"huge n","n":1e9,"comparisons":[[0,1,0.7]]}',
+      '{"prompt":"big scores","scores":' + JSON.stringify(new Array(2049).fill(0)) + ',"comparisons":[[0,1,0.7]]}',
+      '{"prompt":"ok","comparisons":[[0,1,3,4],[1,2,0,2],[0,2,1,1]]}',
+    ];
+    writeFileSync(join(d, 'in.jsonl'), `${lines.join('\n')}\n`);
+    const before = process.memoryUsage().rss;
+    let io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'in.jsonl', '-o', 'out.jsonl'], io)).toBe(0);
+    // none of the records asks for more than a few KB once bounded (a 50000 x 50000 matrix would be 20 GB)
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * 2 ** 20);
+    const out = readFileSync(join(d, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(out.map((r) => r.prompt)).toEqual(['ok']);
+    const rejects = readFileSync(join(d, 'out.jsonl.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rejects.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [1, 'n', 'out_of_range'],
+      [2, 'comparisons.0.1', 'out_of_range'],
+      [3, 'n', 'out_of_range'],
+      [4, 'scores', 'out_of_range'],
+    ]);
+    // --max-candidates lowers the cap; the win-count record has 3 responses
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'in.jsonl', '-o', 'o2.jsonl', '--max-candidates', '2', '--min-candidates', '2', '--on-error', 'fail'], io)).toBe(3);
+    expect(io.err()).toContain('in.jsonl:1:n: out_of_range');
+    writeFileSync(join(d, 'ok.jsonl'), `${lines[4]}\n`);
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'ok.jsonl', '-o', '-', '--max-candidates', '2', '--min-candidates', '2', '--on-error', 'fail'], io)).toBe(3);
+    expect(io.err()).toContain('ok.jsonl:1:comparisons.1.1: out_of_range');
+    // --method, --lambda, --flag-threshold and --dual-tol are accepted; bad values are usage errors
+    io = fakeIo({ cwd: d });
+    expect(await run(['clean', 'ok.jsonl', '-o', '-', '--method', 'altproj', '--lambda', '0.5', '--flag-threshold', '4', '--dual-tol', '1e-6', '--min-candidates', '2'], io)).toBe(0);
+    expect(JSON.parse(io.out()).rpca_skipped).toBe(false);
+    for (const bad of [['--method', 'pcp'], ['--lambda', '0'], ['--max-candidates', '0'], ['--flag-threshold', '-1']]) {
+      expect(await run(['clean', 'ok.jsonl', '-o', '-', ...bad], fakeIo({ cwd: d })), bad.join(' ')).toBe(2);
+    }
   });
 });

@@ -389,17 +389,23 @@ export const lossRecord: fc.Arbitrary<Bytes> = fc
   });
 
 const probability = sometimes(dyadic(0, 8, 8), fc.constantFrom('1.5', '-0.25', 'NaN', '"x"', 'Infinity').map(utf8));
+/** A win count or total of a `[i, j, wins, total]` comparison (sometimes not a count). */
+const tally = sometimes(fc.integer({ min: 0, max: 4 }).map((v) => utf8(String(v))), fc.constantFrom('1.5', '-1', 'NaN', '"2"', 'Infinity', '1e300').map(utf8));
 
 /** A `clean` row: a preference matrix or comparisons, optional n, responses and scores. */
 export const cleanRecord: fc.Arbitrary<Bytes> = fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 0, max: 1 }) }, { weight: 5, arbitrary: fc.integer({ min: 2, max: 4 }) }).chain((n) =>
   fc
     .record({
-      how: fc.constantFrom('matrix', 'matrix', 'matrix', 'comparisons', 'comparisons', 'neither'),
+      how: fc.constantFrom('matrix', 'matrix', 'matrix', 'comparisons', 'comparisons', 'counts', 'neither'),
       matrix: fc.array(
         sometimes(fc.array(fc.oneof(probability, fc.constant(utf8('null'))), { minLength: n, maxLength: n }).map(arrayOf), fc.constantFrom('0.5', '[0.5]', 'null').map(utf8)),
         { minLength: n, maxLength: n },
       ),
       comparisons: fc.array(sometimes(fc.tuple(fc.integer({ min: 0, max: n }), fc.integer({ min: 0, max: n }), probability).map(([i, j, p]) => cat(utf8(`[${i},${j},`), p, utf8(']'))), fc.constantFrom('[0,1]', '["0",1,0.5]', '[0,-1,0.5]', '5').map(utf8)), { maxLength: 5 }),
+      counts: fc.array(
+        sometimes(fc.tuple(fc.integer({ min: 0, max: n }), fc.integer({ min: 0, max: n }), tally, tally).map(([i, j, w, t]) => cat(utf8(`[${i},${j},`), w, utf8(','), t, utf8(']'))), fc.constantFrom('[0,1,0.5]', '[0,1,1,2,3]', '[7,1,0,1]').map(utf8)),
+        { maxLength: 5 },
+      ),
       nField: rarely(fc.constantFrom(String(n), '2', '-1', '1.5', '"3"').map(utf8), 4, null),
       responses: rarely(fc.integer({ min: Math.max(0, n - 1), max: n + 1 }).map((k) => arrayOf(Array.from({ length: k }, () => utf8('"r"')))), 3, null),
       scores: rarely(
@@ -417,6 +423,7 @@ export const cleanRecord: fc.Arbitrary<Bytes> = fc.oneof({ weight: 1, arbitrary:
       const m: [Bytes, Bytes][] = [];
       if (r.how === 'matrix') m.push([utf8('"preference_matrix"'), arrayOf(r.matrix)]);
       if (r.how === 'comparisons') m.push([utf8('"comparisons"'), arrayOf(r.comparisons)]);
+      if (r.how === 'counts') m.push([utf8('"comparisons"'), arrayOf(r.counts)]);
       if (r.nField) m.push([utf8('"n"'), r.nField]);
       if (r.responses) m.push([utf8('"responses"'), r.responses]);
       if (r.scores) m.push([utf8('"scores"'), r.scores]);

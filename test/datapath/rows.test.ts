@@ -49,9 +49,11 @@ describe('loss and clean row inputs agree with the oracle', () => {
   });
 
   it('clean rows (preference matrices and comparisons, n, responses, scores below --min-candidates)', async () => {
-    for (const minCandidates of [3, 20]) {
+    // maxCandidates undefined: the adapter's default cap, which the oracle states as 2048; 3: records of 4 responses
+    // (n, responses, scores, a matrix of 4 rows or an index 3) are rejected as out_of_range
+    for (const [minCandidates, maxCandidates] of [[3, undefined], [20, undefined], [2, 3]] as const) {
       await fc.assert(
-        property(cleanRecord, () => cleanRowAdapter({ clip: 0.01, minCandidates }), () => cleanChecker({ minCandidates })),
+        property(cleanRecord, () => cleanRowAdapter({ clip: 0.01, minCandidates, maxCandidates }), () => cleanChecker({ minCandidates, maxCandidates })),
         { seed: SEED, numRuns: 100 },
       );
     }

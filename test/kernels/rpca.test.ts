@@ -43,7 +43,11 @@ describe.each(ALL_BACKENDS)('rpca on %s', (backend) => {
   // ||L - A||/||A|| is bounded by about tol * ||D||/||A||, which shrinks with m: at m = 500 it is ~1.5e-7 (spec 4.2:
   // 4.3e-7), at m = 120-200 ~1e-6. The 1e-6 gate is checked at m = 500 (WASM; the JS twin is too slow for the suite),
   // smaller sizes get 5e-6.
-  it('Lin-Chen-Ma-style recovery (rank 5%, U[-500, 500] errors): exact rank and support, iterations 15-35', () => {
+  // Iterations: the reference IALM (primal residual only, geometric mu) takes 20-23 (spec 4.2). This solver also
+  // requires the dual residual below 1e-5 and, once the dual residual stagnates, steps mu back and balances the
+  // residuals (issue #15: run to the optimum), which costs more iterations on some matrices: 500x500 with 10%
+  // errors takes 47 (27 at 5%, 34 at 200x200 10%). Hence 15-50, with the same error gates.
+  it('Lin-Chen-Ma-style recovery (rank 5%, U[-500, 500] errors): exact rank and support, iterations 15-50', () => {
     const runs: [number, number, number][] = backend === 'js' ? [[120, 0.05, 5e-6]] : [[500, 0.05, 1e-6], [200, 0.1, 5e-6]];
     if (backend === 'wasm-simd') runs.push([500, 0.1, 1e-6]);
     for (const [m, frac, gate] of runs) {
@@ -52,7 +56,7 @@ describe.each(ALL_BACKENDS)('rpca on %s', (backend) => {
       expect(res.converged).toBe(true);
       expect(res.relativeResidual).toBeLessThan(1e-7);
       expect(res.iterations).toBeGreaterThanOrEqual(15);
-      expect(res.iterations).toBeLessThanOrEqual(35);
+      expect(res.iterations).toBeLessThanOrEqual(50);
       expect(relErr(res.L, p.A), `m = ${m}, ${frac}`).toBeLessThan(gate);
       expect(res.rank).toBe(p.rank);
       if (m <= 200) expect(numericalRank(engine.svd(res.L, m, m).s)).toBe(p.rank);

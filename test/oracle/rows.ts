@@ -155,26 +155,47 @@ export function lossChecker(o: { odpo: boolean; beta: number }): Check {
   };
 }
 
-/** `clean` rows: a preference matrix or comparisons, optional n, responses and scores (checked below minCandidates). */
-export function cleanChecker(o: { minCandidates: number }): Check {
+/**
+ * `clean` rows: a preference matrix or comparisons ([i, j, p] or [i, j, wins, total], one kind per list), optional
+ * n, responses and scores. Rules: the number of responses is capped at `maxCandidates` (default 2048) before any
+ * entry is checked (out_of_range on the field that sets it: preference_matrix, n, responses, scores, or the first
+ * comparison index at or above the cap); a response is judged when some accepted judgment names it with another
+ * response (a matrix entry off the diagonal that is not null; a probability comparison with i != j; a count
+ * comparison with i != j and total > 0); without scores at least 2 responses must be judged (too_few_scored on the
+ * source). Responses never judged have no clean score (score_null), except below --min-candidates judged responses
+ * with scores, where the scores pass through and are checked instead.
+ */
+export function cleanChecker(o: { minCandidates: number; maxCandidates?: number }): Check {
+  const cap = o.maxCandidates ?? 2048;
   const probability = (p: unknown, field: string): void => {
     if (typeof p !== 'number') throw new Problem(field, 'wrong_type');
     if (!(p >= 0 && p <= 1)) throw new Problem(field, describeNumberProblem(p));
+  };
+  // a count: a non-negative integer no larger than `max`
+  const count = (v: unknown, field: string, max: number): number => {
+    if (typeof v !== 'number') throw new Problem(field, 'wrong_type');
+    if (!Number.isFinite(v)) throw new Problem(field, 'non_finite');
+    if (!Number.isInteger(v) || v < 0 || v > max) throw new Problem(field, 'out_of_range');
+    return v;
   };
   return (obj) => {
     const pm = own(obj, 'preference_matrix');
     const cmp = own(obj, 'comparisons');
     let n: number;
     let source: string;
+    const judged = new Set<number>();
     if (pm !== undefined && pm !== null) {
       source = 'preference_matrix';
       if (!Array.isArray(pm)) throw new Problem(source, 'wrong_type');
       n = pm.length;
+      if (n > cap) throw new Problem(source, 'out_of_range');
       pm.forEach((row, i) => {
         if (!Array.isArray(row)) throw new Problem(`preference_matrix.${i}`, 'wrong_type');
         if (row.length !== n) throw new Problem(`preference_matrix.${i}`, 'length_mismatch');
         row.forEach((p, j) => {
-          if (p !== null && i !== j) probability(p, `preference_matrix.${i}.${j}`);
+          if (p === null || i === j) return;
+          probability(p, `preference_matrix.${i}.${j}`);
+          judged.add(i).add(j);
         });
       });
     } else if (cmp !== undefined && cmp !== null) {
@@ -184,39 +205,70 @@ export function cleanChecker(o: { minCandidates: number }): Check {
       if (given !== undefined && given !== null) {
         if (typeof given !== 'number') throw new Problem('n', 'wrong_type');
         if (!Number.isInteger(given) || given < 0) throw new Problem('n', 'out_of_range');
+        if (given > cap) throw new Problem('n', 'out_of_range');
         n = given;
       } else {
-        const list = [own(obj, 'responses'), own(obj, 'scores')].find(Array.isArray);
-        n = list ? (list as unknown[]).length : Math.max(-1, ...cmp.flatMap((c) => (Array.isArray(c) ? c.slice(0, 2).filter((v) => Number.isInteger(v) && v >= 0) : []))) + 1;
+        const key = ['responses', 'scores'].find((k) => Array.isArray(own(obj, k)));
+        if (key !== undefined) {
+          n = (own(obj, key) as unknown[]).length;
+          if (n > cap) throw new Problem(key, 'out_of_range');
+        } else {
+          // max index + 1 over the usable indices; the first index at or above the cap rejects the record
+          n = 0;
+          cmp.forEach((c, k) => {
+            if (!Array.isArray(c)) return;
+            for (const at of [0, 1]) {
+              const v = c[at];
+              if (!Number.isInteger(v) || v < 0) continue;
+              if (v >= cap) throw new Problem(`comparisons.${k}.${at}`, 'out_of_range');
+              n = Math.max(n, v + 1);
+            }
+          });
+        }
       }
+      const kind = Array.isArray(cmp[0]) ? cmp[0].length : 0;
       cmp.forEach((c, k) => {
-        if (!Array.isArray(c) || c.length !== 3) throw new Problem(`comparisons.${k}`, 'wrong_type');
+        if (!Array.isArray(c) || (c.length !== 3 && c.length !== 4) || c.length !== kind) throw new Problem(`comparisons.${k}`, 'wrong_type');
         for (const at of [0, 1]) {
           const v = c[at];
           if (!Number.isInteger(v) || v < 0 || v >= n) throw new Problem(`comparisons.${k}.${at}`, typeof v === 'number' ? 'out_of_range' : 'wrong_type');
         }
-        probability(c[2], `comparisons.${k}.2`);
+        if (kind === 3) {
+          probability(c[2], `comparisons.${k}.2`);
+          if (c[0] !== c[1]) judged.add(c[0]).add(c[1]);
+        } else {
+          // total first, then wins <= total; a self-comparison or a total of 0 judges nothing
+          const total = count(c[3], `comparisons.${k}.3`, Number.MAX_SAFE_INTEGER);
+          count(c[2], `comparisons.${k}.2`, total);
+          if (c[0] !== c[1] && total > 0) judged.add(c[0]).add(c[1]);
+        }
       });
     } else throw new Problem('preference_matrix', 'missing_field');
     if (n < 2) throw new Problem(source, 'too_few_scored');
     const responses = own(obj, 'responses');
     if (Array.isArray(responses) && responses.length !== n) throw new Problem('responses', 'length_mismatch');
+    const unjudged = (): Exclusion[] => {
+      const out: Exclusion[] = [];
+      for (let i = 0; i < n; i++) if (!judged.has(i)) out.push('score_null');
+      return out;
+    };
     const scores = own(obj, 'scores');
-    const excluded: Exclusion[] = [];
-    if (scores !== undefined && scores !== null) {
-      if (!Array.isArray(scores)) throw new Problem('scores', 'wrong_type');
-      if (scores.length !== n) throw new Problem('scores', 'length_mismatch');
-      scores.forEach((s, i) => {
-        if (s !== null && typeof s !== 'number') throw new Problem(`scores.${i}`, 'wrong_type');
-      });
-      if (n < o.minCandidates) {
-        for (const s of scores) {
-          const x = exclusion(s as number | null);
-          if (x) excluded.push(x);
-        }
-        if (n - excluded.length < 2) throw new Problem('scores', 'too_few_scored');
-      }
+    if (scores === undefined || scores === null) {
+      if (judged.size < 2) throw new Problem(source, 'too_few_scored');
+      return { candidates: n, excluded: unjudged() };
     }
+    if (!Array.isArray(scores)) throw new Problem('scores', 'wrong_type');
+    if (scores.length !== n) throw new Problem('scores', 'length_mismatch');
+    scores.forEach((s, i) => {
+      if (s !== null && typeof s !== 'number') throw new Problem(`scores.${i}`, 'wrong_type');
+    });
+    if (judged.size >= o.minCandidates) return { candidates: n, excluded: unjudged() };
+    const excluded: Exclusion[] = [];
+    for (const s of scores) {
+      const x = exclusion(s as number | null);
+      if (x) excluded.push(x);
+    }
+    if (n - excluded.length < 2) throw new Problem('scores', 'too_few_scored');
     return { candidates: n, excluded };
   };
 }
