@@ -2,7 +2,7 @@
 // implicit rewards (beta, reduce), selection (by, fraction/top, calibration) and rating-gap weights.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { STRATEGIES, type Fallback, type Strategy } from '../pipeline/construct.js';
-import { MISSING_POLICIES, type Missing } from '../pipeline/calibrate.js';
+import { CALIBRATION_MODES, MISSING_POLICIES, type CalibrationMode, type Missing } from '../pipeline/calibrate.js';
 import { parsePosition, positionLabel, positionRank, type Position } from '../pipeline/positions.js';
 import type { PairsOptions } from '../pipeline/pairs.js';
 import type { RewardOptions } from '../pipeline/candidates.js';
@@ -101,6 +101,13 @@ export function pairParameters(p: PairCliOptions): Record<string, unknown> {
 export type { SelectByOption } from '../pipeline/select.js';
 import type { SelectByOption } from '../pipeline/select.js';
 
+function scaleArg(v: string): number | 'auto' {
+  if (v.trim().toLowerCase() === 'auto') return 'auto';
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || !(x > 0)) throw new InvalidArgumentError(`--scale-external must be a number > 0 or auto, got '${v}'`);
+  return x;
+}
+
 export function addSelectOptions(cmd: Command, required = true): Command {
   return cmd
     .addOption(new Option('--by <source>', 'ranking: auto (bees when both margins exist, else the one there is), external, implicit, bees, add').choices(['auto', 'external', 'implicit', 'bees', 'add']).default('auto'))
@@ -111,6 +118,12 @@ export function addSelectOptions(cmd: Command, required = true): Command {
     .option('--upper-implicit <U>', 'calibration upper bound of the implicit margin (default: searched)', numberArg('--upper-implicit'))
     .option('--eps <e>', 'probabilities are clipped to [eps, 1 - eps] before the logit sum', numberArg('--eps', Number.MIN_VALUE, 0.5), 1e-6)
     .addOption(new Option('--missing <policy>', 'a missing margin counts as 0 (official), neutral (p = 0.5) or is dropped').choices([...MISSING_POLICIES]).default('zero'))
+    .addOption(
+      new Option('--calibration <mode>', "stable: p = (clip(m, L, U) - L) / (U - L), ranked by the eps-clipped logit sum; official: the released code's arithmetic (divides by max(clip(m)) - L; NaN scores kept and ranked first, reported)")
+        .choices([...CALIBRATION_MODES])
+        .default('stable'),
+    )
+    .option('--scale-external <s>', 'multiply the external margin by s > 0 before calibration, or auto: s = IQR(implicit) / IQR(external) (default: no scaling)', scaleArg)
     .option('--all', 'write every row (selected = null for the ones not kept)', false)
     .option(
       '--report [file]',
@@ -141,5 +154,11 @@ export function parseSelectOptions(o: Record<string, unknown>, required = true):
   else select.fraction = fraction ?? 1;
   if (o.upperExternal !== undefined) select.upperExternal = o.upperExternal as number;
   if (o.upperImplicit !== undefined) select.upperImplicit = o.upperImplicit as number;
+  // Set only when not the default, so the manifest parameters of a default run stay as they were.
+  if (o.calibration === 'official') {
+    if (o.missing !== 'zero') throw new CliError(`--calibration official counts a missing margin as 0 (the released code's nan_to_num): use --missing zero, not ${String(o.missing)}`, EXIT.USAGE);
+    select.calibration = o.calibration as CalibrationMode;
+  }
+  if (o.scaleExternal !== undefined) select.scaleExternal = o.scaleExternal as number | 'auto';
   return { by: o.by as SelectByOption, select, all: o.all === true, report: o.report as string | boolean | undefined };
 }
