@@ -17,6 +17,7 @@ const cli = cliOptions(curateCommand({} as CliContext));
 const NOT_YET_IN_FORM: Record<string, string> = {
   '--calibration': 'BeeS arithmetic (stable or official); the page runs the default, stable',
   '--scale-external': 'BeeS external margin factor; the page does not scale',
+  '--grid-arms': 'grid arms deduplicated (the default) or independent; the page keeps the default',
 };
 const SAMPLE = resolve('examples/sample.candidates.jsonl');
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-web-options-'));
