@@ -1,12 +1,10 @@
 // Reward-conditioned augmentation as the released code does it (issue #15): --keep-ties and --filter-field.
 // Expected rows are written out by hand from the rules in spec losses.md 2.2.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { augmentRow, PAPER_TEMPLATE } from '../../src/pipeline/augment.js';
-import { run } from '../../src/cli/main.js';
-import { fakeIo } from '../helpers/cli.js';
+import { cliIn } from './cli.js';
 
 const goal = (g: string) => PAPER_TEMPLATE.replace('{g}', g);
 
@@ -43,7 +41,7 @@ describe('augmentRow: ties and a filter field', () => {
 });
 
 describe('pairsmith augment --keep-ties --filter-field', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pairsmith-augment-'));
+  const { dir, cli, rows, manifest } = cliIn('augment');
   // score: goal pair; f: the filter pair. Default rule (score_chosen > score_rejected): rows 0 and 3 -> 4 rows.
   // Released rule (f_chosen >= f_rejected, ties kept): rows 0, 1 (f tie, goal tie), 2 (goal reversed) -> 6 rows;
   // row 3 has f reversed, row 4 no f.
@@ -55,13 +53,6 @@ describe('pairsmith augment --keep-ties --filter-field', () => {
     [5, 4, null, 1],
   ].map(([sc, sr, fc, fr], i) => ({ prompt: `q${i}`, chosen: `a${i}`, rejected: `b${i}`, score_chosen: sc, score_rejected: sr, avg_fine_score_chosen: fc, avg_fine_score_rejected: fr }));
   writeFileSync(join(dir, 'p.jsonl'), pairs.map((p) => JSON.stringify(p)).join('\n') + '\n');
-  const cli = async (...argv: string[]) => {
-    const io = fakeIo({ cwd: dir });
-    const code = await run(argv, io);
-    return { code, err: io.err(), out: io.out() };
-  };
-  const rows = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
-  const manifest = (f: string) => JSON.parse(readFileSync(join(dir, `${f}.manifest.json`), 'utf8')) as Record<string, any>;
 
   it('defaults unchanged; the released recipe keeps the goal tie and the goal-reversed pair', async () => {
     let r = await cli('augment', 'p.jsonl', '-o', 'd.jsonl', '--reward-conditioned');

@@ -2,15 +2,13 @@
 // independent numpy peer (test/fidelity/peer_bees.py: a transcription of the released m_sampler.py `mul` branch,
 // and the paper's formula) whose output is committed as peer_bees.json, plus hand-computed cases.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/pipeline/calibrate.js';
 import { externalScale, selectPairs, type SelectResult } from '../../src/pipeline/select.js';
-import { run } from '../../src/cli/main.js';
 import { expectAllClose, expectClose } from '../helpers/close.js';
-import { fakeIo } from '../helpers/cli.js';
+import { cliIn, numpyAvailable } from './cli.js';
 
 type Num = number | null;
 interface Side {
@@ -36,15 +34,6 @@ const peer = JSON.parse(readFileSync(FILE, 'utf8')) as { cases: Case[] };
 const col = (xs: Num[]) => Float64Array.from(xs, (x) => (x === null ? Number.NaN : x));
 const byName = (n: string) => peer.cases.find((c) => c.name === n)!;
 const kept = (r: SelectResult) => Array.from(r.order.subarray(0, r.k)).sort((a, b) => a - b);
-
-function numpyAvailable(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('BeeS against the numpy peer', () => {
   it.skipIf(!numpyAvailable())('the peer script reproduces the committed values', () => {
@@ -167,20 +156,13 @@ describe('calibration arithmetic by hand', () => {
 });
 
 describe('the CLI flags', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pairsmith-bees-'));
+  const { dir, cli, rows, manifest } = cliIn('bees');
   const ex = [-3, -0.5, 0.4, 1.2, 2.0, 3.5, 6.0, 9.0];
   const im = [25, 44, -6, 1, 12, -40, 5, 18];
   writeFileSync(
     join(dir, 'p.jsonl'),
     ex.map((m, i) => JSON.stringify({ prompt: `q${i}`, chosen: `a${i}`, rejected: `b${i}`, score_chosen: m, score_rejected: 0, implicit_margin: im[i] })).join('\n') + '\n',
   );
-  const cli = async (...argv: string[]) => {
-    const io = fakeIo({ cwd: dir });
-    const code = await run(argv, io);
-    return { code, err: io.err(), out: io.out() };
-  };
-  const rows = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const manifest = (f: string) => JSON.parse(readFileSync(join(dir, `${f}.manifest.json`), 'utf8')) as Record<string, any>;
 
   it('select --calibration official keeps the NaN pair and reports it; the default run is unchanged', async () => {
     let r = await cli('select', 'p.jsonl', '-o', 'off.jsonl', '--top', '3', '--by', 'bees', '--calibration', 'official');

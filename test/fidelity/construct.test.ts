@@ -1,15 +1,13 @@
 // Sweet Spot fidelity (issue #15): --rejected min-of-k:K (the "scalable" reading: the lowest of K random samples)
 // and --grid-arms independent (each of the 21 arms keeps its own pairs). Expected values are hand-computed or
 // published order statistics of the normal distribution.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { constructPairs, lowestOfK } from '../../src/pipeline/construct.js';
 import { mulberry32, streamRng } from '../../src/pipeline/rng.js';
-import { run } from '../../src/cli/main.js';
 import { groupEngineFor } from '../helpers/group-engine.js';
-import { fakeIo } from '../helpers/cli.js';
+import { cliIn } from './cli.js';
 
 const engine = groupEngineFor('js');
 
@@ -111,16 +109,9 @@ describe('--grid-arms independent', () => {
 });
 
 describe('the CLI flags', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pairsmith-construct-'));
+  const { dir, cli, rows, manifest } = cliIn('construct');
   const recs = Array.from({ length: 30 }, (_, g) => ({ prompt: `q${g}`, responses: Array.from({ length: 12 }, (_, i) => `r${i}`), scores: normals(500 + g, 12) }));
   writeFileSync(join(dir, 'c.jsonl'), recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const cli = async (...argv: string[]) => {
-    const io = fakeIo({ cwd: dir });
-    const code = await run(argv, io);
-    return { code, err: io.err(), out: io.out() };
-  };
-  const rows = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
-  const manifest = (f: string) => JSON.parse(readFileSync(join(dir, `${f}.manifest.json`), 'utf8')) as Record<string, any>;
 
   it('pairs --rejected min-of-k:K: the lowest of K; K = 12 (= N) is max-min; named in rows and parameters', async () => {
     let r = await cli('pairs', 'c.jsonl', '-o', 'k.jsonl', '--rejected', 'min-of-k:3', '--seed', '4');

@@ -1,12 +1,10 @@
 // Routing after augmentation is refused (issue #15): a neg row's margin is negated, so routing by margin would send
 // every negative-goal row to SFT, i.e. SFT on rejected responses. SFT rows always carry their margin.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sftRow } from '../../src/pipeline/route.js';
-import { run } from '../../src/cli/main.js';
-import { fakeIo } from '../helpers/cli.js';
+import { cliIn } from './cli.js';
 
 describe('sftRow', () => {
   it('always carries margin: the routed one, else the row margin, else score_chosen - score_rejected, else null', () => {
@@ -24,7 +22,7 @@ describe('sftRow', () => {
 });
 
 describe('pairsmith route after augment', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pairsmith-route-'));
+  const { dir, cli, rows, manifest } = cliIn('route');
   const pairs = [
     [9, 1],
     [6, 5.5],
@@ -32,12 +30,6 @@ describe('pairsmith route after augment', () => {
     [5, 4.75],
   ].map(([sc, sr], i) => ({ prompt: `q${i}`, chosen: `a${i}`, rejected: `b${i}`, score_chosen: sc, score_rejected: sr }));
   writeFileSync(join(dir, 'p.jsonl'), pairs.map((p) => JSON.stringify(p)).join('\n') + '\n');
-  const cli = async (...argv: string[]) => {
-    const io = fakeIo({ cwd: dir });
-    const code = await run(argv, io);
-    return { code, err: io.err() };
-  };
-  const rows = (f: string) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 
   it('is refused with a message naming the cause and the fix', async () => {
     expect((await cli('augment', 'p.jsonl', '-o', 'aug.jsonl', '--reward-conditioned')).code).toBe(0);
