@@ -1,6 +1,7 @@
 // Margin-based selection (spec selection.md section 2): rank pairs by the external margin, the implicit margin,
 // their raw sum (add) or their calibrated Bayesian fusion (bees), and keep the top fraction or top k, with a
-// deterministic tie-break: score, then m_ex + m_im, then input order.
+// deterministic tie-break: score, then m_ex + m_im, then input order. `calibration: 'official'` reproduces the
+// released code's bees arithmetic and order instead (NaN scores included, counted in nanScores).
 import { calibrate, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
 import { FUSION_EPS, clippedLogit, officialProduct, sigmoid } from './fusion.js';
 import { quantileSorted } from '../numeric.js';
