@@ -1,6 +1,8 @@
 // Reward-conditioned augmentation (spec losses.md section 2): each pair with scores r_w > r_l becomes two
 // goal-conditioned rows: goal r_w with chosen y_w, and goal r_l with the roles swapped (y_l hits that goal).
-// Ties would give two rows with the same goal and opposite labels, so they are dropped and counted.
+// Ties would give two rows with the same goal and opposite labels, so they are dropped and counted (unless
+// keepTies: the released code keeps them). filterField filters on a second score pair instead, as the released code
+// does (avg_fine_score_chosen >= avg_fine_score_rejected), while the goals stay the first pair's.
 
 /** The paper's goal template (reproduced byte for byte; `{g}` is the goal). */
 export const PAPER_TEMPLATE =
@@ -10,7 +12,7 @@ export const PAPER_TEMPLATE =
 export type Placement = 'auto' | 'system' | 'prefix';
 export const PLACEMENTS: readonly Placement[] = ['auto', 'system', 'prefix'];
 
-export type AugmentDrop = 'tie' | 'reversed' | 'missing_scores';
+export type AugmentDrop = 'tie' | 'reversed' | 'missing_scores' | 'missing_filter_scores';
 
 export interface AugmentOptions {
   template?: string;
@@ -18,6 +20,14 @@ export interface AugmentOptions {
   /** Score fields (default score_chosen / score_rejected). */
   chosenScoreField?: string;
   rejectedScoreField?: string;
+  /** Keep pairs whose goal scores are equal (two rows with the same goal, opposite labels), as the released code. */
+  keepTies?: boolean;
+  /**
+   * Filter on `<name>_chosen >= <name>_rejected` (non-strict, the released code's rule on avg_fine_score) instead of
+   * goal order; the goals stay score_chosen / score_rejected and their order is not checked (a goal tie is still
+   * dropped unless keepTies).
+   */
+  filterField?: string;
 }
 
 /** A goal as the paper's code prints it: integral values without a decimal ("8"), others shortest ("7.5"). */
@@ -76,14 +86,24 @@ export function augmentRow(
   const rw = row[cf];
   const rl = row[rf];
   if (typeof rw !== 'number' || typeof rl !== 'number' || !Number.isFinite(rw) || !Number.isFinite(rl)) return { drop: 'missing_scores' };
-  if (rw === rl) return { drop: 'tie' };
-  if (rw < rl) return { drop: 'reversed' };
+  const ff = opts.filterField;
+  if (ff !== undefined) {
+    const fw = row[`${ff}_chosen`];
+    const fl = row[`${ff}_rejected`];
+    if (typeof fw !== 'number' || typeof fl !== 'number' || !Number.isFinite(fw) || !Number.isFinite(fl)) return { drop: 'missing_filter_scores' };
+    if (fw < fl) return { drop: 'reversed' };
+    if (rw === rl && !opts.keepTies) return { drop: 'tie' };
+  } else {
+    if (rw === rl && !opts.keepTies) return { drop: 'tie' };
+    if (rw < rl) return { drop: 'reversed' };
+  }
   const template = opts.template ?? PAPER_TEMPLATE;
   const placement = opts.placement ?? 'auto';
   const place = (g: number) => conditionPrompt(row.prompt, renderGoal(template, g), placement === 'auto' ? (typeof row.prompt === 'string' ? 'prefix' : 'system') : placement);
   const pos: Record<string, unknown> = { ...row, prompt: place(rw), pair_id: pairId, goal_role: 'pos', goal: rw };
   const neg: Record<string, unknown> = { ...row, prompt: place(rl), pair_id: pairId, goal_role: 'neg', goal: rl };
-  for (const [a, b] of SWAPS) {
+  const swaps = ff !== undefined ? [...SWAPS, [`${ff}_chosen`, `${ff}_rejected`] as const] : SWAPS;
+  for (const [a, b] of swaps) {
     if (a in row || b in row) {
       neg[a] = row[b];
       neg[b] = row[a];

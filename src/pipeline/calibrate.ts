@@ -2,6 +2,9 @@
 //   p(m) = (clip(m, L, U) - L) / (U - L)
 // with L = -2 and U found by the dynamic search of the official code (start trunc(max/d), raise in unit steps
 // until the tail (U, max] holds fewer than 30 margins or fewer than (max - U)).
+// Two arithmetics: `stable` (the paper's formula, U - L in the denominator; U <= L is an error) and `official`
+// (the released m_sampler.py: margins clipped to [L, U], shifted by -L and divided by their own maximum, i.e.
+// max(clip(m, L, U)) - L; that is U - L only when some margin reaches U, and 0/0 = NaN when every margin is <= L).
 
 export type Missing = 'zero' | 'neutral' | 'drop';
 export const MISSING_POLICIES: readonly Missing[] = ['zero', 'neutral', 'drop'];
@@ -10,6 +13,9 @@ export const DEFAULT_LOWER = -2;
 export const DIVISOR_EXTERNAL = 1.5;
 export const DIVISOR_IMPLICIT = 2.0;
 export const DEFAULT_MIN_TAIL = 30;
+
+export type CalibrationMode = 'stable' | 'official';
+export const CALIBRATION_MODES: readonly CalibrationMode[] = ['stable', 'official'];
 
 export interface CalibrationOptions {
   /** L (default -2). */
@@ -22,6 +28,8 @@ export interface CalibrationOptions {
   minTail?: number;
   /** What a missing (non-finite) margin becomes: 0 (official), p = 0.5 (neutral) or excluded (drop). */
   missing?: Missing;
+  /** stable (default): divide by U - L; official: by max(clip(m, L, U)) - L, NaN and all, as the released code. */
+  mode?: CalibrationMode;
 }
 
 export interface Calibration {
@@ -37,6 +45,12 @@ export interface Calibration {
   /** Non-finite margins and what happened to them. */
   missing: number;
   missingPolicy: Missing;
+  mode: CalibrationMode;
+  /** What p divides by: U - L (stable), max(clip(m, L, U)) - L (official; 0 gives NaN everywhere). */
+  denominator: number;
+  /** Smallest and largest finite p (null when none): the spread this source can add to a ranking. */
+  pMin: number | null;
+  pMax: number | null;
   warnings: string[];
 }
 
@@ -69,10 +83,30 @@ export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail
   return u;
 }
 
-/** Calibrates margins to probabilities; p is NaN for a dropped missing margin. Throws when U <= L. */
+/** Smallest and largest finite value (nulls when none). */
+function finiteRange(p: Float64Array): { pMin: number | null; pMax: number | null } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of p) {
+    if (!Number.isFinite(x)) continue;
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  return lo <= hi ? { pMin: lo, pMax: hi } : { pMin: null, pMax: null };
+}
+
+/**
+ * Calibrates margins to probabilities; p is NaN for a dropped missing margin (and, under `official`, for every
+ * margin when none lies above L). Throws when U <= L (stable only) or when `official` meets a missing policy
+ * other than zero (the released code's nan_to_num).
+ */
 export function calibrate(margins: Float64Array, opts: CalibrationOptions): { p: Float64Array; calibration: Calibration } {
   const lower = opts.lower ?? DEFAULT_LOWER;
   const missingPolicy = opts.missing ?? 'zero';
+  const mode = opts.mode ?? 'stable';
+  if (mode === 'official' && missingPolicy !== 'zero') {
+    throw new RangeError(`pairsmith: calibration official counts a missing margin as 0 (the released code's nan_to_num); the missing policy must be zero, got ${missingPolicy}`);
+  }
   const warnings: string[] = [];
   let max = -Infinity;
   let missing = 0;
@@ -85,14 +119,15 @@ export function calibrate(margins: Float64Array, opts: CalibrationOptions): { p:
   if (missingPolicy === 'zero' && missing > 0) max = Math.max(max, 0);
   const searched = opts.upper === undefined;
   const upper = opts.upper ?? searchUpper(searchInput, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL);
-  if (!(upper > lower)) {
+  if (mode === 'stable' && !(upper > lower)) {
     throw new RangeError(`pairsmith: calibration upper bound U = ${upper} must be above the lower bound L = ${lower}; set it explicitly`);
   }
   if (upper <= 0) warnings.push(`upper bound U = ${upper} <= 0: every positive margin saturates at p = 1`);
   const p = new Float64Array(margins.length);
+  /** 1 where p holds a shifted clipped margin still to be divided (not a neutral 0.5 or a dropped NaN). */
+  const shifted = new Uint8Array(margins.length);
   let clippedLow = 0;
   let clippedHigh = 0;
-  const span = upper - lower;
   for (let i = 0; i < margins.length; i++) {
     let m = margins[i]!;
     if (!Number.isFinite(m)) {
@@ -108,7 +143,21 @@ export function calibrate(margins: Float64Array, opts: CalibrationOptions): { p:
     }
     if (m <= lower) clippedLow++;
     if (m >= upper) clippedHigh++;
-    p[i] = (Math.min(Math.max(m, lower), upper) - lower) / span;
+    // np.clip(m, L, U) = min(max(m, L), U), also when U < L (official only): then every value is U.
+    p[i] = Math.min(Math.max(m, lower), upper) - lower;
+    shifted[i] = 1;
   }
-  return { p, calibration: { lower, upper, searched, max, clippedLow, clippedHigh, missing, missingPolicy, warnings } };
+  let denominator = upper - lower;
+  if (mode === 'official') {
+    denominator = -Infinity;
+    for (let i = 0; i < p.length; i++) if (shifted[i]) denominator = Math.max(denominator, p[i]!);
+    if (denominator === -Infinity) denominator = upper - lower;
+    else if (denominator !== upper - lower) {
+      warnings.push(`official calibration divides by max(clip(m, L, U)) - L = ${denominator}, not U - L = ${upper - lower}`);
+    }
+    if (denominator === 0) warnings.push(`no margin lies above L = ${lower}: the official arithmetic gives p = 0/0 = NaN for every pair`);
+  }
+  for (let i = 0; i < p.length; i++) if (shifted[i]) p[i] = p[i]! / denominator;
+  const range = finiteRange(p);
+  return { p, calibration: { lower, upper, searched, max, clippedLow, clippedHigh, missing, missingPolicy, mode, denominator, ...range, warnings } };
 }

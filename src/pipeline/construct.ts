@@ -9,6 +9,9 @@ import { exactAdd } from '../numeric.js';
 export type Strategy = 'sweet-spot' | 'max-min' | 'max-random' | 'positions' | 'grid';
 export const STRATEGIES: readonly Strategy[] = ['sweet-spot', 'max-min', 'max-random', 'positions', 'grid'];
 export type Fallback = 'none' | 'next-nearest';
+/** grid: dedupe (a pair an earlier arm already emitted is dropped) or independent (every arm keeps its pairs). */
+export type GridArms = 'dedupe' | 'independent';
+export const GRID_ARMS: readonly GridArms[] = ['dedupe', 'independent'];
 
 export interface ConstructOptions {
   strategy: Strategy;
@@ -23,8 +26,19 @@ export interface ConstructOptions {
   keepTies?: boolean;
   /** When the rejected pick collides with the chosen or ties with it, take the nearest strictly lower one. */
   fallback?: Fallback;
-  /** Seed of max-random. */
+  /** Seed of max-random and min-of-k. */
   seed?: number;
+  /**
+   * sweet-spot and positions: the rejected is the lowest of K candidates drawn uniformly without replacement
+   * (seeded by `seed` and the record number, like max-random) instead of a position: the "scalable" reading of
+   * the Sweet Spot paper. K >= N gives the minimum.
+   */
+  rejectedMinOfK?: number;
+  /**
+   * grid: `dedupe` (default) drops a pair an earlier arm already emitted (duplicate_pair); `independent` lets each
+   * of the 21 arms keep its own pairs, duplicates across arms included (each row tagged by its two positions).
+   */
+  gridArms?: GridArms;
 }
 
 /** Why a prompt yields no pair, or why a candidate pair is dropped. */
@@ -89,6 +103,7 @@ function bump(m: Partial<Record<DropReason, number>>, r: DropReason, by = 1): vo
 
 /** Positions the engine must pick for a strategy (max-random picks only max). */
 export function strategyPositions(o: ConstructOptions): Position[] {
+  if (o.rejectedMinOfK !== undefined && (o.strategy === 'sweet-spot' || o.strategy === 'positions')) return [o.strategy === 'positions' ? (o.chosen ?? MAX) : MAX];
   switch (o.strategy) {
     case 'sweet-spot':
       return [MAX, o.rejected ?? DEFAULT_REJECTED];
@@ -222,6 +237,8 @@ function constructOn(
     rejectedZ: [],
   };
   const single = opts.strategy !== 'grid';
+  const minOfK = opts.rejectedMinOfK !== undefined && (opts.strategy === 'sweet-spot' || opts.strategy === 'positions') ? opts.rejectedMinOfK : undefined;
+  if (minOfK !== undefined && !(Number.isInteger(minOfK) && minOfK >= 1)) throw new RangeError(`pairsmith: min-of-k needs an integer k >= 1, got ${minOfK}`);
   const noPair: (DropReason | null)[] = new Array<DropReason | null>(groups).fill(null);
 
   for (let g = 0; g < groups; g++) {
@@ -271,12 +288,13 @@ function constructOn(
     };
 
     if (opts.strategy === 'grid') {
+      const dedupe = opts.gridArms !== 'independent';
       const seen = new Set<number>();
       for (let hi = np - 1; hi > 0; hi--) {
         for (let lo = hi - 1; lo >= 0; lo--) {
           const c = chosenPicks[g * nc + hi]!;
           const r = rejectedPicks[g * nr + lo]!;
-          if (c !== r && seen.has(c * 65536 + r)) {
+          if (dedupe && c !== r && seen.has(c * 65536 + r)) {
             bump(report.pairsDropped, 'duplicate_pair');
             continue;
           }
@@ -289,15 +307,20 @@ function constructOn(
       const c = chosenPicks[g * nc]!;
       let r: number;
       let rejPos: Position | null = null;
+      let rejLabel: string | null = null;
       if (opts.strategy === 'max-random') {
         const next = streamRng(opts.seed ?? 0, streams ? streams[g]! : g);
         r = randomInt(next, count - 1);
         if (r >= c) r++;
+      } else if (minOfK !== undefined) {
+        r = lowestOfK(values, s, count, minOfK, streamRng(opts.seed ?? 0, streams ? streams[g]! : g));
+        rejLabel = `min-of-k:${minOfK}`;
       } else {
         r = rejectedPicks[g * nr]!;
         rejPos = positions[1]!;
+        rejLabel = labels[1]!;
       }
-      const why = accept(c, r, labels[0]!, opts.strategy === 'max-random' ? null : labels[1]!, rejPos);
+      const why = accept(c, r, labels[0]!, rejLabel, rejPos);
       if (why !== null) {
         noPair[g] = why;
         bump(report.promptsWithoutPair, why);
@@ -318,6 +341,27 @@ function constructOn(
   const pairs = out.build();
   report.pairs = pairs.n;
   return { pairs, stats, report, noPair };
+}
+
+/**
+ * The lowest of k candidates of group [s, s + n) drawn uniformly without replacement (a partial Fisher-Yates
+ * shuffle driven by `next`); ties: the lower index. k >= n takes every candidate (the minimum). Group-relative.
+ */
+export function lowestOfK(values: Float64Array, s: number, n: number, k: number, next: () => number): number {
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const m = Math.min(k, n);
+  let best = -1;
+  for (let j = 0; j < m; j++) {
+    if (m < n) {
+      const t = j + randomInt(next, n - j);
+      const x = idx[j]!;
+      idx[j] = idx[t]!;
+      idx[t] = x;
+    }
+    const i = idx[j]!;
+    if (best < 0 || values[s + i]! < values[s + best]! || (values[s + i]! === values[s + best]! && i < best)) best = i;
+  }
+  return best;
 }
 
 /** max-random's fallback: a seeded uniform pick among the candidates strictly below `ceiling`; -1 if none. */

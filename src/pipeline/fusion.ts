@@ -17,8 +17,8 @@ export function fuseLogit(ps: readonly number[], eps = FUSION_EPS): number {
 }
 
 /**
- * The official two-source arithmetic, p_ex*p_im / (p_ex*p_im + (1-p_ex)*(1-p_im)), NaN included. Kept only to
- * document and test the difference (the pipeline never ranks by it).
+ * The official two-source arithmetic, p_ex*p_im / (p_ex*p_im + (1-p_ex)*(1-p_im)), NaN included: what
+ * `--calibration official` ranks by (select.ts); the default ranks by fuseLogit's clipped logit sum.
  */
 export function officialProduct(pEx: number, pIm: number): number {
   const a = pEx * pIm;

@@ -42,10 +42,22 @@ export function routePairs(margins: ArrayLike<number>, opts: RouteOptions): Rout
   return { dpo: Int32Array.from(valid.slice(0, cut)), sft: Int32Array.from(valid.slice(cut)), missing: Int32Array.from(missing) };
 }
 
-/** The TRL prompt-completion (SFT) row of a pair: prompt + chosen as `completion`. */
-export function sftRow(row: Record<string, unknown>, pairId: number): Record<string, unknown> {
+/** A finite number, or undefined. */
+function finite(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+}
+
+/**
+ * The TRL prompt-completion (SFT) row of a pair: prompt + chosen as `completion`, always with `margin`: the one it
+ * was routed by when given, else the row's `margin`, else score_chosen - score_rejected (null when none exists).
+ * Throws a RangeError for an augmented row (goal_role): its neg row's chosen is the original rejected response.
+ */
+export function sftRow(row: Record<string, unknown>, pairId: number, margin?: number): Record<string, unknown> {
+  if ('goal_role' in row) throw new RangeError('pairsmith: an augmented row (goal_role) cannot become an SFT row: route before augmenting');
   const out: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen };
-  if (typeof row.margin === 'number') out.margin = row.margin;
+  const sc = finite(row.score_chosen);
+  const sr = finite(row.score_rejected);
+  out.margin = finite(margin) ?? finite(row.margin) ?? (sc !== undefined && sr !== undefined ? sc - sr : null);
   if (typeof row.prompt_index === 'number') out.prompt_index = row.prompt_index;
   out.pair_id = pairId;
   out.route = 'sft';

@@ -153,8 +153,8 @@ export async function runPairs(engine: RunEngine, input: JobInput, read: ReadSet
 
 /** The clonable options of a pairs pass (no functions). */
 function pairsOptions(o: PairsRunOptions): PairsRunOptions {
-  const { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce, weights } = o;
-  return { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce, weights };
+  const { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce, weights, rejectedMinOfK, gridArms } = o;
+  return { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce, weights, rejectedMinOfK, gridArms };
 }
 
 /** Counts each group's outcome: its pairs written, or why it has none; transform exclusions too. */

@@ -9,6 +9,7 @@ import { Key, type Reject } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
 import { BadRecordError } from '../io/types.js';
 import { RowEmitter } from './emit.js';
+import { UsageError } from './errors.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
 import { routePairs, type RouteOptions } from './route.js';
@@ -26,6 +27,17 @@ export interface RouteRunOptions extends RouteOptions {
 
 const ROUTE = new Column('route');
 const ROUTED = new Set(['route']);
+/** The field augment adds to each of its two rows: routing such rows by margin would send every neg row to SFT. */
+const GOAL_ROLE = new Key('goal_role');
+
+/** The refusal of an augmented row (augment's goal_role field): route before augmenting. */
+export function augmentedInput(where: string): UsageError {
+  return new UsageError(
+    `${where}: route takes pairs before augmentation; this row has goal_role (an augment output), whose neg row has its margin negated: ` +
+      'routing by margin would send every negative-goal row to SFT, i.e. SFT on rejected responses. Route first, then augment the DPO output ' +
+      '(curate --route --augment does this: it augments the DPO rows only)',
+  );
+}
 
 export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
   // The adapter's rejects and the margin rejects of a batch go out together, in input order.
@@ -50,6 +62,7 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
     const c = a.columns;
     for (let g = 0; g < c.groups; g++) {
       conversational ??= c.conversational.a[g] === 1;
+      if (a.batch.member(c.rec.a[g]!, GOAL_ROLE) >= 0) throw augmentedInput(`${input.name}:${c.line.a[g]}`);
       const pairId = acceptedN++;
       let m = Number.NaN;
       if (field) {

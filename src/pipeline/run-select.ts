@@ -286,8 +286,8 @@ interface SelectBatch {
 
 /** The clonable options of select's pass 1. */
 function selectStageOptions(o: SelectRunOptions): PairsRunOptions {
-  const { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce } = o;
-  return { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce };
+  const { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce, rejectedMinOfK, gridArms } = o;
+  return { strategy, chosen, rejected, std, minGap, keepTies, fallback, seed, transform, beta, reduce, rejectedMinOfK, gridArms };
 }
 
 export const selectStage: Stage<SelectPlan, SelectBatch | null> = {

@@ -34,7 +34,23 @@ export function selectionReport(by: SelectBy, r: SelectResult, margins: { extern
     return { kept_mean: mean(kept), dropped_mean: mean(dropped) };
   };
   const cal = (c: SelectResult['calibrationExternal']) =>
-    c && { lower: c.lower, upper: c.upper, upper_searched: c.searched, max: c.max, clipped_low: c.clippedLow, clipped_high: c.clippedHigh, missing: c.missing, missing_policy: c.missingPolicy };
+    c && {
+      lower: c.lower,
+      upper: c.upper,
+      upper_searched: c.searched,
+      max: c.max,
+      clipped_low: c.clippedLow,
+      clipped_high: c.clippedHigh,
+      missing: c.missing,
+      missing_policy: c.missingPolicy,
+      mode: c.mode,
+      denominator: Number.isFinite(c.denominator) ? c.denominator : null,
+      p_min: c.pMin,
+      p_max: c.pMax,
+    };
+  const extra: Record<string, unknown> = {};
+  if (r.scaleExternal) extra.scale_external = { factor: r.scaleExternal.factor, auto: r.scaleExternal.auto, overflow: r.scaleExternal.overflow };
+  if (r.nanScores) extra.nan_scores = { count: r.nanScores.count, kept: r.nanScores.kept };
   return {
     by,
     pairs: r.n,
@@ -47,6 +63,7 @@ export function selectionReport(by: SelectBy, r: SelectResult, margins: { extern
     calibration_external: cal(r.calibrationExternal),
     calibration_implicit: cal(r.calibrationImplicit),
     margin_correlation: margins.external && margins.implicit ? correlation(margins.external, margins.implicit) : null,
+    ...extra,
     warnings: r.warnings,
   };
 }
@@ -60,9 +77,13 @@ export function selectionLines(rep: Record<string, unknown>): string[] {
     if (s) lines.push(`  ${name} margin: mean ${f(s.kept_mean)} kept vs ${f(s.dropped_mean)} dropped`);
   }
   for (const [name, key] of [['external', 'calibration_external'], ['implicit', 'calibration_implicit']] as const) {
-    const c = rep[key] as { lower: number; upper: number; upper_searched: boolean; clipped_low: number; clipped_high: number } | null;
-    if (c) lines.push(`  ${name} calibration: L = ${c.lower}, U = ${c.upper}${c.upper_searched ? ' (searched)' : ''}; ${c.clipped_low} at p = 0, ${c.clipped_high} at p = 1`);
+    const c = rep[key] as { lower: number; upper: number; upper_searched: boolean; clipped_low: number; clipped_high: number; mode?: string; p_min?: number | null; p_max?: number | null } | null;
+    if (!c) continue;
+    const span = typeof c.p_min === 'number' && typeof c.p_max === 'number' ? `; p from ${f(c.p_min)} to ${f(c.p_max)}` : '';
+    lines.push(`  ${name} calibration${c.mode === 'official' ? ' (official)' : ''}: L = ${c.lower}, U = ${c.upper}${c.upper_searched ? ' (searched)' : ''}; ${c.clipped_low} at p = 0, ${c.clipped_high} at p = 1${span}`);
   }
+  const sc = rep.scale_external as { factor: number; auto: boolean } | undefined;
+  if (sc) lines.push(`  external margin scaled by ${f(sc.factor)}${sc.auto ? ' (auto: IQR implicit / IQR external)' : ''} before calibration`);
   if (rep.margin_correlation !== null) lines.push(`  correlation of external and implicit margins: ${f(rep.margin_correlation)}`);
   for (const w of rep.warnings as string[]) lines.push(`  warning: ${w}`);
   return lines;

@@ -1,8 +1,10 @@
 // Margin-based selection (spec selection.md section 2): rank pairs by the external margin, the implicit margin,
 // their raw sum (add) or their calibrated Bayesian fusion (bees), and keep the top fraction or top k, with a
-// deterministic tie-break: score, then m_ex + m_im, then input order.
-import { calibrate, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type Missing } from './calibrate.js';
-import { FUSION_EPS, clippedLogit, sigmoid } from './fusion.js';
+// deterministic tie-break: score, then m_ex + m_im, then input order. `calibration: 'official'` reproduces the
+// released code's bees arithmetic and order instead (NaN scores included, counted in nanScores).
+import { calibrate, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
+import { FUSION_EPS, clippedLogit, officialProduct, sigmoid } from './fusion.js';
+import { quantileSorted } from '../numeric.js';
 
 export type SelectBy = 'external' | 'implicit' | 'bees' | 'add';
 export const SELECT_BY: readonly SelectBy[] = ['external', 'implicit', 'bees', 'add'];
@@ -21,7 +23,22 @@ export interface SelectOptions {
   minTail?: number;
   eps?: number;
   missing?: Missing;
+  /**
+   * stable (default): p over U - L, ranked by the eps-clipped logit sum. official: the released code's arithmetic
+   * (p over max(clip(m, L, U)) - L, P = p_ex p_im / (p_ex p_im + (1 - p_ex)(1 - p_im)), NaN kept) and its order
+   * (numpy's stable argsort, last k: NaN first, then P descending, equal P by the higher input index).
+   */
+  calibration?: CalibrationMode;
+  /**
+   * A factor s > 0 applied to the external margin before calibration (p_external = p(s * m_ex)); `auto` takes
+   * s = IQR(m_im) / IQR(m_ex) (finite margins, type-7 quantiles), which gives the external margins the implicit
+   * ones' interquartile range. Absent: no scaling. The external and add rankings and the tie-break use raw margins.
+   */
+  scaleExternal?: number | 'auto';
 }
+
+/** A calibrated source whose p spans less than this (max - min) barely moves a bees ranking: warned. */
+export const NARROW_SPAN = 0.2;
 
 export interface SelectResult {
   n: number;
@@ -40,6 +57,10 @@ export interface SelectResult {
   order: Int32Array;
   /** Pairs that cannot be ranked (a missing margin under `drop`, or no margin at all). */
   ineligible: number;
+  /** The factor applied to the external margin before calibration (null: none), and whether it came from auto. */
+  scaleExternal: { factor: number; auto: boolean; overflow: number } | null;
+  /** official bees only: pairs whose fused P is NaN (0/0) and how many of them are kept. */
+  nanScores: { count: number; kept: number } | null;
   calibrationExternal: Calibration | null;
   calibrationImplicit: Calibration | null;
   warnings: string[];
@@ -52,6 +73,28 @@ export function fractionCount(fraction: number, n: number): number {
 
 function orZero(x: number): number {
   return Number.isFinite(x) ? x : 0;
+}
+
+/** The interquartile range of the finite values (NaN when there are none). */
+function iqr(m: Float64Array): number {
+  const f = Float64Array.from(m.filter(Number.isFinite)).sort();
+  return quantileSorted(f, 0.75) - quantileSorted(f, 0.25);
+}
+
+/** The --scale-external factor: the given one, or IQR(m_im) / IQR(m_ex) for auto. Throws when it is unusable. */
+export function externalScale(scale: number | 'auto', external: Float64Array, implicit: Float64Array | undefined): number {
+  if (scale !== 'auto') {
+    if (!(scale > 0 && Number.isFinite(scale))) throw new RangeError(`pairsmith: the external margin scale must be a finite number > 0, got ${scale}`);
+    return scale;
+  }
+  if (!implicit) throw new RangeError('pairsmith: --scale-external auto needs implicit margins (it matches their interquartile range); give a factor');
+  const qi = iqr(implicit);
+  const qe = iqr(external);
+  const s = qi / qe;
+  if (!(qe > 0) || !(qi > 0) || !(s > 0 && Number.isFinite(s))) {
+    throw new RangeError(`pairsmith: --scale-external auto needs both margins to have a spread (IQR external ${qe}, implicit ${qi}); give a factor`);
+  }
+  return s;
 }
 
 /** Ranks pairs by `opts.by` and marks the top ones. Margins are per pair; NaN marks a missing one. */
@@ -68,21 +111,49 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   if (!im && need.implicit.includes(opts.by)) throw new RangeError(`pairsmith: --by ${opts.by} needs implicit margins (policy and reference log-probs)`);
   const missing = opts.missing ?? 'zero';
   const eps = opts.eps ?? FUSION_EPS;
+  const mode = opts.calibration ?? 'stable';
+  if (mode === 'official' && missing !== 'zero') throw new RangeError(`pairsmith: --calibration official counts a missing margin as 0 (the released code's nan_to_num): use --missing zero, not ${missing}`);
+  const official = mode === 'official' && opts.by === 'bees';
   const warnings: string[] = [];
+
+  // The external margins as calibrated: scaled by --scale-external (an overflow keeps its sign at the largest double).
+  let exCal = ex;
+  let scaleExternal: SelectResult['scaleExternal'] = null;
+  if (ex && opts.scaleExternal !== undefined) {
+    const factor = externalScale(opts.scaleExternal, ex, im);
+    let overflow = 0;
+    exCal = ex.map((m) => {
+      const v = m * factor;
+      if (Number.isFinite(v) || !Number.isFinite(m)) return v;
+      overflow++;
+      return v > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+    });
+    scaleExternal = { factor, auto: opts.scaleExternal === 'auto', overflow };
+    if (overflow > 0) warnings.push(`${overflow} external margins overflow when scaled by ${factor}: kept at +-max double (they clip to L or U)`);
+  }
 
   const cal = (m: Float64Array | undefined, upper: number | undefined, divisor: number, name: string, needed: boolean) => {
     if (!m || m.length === 0) return null;
     try {
-      return calibrate(m, { lower: opts.lower, upper, divisor, minTail: opts.minTail, missing });
+      return calibrate(m, { lower: opts.lower, upper, divisor, minTail: opts.minTail, missing, mode });
     } catch (e) {
       if (needed) throw e;
       warnings.push(`${name} margins not calibrated: ${(e as Error).message}`);
       return null;
     }
   };
-  const ce = cal(ex, opts.upperExternal, opts.divisorExternal ?? DIVISOR_EXTERNAL, 'external', opts.by === 'bees');
+  const ce = cal(exCal, opts.upperExternal, opts.divisorExternal ?? DIVISOR_EXTERNAL, 'external', opts.by === 'bees');
   const ci = cal(im, opts.upperImplicit, opts.divisorImplicit ?? DIVISOR_IMPLICIT, 'implicit', opts.by === 'bees');
   for (const c of [ce, ci]) if (c) warnings.push(...c.calibration.warnings);
+  if (opts.by === 'bees') {
+    for (const [name, c, flag] of [['external', ce, '--scale-external or --upper-external'], ['implicit', ci, '--upper-implicit']] as const) {
+      const k = c?.calibration;
+      if (!k || k.pMin === null || k.pMax === null || !(k.pMax - k.pMin < NARROW_SPAN)) continue;
+      warnings.push(
+        `${name} margins: calibrated p spans only ${(k.pMax - k.pMin).toPrecision(3)} (${k.pMin.toPrecision(3)} to ${k.pMax.toPrecision(3)}, U = ${k.upper}), less than ${NARROW_SPAN}: this source barely moves the bees ranking; see ${flag}`,
+      );
+    }
+  }
 
   const score = new Float64Array(n);
   const key = new Float64Array(n);
@@ -105,6 +176,10 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
         s = k = raw(ex!, i) + raw(im!, i);
         break;
       case 'bees': {
+        if (official) {
+          s = k = officialProduct(ce!.p[i]!, ci!.p[i]!);
+          break;
+        }
         k = clippedLogit(ce!.p[i]!, eps) + clippedLogit(ci!.p[i]!, eps);
         s = sigmoid(k);
         break;
@@ -116,8 +191,15 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   const tie = new Float64Array(n);
   for (let i = 0; i < n; i++) tie[i] = (ex ? orZero(ex[i]!) : 0) + (im ? orZero(im[i]!) : 0);
   const eligible: number[] = [];
-  for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) eligible.push(i);
-  eligible.sort((a, b) => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b);
+  if (official) {
+    // np.argsort(P, kind='stable')[-k:]: NaN sorts last, so it is taken first; equal P: the later index first.
+    for (let i = 0; i < n; i++) eligible.push(i);
+    const nanFirst = (x: number): number => (Number.isNaN(x) ? Infinity : x);
+    eligible.sort((a, b) => nanFirst(key[b]!) - nanFirst(key[a]!) || b - a);
+  } else {
+    for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) eligible.push(i);
+    eligible.sort((a, b) => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b);
+  }
   const order = Int32Array.from(eligible);
   let k = opts.top ?? fractionCount(opts.fraction!, n);
   if (k > order.length) {
@@ -127,6 +209,20 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   if (k === 0 && n > 0) warnings.push('the selection keeps no pair');
   const rank = new Int32Array(n);
   for (let r = 0; r < k; r++) rank[order[r]!] = r + 1;
+  let nanScores: SelectResult['nanScores'] = null;
+  if (official) {
+    let count = 0;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      if (!Number.isNaN(score[i]!)) continue;
+      count++;
+      if (rank[i]! > 0) kept++;
+    }
+    nanScores = { count, kept };
+    if (count > 0) {
+      warnings.push(`${count} pairs have a NaN fused score (0/0: p = 1 in one source, 0 in the other); the official order puts them first: ${kept} of them are kept`);
+    }
+  }
   return {
     n,
     k,
@@ -137,6 +233,8 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     rank,
     order,
     ineligible: n - order.length,
+    scaleExternal,
+    nanScores,
     calibrationExternal: ce?.calibration ?? null,
     calibrationImplicit: ci?.calibration ?? null,
     warnings,

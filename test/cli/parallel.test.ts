@@ -43,6 +43,7 @@ function manifest(p: string): Record<string, unknown> {
 const COMMANDS: [string, string[]][] = [
   ['pairs', ['pairs', 'in.jsonl']],
   ['pairs-weights', ['pairs', 'in.jsonl', '--weights', 'rating-gap', '--strategy', 'max-min']],
+  ['pairs-min-of-k', ['pairs', 'in.jsonl', '--rejected', 'min-of-k:5', '--seed', '3']],
   ['select', ['select', 'in.jsonl', '--fraction', '0.3']],
   ['curate', ['curate', 'in.jsonl', '--fraction', '0.25', '--route', '--hard-fraction', '0.2', '--sft', 'SFT']],
   ['stats', ['stats', 'in.jsonl', '--per-prompt', 'OUT']],
@@ -77,7 +78,7 @@ describe('--threads', () => {
 });
 
 describe('--shard', () => {
-  for (const [name, args] of COMMANDS.filter(([n]) => ['pairs', 'stats', 'convert', 'convert-kto'].includes(n))) {
+  for (const [name, args] of COMMANDS.filter(([n]) => ['pairs', 'pairs-min-of-k', 'stats', 'convert', 'convert-kto'].includes(n))) {
     it(`${name}: shards 1..5, concatenated, are the unsharded output; their counts add up`, async () => {
       const whole = `${name}-whole.jsonl`;
       await cli([...args.map((x) => (x === 'OUT' ? whole : x)), ...(args.includes('OUT') ? [] : ['-o', whole]), '--threads', '1']);
@@ -125,6 +126,7 @@ function mergedManifest(p: string, names: Record<string, string>): Record<string
 const MERGED: [string, string[]][] = [
   ['select', ['select', 'in.jsonl', '--fraction', '0.3']],
   ['select-all', ['select', 'in.jsonl', '--top', '5000', '--all', '--by', 'external']],
+  ['select-fidelity', ['select', 'in.jsonl', '--fraction', '0.3', '--strategy', 'grid', '--grid-arms', 'independent', '--calibration', 'official', '--scale-external', '2']],
   ['curate', ['curate', 'in.jsonl', '--fraction', '0.25', '--route', '--hard-fraction', '0.2']],
   ['curate-augment', ['curate', 'in.jsonl', '--fraction', '0.2', '--augment', '--weights', 'rating-gap', '--all']],
 ];

@@ -13,6 +13,12 @@ import { commandLine, curateSetup, defaultValues, fieldDefs, NOT_IN_FORM, shellW
 import { fakeIo } from '../helpers/cli.js';
 
 const cli = cliOptions(curateCommand({} as CliContext));
+/** Curate flags the page has no field for yet (web/src is another area): left at the CLI default by the page. */
+const NOT_YET_IN_FORM: Record<string, string> = {
+  '--calibration': 'BeeS arithmetic (stable or official); the page runs the default, stable',
+  '--scale-external': 'BeeS external margin factor; the page does not scale',
+  '--grid-arms': 'grid arms deduplicated (the default) or independent; the page keeps the default',
+};
 const SAMPLE = resolve('examples/sample.candidates.jsonl');
 const dir = mkdtempSync(join(tmpdir(), 'pairsmith-web-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,7 +38,7 @@ async function cliRun(argv: string[]): Promise<{ code: number; err: string; mani
 describe('the curate form and the CLI', () => {
   it('every curate flag is a form field or listed as not one, and no field is unknown to the CLI', () => {
     const flags = cli.map((o) => o.flag).sort();
-    const shown = [...fieldDefs().map((f) => f.flag), ...Object.keys(NOT_IN_FORM)].sort();
+    const shown = [...fieldDefs().map((f) => f.flag), ...Object.keys(NOT_IN_FORM), ...Object.keys(NOT_YET_IN_FORM)].sort();
     expect(shown).toEqual(flags);
   });
 
@@ -49,7 +55,7 @@ describe('the curate form and the CLI', () => {
     expect(v['--output']).toBe('curated.jsonl');
     expect(v['--report']).toBe(true); // the page's own default: the report is shown
     for (const o of cli) {
-      if (o.flag === '--output' || o.flag === '--report' || NOT_IN_FORM[o.flag]) continue;
+      if (o.flag === '--output' || o.flag === '--report' || NOT_IN_FORM[o.flag] || NOT_YET_IN_FORM[o.flag]) continue;
       if (o.boolean) expect(v[o.flag], o.flag).toBe(o.default === true);
       else expect(v[o.flag], o.flag).toBe(o.default === undefined ? '' : String(o.default));
     }

@@ -33,6 +33,7 @@ Examples:
   $ pairsmith curate samples.jsonl -o dpo.jsonl --route --hard-fraction 0.1 --sft sft.jsonl
   $ pairsmith curate samples.jsonl -o aug.jsonl --augment --fraction 0.25
   $ pairsmith curate samples.jsonl -o curated.jsonl --config curate.json
+  $ pairsmith curate samples.jsonl -o curated.jsonl --fraction 0.1 --by bees --scale-external auto --calibration stable
   $ pairsmith curate judged.jsonl -o curated.jsonl --transform logit --report report.html   # + the HTML data report
 Steps and their options are those of pairs, select, route and augment; --fraction defaults to 1 (rank, keep
 all). --config reads a JSON object of options (long names; the command line wins), e.g.

@@ -16,11 +16,17 @@ Examples:
   $ pairsmith pairs judged.jsonl -o pairs.jsonl --transform logit       # scores are probabilities (win rates)
   $ pairsmith pairs samples.jsonl -o pairs.parquet --rejected mu-1.5sigma --fallback next-nearest
   $ pairsmith pairs samples.jsonl -o grid.jsonl --strategy grid         # all 21 position pairs, tagged
+  $ pairsmith pairs samples.jsonl -o grid.jsonl --strategy grid --grid-arms independent   # every arm whole (the 21-arm study)
+  $ pairsmith pairs samples.jsonl -o pairs.jsonl --rejected min-of-k:5 --seed 1   # rejected = lowest of 5 random samples
   $ pairsmith pairs samples.jsonl -o pairs.jsonl --strategy positions --chosen mu+2sigma --rejected mu-2sigma
 Rows: prompt, chosen, rejected, score_chosen, score_rejected (raw input scores), margin, prompt_index,
 chosen_index, rejected_index, strategy, chosen_position, rejected_position, and implicit_margin when the
 input has policy_logps and reference_logps. A prompt without a pair is counted in the manifest with its
 reason (insufficient_samples, no_spread, same_candidate, tie, below_min_gap, ...).
+--rejected min-of-k:K (sweet-spot, positions): the lowest-scoring of K candidates drawn uniformly without
+replacement, seeded by --seed and the record number (K >= N: the minimum); rejected_position is min-of-k:K.
+--grid-arms independent: no duplicate_pair drop, so filtering rows by (chosen_position, rejected_position)
+gives each arm's full set of pairs.
 `;
 
 export function pairsCommand(ctx: CliContext): Command {

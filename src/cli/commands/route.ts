@@ -19,7 +19,8 @@ A pair is hard when its margin < t (strict), or when it is among the floor(f * n
 is score_chosen - score_rejected (or --margin-field). DPO rows keep every column and add route = "dpo", sorted
 by margin, largest first (ties: input order, or a seeded order with --tie-seed); SFT rows are {prompt,
 completion (= chosen), margin, pair_id, route = "sft"}, continuing that order. A pair without a margin is
-rejected (missing_field). The manifest and rejects are written beside the --dpo output.
+rejected (missing_field). The manifest and rejects are written beside the --dpo output. The output of
+augment (rows with goal_role) is refused: route first, then augment the DPO output.
 `;
 
 export function routeCommand(ctx: CliContext): Command {
