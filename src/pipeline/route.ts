@@ -1,6 +1,7 @@
 // Small-margin routing (spec losses.md section 4, MixDPO): pairs with a small margin go to SFT on the chosen
 // response, the rest to DPO, all in curriculum order (margin descending, easy first). A pair is hard iff
 // margin < threshold (strict), or it is among the floor(f * n) smallest margins for --hard-fraction f.
+import { UsageError } from './errors.js';
 import { mix32 } from './rng.js';
 import { fractionCount } from './select.js';
 
@@ -62,4 +63,13 @@ export function sftRow(row: Record<string, unknown>, pairId: number, margin?: nu
   out.pair_id = pairId;
   out.route = 'sft';
   return out;
+}
+
+/** The refusal of an augmented row (augment's goal_role field): route before augmenting. */
+export function augmentedInput(where: string): UsageError {
+  return new UsageError(
+    `${where}: route takes pairs before augmentation; this row has goal_role (an augment output), whose neg row has its margin negated: ` +
+      'routing by margin would send every negative-goal row to SFT, i.e. SFT on rejected responses. Route first, then augment the DPO output ' +
+      '(curate --route --augment does this: it augments the DPO rows only)',
+  );
 }

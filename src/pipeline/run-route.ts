@@ -9,10 +9,9 @@ import { Key, type Reject } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
 import { BadRecordError } from '../io/types.js';
 import { RowEmitter } from './emit.js';
-import { UsageError } from './errors.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
-import { routePairs, type RouteOptions } from './route.js';
+import { augmentedInput, routePairs, type RouteOptions } from './route.js';
 import { needPairs } from './run-augment.js';
 import type { RunResult } from './run-pairs.js';
 import { sftSchema, writeObjectRow } from './run-select.js';
@@ -29,15 +28,6 @@ const ROUTE = new Column('route');
 const ROUTED = new Set(['route']);
 /** The field augment adds to each of its two rows: routing such rows by margin would send every neg row to SFT. */
 const GOAL_ROLE = new Key('goal_role');
-
-/** The refusal of an augmented row (augment's goal_role field): route before augmenting. */
-export function augmentedInput(where: string): UsageError {
-  return new UsageError(
-    `${where}: route takes pairs before augmentation; this row has goal_role (an augment output), whose neg row has its margin negated: ` +
-      'routing by margin would send every negative-goal row to SFT, i.e. SFT on rejected responses. Route first, then augment the DPO output ' +
-      '(curate --route --augment does this: it augments the DPO rows only)',
-  );
-}
 
 export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSettings, o: RouteRunOptions, sinks: { dpo: RowSink; sft: RowSink }, hooks: JobHooks = {}): Promise<RunResult> {
   // The adapter's rejects and the margin rejects of a batch go out together, in input order.

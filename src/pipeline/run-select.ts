@@ -25,7 +25,7 @@ import { emptyReport, mergeReport, pairsForChunk, type ChunkPairs } from './pair
 import type { ConstructReport } from './construct.js';
 import type { BatchPool, Stage } from './tasks.js';
 import { constructReportJson } from './report-json.js';
-import { routePairs, type RouteOptions } from './route.js';
+import { augmentedInput, routePairs, type RouteOptions } from './route.js';
 import { settleForm, type PairsRunOptions, type RunEngine, type RunResult } from './run-pairs.js';
 import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
 import { selectionReport } from './select-report.js';
@@ -97,6 +97,8 @@ const APPENDED = new Set(['p_external', 'p_implicit', 'selection_score', 'select
 
 const IMPLICIT = new Key('implicit_margin');
 const MARGIN = new Key('margin');
+/** augment's field on each of its two rows (curate --route refuses such rows: see augmentedInput). */
+const GOAL_ROLE = new Key('goal_role');
 const LOGP_KEYS = ['policy_chosen_logps', 'policy_rejected_logps', 'reference_chosen_logps', 'reference_rejected_logps'].map((k) => new Key(k));
 
 /** Writes an object row through a builder (augmented and SFT rows). */
@@ -281,6 +283,8 @@ interface SelectBatch {
   types?: ReturnType<ColumnTypes['entries']>;
   /** Inline passes only: the batch, its columns and pairs (for the report). */
   candidates?: { batch: RecordBatch; columns: CandidateColumns; pairs: ChunkPairs };
+  /** A pairs input: the line of the batch's first augmented row (goal_role), if any. */
+  augmented?: number;
 }
 
 
@@ -334,7 +338,9 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
     const c = a.columns;
     if (c.groups === 0) return null;
     const types = plan.parquet ? new ColumnTypes() : undefined;
+    let augmented: number | undefined;
     for (let g = 0; g < c.groups; g++) {
+      if (augmented === undefined && a.batch.member(c.rec.a[g]!, GOAL_ROLE) >= 0) augmented = c.line.a[g]!;
       const sc = c.scoreChosen.a[g]!;
       const sr = c.scoreRejected.a[g]!;
       nb.record.push(c.index.a[g]!);
@@ -350,7 +356,7 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
       nb.place(a.batch, c.rec.a[g]!);
       types?.observeRecord(a.batch, c, g, APPENDED);
     }
-    return { kind: 'pairs', report: emptyReport(), numbers: nb.take(), conversational: c.conversational.a[0] === 1, types: types?.entries() };
+    return { kind: 'pairs', report: emptyReport(), numbers: nb.take(), conversational: c.conversational.a[0] === 1, types: types?.entries(), augmented };
   },
   transfer: (r) => (r ? Object.values(r.numbers).filter((x): x is Int32Array | Float64Array => typeof x === 'object').map((x) => x.buffer as ArrayBuffer) : []),
 };
@@ -396,7 +402,7 @@ export interface NeededRecords {
 export type PairBaseSource = (need: NeededRecords, visit: (i: number, base: (b: RowBuilder) => void) => void, flush: () => Promise<void>) => Promise<void>;
 
 async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: SelectRunOptions, sinks: SelectSinks): Promise<SelectRunResult> {
-  const st = await selectPass1(job, o, sinks.main.kind === 'objects');
+  const st = await selectPass1(job, o, sinks.main.kind === 'objects', input.name);
   const source = recordSource(job, engine, input, o, st);
   if (o.partial) {
     await writePartial(st, job.tally, o, sinks, source);
@@ -407,13 +413,14 @@ async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: Selec
 }
 
 /** Pass 1: count every record, build the pairs, keep their numbers. */
-async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean): Promise<SelectTable> {
+async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean, name: string): Promise<SelectTable> {
   const st: SelectTable = { table: new Table(), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
   // The report reads texts from the batches: its pass runs on this thread.
   const inline = o.onCandidates !== undefined;
   const plan: SelectPlan = { o: selectStageOptions(o), parquet, keep: inline, kind: undefined };
   for await (const r of job.run(selectStage, plan, { inline })) {
     if (!r) continue;
+    if (r.augmented !== undefined && o.curate?.route) throw augmentedInput(`${name}:${r.augmented}`);
     st.kind ??= r.kind;
     mergeReport(st.construct, r.report);
     if (r.conversational !== undefined && st.conversational === undefined) {

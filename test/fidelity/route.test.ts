@@ -40,6 +40,17 @@ describe('pairsmith route after augment', () => {
     expect(r.err).toMatch(/Route first, then augment the DPO output/);
   });
 
+  it('curate --route on augmented rows is refused the same way (threads 1 and 2)', async () => {
+    expect((await cli('augment', 'p.jsonl', '-o', 'aug2.jsonl', '--reward-conditioned')).code).toBe(0);
+    for (const t of ['1', '2']) {
+      const r = await cli('curate', 'aug2.jsonl', '-o', `c${t}.jsonl`, '--route', '--hard-fraction', '0.5', '--fraction', '1', '--threads', t);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/aug2\.jsonl:1: route takes pairs before augmentation/);
+    }
+    // Without --route, curate takes them (selection only).
+    expect((await cli('curate', 'aug2.jsonl', '-o', 'c3.jsonl', '--fraction', '1')).code).toBe(0);
+  });
+
   it('route then augment works; SFT rows carry the score margin', async () => {
     const r = await cli('route', 'p.jsonl', '--dpo', 'd.jsonl', '--sft', 's.jsonl', '--hard-fraction', '0.5');
     expect(r.code, r.err).toBe(0);
