@@ -2,18 +2,7 @@
 // s ~ N(0, 1); each pair (i < j) judged with probability `observed`, by K independent judges (i wins each with
 // probability sigmoid(s_i - s_j)); a fraction `corrupted` of the judged pairs has its counts swapped (wins -> K - wins).
 // Shared by bench/clean-flags.ts and test/pipeline/clean-flags.test.ts.
-
-/** mulberry32: a small seeded uniform stream in [0, 1). */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/pipeline/rng.js';
 
 export interface JudgedPrompt {
   n: number;
@@ -25,7 +14,7 @@ export interface JudgedPrompt {
 }
 
 export function judgedPrompt(n: number, observed: number, K: number, corrupted: number, seed: number): JudgedPrompt {
-  const r = uniform(seed);
+  const r = mulberry32(seed);
   const scores = Float64Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
   const comparisons: [number, number, number, number][] = [];
   const bad = new Set<number>();
