@@ -146,3 +146,45 @@ export function exactSum(partials: readonly number[]): number {
   }
   return hi;
 }
+
+/**
+ * Sorts the indices in `idx` in place by `cmp` (an order: negative puts a first; 0 or NaN keeps their order), stably: a
+ * bottom-up merge sort over typed arrays (insertion-sorted runs of 16), so sorting n indices allocates one
+ * Int32Array of n and nothing on the JS heap (Array.prototype.sort on n numbers holds about 3n words of heap).
+ */
+export function sortIndices(idx: Int32Array, cmp: (a: number, b: number) => number): Int32Array {
+  const n = idx.length;
+  const RUN = 16;
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(n, lo + RUN);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = idx[i]!;
+      let j = i - 1;
+      while (j >= lo && cmp(idx[j]!, x) > 0) {
+        idx[j + 1] = idx[j]!;
+        j--;
+      }
+      idx[j + 1] = x;
+    }
+  }
+  if (n <= RUN) return idx;
+  let src: Int32Array = idx;
+  let dst: Int32Array = new Int32Array(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(n, lo + width);
+      const hi = Math.min(n, lo + 2 * width);
+      let a = lo;
+      let b = mid;
+      let k = lo;
+      while (a < mid && b < hi) dst[k++] = cmp(src[a]!, src[b]!) > 0 ? src[b++]! : src[a++]!;
+      while (a < mid) dst[k++] = src[a++]!;
+      while (b < hi) dst[k++] = src[b++]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== idx) idx.set(src);
+  return idx;
+}

@@ -2,6 +2,7 @@
 // response, the rest to DPO, all in curriculum order (margin descending, easy first). A pair is hard iff
 // margin < threshold (strict), or it is among the floor(f * n) smallest margins for --hard-fraction f.
 import { UsageError } from './errors.js';
+import { sortIndices } from '../numeric.js';
 import { mix32 } from './rng.js';
 import { fractionCount } from './select.js';
 
@@ -27,12 +28,17 @@ export function routePairs(margins: ArrayLike<number>, opts: RouteOptions): Rout
   if (opts.hardFraction !== undefined && !(opts.hardFraction >= 0 && opts.hardFraction <= 1)) {
     throw new RangeError(`pairsmith: hard fraction must be in [0, 1], got ${opts.hardFraction}`);
   }
-  const valid: number[] = [];
-  const missing: number[] = [];
-  for (let i = 0; i < margins.length; i++) (Number.isFinite(margins[i]!) ? valid : missing).push(i);
+  let finite = 0;
+  for (let i = 0; i < margins.length; i++) if (Number.isFinite(margins[i]!)) finite++;
+  const valid = new Int32Array(finite);
+  const missing = new Int32Array(margins.length - finite);
+  for (let i = 0, v = 0, m = 0; i < margins.length; i++) {
+    if (Number.isFinite(margins[i]!)) valid[v++] = i;
+    else missing[m++] = i;
+  }
   const seed = opts.tieSeed;
   const tieKey = seed === undefined ? null : (i: number) => mix32(mix32(seed >>> 0) ^ i);
-  valid.sort((a, b) => margins[b]! - margins[a]! || (tieKey ? tieKey(a) - tieKey(b) : 0) || a - b);
+  sortIndices(valid, (a, b) => margins[b]! - margins[a]! || (tieKey ? tieKey(a) - tieKey(b) : 0) || a - b);
   let cut: number;
   if (opts.threshold !== undefined) {
     cut = valid.length;
@@ -40,7 +46,7 @@ export function routePairs(margins: ArrayLike<number>, opts: RouteOptions): Rout
   } else {
     cut = valid.length - fractionCount(opts.hardFraction!, valid.length);
   }
-  return { dpo: Int32Array.from(valid.slice(0, cut)), sft: Int32Array.from(valid.slice(cut)), missing: Int32Array.from(missing) };
+  return { dpo: valid.slice(0, cut), sft: valid.slice(cut), missing };
 }
 
 /** A finite number, or undefined. */

@@ -1,26 +1,36 @@
 // The kept-vs-dropped report of a selection (manifest `report.selection`, `--report`).
 import type { SelectBy, SelectResult } from './select.js';
 
-function mean(xs: number[]): number | null {
-  const f = xs.filter(Number.isFinite);
-  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : null;
+/** Mean of the finite values of `m` at the indices `take` accepts (summed in index order), null when none. */
+function meanWhere(m: ArrayLike<number>, take: (i: number) => boolean): number | null {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < m.length; i++) {
+    const x = m[i]!;
+    if (take(i) && Number.isFinite(x)) {
+      s += x;
+      c++;
+    }
+  }
+  return c ? s / c : null;
 }
 
 /** Pearson correlation over pairs where both are finite (null if fewer than 3 or no spread). */
 export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]!) && Number.isFinite(b[i]!)) (xs.push(a[i]!), ys.push(b[i]!));
-  if (xs.length < 3) return null;
-  const mx = mean(xs)!;
-  const my = mean(ys)!;
+  const both = (i: number) => Number.isFinite(a[i]!) && Number.isFinite(b[i]!);
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (both(i)) count++;
+  if (count < 3) return null;
+  const mx = meanWhere(a, both)!;
+  const my = meanWhere(b, both)!;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < xs.length; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
+  for (let i = 0; i < a.length; i++) {
+    if (!both(i)) continue;
+    sxy += (a[i]! - mx) * (b[i]! - my);
+    sxx += (a[i]! - mx) ** 2;
+    syy += (b[i]! - my) ** 2;
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
 }
@@ -28,10 +38,8 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 export function selectionReport(by: SelectBy, r: SelectResult, margins: { external: Float64Array | null; implicit: Float64Array | null }): Record<string, unknown> {
   const split = (m: Float64Array | null) => {
     if (!m) return null;
-    const kept: number[] = [];
-    const dropped: number[] = [];
-    for (let i = 0; i < r.n; i++) (r.rank[i]! > 0 ? kept : dropped).push(m[i]!);
-    return { kept_mean: mean(kept), dropped_mean: mean(dropped) };
+    const n = Math.min(r.n, m.length);
+    return { kept_mean: meanWhere(m.subarray(0, n), (i) => r.rank[i]! > 0), dropped_mean: meanWhere(m.subarray(0, n), (i) => !(r.rank[i]! > 0)) };
   };
   const cal = (c: SelectResult['calibrationExternal']) =>
     c && {

@@ -4,7 +4,7 @@
 // released code's bees arithmetic and order instead (NaN scores included, counted in nanScores).
 import { calibrate, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
 import { FUSION_EPS, clippedLogit, officialProduct, sigmoid } from './fusion.js';
-import { quantileSorted } from '../numeric.js';
+import { quantileSorted, sortIndices } from '../numeric.js';
 
 export type SelectBy = 'external' | 'implicit' | 'bees' | 'add';
 export const SELECT_BY: readonly SelectBy[] = ['external', 'implicit', 'bees', 'add'];
@@ -190,17 +190,19 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   }
   const tie = new Float64Array(n);
   for (let i = 0; i < n; i++) tie[i] = (ex ? orZero(ex[i]!) : 0) + (im ? orZero(im[i]!) : 0);
-  const eligible: number[] = [];
+  let order: Int32Array;
   if (official) {
     // np.argsort(P, kind='stable')[-k:]: NaN sorts last, so it is taken first; equal P: the later index first.
-    for (let i = 0; i < n; i++) eligible.push(i);
+    order = Int32Array.from({ length: n }, (_, i) => i);
     const nanFirst = (x: number): number => (Number.isNaN(x) ? Infinity : x);
-    eligible.sort((a, b) => nanFirst(key[b]!) - nanFirst(key[a]!) || b - a);
+    sortIndices(order, (a, b) => nanFirst(key[b]!) - nanFirst(key[a]!) || b - a);
   } else {
-    for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) eligible.push(i);
-    eligible.sort((a, b) => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b);
+    let m = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) m++;
+    order = new Int32Array(m);
+    for (let i = 0, j = 0; i < n; i++) if (!Number.isNaN(key[i]!)) order[j++] = i;
+    sortIndices(order, (a, b) => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b);
   }
-  const order = Int32Array.from(eligible);
   let k = opts.top ?? fractionCount(opts.fraction!, n);
   if (k > order.length) {
     warnings.push(`asked for ${k} pairs but only ${order.length} can be ranked; keeping ${order.length}`);
