@@ -45,7 +45,7 @@ const MU_CAP: f64 = 1e7;
 // gap max(primal / tol, dual / dualTol) is below GAP_STALL and it fell by less than a fifth over the window.
 const WINDOW: i32 = 20;
 const OBJ_STALL: f64 = 1e-7;
-const GAP_STALL: f64 = 10;
+const GAP_STALL: f64 = 30;
 // AltProj: a singular value within this relative distance of the one above it belongs to the same stage.
 const TIED: f64 = 1e-6;
 

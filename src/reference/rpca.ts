@@ -34,7 +34,7 @@ function frobenius(x: Float64Array): number {
 // 1.5 while the primal residual exceeds 0.3 x the dual one, divided by 1.5 while it is below 0.03 x the dual one;
 // times 10 on a plateau: max(primal / tol, dual / dualTol) within a factor 1.05 over a window of 10 iterations.
 // Always mu0 <= mu <= 1e7 mu0. Stall rule: every 20 iterations of phase 2, converged when the objective moved by at
-// most 1e-7 relative over those 20, max(primal / tol, dual / dualTol) is below 10 and fell by less than a fifth.
+// most 1e-7 relative over those 20, max(primal / tol, dual / dualTol) is below 30 and fell by less than a fifth.
 
 function ialm({ D, m, n, observed, lambda, o }: Problem, rand: Xorshift): RpcaResult {
   const mn = m * n;
@@ -112,7 +112,7 @@ function ialm({ D, m, n, observed, lambda, o }: Problem, rand: Xorshift): RpcaRe
     if (relax !== 1 && ++block >= 20) {
       const f = nuclear + lambda * l1;
       const g = Math.max(primal / o.tol, dual / o.dualTol);
-      if (Math.abs(f - f0) <= 1e-7 * Math.abs(f) && g < 10 && g > 0.8 * g0) {
+      if (Math.abs(f - f0) <= 1e-7 * Math.abs(f) && g < 30 && g > 0.8 * g0) {
         converged = true;
         break;
       }
