@@ -26,8 +26,8 @@ function relErr(x: Float64Array, y: Float64Array): number {
 }
 
 /** n x n BTL logit matrices with 10% flipped pairs, back to back. */
-function btlBatch(count: number, n: number): Float64Array {
-  const r = rng(7);
+export function btlBatch(count: number, n: number, seed = 7): Float64Array {
+  const r = rng(seed);
   const g = gaussian(r);
   const out = new Float64Array(count * n * n);
   for (let k = 0; k < count; k++) {

@@ -33,7 +33,8 @@ function frobenius(x: Float64Array): number {
 // exceeds 0.7 x its value 3 iterations earlier (once it has been non-zero for 4 iterations). Phase 2: mu divided by 1.5^3 once, over-relaxation 1.6; mu times
 // 1.5 while the primal residual exceeds 0.3 x the dual one, divided by 1.5 while it is below 0.03 x the dual one;
 // times 10 on a plateau: max(primal / tol, dual / dualTol) within a factor 1.05 over a window of 10 iterations.
-// Always mu0 <= mu <= 1e7 mu0.
+// Always mu0 <= mu <= 1e7 mu0. Stall rule: every 20 iterations of phase 2, converged when the objective moved by at
+// most 1e-7 relative over those 20, max(primal / tol, dual / dualTol) is below 30 and fell by less than a fifth.
 
 function ialm({ D, m, n, observed, lambda, o }: Problem, rand: Xorshift): RpcaResult {
   const mn = m * n;
@@ -61,6 +62,10 @@ function ialm({ D, m, n, observed, lambda, o }: Problem, rand: Xorshift): RpcaRe
   let window: number[] = [];
   let relax = 1;
   const duals: number[] = [];
+  // stall rule: iterations into the current window, objective and gap at its start
+  let block = 0;
+  let f0 = Infinity;
+  let g0 = Infinity;
   let warm: { l: number; basis: Float64Array | undefined } = { l: 0, basis: undefined };
   while (iterations < o.maxIter) {
     iterations++;
@@ -84,9 +89,11 @@ function ialm({ D, m, n, observed, lambda, o }: Problem, rand: Xorshift): RpcaRe
     let zz = 0;
     let rr = 0;
     let yy = 0;
+    let l1 = 0;
     for (let i = 0; i < mn; i++) {
       const Lnew = svt.L[i]!;
       if (observed(i)) {
+        l1 += Math.abs(S[i]!);
         zz += (D[i]! - Lnew - S[i]!) ** 2;
         rr += (mu * (Lnew - L[i]! + (Shat[i]! - S[i]!))) ** 2;
         Y[i]! += mu * (D[i]! - Lnew - Shat[i]!);
@@ -101,6 +108,17 @@ function ialm({ D, m, n, observed, lambda, o }: Problem, rand: Xorshift): RpcaRe
     if (primal < o.tol && dual < o.dualTol) {
       converged = true;
       break;
+    }
+    if (relax !== 1 && ++block >= 20) {
+      const f = nuclear + lambda * l1;
+      const g = Math.max(primal / o.tol, dual / o.dualTol);
+      if (Math.abs(f - f0) <= 1e-7 * Math.abs(f) && g < 30 && g > 0.8 * g0) {
+        converged = true;
+        break;
+      }
+      block = 0;
+      f0 = f;
+      g0 = g;
     }
     if (relax === 1) {
       duals.push(dual);
