@@ -178,10 +178,20 @@ export interface CleanOptions {
   flagThreshold?: number;
   /** ...and exceeds flagTol * max |Y| (the floor for noise-free judgments; default 1e-6). */
   flagTol?: number;
+  /** RPCA primal tolerance (default CLEAN_TOL). */
   tol?: number;
+  /** RPCA dual tolerance, IALM (default CLEAN_DUAL_TOL). */
   dualTol?: number;
   maxIter?: number;
 }
+
+/**
+ * clean's RPCA tolerances: looser than `rpca`'s (1e-7, 1e-5), since clean needs the ranking and the flags, not the
+ * optimum to 1e-6. On batches of 16-48-response BTL prompts with 10% flips (bench/rpca-small.ts) they keep the
+ * objective within 8e-5 (relative) of a 20,000-iteration solve at 2.5-4x fewer iterations than the strict ones.
+ */
+export const CLEAN_TOL = 1e-4;
+export const CLEAN_DUAL_TOL = 1e-2;
 
 /** Indices by score, best first; ties by index; null (or non-finite) scores last, by index. */
 function rankingOf(scores: readonly (number | null)[]): number[] {
@@ -281,7 +291,7 @@ export function cleanPreferences(
     });
     const full = mask.every((v) => v === 1);
     const res = engine.rpcaBatch(data, dims, {
-      method: opts.method, lambda: opts.lambda, mask: full ? undefined : mask, tol: opts.tol, dualTol: opts.dualTol, maxIter: opts.maxIter,
+      method: opts.method, lambda: opts.lambda, mask: full ? undefined : mask, tol: opts.tol ?? CLEAN_TOL, dualTol: opts.dualTol ?? CLEAN_DUAL_TOL, maxIter: opts.maxIter,
     });
     part.forEach((k, i) => {
       const m = mats[k]!;

@@ -5,7 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { outputKind } from '../../io/node/output.js';
 import { cleanRowAdapter, MAX_CANDIDATES } from '../../rpca/clean-rows.js';
-import { cleanPreferences } from '../../rpca/preferences.js';
+import { CLEAN_DUAL_TOL, CLEAN_TOL, cleanPreferences } from '../../rpca/preferences.js';
 import type { CliContext } from '../context.js';
 import { withDataRun } from '../data-run.js';
 import { CliError, EXIT } from '../io.js';
@@ -68,8 +68,8 @@ export function cleanCommand(ctx: CliContext): Command {
     .addOption(new Option('--method <method>', 'RPCA solver').choices(['ialm', 'altproj']).default('ialm'))
     .option('--lambda <x>', 'sparse weight (default 1/sqrt(p max(m, n)) per prompt, p = judged fraction)', positiveNumber)
     .option('--flag-threshold <z>', 'flag a pair beyond this many robust standard deviations of the residuals', positiveNumber, 3)
-    .option('--tol <x>', 'RPCA primal tolerance', positiveNumber, 1e-7)
-    .option('--dual-tol <x>', 'RPCA dual tolerance (ialm)', positiveNumber, 1e-5)
+    .option('--tol <x>', 'RPCA primal tolerance (rpca uses 1e-7: clean needs the ranking and flags, not the optimum to 1e-6)', positiveNumber, CLEAN_TOL)
+    .option('--dual-tol <x>', 'RPCA dual tolerance (ialm; rpca uses 1e-5)', positiveNumber, CLEAN_DUAL_TOL)
     .option('--max-iter <n>', 'RPCA iteration budget', positiveInt, 1000)
     .option('--chunk-size <prompts>', 'prompts per chunk (batched RPCA calls of at most 2^22 entries each; the memory bound)', positiveInt, 256);
   addRowInputOptions(cmd);
