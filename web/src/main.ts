@@ -5,7 +5,7 @@ import cli from 'virtual:curate-cli';
 import { commandLine, curateSetup, defaultValues, GROUPS, type FieldDef, type FormValues } from './options.js';
 import type { FromWorker, Outputs, Probe, Progress, RejectLine, TableData, ToWorker } from './protocol.js';
 import { KIND_LABEL } from './source.js';
-import { pairTable } from './table.js';
+import { pairTable, scrollRegion } from './table.js';
 import RunWorker from './worker.ts?worker&inline';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -307,11 +307,7 @@ function showRejects(list: RejectLine[], total: number): void {
   p.textContent = total === 0 ? 'No record was rejected.' : `${int(total)} rejected record${total === 1 ? '' : 's'}${total > list.length ? `; the first ${list.length} are listed` : ''}, all in the rejects file.`;
   root.append(p);
   if (list.length === 0) return;
-  const wrap = document.createElement('div');
-  wrap.className = 'rejects-scroll';
-  wrap.tabIndex = 0;
-  wrap.setAttribute('role', 'region');
-  wrap.setAttribute('aria-label', 'Rejected records');
+  const wrap = scrollRegion('rejects-scroll', 'Rejected records');
   const t = document.createElement('table');
   t.innerHTML = '<thead><tr><th scope="col">line</th><th scope="col">field</th><th scope="col">reason</th><th scope="col">detail</th></tr></thead>';
   const tb = document.createElement('tbody');

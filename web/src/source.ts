@@ -8,18 +8,13 @@ import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from 'hypa
 import { compressors } from 'hyparquet-compressors';
 import type { FramingMode } from '../../src/io/framer.js';
 import type { JobInput } from '../../src/pipeline/job.js';
+import { InputError, parquetLines, type ParquetReader } from '../../src/io/parquet-read.js';
 
 export type SourceKind = 'jsonl' | 'gzip' | 'parquet';
 
 export const KIND_LABEL: Record<SourceKind, string> = { jsonl: 'JSON Lines / JSON', gzip: 'gzip', parquet: 'Parquet' };
 
-/** An input that cannot be read (corrupt gzip, bad Parquet). */
-export class InputError extends Error {
-  constructor(file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 /** The kind of a file by its first bytes: Parquet (PAR1), gzip (1f 8b), else text. */
 export async function sniffKind(file: Blob): Promise<SourceKind> {
@@ -163,58 +158,12 @@ async function* gunzip(file: Blob, name: string, counted: (n: number) => void): 
   }
 }
 
-/** One JSON value for a Parquet cell, as the CLI writes it (NaN / Infinity literals, bigints as integers). */
-function cellJson(v: unknown): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-  if (typeof v === 'bigint') return v.toString();
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
-  if (v instanceof Date) return JSON.stringify(v.toISOString());
-  if (ArrayBuffer.isView(v)) return JSON.stringify(Array.from(v as unknown as ArrayLike<number>));
-  if (Array.isArray(v)) return `[${v.map(cellJson).join(',')}]`;
-  return `{${Object.keys(v as object).map((k) => `${JSON.stringify(k)}:${cellJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-}
 
 /** A File as hyparquet's AsyncBuffer (slices read on demand). */
 function fileBuffer(file: Blob): AsyncBuffer {
   return { byteLength: file.size, slice: (start, end) => file.slice(start, end).arrayBuffer() };
 }
 
-/** A Parquet file's rows, one row group at a time, as JSON Lines (row i is line i + 1). */
-async function* parquetLines(file: Blob, name: string, counted: (n: number) => void, maxRows = Infinity): AsyncGenerator<Uint8Array> {
-  const buf = fileBuffer(file);
-  let metadata;
-  try {
-    metadata = await parquetMetadataAsync(buf);
-  } catch (e) {
-    throw new InputError(name, `cannot read Parquet: ${(e as Error).message}`);
-  }
-  const enc = new TextEncoder();
-  const total = Number(metadata.num_rows) || 1;
-  let rowStart = 0;
-  for (const rg of metadata.row_groups) {
-    if (rowStart >= maxRows) return;
-    const n = Math.min(Number(rg.num_rows), maxRows - rowStart);
-    let rows: Record<string, unknown>[];
-    try {
-      rows = (await parquetReadObjects({ file: buf, metadata, rowStart, rowEnd: rowStart + n, compressors })) as Record<string, unknown>[];
-    } catch (e) {
-      throw new InputError(name, `cannot read Parquet rows ${rowStart + 1}-${rowStart + n}: ${(e as Error).message}`);
-    }
-    let text = '';
-    for (const r of rows) {
-      text += `${cellJson(r)}\n`;
-      if (text.length > 1 << 20) {
-        yield enc.encode(text);
-        text = '';
-      }
-    }
-    if (text) yield enc.encode(text);
-    // Progress in file bytes: the share of rows read.
-    counted(Math.round((file.size * n) / total));
-    rowStart += n;
-  }
-}
 
 interface SyncReader {
   readAsArrayBuffer(b: Blob): ArrayBuffer;
@@ -257,7 +206,11 @@ export function fileSource(file: Blob, name: string, kind: SourceKind, framing: 
       let out = 0;
       const src =
         kind === 'parquet'
-          ? parquetLines(file, name, counted, opts.firstRows)
+          ? parquetLines({ parquetMetadataAsync, parquetReadObjects, compressors } as ParquetReader, fileBuffer(file), name, {
+              maxRows: opts.firstRows,
+              // progress in file bytes: the share of rows read
+              progress: (rows, total) => counted(Math.round((file.size * rows) / total)),
+            })
           : kind === 'gzip'
             ? gunzip(file, name, counted)
             : fileChunks(file, Math.min(file.size, limit), counted);

@@ -43,11 +43,7 @@ export function pairTable(root: HTMLElement, data: TableData): void {
   count.setAttribute('aria-live', 'polite');
   bar.append(search, count);
 
-  const scroller = document.createElement('div');
-  scroller.className = 'table-scroll';
-  scroller.tabIndex = 0;
-  scroller.setAttribute('role', 'region');
-  scroller.setAttribute('aria-label', 'Pairs table (scrolls)');
+  const scroller = scrollRegion('table-scroll', 'Pairs table (scrolls)');
   const table = document.createElement('table');
   table.className = 'pairs';
   const caption = document.createElement('caption');
@@ -170,4 +166,14 @@ export function pairTable(root: HTMLElement, data: TableData): void {
   });
   headers.forEach((th) => th.setAttribute('aria-sort', 'none'));
   applyFilter();
+}
+
+/** A scrolling box that keyboard users can reach and screen readers name (a focusable, labelled region). */
+export function scrollRegion(className: string, label: string): HTMLDivElement {
+  const div = document.createElement('div');
+  div.className = className;
+  div.tabIndex = 0;
+  div.setAttribute('role', 'region');
+  div.setAttribute('aria-label', label);
+  return div;
 }

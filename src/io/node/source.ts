@@ -9,19 +9,10 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LineCounter, type FramingMode, type Origin } from '../framer.js';
 import type { DirectReader } from '../reader.js';
+import { InputError, parquetLines, type ParquetReader } from '../parquet-read.js';
 import { registerTemp, unregisterTemp } from './temp.js';
 
-/** Thrown when an input cannot be opened or read (missing file, corrupt gzip, bad Parquet). */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${message}`, options);
-    this.name = 'InputError';
-  }
-}
+export { InputError };
 
 /** How an input path is read: .parquet, JSON Lines, or sniffed (`.json` and `-`: an array if it starts with '['). */
 export type InputKind = 'jsonl' | 'parquet' | 'sniff';
@@ -199,7 +190,7 @@ export function fileInput(path: string, cwd?: string): NodeInput {
       path: full,
       framing: 'jsonl',
       size,
-      open: () => parquetLines(full, path),
+      open: () => nodeParquetLines(full, path),
       close() {},
     };
   }
@@ -290,57 +281,18 @@ export function stdinOnce(stdin: Readable | undefined): NodeInput {
   return { name: '-', framing: 'sniff', open: () => sniffedStream(stdin, '-'), close() {} };
 }
 
-/** One JSON value for a row cell; NaN / Infinity as the literals the reader accepts, bigints as integers. */
-function cellJson(v: unknown): string {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-  if (typeof v === 'bigint') return v.toString();
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
-  if (v instanceof Date) return JSON.stringify(v.toISOString());
-  if (ArrayBuffer.isView(v)) return JSON.stringify(Array.from(v as unknown as ArrayLike<number>));
-  if (Array.isArray(v)) return `[${v.map(cellJson).join(',')}]`;
-  return `{${Object.keys(v as object).map((k) => `${JSON.stringify(k)}:${cellJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-}
-
-/** A Parquet file's rows, one row group at a time, as JSON Lines bytes (row i is line i + 1). */
-async function* parquetLines(full: string, shown: string, groups?: { from: number; to: number }): AsyncGenerator<Uint8Array> {
-  // Loaded on demand: the Parquet libraries cost a fresh process about a tenth of a second.
+/** A Parquet file's rows as JSON Lines bytes (the hyparquet libraries are loaded on demand: they cost a fresh
+ * process about a tenth of a second). */
+async function* nodeParquetLines(full: string, shown: string, groups?: { from: number; to: number }): AsyncGenerator<Uint8Array> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   const { compressors } = await import('hyparquet-compressors');
   let file;
-  let metadata;
   try {
     file = await asyncBufferFromFile(full);
-    metadata = await parquetMetadataAsync(file);
   } catch (e) {
     throw new InputError(shown, `cannot read Parquet: ${(e as Error).message}`, { cause: e });
   }
-  const enc = new TextEncoder();
-  let rowStart = 0;
-  for (let g = 0; g < metadata.row_groups.length; g++) {
-    const rg = metadata.row_groups[g]!;
-    const n = Number(rg.num_rows);
-    if (groups && (g < groups.from || g >= groups.to)) {
-      rowStart += n;
-      continue;
-    }
-    let rows: Record<string, unknown>[];
-    try {
-      rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors })) as Record<string, unknown>[];
-    } catch (e) {
-      throw new InputError(shown, `cannot read Parquet rows ${rowStart + 1}-${rowStart + n}: ${(e as Error).message}`, { cause: e });
-    }
-    let text = '';
-    for (const r of rows) {
-      text += `${cellJson(r)}\n`;
-      if (text.length > 1 << 20) {
-        yield enc.encode(text);
-        text = '';
-      }
-    }
-    if (text) yield enc.encode(text);
-    rowStart += n;
-  }
+  yield* parquetLines({ parquetMetadataAsync, parquetReadObjects, compressors } as ParquetReader, file, shown, { groups });
 }
 
 /**
@@ -375,7 +327,7 @@ async function parquetShard(input: NodeInput, index: number, count: number): Pro
     // Offsets count in the shard's rows as serialised (never read back by position: Parquet has no pread).
     origin: { offset: 0, line: before, record: before },
     shard: { index, count, start: from, end: to, unit: 'row_groups' },
-    open: () => parquetLines(full, input.name, { from, to }),
+    open: () => nodeParquetLines(full, input.name, { from, to }),
     head: () => input,
     close: () => input.close(),
   };
