@@ -2,17 +2,9 @@
 // records that exercise the edges: malformed lines, a non-object, a missing field, a wrong type, too few scores,
 // null/NaN/Infinity scores, a tie for the top score, all-equal scores (no pair), and message-list prompts nowhere
 // (one form per file).
+import { mulberry32 } from '../../src/pipeline/rng.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const WORDS = 'alpha beta gamma delta quick brown fox jumps over lazy dog sorting tide pools sourdough chess opening ünïcödé 中文 emoji 🙂 quote " backslash \\ tab'.split(' ');
 
