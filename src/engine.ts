@@ -48,6 +48,12 @@ export interface MemoryInfo {
   maxBytes: number;
 }
 
+/** Options of Engine.alloc. */
+export interface AllocOptions {
+  /** Zero-fill the column (default true); false leaves whatever the engine's memory held there. */
+  zero?: boolean;
+}
+
 export interface Engine extends Kernels {
   /** The backend that runs the kernels. */
   readonly backend: Backend;
@@ -59,8 +65,11 @@ export interface Engine extends Kernels {
   readonly kernels: Kernels;
   /** True after a WASM trap: every later kernel call throws EngineUnusableError. */
   readonly unusable: boolean;
-  /** An engine-owned column of `n` elements, zero-filled; free it with `free()`. */
-  alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T>;
+  /**
+   * An engine-owned column of `n` elements, zero-filled (with `{ zero: false }` its contents are unspecified: for
+   * buffers the caller writes before it reads, such as the reader's byte buffers); free it with `free()`.
+   */
+  alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number, o?: AllocOptions): ResidentBuffer<T>;
   /** Memory accounting (all zeros on the js backend). */
   memory(): MemoryInfo;
 }
@@ -115,11 +124,11 @@ function build(raw: RawExports, backendHint: Variant, opts: EngineOptions, simd:
     get unusable() {
       return ctx.unusable;
     },
-    alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number): ResidentBuffer<T> {
+    alloc<T extends TypedArray>(type: TypedArrayCtor<T>, n: number, o?: AllocOptions): ResidentBuffer<T> {
       checkAlloc(type, n);
       const ptr = arena.alloc(n * type.BYTES_PER_ELEMENT);
       const buf = new WasmResident(arena, type, n, ptr, tag);
-      buf.view().fill(0);
+      if (o?.zero !== false) buf.view().fill(0);
       return buf;
     },
     memory: () => ({

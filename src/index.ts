@@ -1,6 +1,6 @@
 // pairsmith's public library API (runtime neutral: nothing here imports node:*).
 export { createEngine, createEngineSync, defaultBinaryUrl, BACKENDS } from './engine.js';
-export type { Backend, Engine, EngineOptions, EnginePort, MemoryInfo, BinarySource } from './engine.js';
+export type { AllocOptions, Backend, Engine, EngineOptions, EnginePort, MemoryInfo, BinarySource } from './engine.js';
 export type { Kernels } from './kernels/index.js';
 export type { Column, FloatArray, ResidentBuffer } from './kernels/types.js';
 export type { SumResult } from './kernels/reduce.js';

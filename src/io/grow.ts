@@ -15,6 +15,19 @@ export class GrowF64 {
     if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
   }
+  /** Grows the storage to exactly `total` elements when it holds fewer (no doubling: for a known final size). */
+  reserve(total: number): void {
+    if (total <= this.a.length) return;
+    const b = new Float64Array(total);
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  /** Appends every element of `xs`. */
+  append(xs: Float64Array): void {
+    this.ensure(xs.length);
+    this.a.set(xs, this.n);
+    this.n += xs.length;
+  }
   values(): Float64Array {
     return this.a.subarray(0, this.n);
   }
@@ -35,6 +48,19 @@ export class GrowI32 {
     if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
   }
+  /** Grows the storage to exactly `total` elements when it holds fewer (no doubling: for a known final size). */
+  reserve(total: number): void {
+    if (total <= this.a.length) return;
+    const b = new Int32Array(total);
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  /** Appends every element of `xs`. */
+  append(xs: Int32Array): void {
+    this.ensure(xs.length);
+    this.a.set(xs, this.n);
+    this.n += xs.length;
+  }
   values(): Int32Array {
     return this.a.subarray(0, this.n);
   }
@@ -54,6 +80,19 @@ export class GrowU8 {
   push(x: number): void {
     if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
+  }
+  /** Grows the storage to exactly `total` elements when it holds fewer (no doubling: for a known final size). */
+  reserve(total: number): void {
+    if (total <= this.a.length) return;
+    const b = new Uint8Array(total);
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  /** Appends every element of `xs`. */
+  append(xs: Uint8Array): void {
+    this.ensure(xs.length);
+    this.a.set(xs, this.n);
+    this.n += xs.length;
   }
   values(): Uint8Array {
     return this.a.subarray(0, this.n);

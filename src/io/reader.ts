@@ -9,7 +9,7 @@ import { RecordBatch } from './records.js';
 
 /** What the reader needs of an engine: engine-owned byte buffers and the record indexer. */
 export interface ReaderEngine extends Pick<JsonKernels, 'indexRecords'> {
-  alloc?(type: Uint8ArrayConstructor, n: number): ResidentBuffer<Uint8Array>;
+  alloc?(type: Uint8ArrayConstructor, n: number, o?: { zero?: boolean }): ResidentBuffer<Uint8Array>;
 }
 
 /** Reads an input from its start into the caller's buffers (no copy); resolves 0 at the end. */
@@ -94,7 +94,8 @@ export async function* frameBatches(source: AsyncIterable<Uint8Array> | DirectRe
 
 /** Byte buffers in engine memory (the indexer reads them in place), when the engine has memory of its own. */
 export function engineAlloc(engine: Pick<ReaderEngine, 'alloc'>): ByteAlloc | undefined {
-  return engine.alloc ? (n) => engine.alloc!(Uint8Array, n) : undefined;
+  // The framer writes every byte before it reads it: no zero-fill (a batch store is several MiB).
+  return engine.alloc ? (n) => engine.alloc!(Uint8Array, n, { zero: false }) : undefined;
 }
 
 /**

@@ -68,10 +68,12 @@ function countAbove(sorted: Float64Array, x: number): number {
 
 /** The official dynamic upper bound over finite margins (Appendix B plus code). */
 export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail = DEFAULT_MIN_TAIL): number {
-  const finite: number[] = [];
-  for (let i = 0; i < margins.length; i++) if (Number.isFinite(margins[i]!)) finite.push(margins[i]!);
-  if (finite.length === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
-  const sorted = Float64Array.from(finite).sort();
+  let count = 0;
+  for (let i = 0; i < margins.length; i++) if (Number.isFinite(margins[i]!)) count++;
+  if (count === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
+  const sorted = new Float64Array(count);
+  for (let i = 0, j = 0; i < margins.length; i++) if (Number.isFinite(margins[i]!)) sorted[j++] = margins[i]!;
+  sorted.sort();
   const max = sorted[sorted.length - 1]!;
   let u = Math.trunc(max / divisor);
   // While the loop runs, max - U <= tail <= n, so it ends within n + 1 steps; the guard covers U + 1 == U.

@@ -241,9 +241,41 @@ function constructOn(
   if (minOfK !== undefined && !(Number.isInteger(minOfK) && minOfK >= 1)) throw new RangeError(`pairsmith: min-of-k needs an integer k >= 1, got ${minOfK}`);
   const noPair: (DropReason | null)[] = new Array<DropReason | null>(groups).fill(null);
 
-  for (let g = 0; g < groups; g++) {
-    const s = offsets[g]!;
-    const e = offsets[g + 1]!;
+  // The group in progress (accept reads it; one closure for the whole chunk, not one per group).
+  let g = 0;
+  let s = 0;
+  let e = 0;
+  let mu = 0;
+  let sigma = 0;
+  const accept = (c: number, r: number, cp: string | null, rp: string | null, rejPos: Position | null): DropReason | null => {
+    // Returns a drop reason, or null after emitting the pair.
+    let rr = r;
+    let reason: DropReason | null = null;
+    const vc = values[s + c]!;
+    if (rr === c) reason = 'same_candidate';
+    else if (values[s + rr]! === vc) reason = keepTies ? null : 'tie';
+    else if (values[s + rr]! > vc) reason = 'inverted';
+    if (reason !== null && reason !== 'inverted' && fallback === 'next-nearest') {
+      const alt = rejPos
+        ? nearestBelow(values, s, e, rejPos, mu, sigma, vc)
+        : randomBelow(values, s, e, vc, opts.seed ?? 0, streams ? streams[g]! : g);
+      if (alt < 0) reason = 'no_lower_candidate';
+      else {
+        rr = alt;
+        reason = null;
+        report.fallbackUsed++;
+      }
+    }
+    if (reason === null && vc - values[s + rr]! < minGap) reason = 'below_min_gap';
+    if (reason !== null) return reason;
+    out.push(g, c, rr, cp, rp);
+    exactAdd(report.rejectedZ, (values[s + rr]! - mu) / sigma);
+    return null;
+  };
+
+  for (g = 0; g < groups; g++) {
+    s = offsets[g]!;
+    e = offsets[g + 1]!;
     const count = stats.count[g]!;
     if (count < 2) {
       noPair[g] = 'insufficient_samples';
@@ -252,8 +284,8 @@ function constructOn(
       continue;
     }
     if (count < 5) report.smallPrompts++;
-    const mu = stats.mean[g]!;
-    const sigma = stats.std[g]!;
+    mu = stats.mean[g]!;
+    sigma = stats.std[g]!;
     if (!(sigma > 0)) {
       noPair[g] = 'no_spread';
       bump(report.promptsWithoutPair, 'no_spread');
@@ -261,31 +293,6 @@ function constructOn(
       continue;
     }
     const emitted = out.group.length;
-    const accept = (c: number, r: number, cp: string | null, rp: string | null, rejPos: Position | null): DropReason | null => {
-      // Returns a drop reason, or null after emitting the pair.
-      let rr = r;
-      let reason: DropReason | null = null;
-      const vc = values[s + c]!;
-      if (rr === c) reason = 'same_candidate';
-      else if (values[s + rr]! === vc) reason = keepTies ? null : 'tie';
-      else if (values[s + rr]! > vc) reason = 'inverted';
-      if (reason !== null && reason !== 'inverted' && fallback === 'next-nearest') {
-        const alt = rejPos
-          ? nearestBelow(values, s, e, rejPos, mu, sigma, vc)
-          : randomBelow(values, s, e, vc, opts.seed ?? 0, streams ? streams[g]! : g);
-        if (alt < 0) reason = 'no_lower_candidate';
-        else {
-          rr = alt;
-          reason = null;
-          report.fallbackUsed++;
-        }
-      }
-      if (reason === null && vc - values[s + rr]! < minGap) reason = 'below_min_gap';
-      if (reason !== null) return reason;
-      out.push(g, c, rr, cp, rp);
-      exactAdd(report.rejectedZ, (values[s + rr]! - mu) / sigma);
-      return null;
-    };
 
     if (opts.strategy === 'grid') {
       const dedupe = opts.gridArms !== 'independent';

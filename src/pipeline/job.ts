@@ -114,10 +114,17 @@ export class Job {
     readonly settings: ReadSettings,
     readonly hooks: JobHooks = {},
     /** Workers that run the batches of pool-ready stages (none: every batch runs here). */
-    readonly pool?: BatchPool,
+    private pool?: BatchPool,
   ) {
     if (settings.format !== 'auto') this.fmt = settings.format;
     this.processor = new BatchProcessor(engine);
+  }
+
+  /** Stops the workers: later passes run on this thread (for a job whose remaining work is small). */
+  async releaseWorkers(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   /** The format in use (undefined while `auto` has seen no object record). */

@@ -53,8 +53,8 @@ export interface SelectResult {
   key: Float64Array;
   /** 1-based rank of each kept pair, 0 for pairs not kept. */
   rank: Int32Array;
-  /** All eligible pair indices, best first. */
-  order: Int32Array;
+  /** All eligible pair indices, best first (sorted when first read). */
+  readonly order: Int32Array;
   /** Pairs that cannot be ranked (a missing margin under `drop`, or no margin at all). */
   ineligible: number;
   /** The factor applied to the external margin before calibration (null: none), and whether it came from auto. */
@@ -190,27 +190,33 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   }
   const tie = new Float64Array(n);
   for (let i = 0; i < n; i++) tie[i] = (ex ? orZero(ex[i]!) : 0) + (im ? orZero(im[i]!) : 0);
-  let order: Int32Array;
-  if (official) {
-    // np.argsort(P, kind='stable')[-k:]: NaN sorts last, so it is taken first; equal P: the later index first.
-    order = Int32Array.from({ length: n }, (_, i) => i);
-    const nanFirst = (x: number): number => (Number.isNaN(x) ? Infinity : x);
-    sortIndices(order, (a, b) => nanFirst(key[b]!) - nanFirst(key[a]!) || b - a);
-  } else {
-    let m = 0;
-    for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) m++;
-    order = new Int32Array(m);
-    for (let i = 0, j = 0; i < n; i++) if (!Number.isNaN(key[i]!)) order[j++] = i;
-    sortIndices(order, (a, b) => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b);
-  }
+  const cmp = (a: number, b: number): number => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) m++;
+  // The full ranking (every eligible index, best first): sorted when first read (the selection needs only its top k).
+  let full: Int32Array | undefined;
+  const fullOrder = (): Int32Array => {
+    if (full) return full;
+    if (official) {
+      // np.argsort(P, kind='stable')[-k:]: NaN sorts last, so it is taken first; equal P: the later index first.
+      full = Int32Array.from({ length: n }, (_, i) => i);
+      const nanFirst = (x: number): number => (Number.isNaN(x) ? Infinity : x);
+      return sortIndices(full, (a, b) => nanFirst(key[b]!) - nanFirst(key[a]!) || b - a);
+    }
+    full = new Int32Array(m);
+    for (let i = 0, j = 0; i < n; i++) if (!Number.isNaN(key[i]!)) full[j++] = i;
+    return sortIndices(full, cmp);
+  };
+  const eligible = official ? n : m;
   let k = opts.top ?? fractionCount(opts.fraction!, n);
-  if (k > order.length) {
-    warnings.push(`asked for ${k} pairs but only ${order.length} can be ranked; keeping ${order.length}`);
-    k = order.length;
+  if (k > eligible) {
+    warnings.push(`asked for ${k} pairs but only ${eligible} can be ranked; keeping ${eligible}`);
+    k = eligible;
   }
   if (k === 0 && n > 0) warnings.push('the selection keeps no pair');
+  const top = official || 4 * k >= m ? fullOrder().subarray(0, k) : topOf(key, m, k, cmp);
   const rank = new Int32Array(n);
-  for (let r = 0; r < k; r++) rank[order[r]!] = r + 1;
+  for (let r = 0; r < k; r++) rank[top[r]!] = r + 1;
   let nanScores: SelectResult['nanScores'] = null;
   if (official) {
     let count = 0;
@@ -225,7 +231,7 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
       warnings.push(`${count} pairs have a NaN fused score (0/0: p = 1 in one source, 0 in the other); the official order puts them first: ${kept} of them are kept`);
     }
   }
-  return {
+  const result = {
     n,
     k,
     pExternal: ce?.p ?? null,
@@ -233,14 +239,46 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     score,
     key,
     rank,
-    order,
-    ineligible: n - order.length,
+    ineligible: n - eligible,
     scaleExternal,
     nanScores,
     calibrationExternal: ce?.calibration ?? null,
     calibrationImplicit: ci?.calibration ?? null,
     warnings,
-  };
+  } as Omit<SelectResult, 'order'> as SelectResult;
+  Object.defineProperty(result, 'order', { enumerable: true, get: fullOrder });
+  return result;
+}
+
+/**
+ * The best k of the m indices whose key is not NaN, best first by `cmp` (key descending, then its tie-breaks; a strict
+ * order), without sorting all of them: the k-th largest key T comes from a native sort of the keys; every index
+ * above T is in, and the ones at T are ranked by `cmp` for the places left. Then only the k are sorted.
+ */
+function topOf(key: Float64Array, m: number, k: number, cmp: (a: number, b: number) => number): Int32Array {
+  if (k === 0) return new Int32Array(0);
+  const keys = new Float64Array(m);
+  for (let i = 0, j = 0; i < key.length; i++) if (!Number.isNaN(key[i]!)) keys[j++] = key[i]!;
+  keys.sort();
+  // -0 and +0 both equal T when it is either: they are ties, as for cmp.
+  const t = keys[m - k]!;
+  let above = 0;
+  let at = 0;
+  for (let i = 0; i < key.length; i++) {
+    const v = key[i]!;
+    if (v > t) above++;
+    else if (v === t) at++;
+  }
+  const top = new Int32Array(k);
+  const ties = new Int32Array(at);
+  for (let i = 0, a = 0, b = 0; i < key.length; i++) {
+    const v = key[i]!;
+    if (v > t) top[a++] = i;
+    else if (v === t) ties[b++] = i;
+  }
+  sortIndices(ties, cmp);
+  top.set(ties.subarray(0, k - above), above);
+  return sortIndices(top, cmp);
 }
 
 /** `--by`: a margin source, or auto. */

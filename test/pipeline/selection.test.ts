@@ -162,3 +162,42 @@ describe('rating-gap weights', () => {
     expect(Array.from(ratingGapWeights([0, 0]).weight)).toEqual([1, 1]);
   });
 });
+
+describe('the selection ranks only its top k', () => {
+  // The oracle: every rankable pair sorted with Array.prototype.sort (stable) by the documented order: the ranking
+  // key descending (NaN: not rankable), then the summed raw margins descending (missing = 0), then the input order.
+  const oracleRanks = (key: ArrayLike<number>, ex: number[], im: number[] | null, k: number): number[] => {
+    const z = (x: number): number => (Number.isFinite(x) ? x : 0);
+    const tie = ex.map((x, i) => z(x) + (im ? z(im[i]!) : 0));
+    const idx = ex.map((_, i) => i).filter((i) => !Number.isNaN(key[i]!));
+    idx.sort((a, b) => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b);
+    const rank = new Array<number>(ex.length).fill(0);
+    idx.slice(0, k).forEach((i, r) => (rank[i] = r + 1));
+    return rank;
+  };
+  // Few distinct values (many ties), both zeros, infinities, NaN (a missing margin counts as 0 under `zero`).
+  const margin = fc.oneof(
+    fc.constantFrom(0, -0, 1, -1, 2.5, Infinity, -Infinity, Number.NaN, Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324),
+    fc.integer({ min: -3, max: 3 }),
+    fc.double({ noNaN: true }),
+  );
+  const by = fc.constantFrom('external', 'add', 'bees') as fc.Arbitrary<'external' | 'add' | 'bees'>;
+
+  it('ranks equal the full sort for every k (external, add and bees; ties, +-0, infinities)', () => {
+    fc.assert(
+      fc.property(fc.array(margin, { minLength: 1, maxLength: 300 }), fc.array(margin, { minLength: 300, maxLength: 300 }), fc.nat(), by, (ex, imAll, kSeed, b) => {
+        const im = b === 'external' ? null : imAll.slice(0, ex.length);
+        const k = kSeed % (ex.length + 1);
+        // bees calibrates with fixed bounds here (a searched U may not exist for arbitrary margins).
+        const bounds = b === 'bees' ? { upperExternal: 2, upperImplicit: 3 } : {};
+        const r = selectPairs({ external: Float64Array.from(ex), ...(im ? { implicit: Float64Array.from(im) } : {}) }, { by: b, top: k, ...bounds });
+        expect(Array.from(r.rank)).toEqual(oracleRanks(r.key, ex, im, k));
+        // The full ranking (sorted when read) starts with the kept pairs, in rank order.
+        const kept = Array.from(r.rank).map((x, i) => [x, i] as const).filter(([x]) => x > 0).sort((x, y) => x[0] - y[0]).map(([, i]) => i);
+        expect(Array.from(r.order.subarray(0, r.k))).toEqual(kept);
+        expect(r.order.length).toBe(ex.length - r.ineligible);
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
