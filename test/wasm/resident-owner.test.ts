@@ -63,3 +63,22 @@ describe.each(BACKENDS)('resident buffers of a %s engine', (backend) => {
     expect(referenceKernels.sum(x.view()).sum).toBe(0);
   });
 });
+
+describe.each(BACKENDS)('alloc on a %s engine', (backend) => {
+  it('zero-fills by default, also where a freed buffer left data; { zero: false } gives a usable buffer as is', () => {
+    const e = fresh(backend);
+    const first = e.alloc(Float64Array, 1000);
+    first.view().fill(7);
+    first.free();
+    // The arena hands the freed block out again: the default clears what the last user left.
+    const again = e.alloc(Float64Array, 1000);
+    expect(again.view().every((x) => x === 0)).toBe(true);
+    again.view().fill(9);
+    again.free();
+    const raw = e.alloc(Float64Array, 1000, { zero: false });
+    expect(raw.view().length).toBe(1000);
+    raw.view().set(Float64Array.from({ length: 1000 }, (_, i) => i));
+    expect(e.sum(raw).sum).toBe((999 * 1000) / 2);
+    raw.free();
+  });
+});
