@@ -28,6 +28,18 @@ export function softplus(x: number): number {
 }
 
 /**
+ * The finite values of `values`, sorted ascending, in a new Float64Array of exactly their number (a native sort; no
+ * intermediate JS array, which TypedArray.prototype.filter builds).
+ */
+export function finiteSorted(values: ArrayLike<number>): Float64Array {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) count++;
+  const out = new Float64Array(count);
+  for (let i = 0, j = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) out[j++] = values[i]!;
+  return out.sort();
+}
+
+/**
  * Quantile by linear interpolation between order statistics (Hyndman-Fan type 7, NumPy's default) of sorted
  * data; NaN when `sorted` is empty.
  */

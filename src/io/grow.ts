@@ -1,5 +1,13 @@
 // Growable typed columns (amortised doubling): `a` may be replaced on growth, `n` is the filled length.
 
+/**
+ * The capacity to grow a column of capacity `cap` to, to hold `need` elements: `expected` (its final length, when
+ * estimated) when that covers them, else half as much again (an estimate that falls short grows by half).
+ */
+export function capacityFor(need: number, cap: number, expected = 0): number {
+  return Math.max(need, Math.ceil(expected), Math.ceil(cap * 1.5));
+}
+
 export class GrowF64 {
   a: Float64Array = new Float64Array(1024);
   n = 0;

@@ -5,6 +5,7 @@
 // Two arithmetics: `stable` (the paper's formula, U - L in the denominator; U <= L is an error) and `official`
 // (the released m_sampler.py: margins clipped to [L, U], shifted by -L and divided by their own maximum, i.e.
 // max(clip(m, L, U)) - L; that is U - L only when some margin reaches U, and 0/0 = NaN when every margin is <= L).
+import { finiteSorted } from '../numeric.js';
 
 export type Missing = 'zero' | 'neutral' | 'drop';
 export const MISSING_POLICIES: readonly Missing[] = ['zero', 'neutral', 'drop'];
@@ -68,12 +69,8 @@ function countAbove(sorted: Float64Array, x: number): number {
 
 /** The official dynamic upper bound over finite margins (Appendix B plus code). */
 export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail = DEFAULT_MIN_TAIL): number {
-  let count = 0;
-  for (let i = 0; i < margins.length; i++) if (Number.isFinite(margins[i]!)) count++;
-  if (count === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
-  const sorted = new Float64Array(count);
-  for (let i = 0, j = 0; i < margins.length; i++) if (Number.isFinite(margins[i]!)) sorted[j++] = margins[i]!;
-  sorted.sort();
+  const sorted = finiteSorted(margins);
+  if (sorted.length === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
   const max = sorted[sorted.length - 1]!;
   let u = Math.trunc(max / divisor);
   // While the loop runs, max - U <= tail <= n, so it ends within n + 1 steps; the guard covers U + 1 == U.

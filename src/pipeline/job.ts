@@ -120,6 +120,15 @@ export class Job {
     this.processor = new BatchProcessor(engine);
   }
 
+  /**
+   * How many of something (pairs, prompts) the whole input holds, extrapolated from `sofar` in the bytes read so
+   * far, 2% over (so that one sizing usually does); 0 when the input's size is not known.
+   */
+  expected(sofar: number): number {
+    const size = this.input.size;
+    return size !== undefined && this.bytesRead > 0 ? (sofar * size * 1.02) / this.bytesRead : 0;
+  }
+
   /** Stops the workers: later passes run on this thread (for a job whose remaining work is small). */
   async releaseWorkers(): Promise<void> {
     const pool = this.pool;

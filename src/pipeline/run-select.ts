@@ -7,7 +7,7 @@ import type { CandidateColumns, PairColumns } from '../io/adapt.js';
 import { Column, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder } from '../io/encode.js';
-import { GrowF64, GrowI32 } from '../io/grow.js';
+import { capacityFor, GrowF64, GrowI32 } from '../io/grow.js';
 import type { Tally } from '../io/manifest.js';
 import type { RecordBatch } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
@@ -160,7 +160,7 @@ export class Table extends NumbersBuilder {
     const need = this.record.n + b.n;
     const cap = this.record.a.length;
     if (need > cap) {
-      const total = Math.max(need, Math.ceil(expected), Math.ceil(cap * 1.5));
+      const total = capacityFor(need, cap, expected);
       for (const c of [this.record, this.chosen, this.rejected, this.sc, this.sr, this.ext, this.imp, this.routeMargin, this.recOffset, this.recLength, this.recLine]) c.reserve(total);
     }
     this.record.append(b.record);
@@ -437,10 +437,7 @@ async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean, name
     }
     if (r.types) st.types.merge(r.types);
     if (r.candidates && o.onCandidates) o.onCandidates(r.candidates.batch, r.candidates.columns, r.candidates.pairs);
-    // The pairs of the whole input, extrapolated from the bytes read so far (2% over, so one sizing usually does).
-    const size = job.input.size;
-    const expected = size !== undefined && job.bytesRead > 0 ? ((st.table.record.n + r.numbers.n) * size * 1.02) / job.bytesRead : 0;
-    st.table.append(r.numbers, expected);
+    st.table.append(r.numbers, job.expected(st.table.record.n + r.numbers.n));
   }
   // The passes left (the selection, the kept records' rows) run on this thread: the workers' memory goes now.
   await job.releaseWorkers();

@@ -10,7 +10,7 @@ import type { GroupStats, StdKind } from './group-engine.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import type { RunResult } from './run-pairs.js';
 import type { BatchPool, RunEngine, Stage } from './tasks.js';
-import { ScoreSummaryCollector, type ScoreSummary } from './score-summary.js';
+import { ScoreSummaryCollector, tieFlags, type ScoreSummary } from './score-summary.js';
 
 export interface StatsRunOptions {
   transform: 'none' | 'logit';
@@ -41,11 +41,10 @@ export interface StatsPlan {
   sink?: 'jsonl' | 'objects';
 }
 
-/** A stats pass's result for one batch: the per-prompt statistics (for the summary) and the rows. */
+/** A stats pass's result for one batch: the per-prompt statistics and tie flags (for the summary) and the rows. */
 export interface StatsBatch {
   stats: GroupStats;
-  values: Float64Array;
-  offsets: Int32Array;
+  ties: Uint8Array;
   rows?: BatchRows;
 }
 
@@ -98,7 +97,7 @@ export const statsStage: Stage<StatsPlan, StatsBatch | null> = {
     if (groups === 0) return null;
     const st = engine.groupStats(values, offsets, { std: plan.o.std });
     for (let g = 0; g < groups; g++) tally.written(plan.sink ? 1 : 0);
-    const out: StatsBatch = { stats: st, values, offsets };
+    const out: StatsBatch = { stats: st, ties: tieFlags(values, offsets) };
     if (plan.sink) {
       const rb = batchRowBuilder(rowBuilders, plan.sink);
       const b = rb.builder;
@@ -130,7 +129,7 @@ export const statsStage: Stage<StatsPlan, StatsBatch | null> = {
     return out;
   },
   transfer: (r) =>
-    r ? [...rowsTransfer(r.rows), r.values.buffer as ArrayBuffer, r.offsets.buffer as ArrayBuffer, ...Object.values(r.stats).map((x: ArrayLike<number> & { buffer: ArrayBuffer }) => x.buffer)] : [],
+    r ? [...rowsTransfer(r.rows), r.ties.buffer as ArrayBuffer, ...Object.values(r.stats).map((x: ArrayLike<number> & { buffer: ArrayBuffer }) => x.buffer)] : [],
 };
 
 export async function runStats(engine: RunEngine, input: JobInput, read: ReadSettings, o: StatsRunOptions, sink: RowSink | undefined, hooks: JobHooks = {}, pool?: BatchPool): Promise<StatsRunResult> {
@@ -141,7 +140,7 @@ export async function runStats(engine: RunEngine, input: JobInput, read: ReadSet
     await emitter?.columns(PER_PROMPT_SCHEMA);
     for await (const r of job.run(statsStage, { o: { transform: o.transform, std: o.std }, sink: sink?.kind })) {
       if (!r) continue;
-      collector.add(r.stats, r.values, r.offsets);
+      collector.add(r.stats, r.ties, job.expected(collector.prompts + r.ties.length));
       if (emitter && r.rows) await emitter.write(r.rows);
     }
     return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: {}, summary: collector.summary() };

@@ -1,9 +1,9 @@
 // Dataset-level summary of per-prompt score statistics (for `pairsmith stats`): distributions of the
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
 // Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
-import { GrowF64 } from '../io/grow.js';
+import { capacityFor, GrowF64 } from '../io/grow.js';
 import type { GroupStats } from '../kernels/groups.js';
-import { quantileSorted } from '../numeric.js';
+import { finiteSorted, quantileSorted } from '../numeric.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {
@@ -20,7 +20,7 @@ export interface Distribution {
 const q = (sorted: Float64Array, p: number): number | null => (sorted.length ? quantileSorted(sorted, p) : null);
 
 export function distribution(values: Float64Array): Distribution {
-  const finite = values.filter((v) => Number.isFinite(v)).sort();
+  const finite = finiteSorted(values);
   let sum = 0;
   for (const v of finite) sum += v;
   return {
@@ -43,6 +43,50 @@ export interface ScoreSummary {
   min_below_mu_minus_2sigma: { prompts: number; share: number | null };
 }
 
+/** Per-prompt tie flags (tieFlags). */
+export const TIE_ALL_EQUAL = 1;
+export const TIE_ANY = 2;
+export const TIE_MAX = 4;
+
+/**
+ * Per group of `values` (CSR `offsets`; non-finite entries left out): TIE_ALL_EQUAL when its scores are all equal,
+ * TIE_ANY when two are equal, TIE_MAX when the two largest are. Groups of fewer than two scores have none. Sorts
+ * each group in one reused scratch column (no allocation per prompt). Runs where the batch is (a worker).
+ */
+export function tieFlags(values: Float64Array, offsets: Int32Array): Uint8Array {
+  const groups = offsets.length - 1;
+  const flags = new Uint8Array(groups);
+  let scratch = new Float64Array(64);
+  for (let i = 0; i < groups; i++) {
+    const e = offsets[i + 1]!;
+    if (scratch.length < e - offsets[i]!) scratch = new Float64Array(2 * (e - offsets[i]!));
+    let m = 0;
+    for (let k = offsets[i]!; k < e; k++) {
+      const v = values[k]!;
+      if (!Number.isFinite(v)) continue;
+      // Insertion sort as the scores arrive (-0 and 0 are equal here, as for ===).
+      let j = m++;
+      while (j > 0 && scratch[j - 1]! > v) {
+        scratch[j] = scratch[j - 1]!;
+        j--;
+      }
+      scratch[j] = v;
+    }
+    if (m < 2) continue;
+    let f = 0;
+    if (scratch[0] === scratch[m - 1]) f |= TIE_ALL_EQUAL;
+    for (let k = 1; k < m; k++) {
+      if (scratch[k] === scratch[k - 1]) {
+        f |= TIE_ANY;
+        break;
+      }
+    }
+    if (scratch[m - 1] === scratch[m - 2]) f |= TIE_MAX;
+    flags[i] = f;
+  }
+  return flags;
+}
+
 /** Collects per-prompt statistics chunk by chunk and summarizes them at the end. */
 export class ScoreSummaryCollector {
   private readonly count = new GrowF64();
@@ -55,14 +99,18 @@ export class ScoreSummaryCollector {
   private withTies = 0;
   private maxTied = 0;
   private below = 0;
-  private scratch = new Float64Array(64);
 
   /**
-   * Adds one chunk: `stats` for its groups, and the scores of each group (`values` with `offsets`,
-   * non-finite entries excluded) for the tie counts.
+   * Adds one chunk: `stats` for its groups and their tieFlags. `expected` (the prompts of the whole input, when
+   * estimated) sizes the columns once instead of doubling them.
    */
-  add(stats: GroupStats, values: Float64Array, offsets: Int32Array): void {
+  add(stats: GroupStats, flags: Uint8Array, expected = 0): void {
     const g = stats.count.length;
+    const need = this.count.n + g;
+    if (need > this.count.a.length) {
+      const total = capacityFor(need, this.count.a.length, expected);
+      for (const c of [this.count, this.mean, this.std, this.min, this.max]) c.reserve(total);
+    }
     for (let i = 0; i < g; i++) {
       const n = stats.count[i]!;
       this.count.push(n);
@@ -72,20 +120,16 @@ export class ScoreSummaryCollector {
       this.max.push(stats.max[i]!);
       this.scored += n;
       if (n >= 2 && stats.min[i]! < stats.mean[i]! - 2 * stats.std[i]!) this.below++;
-      // The group's finite scores, sorted in a reused scratch column (no per-prompt allocation).
-      let m = 0;
-      const e = offsets[i + 1]!;
-      if (this.scratch.length < e - offsets[i]!) this.scratch = new Float64Array(2 * (e - offsets[i]!));
-      for (let k = offsets[i]!; k < e; k++) if (Number.isFinite(values[k]!)) this.scratch[m++] = values[k]!;
-      if (m >= 2) {
-        const s = this.scratch.subarray(0, m).sort();
-        if (s[0] === s[m - 1]) this.allEqual++;
-        let tie = false;
-        for (let k = 1; k < m && !tie; k++) tie = s[k] === s[k - 1];
-        if (tie) this.withTies++;
-        if (s[m - 1] === s[m - 2]) this.maxTied++;
-      }
+      const f = flags[i]!;
+      if (f & TIE_ALL_EQUAL) this.allEqual++;
+      if (f & TIE_ANY) this.withTies++;
+      if (f & TIE_MAX) this.maxTied++;
     }
+  }
+
+  /** Prompts added so far. */
+  get prompts(): number {
+    return this.count.n;
   }
 
   summary(): ScoreSummary {

@@ -4,7 +4,7 @@
 // released code's bees arithmetic and order instead (NaN scores included, counted in nanScores).
 import { calibrate, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
 import { FUSION_EPS, clippedLogit, officialProduct, sigmoid } from './fusion.js';
-import { quantileSorted, sortIndices } from '../numeric.js';
+import { finiteSorted, quantileSorted, sortIndices } from '../numeric.js';
 
 export type SelectBy = 'external' | 'implicit' | 'bees' | 'add';
 export const SELECT_BY: readonly SelectBy[] = ['external', 'implicit', 'bees', 'add'];
@@ -77,7 +77,7 @@ function orZero(x: number): number {
 
 /** The interquartile range of the finite values (NaN when there are none). */
 function iqr(m: Float64Array): number {
-  const f = Float64Array.from(m.filter(Number.isFinite)).sort();
+  const f = finiteSorted(m);
   return quantileSorted(f, 0.75) - quantileSorted(f, 0.25);
 }
 
