@@ -170,6 +170,17 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
   const reps = o.quick ? 3 : 5;
   const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]));
   for (let k = 0; k < reps; k++) for (const v of variants) runs.get(v.name)!.push(once(v));
+  // The machine's ceiling for two threads: two independent `pairs --threads 1` processes at once (nothing shared,
+  // nothing to coordinate). Their throughput over one process's is the most any --threads 2 run could gain here
+  // (a single thread already keeps part of the second core busy with V8's compiler and garbage collector).
+  const together: number[] = [];
+  const script = '"$1" "$2" -q pairs "$3" -o "$4" --threads 1 & "$1" "$2" -q pairs "$3" -o "$5" --threads 1 & wait';
+  for (let k = 0; k < reps; k++) {
+    const t0 = performance.now();
+    const r = spawnSync('bash', ['-c', script, 'both', process.execPath, CLI, input, at('both-1.jsonl'), at('both-2.jsonl')], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`two pairs runs at once failed (${r.status})`);
+    together.push((performance.now() - t0) / 1000);
+  }
   const rows: E2eRow[] = variants.map((v) => {
     const rs = runs.get(v.name)!;
     const wallS = median(rs.map((r) => r.wallS));
@@ -177,6 +188,10 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
     const rss = rs.every((r) => r.rssMb !== null) ? Math.max(...rs.map((r) => r.rssMb!)) : null;
     return { task: v.name, wallS, cpuS: cpu, rssMb: rss, mbPerS: mb / wallS, runs: rs.length };
   });
+  const togetherS = median(together);
+  rows.push({ task: '2 x pairsmith pairs --threads 1, at once (the 2-thread ceiling)', wallS: togetherS, cpuS: null, rssMb: null, mbPerS: (2 * mb) / togetherS, runs: 1 });
+  const alone = rows.find((r) => r.task === 'pairsmith pairs --threads 1')!.wallS;
+  const ceiling = (2 * alone) / togetherS;
   if (o.large) {
     const big = inputFile(285000);
     const gb = statSync(big).size / 1e9;
@@ -211,7 +226,8 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
   const f = (x: number | null, d = 2) => (x === null ? '-' : x.toFixed(d));
   const x = (v: number | undefined, what: string) => (v === undefined ? '' : `${v.toFixed(2)}x ${what}`);
   o.log(`\ninput: ${mb.toFixed(0)} MB (${o.quick ? 5000 : 50000} prompts x 16 responses), median of ${reps} fresh processes per task, alternating`);
-  o.log(`(pairsmith without --threads: every core (${availableParallelism()} here) for inputs of 256 MiB or more, else one thread)\n`);
+  o.log(`(pairsmith without --threads: every core (${availableParallelism()} here) for inputs of 256 MiB or more, else one thread)`);
+  o.log(`two independent pairs --threads 1 processes at once: ${ceiling.toFixed(2)}x the throughput of one (the most --threads 2 could gain on this machine)\n`);
   o.log('| task | wall s | CPU s | peak RSS MB | MB/s | vs json+numpy curate | vs pairs | vs json+numpy pairs | vs duckdb pairs | --threads 2 vs 1 |');
   o.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {

@@ -335,10 +335,9 @@ export class Framer {
 
   /**
    * The complete records buffered so far, when there are at least batchBytes of them (or the input has ended and
-   * any are left); null otherwise. The batch stays valid until the next push(), end() or take(), unless `detach`:
-   * then its store is the caller's (to free, or to send to another thread) and the framer goes on in a new one.
+   * any are left); null otherwise. The batch stays valid until the next push(), end() or take().
    */
-  take(force = false, detach = false): Batch | null {
+  take(force = false): Batch | null {
     const all = this.starts.n;
     const pending = this.large.length;
     if (all === 0 && pending === 0) return null;
@@ -372,22 +371,12 @@ export class Framer {
       this.starts.n = this.ends.n = this.recLines.n = this.indexes.n = this.offsets.n = 0;
       if (n > 0) this.pos = this.consumedTo();
     }
-    if (detach) this.renew();
     return batch;
   }
 
   /** The input offset of store byte i (of the bytes since the last skipped record). */
   private offsetOf(i: number): number {
     return this.abs - this.fill + i;
-  }
-
-  /** Goes on in a new store holding the bytes still needed (records not handed out, the unfinished one). */
-  private renew(): void {
-    const from = this.starts.n > 0 ? Math.min(this.pos, this.starts.a[0]!) : this.pos;
-    const next = this.alloc(this.store.length);
-    next.view().set(this.store.view().subarray(from, this.fill));
-    this.store = next;
-    this.shift(from);
   }
 
   // --- buffer ---------------------------------------------------------------------------------------------------

@@ -34,8 +34,6 @@ export interface ReadOptions {
   batchRecords?: number;
   /** Told the input bytes consumed with each batch (progress). */
   onBytes?: (n: number) => void;
-  /** Asked before each batch is handed out: true gives the caller the batch's store (see Framer.take). */
-  detach?: () => boolean;
   /** Where the source's bytes start in the whole input (a shard). */
   origin?: Origin;
 }
@@ -58,7 +56,6 @@ export async function* frameBatches(source: AsyncIterable<Uint8Array> | DirectRe
     batchRecords: o.batchRecords,
     origin: o.origin,
   });
-  const detach = o.detach ?? (() => false);
   const READ = 1 << 20;
   try {
     if ('read' in source) {
@@ -67,7 +64,7 @@ export async function* frameBatches(source: AsyncIterable<Uint8Array> | DirectRe
         const n = await source.read(framer.space(READ).subarray(0, READ));
         if (n <= 0) break;
         framer.wrote(n);
-        for (let b = framer.take(false, detach()); b; b = framer.take(false, detach())) {
+        for (let b = framer.take(); b; b = framer.take()) {
           o.onBytes?.(b.bytes);
           yield b;
         }
@@ -75,14 +72,14 @@ export async function* frameBatches(source: AsyncIterable<Uint8Array> | DirectRe
     } else {
       for await (const chunk of source) {
         framer.push(chunk);
-        for (let b = framer.take(false, detach()); b; b = framer.take(false, detach())) {
+        for (let b = framer.take(); b; b = framer.take()) {
           o.onBytes?.(b.bytes);
           yield b;
         }
       }
     }
     framer.end();
-    for (let b = framer.take(true, detach()); b; b = framer.take(true, detach())) {
+    for (let b = framer.take(true); b; b = framer.take(true)) {
       o.onBytes?.(b.bytes);
       yield b;
     }

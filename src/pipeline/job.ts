@@ -190,8 +190,10 @@ export class Job {
     this.bytesRead = 0;
     const sched = this.scheduler(stage, o.inline === true);
     const source = this.input.direct?.() ?? this.input.open();
-    const framed = frameBatches(source, sched.pool ? sched.buffers.alloc : engineAlloc(this.engine), { ...this.readOptions(), detach: sched.detach });
-    return this.dispatch(framed, stage, plan, o.count ?? true, o.wanted, sched);
+    // The framer's store is engine memory (the indexer reads batches run here in place); a batch for a worker is
+    // copied out of it into a buffer that travels (about 1 MiB: cheaper than a copy into engine memory here).
+    const framed = frameBatches(source, engineAlloc(this.engine), this.readOptions());
+    return this.dispatch(framed, stage, plan, o.count ?? true, o.wanted, sched, true);
   }
 
   /**
@@ -264,7 +266,12 @@ export class Job {
     return sched;
   }
 
-  private async *dispatch<P, R>(source: AsyncGenerator<Batch>, stage: Stage<P, R>, plan: P, count: boolean, wanted: Int32Array | undefined, sched: Scheduler): AsyncGenerator<R> {
+  /**
+   * Runs `stage` on each batch of `source`, here or in a worker, and yields the results in input order. With
+   * `copyOut` the source's batches stay in its store: where each goes is decided here and a worker's is copied out;
+   * without, the source asked sched.detach as it framed each batch and gave a worker's its own buffer.
+   */
+  private async *dispatch<P, R>(source: AsyncGenerator<Batch>, stage: Stage<P, R>, plan: P, count: boolean, wanted: Int32Array | undefined, sched: Scheduler, copyOut = false): AsyncGenerator<R> {
     let spec: PassSpec = {
       stage: stage.name,
       plan,
@@ -314,9 +321,10 @@ export class Job {
     };
     try {
       for await (const b of source) {
+        if (copyOut) sched.detach();
         if (sched.toWorker && pool) {
           const p: Pending = { done: false, bytes: b.bytes, settled: Promise.resolve() };
-          p.settled = pool.run(spec, batchBytes(b)).then(
+          p.settled = pool.run(spec, batchBytes(b, copyOut ? sched.buffers.alloc : undefined)).then(
             (out) => {
               sched.buffers.give(out.returned);
               p.out = out;

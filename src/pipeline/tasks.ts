@@ -338,10 +338,11 @@ export class BatchBuffers {
 }
 
 /**
- * A framer batch whose store is the caller's (taken detached, in plain memory) as a batch to send to a worker: a
- * view of its bytes (the store's buffer is transferred, not copied) and its record table.
+ * A framer batch as a batch to send to a worker: its bytes and its record table. Without `copyInto` the bytes are a
+ * view of the batch's store, whose buffer is transferred (a store of the caller's, in plain memory); with it they
+ * are copied into a buffer from `copyInto` (a store that stays, e.g. the framer's own in engine memory).
  */
-export function batchBytes(b: Batch): BatchBytes {
+export function batchBytes(b: Batch, copyInto?: ByteAlloc): BatchBytes {
   const lo = b.n > 0 ? b.start[0]! : 0;
   const hi = b.n > 0 ? b.end[b.n - 1]! : 0;
   const start = b.start.slice();
@@ -350,7 +351,14 @@ export function batchBytes(b: Batch): BatchBytes {
     start[r]! -= lo;
     end[r]! -= lo;
   }
-  return { bytes: b.store.view().subarray(lo, hi), offset: b.offset, n: b.n, start, end, line: b.line, index: b.index, large: b.large };
+  let bytes = b.store.view().subarray(lo, hi);
+  if (copyInto) {
+    // The batch's bytes in a buffer of their own (the store stays with its owner; this one travels).
+    const own = copyInto(hi - lo).view().subarray(0, hi - lo);
+    own.set(bytes);
+    bytes = own;
+  }
+  return { bytes, offset: b.offset, n: b.n, start, end, line: b.line, index: b.index, large: b.large };
 }
 
 /** Buffers to transfer with a batch sent to a worker. */
