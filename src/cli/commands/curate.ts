@@ -59,7 +59,7 @@ export function curateCommand(ctx: CliContext): Command {
     .option('--template <text>', 'augment: goal text with {g}', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'augment: where the goal goes').choices([...PLACEMENTS]).default('auto'));
   addInputOptions(cmd);
-  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl; with --report page.html <out>.report-state.jsonl) for pairsmith merge');
   cmd.hook('preAction', (thisCmd) => {
     const o = thisCmd.opts();
     const config = (o.config as string | undefined) ?? (thisCmd.args.length === 0 && existsSync(SAMPLE_CONFIG) ? SAMPLE_CONFIG : undefined);
@@ -107,12 +107,12 @@ export function curateCommand(ctx: CliContext): Command {
           augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
         },
       };
-      if (options.shard) {
-        if (htmlReport) throw new CliError('curate --shard: the HTML report is written by pairsmith merge --report (not by each shard)', EXIT.USAGE);
-        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: sel.report ?? null, threshold: threshold ?? null });
-      }
       // The report's analysis scale: logit as curate uses it; zscore is affine per prompt, so raw scores are shown.
       const collector = htmlReport ? new CurateReport(engine, p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
+      if (options.shard) {
+        // Each shard keeps its report's state; pairsmith merge --report page.html writes the page.
+        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: htmlReport ?? sel.report ?? null, threshold: threshold ?? null }, collector);
+      }
       const out = (await run.openMain())!;
       const sft = sftPath ? await run.openExtra(sftPath) : undefined;
       const result = await runSelect(
