@@ -28,4 +28,4 @@ export * from './pipeline/index.js';
 export { buildPreferenceMatrix, cleanPreferences, naiveScores } from './rpca/preferences.js';
 export type { PreferenceMatrix, CleanResult, CleanOptions } from './rpca/preferences.js';
 export { buildReportData, pairColumnsOf, poolChunkOf, renderReport, ReportCollector, ROUTE } from './report/index.js';
-export type { BuildOptions, CollectorOptions, PairColumns, PairRowInput, PoolChunk, PromptPool, ReportData, ReportInput, ReportMeta } from './report/index.js';
+export type { BuildOptions, CollectorOptions, CollectorState, PairColumns, PairRowInput, PoolChunk, PromptPool, ReportData, ReportInput, ReportMeta } from './report/index.js';

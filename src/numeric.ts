@@ -200,3 +200,31 @@ export function sortIndices(idx: Int32Array, cmp: (a: number, b: number) => numb
   if (src !== idx) idx.set(src);
   return idx;
 }
+
+/**
+ * A number as JSON keeps it exactly (margins files, report states): a JSON number, or a string for what JSON lacks
+ * (NaN, infinities, -0). decodeNumber is its inverse.
+ */
+export function encodeNumber(x: number): number | string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0 && 1 / x < 0) return '-0';
+  return x;
+}
+
+export function decodeNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  switch (v) {
+    case 'NaN':
+      return Number.NaN;
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    case '-0':
+      return -0;
+    default:
+      throw new Error(`not a number: ${JSON.stringify(v)}`);
+  }
+}

@@ -6,75 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Manifest } from '../io/manifest.js';
-import { logitClamped } from '../numeric.js';
-import { asText, promptString, responseString } from '../io/text.js';
-import { pairColumnsOfRecords, poolChunkOfColumns } from '../pipeline/report-feed.js';
-import type { PairRowInput, ReportCollector } from '../report/index.js';
+import { pairColumnsOfRecords, poolChunkOfColumns, type ReportTransform } from '../pipeline/report-feed.js';
+import type { ReportCollector } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { withDataRun } from './data-run.js';
 import { CliError, EXIT } from './io.js';
 import type { InputOptions } from './options.js';
-
-export type ScoreTransform = 'none' | 'logit';
-
-/** The analysis-scale value of a raw score (logit as in `pairs`: clamped, NaN outside [0, 1]); non-finite stays. */
-export function transformScore(x: number, t: ScoreTransform): number {
-  return t === 'none' || !Number.isFinite(x) ? x : logitClamped(x);
-}
-
-/** The analysis-scale clamp bounds of a transform (a pile there is labelled "clamp" on the page). */
-export function transformClamps(t: ScoreTransform): number[] | undefined {
-  return t === 'logit' ? [logitClamped(0), logitClamped(1)] : undefined;
-}
-
-/** Scale labels of a transform: the analysis scale and, when a transform applies, the raw one. */
-export function scaleLabels(t: ScoreTransform): { scoreLabel: string; rawLabel?: string } {
-  return t === 'logit' ? { scoreLabel: 'logit(score)', rawLabel: 'score' } : { scoreLabel: 'score' };
-}
-
-function num(v: unknown): number | null {
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
-}
-
-function count(v: unknown): number | null {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null;
-}
-
-function textOf(v: unknown, role: 'prompt' | 'response'): string | undefined {
-  const t = asText(v);
-  if (t === undefined) return undefined;
-  return role === 'prompt' ? promptString(t) : responseString(t);
-}
-
-/**
- * The report columns of a pair row (`pairs`, `select`, `route` and `curate` outputs): a plain row object, with the
- * scores as the datasets layer normalized them when given. Texts (prompt, chosen, rejected) and token counts
- * (`chosen_length`, `rejected_length`) are taken when present.
- */
-export function pairRowFromObject(raw: Record<string, unknown>, scores?: { chosen?: number | null; rejected?: number | null }): PairRowInput {
-  const sel = raw.selected;
-  const row: PairRowInput = {
-    promptIndex: num(raw.prompt_index),
-    chosenIndex: num(raw.chosen_index),
-    rejectedIndex: num(raw.rejected_index),
-    scoreChosen: scores ? (scores.chosen ?? null) : num(raw.score_chosen),
-    scoreRejected: scores ? (scores.rejected ?? null) : num(raw.score_rejected),
-    margin: num(raw.margin),
-    implicitMargin: num(raw.implicit_margin),
-    selectionScore: num(raw.selection_score),
-    selected: typeof sel === 'boolean' ? sel : num(sel),
-    route: typeof raw.route === 'string' ? raw.route : null,
-    chosenTokens: count(raw.chosen_length),
-    rejectedTokens: count(raw.rejected_length),
-  };
-  const p = textOf(raw.prompt, 'prompt');
-  const c = textOf(raw.chosen, 'response');
-  const r = textOf(raw.rejected, 'response');
-  if (p !== undefined) row.prompt = p;
-  if (c !== undefined) row.chosen = c;
-  if (r !== undefined) row.rejected = r;
-  return row;
-}
 
 /** Why a pool yields nothing for the report (null when it is usable). */
 function poolOutcome(scores: ArrayLike<number>): string | null {
@@ -109,7 +46,7 @@ export async function feedReportInput(
   ctx: CliContext,
   input: string,
   options: InputOptions,
-  transform: ScoreTransform,
+  transform: ReportTransform,
   backend: string,
   parameters: Record<string, unknown>,
   collector: ReportCollector,

@@ -7,7 +7,8 @@ import { Tally } from '../io/manifest.js';
 import type { ColumnType } from '../io/rows.js';
 import { mergeReport, emptyReport } from './pairs.js';
 import { ColumnTypes } from './pair-records.js';
-import { decodeNumber, finishSelect, Table, type PartialHeader, type SelectRunOptions, type SelectSinks, type SelectTable } from './run-select.js';
+import { decodeNumber } from '../numeric.js';
+import { finishSelect, Table, type PartialHeader, type SelectRunOptions, type SelectSinks, type SelectTable } from './run-select.js';
 import type { RowBuilder } from '../io/encode.js';
 
 /** One shard's partial result. */

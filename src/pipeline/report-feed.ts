@@ -1,6 +1,7 @@
 // The data path's columns as the report collector's input (src/report/collector.ts): candidate sets as pool chunks,
 // constructed pairs and pairs-input records as pair columns, with their text read from the batch only for the
-// examples the report keeps. Runtime neutral (the CLI, the browser app and library users feed reports the same way).
+// examples the report keeps; and curate's report (CurateReport): fed in pass 1, finished after the selection.
+// Runtime neutral (the CLI, the merge of a sharded run, the browser app and library users feed reports the same way).
 import { JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF, JSON_K_STRING } from '../abi/json.js';
 import { EX_NONE, LP_TOKENS, type CandidateColumns, type PairColumns as PairRecords } from '../io/adapt.js';
 import { CELL_SPAN, type Cells } from '../io/cells.js';
@@ -9,12 +10,30 @@ import { Key, type RecordBatch } from '../io/records.js';
 import { promptString, responseString } from '../io/text.js';
 import type { Text } from '../io/types.js';
 import { logitClamped } from '../numeric.js';
-import { ROUTE, type PairColumns, type PoolChunk } from '../report/index.js';
+import { ReportCollector, ROUTE, type PairColumns, type PoolChunk, type RejectInfo, type ReportData, type ReportKernels } from '../report/index.js';
 import type { ChunkPairs } from './pairs.js';
+import type { PairNumbers } from './run-select.js';
+import type { SelectResult } from './select.js';
 
+/** The report's analysis scale: the scores as given, or their logit (curate --transform logit; zscore is affine per prompt, so raw scores are shown). */
 export type ReportTransform = 'none' | 'logit';
 
-const tf = (t: ReportTransform) => (x: number): number => (t === 'none' || !Number.isFinite(x) ? x : logitClamped(x));
+/** The analysis-scale value of a raw score (logit as in `pairs`: clamped, NaN outside [0, 1]); non-finite stays. */
+export function transformScore(x: number, t: ReportTransform): number {
+  return t === 'none' || !Number.isFinite(x) ? x : logitClamped(x);
+}
+
+const tf = (t: ReportTransform) => (x: number): number => transformScore(x, t);
+
+/** The analysis-scale clamp bounds of a transform (a pile there is labelled "clamp" on the page). */
+export function transformClamps(t: ReportTransform): number[] | undefined {
+  return t === 'logit' ? [logitClamped(0), logitClamped(1)] : undefined;
+}
+
+/** Scale labels of a transform: the analysis scale and, when a transform applies, the raw one. */
+export function scaleLabels(t: ReportTransform): { scoreLabel: string; rawLabel?: string } {
+  return t === 'logit' ? { scoreLabel: 'logit(score)', rawLabel: 'score' } : { scoreLabel: 'score' };
+}
 
 /**
  * Characters (Unicode code points) of a JSON string value's bytes: UTF-8 lead bytes, each escape one character
@@ -199,4 +218,87 @@ export function pairColumnsOfRecords(batch: RecordBatch, p: PairRecords, transfo
     out.rejectedTokens = rt;
   }
   return out;
+}
+
+/**
+ * Pairs known only by their numbers (a pairs input to curate, which reaches no pair builder) as pair columns: the
+ * record, the scores (analysis scale; raw too with a transform) and their gap as the margin. No texts.
+ */
+export function pairColumnsOfNumbers(t: PairNumbers, transform: ReportTransform): PairColumns {
+  const n = t.n;
+  const finite = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
+  const out: PairColumns = {
+    length: n,
+    promptIndex: t.record.subarray(0, n),
+    chosen: Float64Array.from({ length: n }, (_, i) => transformScore(finite(t.scoreChosen[i]!), transform)),
+    rejected: Float64Array.from({ length: n }, (_, i) => transformScore(finite(t.scoreRejected[i]!), transform)),
+    margin: Float64Array.from({ length: n }, (_, i) => finite(t.scoreChosen[i]! - t.scoreRejected[i]!)),
+  };
+  if (transform !== 'none') {
+    out.chosenRaw = Float64Array.from({ length: n }, (_, i) => finite(t.scoreChosen[i]!));
+    out.rejectedRaw = Float64Array.from({ length: n }, (_, i) => finite(t.scoreRejected[i]!));
+  }
+  return out;
+}
+
+/** The end of a curate run (or of the merge of its shards), as its report shows it. */
+export interface CurateReportEnd {
+  /** Every pair's numbers, the selection over them, the resolved --by and curate's report (its routing counts). */
+  result: { pairs: PairNumbers; selection?: Pick<SelectResult, 'score' | 'rank'>; by: string; report: Record<string, unknown> };
+  /** --threshold of a routed run (shown with the routing counts). */
+  threshold?: number;
+  /** The first rejected records (listed) and how many there were in all. */
+  rejects?: { head: readonly RejectInfo[]; total: number };
+  /** The run's manifest (shown folded, as its JSON file holds it: keys with undefined values left out). */
+  manifest: Record<string, unknown>;
+  /** The input as the page names it. */
+  input: string;
+  generatedAt: string;
+}
+
+/**
+ * curate's HTML report: the candidate sets and the pairs built from them go into a ReportCollector batch by batch
+ * in pass 1 (`add`, curate's onCandidates: a batch's pairs first, so each is joined to its pool); the selection,
+ * routing, first rejects and manifest are added at the end (`finish`). A sharded run keeps each shard's collector
+ * state (ReportCollector.state()); the merge merges them in shard order into `collector` and finishes as the
+ * unsharded run does, so the page is the same.
+ */
+export class CurateReport {
+  readonly collector: ReportCollector;
+
+  constructor(
+    engine: ReportKernels,
+    readonly transform: ReportTransform,
+  ) {
+    this.collector = new ReportCollector(engine, { pairsFrom: 'rows' });
+  }
+
+  /** curate's onCandidates hook: one batch's pairs, then its pools. */
+  readonly add = (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs): void => {
+    if (pairs.rows.n > 0) this.collector.addPairs(pairColumnsOfPairs(batch, columns, pairs, this.transform));
+    if (columns.groups > 0) this.collector.addPools(poolChunkOfColumns(batch, columns, this.transform));
+  };
+
+  /** The page's data after the run. */
+  finish(o: CurateReportEnd): ReportData {
+    const col = this.collector;
+    const t = o.result.pairs;
+    // A pairs input reaches curate without the pair builder: its pairs are added here (no pools to join).
+    if (col.pairs.n === 0 && t.n > 0) col.addPairs(pairColumnsOfNumbers(t, this.transform));
+    const sel = o.result.selection;
+    if (sel) col.setSelection({ length: t.n, margin: t.external, implicitMargin: t.implicit, selectionScore: sel.score, selected: sel.rank });
+    if (o.rejects) col.addRejects(o.rejects.head, Math.max(0, o.rejects.total - o.rejects.head.length));
+    const route = o.result.report.route as { dpo: number; sft: number } | undefined;
+    return col.finish({
+      title: 'pairsmith curate report',
+      sources: [o.input],
+      generatedAt: o.generatedAt,
+      ...scaleLabels(this.transform),
+      clamps: transformClamps(this.transform),
+      selectionBy: o.result.by,
+      routing: route ? { dpo: route.dpo, sft: route.sft, threshold: o.threshold } : undefined,
+      // As its JSON file holds it (a merge reads its shards' parameters from theirs).
+      manifest: { curate: JSON.parse(JSON.stringify(o.manifest)) as Record<string, unknown> },
+    });
+  }
 }

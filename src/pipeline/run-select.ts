@@ -13,7 +13,7 @@ import type { RecordBatch } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
 import { JSON_K_ARRAY, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
 import { Key } from '../io/records.js';
-import { logitClamped } from '../numeric.js';
+import { encodeNumber, logitClamped } from '../numeric.js';
 import { augmentRow, type AugmentDrop, type AugmentOptions } from './augment.js';
 import { chunkOfColumns, pairSchema, writePairColumns } from './candidates.js';
 import { RowEmitter } from './emit.js';
@@ -764,31 +764,6 @@ export interface PartialHeader {
 export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
   const { spool: _s, onCandidates: _c, partial: _p, ...rest } = o;
   return JSON.parse(JSON.stringify(rest)) as SelectRunOptions;
-}
-
-/** A number as a margins file keeps it: a JSON number, or a string for what JSON lacks (NaN, infinities, -0). */
-export function encodeNumber(x: number): number | string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0 && 1 / x < 0) return '-0';
-  return x;
-}
-
-export function decodeNumber(v: unknown): number {
-  if (typeof v === 'number') return v;
-  switch (v) {
-    case 'NaN':
-      return Number.NaN;
-    case 'Infinity':
-      return Infinity;
-    case '-Infinity':
-      return -Infinity;
-    case '-0':
-      return -0;
-    default:
-      throw new Error(`not a number: ${JSON.stringify(v)}`);
-  }
 }
 
 /** A pair's numbers in a margins file: [record, chosen, rejected, score_chosen, score_rejected, external, implicit, route_margin]. */

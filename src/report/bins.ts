@@ -32,6 +32,16 @@ export class FixedBins {
     else this.counts[k]!++;
   }
 
+  /** Adds the counts of a histogram on the same grid (toJSON of another FixedBins; a RangeError otherwise). */
+  merge(h: FixedHistogram): void {
+    const at = (h.lo - this.lo) / this.width;
+    if (h.width !== this.width || !Number.isInteger(at) || at < 0 || at + h.counts.length > this.counts.length) throw new RangeError('pairsmith: histograms on different grids do not merge');
+    for (let k = 0; k < h.counts.length; k++) this.counts[at + k]! += h.counts[k]!;
+    this.below += h.below;
+    this.above += h.above;
+    this.nonFinite += h.nonFinite;
+  }
+
   /** Plain data for ReportData, trimmed to the occupied bins (lo moves to the first one). */
   toJSON(): FixedHistogram {
     let a = 0;

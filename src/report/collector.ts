@@ -1,18 +1,21 @@
 // The report's input: a streaming collector that takes candidate pools and pair rows chunk by chunk and keeps
 // bounded state. Each prompt is reduced at once to a fixed-size summary (count, mu, sigma, min, max, z of the
 // minimum and of the sweet-spot pick, flags), computed on the engine it is given (groupStats, pickPositions,
-// zscores: the same kernels as `stats` and `pairs`). Per-candidate data are kept only as a fixed z histogram, an
-// evenly spread sample of scores (for the median) and a sample of pools for the small multiples; per-pair data
-// as a few numbers in typed columns; example texts only for the few pairs the tables show.
+// zscores: the same kernels as `stats` and `pairs`). Per-candidate data are kept only as a fixed z histogram, a
+// hashed sample of scores (for the median) and a sample of pools for the small multiples; per-pair data as a few
+// numbers in typed columns; example texts only for the few pairs the tables show. Nothing it keeps depends on how
+// the input was split into chunks, and the states of the collectors of consecutive parts of an input (shards)
+// merge into the state of one collector fed the whole (state(), merge(); src/report/state.ts).
 // Memory: 57 bytes per prompt + 33 to 94 bytes per pair (by the columns present) + bounded samples, whatever
 // the input size.
-import { BottomK, fibHash } from './sample.js';
+import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
 import { Columns, F64, I32, U8 } from './columns.js';
 import { cell, ExampleCapture, type CapturedExample, type PairText } from './examples.js';
 import { fmt } from './format.js';
 import { spearman, summarize, type ReportKernels } from './summary.js';
-import { pearson } from '../numeric.js';
+import { decodeNumber, encodeNumber, pearson } from '../numeric.js';
+import type { CollectorState, PoolViewState, StateOptions } from './state.js';
 import type {
   ExampleBucket,
   ExampleRow,
@@ -50,7 +53,10 @@ export interface CollectorOptions {
   examples?: number;
   /** Characters kept of each example text (default 1500). */
   textCap?: number;
-  /** Candidate scores sampled for the median of all candidates (default 65536; exact up to that many). */
+  /**
+   * Candidate scores sampled for the median of all candidates (default 65536; exact up to that many): those with the
+   * smallest hash of (prompt index, place in the pool).
+   */
   scoreSample?: number;
   /** Rejected records listed (default 50). */
   rejectList?: number;
@@ -228,7 +234,7 @@ export class ReportCollector {
   private poolsSeen = false;
   private rowsAdded = 0;
   private candidates = 0;
-  private finiteOrdinal = 0;
+  private finiteScores = 0;
   private excluded = 0;
   private analysed = 0;
   private readonly skipped: Record<string, number> = {};
@@ -363,7 +369,7 @@ export class ReportCollector {
     const joined = s.col('joined');
     const ids: number[] = [];
     for (const id of this.pending) if (joined[id] === 0) ids.push(id);
-    if (prompt) for (let id = this.pendingFrom; id < s.n; id++) if (prompt[id]! >= 0) ids.push(id);
+    if (prompt) for (let id = this.pendingFrom; id < s.n; id++) if (prompt[id]! >= 0 && joined[id] === 0) ids.push(id);
     const sorted = Int32Array.from(ids);
     if (prompt) sorted.sort((a, b) => prompt[a]! - prompt[b]! || a - b);
     this.pending = sorted;
@@ -409,6 +415,8 @@ export class ReportCollector {
       const off = c.offsets[g]!;
       const size = c.offsets[g + 1]! - off;
       const pIdx = Math.trunc(c.promptIndex[g]!);
+      // The sample keys take prompt indices of 0 to 2^31 - 1 (record numbers); others share 0.
+      const pKey = index(pIdx) >= 0 ? pIdx : 0;
       const n = stats.count[g]!;
       const mu = stats.mean[g]!;
       const sigma = stats.std[g]!;
@@ -418,7 +426,9 @@ export class ReportCollector {
         const v = x[i]!;
         if (!Number.isFinite(v)) continue;
         this.track(v);
-        this.scoreSample.offer(fibHash(this.finiteOrdinal++), () => v);
+        this.finiteScores++;
+        const j = i - off;
+        this.scoreSample.offer(itemKey(pKey, j), () => v, itemTie(pKey, j));
       }
       const row = P.n++;
       P.col('promptIndex')[row] = pIdx;
@@ -578,6 +588,104 @@ export class ReportCollector {
     return { promptIndex: pIdx, label, scores: keep.map((i) => c.scores[off + i]!), candidates: size, mu, sigma, chosen: at(ch), rejected: at(rj), min: at(min) };
   }
 
+  private options(): StateOptions {
+    return {
+      rejectedK: this.k,
+      std: this.std,
+      tieEpsilon: this.tieEpsilon,
+      pairsFrom: this.pairsFrom,
+      sampleSize: this.poolSample.k,
+      examples: this.examples.k,
+      textCap: this.examples.textCap,
+      scoreSample: this.scoreSample.k,
+      rejectList: this.rejectList,
+    };
+  }
+
+  /**
+   * What the collector holds, as data (JSON-safe; stateLines in src/report/state.ts writes it as JSON Lines): the
+   * per-prompt and per-pair columns, the histograms, samples, examples and counts. Its size is the collector's.
+   */
+  state(): CollectorState {
+    const score = this.scoreSample.entries();
+    const pools = this.poolSample.entries();
+    const poolState = (v: PoolView): PoolViewState => ({ ...v, scores: v.scores.map(encodeNumber), mu: encodeNumber(v.mu), sigma: encodeNumber(v.sigma) });
+    return {
+      pairsmith_report_state: 1,
+      options: this.options(),
+      counts: {
+        poolsSeen: this.poolsSeen,
+        rowsAdded: this.rowsAdded,
+        candidates: this.candidates,
+        finiteScores: this.finiteScores,
+        excluded: this.excluded,
+        analysed: this.analysed,
+        sweetDiffers: this.sweetDiffers,
+        minBelow2: this.minBelow2,
+        topTies: this.topTies,
+        extremeScores: this.extremeScores,
+        subnormalScores: this.subnormalScores,
+        largest: encodeNumber(this.largest),
+        marginFromColumn: this.marginFromColumn,
+        rejectTotal: this.rejectTotal,
+      },
+      skipped: { ...this.skipped },
+      bins: { z: this.zAll.toJSON(), zMin: this.zMinBins.toJSON(), zSweet: this.zSweetBins.toJSON() },
+      scoreSample: { key: score.map((e) => e.key), tie: score.map((e) => e.tie), value: score.map((e) => encodeNumber(e.item)) },
+      poolSample: { key: pools.map((e) => e.key), tie: pools.map((e) => e.tie), pool: pools.map((e) => poolState(e.item)) },
+      examples: this.examples.state(),
+      rejects: [...this.rejectsShown],
+      prompts: this.prompts.state(),
+      pairs: this.pairs.state(),
+    };
+  }
+
+  /**
+   * Merges the state of a collector (with the same options) that was fed the input following this one's: the
+   * shards of a run, merged in shard order into a new collector, make the collector of the unsharded run (finish()
+   * gives the same page). A RangeError when the options differ or the state is damaged.
+   */
+  merge(s: CollectorState): void {
+    const mine = this.options();
+    for (const [k, v] of Object.entries(mine)) {
+      const theirs = (s.options as unknown as Record<string, unknown>)[k];
+      if (theirs !== v) throw new RangeError(`pairsmith: report states with other options do not merge (${k}: ${JSON.stringify(theirs)}, here ${JSON.stringify(v)})`);
+    }
+    const pairOffset = this.pairs.n;
+    this.prompts.append(s.prompts);
+    this.pairs.append(s.pairs);
+    const c = s.counts;
+    this.poolsSeen ||= c.poolsSeen;
+    this.rowsAdded += c.rowsAdded;
+    this.candidates += c.candidates;
+    this.finiteScores += c.finiteScores;
+    this.excluded += c.excluded;
+    this.analysed += c.analysed;
+    this.sweetDiffers += c.sweetDiffers;
+    this.minBelow2 += c.minBelow2;
+    this.topTies += c.topTies;
+    this.extremeScores += c.extremeScores;
+    this.subnormalScores += c.subnormalScores;
+    this.largest = Math.max(this.largest, decodeNumber(c.largest));
+    this.marginFromColumn ||= c.marginFromColumn;
+    for (const [k, v] of Object.entries(s.skipped)) this.skipped[k] = (this.skipped[k] ?? 0) + v;
+    this.zAll.merge(s.bins.z);
+    this.zMinBins.merge(s.bins.zMin);
+    this.zSweetBins.merge(s.bins.zSweet);
+    const sc = s.scoreSample;
+    for (let i = 0; i < sc.key.length; i++) this.scoreSample.offer(sc.key[i]!, () => decodeNumber(sc.value[i]), sc.tie[i]!);
+    const ps = s.poolSample;
+    for (let i = 0; i < ps.key.length; i++) {
+      const v = ps.pool[i]!;
+      this.poolSample.offer(ps.key[i]!, () => ({ ...v, scores: v.scores.map(decodeNumber), mu: decodeNumber(v.mu), sigma: decodeNumber(v.sigma) }), ps.tie[i]!);
+    }
+    this.examples.merge(s.examples, pairOffset);
+    this.addRejects(s.rejects, c.rejectTotal - s.rejects.length);
+    // Rows not joined yet (this collector's and the state's) wait for their pools.
+    this.pending = new Int32Array(0);
+    this.pendingFrom = 0;
+  }
+
   /** The page's data. The collector can be finished more than once (e.g. after more chunks). */
   finish(meta: ReportMeta): ReportData {
     const notes = [...(meta.notes ?? [])];
@@ -642,7 +750,7 @@ export class ReportCollector {
       zSweetSummary: summarize(zSweet, this.engine),
       topTies: this.topTies,
       medianScore: med,
-      medianExact: this.finiteOrdinal <= this.scoreSample.k,
+      medianExact: this.finiteScores <= this.scoreSample.k,
       sample: this.poolSample.sorted().sort((a, b) => a.promptIndex - b.promptIndex),
     };
   }

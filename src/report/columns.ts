@@ -1,5 +1,6 @@
 // Growable typed columns for the collector's per-prompt and per-pair numbers: a few numbers per row in typed
 // arrays (no per-row objects), columns allocated only when first written.
+import { decodeColumn, encodeColumn, type ColumnsState } from './state.js';
 
 type Typed = Float64Array | Int32Array | Uint8Array;
 type Make = (n: number) => Typed;
@@ -51,6 +52,31 @@ export class Columns<Name extends string> {
   /** The first n rows of a column, or undefined when it was never written. */
   view(name: Name): Typed | undefined {
     return this.cols.get(name)?.subarray(0, this.n);
+  }
+
+  /** The rows and the columns written, as data (a merge appends them to another table). */
+  state(): ColumnsState {
+    const columns: ColumnsState['columns'] = {};
+    for (const name of this.cols.keys()) columns[name] = encodeColumn(this.view(name)!);
+    return { n: this.n, columns };
+  }
+
+  /**
+   * Appends the rows of a state (a table of the same spec): its columns after this table's rows; a column written
+   * on one side only holds its fill value on the other, as if one table had taken all the rows.
+   */
+  append(s: ColumnsState): void {
+    if (!Number.isInteger(s.n) || s.n < 0) throw new RangeError(`pairsmith: a report state table has ${s.n} rows`);
+    const add: [Name, Typed][] = [];
+    for (const [name, data] of Object.entries(s.columns)) {
+      if (!Object.prototype.hasOwnProperty.call(this.spec, name)) throw new RangeError(`pairsmith: unknown report state column ${JSON.stringify(name)}`);
+      const a = decodeColumn(data, s.n);
+      if (a.constructor !== this.spec[name as Name][0](0).constructor) throw new RangeError(`pairsmith: report state column ${name} has type ${data.type}`);
+      add.push([name as Name, a]);
+    }
+    this.reserve(s.n);
+    for (const [name, a] of add) this.col(name).set(a as never, this.n);
+    this.n += s.n;
   }
 
   /** Bytes held by the columns (capacity, not rows). */

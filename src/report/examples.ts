@@ -2,7 +2,10 @@
 // (the margin), and of the prompts where the sweet spot and the minimum differ, the k where the minimum lies
 // farthest below the sweet-spot pick. Texts are fetched lazily, only for offers that are kept at the time, and
 // cut to a fixed length, so memory is O(k * text cap) for any input. Ties keep the earlier offer, so the result
-// does not depend on chunking.
+// does not depend on chunking; the captures of the parts of an input merge into the capture of the whole (offers
+// numbered in input order: the later part's after the earlier part's).
+import { decodeNumber, encodeNumber } from '../numeric.js';
+import type { CaptureState, ExampleState } from './state.js';
 import type { TextCell } from './types.js';
 
 /** The texts of an example pair; `min` is the minimum-score response (sweet-spot examples). */
@@ -64,6 +67,9 @@ class TopK {
 
 const higher = (a: { key: number; seq: number }, b: { key: number; seq: number }) => a.key > b.key || (a.key === b.key && a.seq < b.seq);
 const lower = (a: { key: number; seq: number }, b: { key: number; seq: number }) => a.key < b.key || (a.key === b.key && a.seq < b.seq);
+const earlier = (a: { seq: number }, b: { seq: number }) => a.seq < b.seq;
+
+const BUCKETS: readonly ExampleBucketId[] = ['high', 'low', 'sweet', 'first'];
 
 /** An example offered to the capture: its numbers, and its texts only when asked (admitted examples). */
 export type ExampleOffer = Omit<CapturedExample, 'seq' | 'text'> & { text: () => PairText };
@@ -78,22 +84,21 @@ export class ExampleCapture {
     readonly k: number,
     readonly textCap: number,
   ) {
-    this.buckets = { high: new TopK(k, higher), low: new TopK(k, lower), sweet: new TopK(k, higher), first: new TopK(k, higher) };
+    this.buckets = { high: new TopK(k, higher), low: new TopK(k, lower), sweet: new TopK(k, higher), first: new TopK(k, earlier) };
   }
 
   /** Offers a pair to the highest- and lowest-key tables; a pair without a finite key to the first-pairs table. */
   offerPair(o: ExampleOffer): void {
     if (Number.isFinite(o.key)) this.offer(['high', 'low'], o);
-    else this.offer(['first'], { ...o, key: -this.seq });
+    else this.offer(['first'], { ...o, key: NaN });
   }
 
   /** Offers a prompt whose sweet-spot rejected is not its minimum; key: how far the minimum lies below it. */
   offerSweet(o: ExampleOffer): void {
-    this.offer(['sweet'], o);
+    if (Number.isFinite(o.key)) this.offer(['sweet'], o);
   }
 
   private offer(ids: ExampleBucketId[], o: ExampleOffer): void {
-    if (!Number.isFinite(o.key)) return;
     const probe = { key: o.key, seq: this.seq++ };
     const into = ids.filter((id) => this.buckets[id].admits(probe));
     if (into.length === 0) return;
@@ -117,7 +122,50 @@ export class ExampleCapture {
   result(): Record<ExampleBucketId, CapturedExample[]> {
     const high = this.buckets.high.rows;
     const inHigh = new Set(high.map((e) => e.seq));
-    const first = this.buckets.first.rows.map((e) => ({ ...e, key: NaN }));
-    return { high: [...high], low: this.buckets.low.rows.filter((e) => !inHigh.has(e.seq)), sweet: [...this.buckets.sweet.rows], first };
+    return { high: [...high], low: this.buckets.low.rows.filter((e) => !inHigh.has(e.seq)), sweet: [...this.buckets.sweet.rows], first: [...this.buckets.first.rows] };
+  }
+
+  /** The offers numbered and the examples kept, as data (texts as cut). */
+  state(): CaptureState {
+    const one = (e: CapturedExample): ExampleState => {
+      const x: ExampleState = { seq: e.seq, key: encodeNumber(e.key), promptIndex: e.promptIndex, pair: e.pair, chosenScore: encodeNumber(e.chosenScore), rejectedScore: encodeNumber(e.rejectedScore), text: e.text };
+      if (e.minScore !== undefined) x.minScore = encodeNumber(e.minScore);
+      return x;
+    };
+    const buckets = {} as CaptureState['buckets'];
+    for (const id of BUCKETS) buckets[id] = this.buckets[id].rows.map(one);
+    return { seq: this.seq, buckets };
+  }
+
+  /**
+   * Merges the capture of the input that follows this one's (same k): its offers are numbered after this one's,
+   * its pair ordinals moved by `pairOffset` (the pairs this collector held before). Exact: the kept examples are
+   * those of one capture offered everything.
+   */
+  merge(s: CaptureState, pairOffset: number): void {
+    const base = this.seq;
+    const bySeq = new Map<number, CapturedExample>();
+    for (const id of BUCKETS) {
+      for (const x of s.buckets[id] ?? []) {
+        // An example kept in two tables is one example (the lowest table leaves out those in the highest).
+        let e = bySeq.get(x.seq);
+        if (!e) {
+          e = {
+            seq: base + x.seq,
+            key: decodeNumber(x.key),
+            promptIndex: x.promptIndex,
+            pair: x.pair >= 0 ? x.pair + pairOffset : x.pair,
+            chosenScore: decodeNumber(x.chosenScore),
+            rejectedScore: decodeNumber(x.rejectedScore),
+            minScore: x.minScore === undefined ? undefined : decodeNumber(x.minScore),
+            text: x.text,
+          };
+          bySeq.set(x.seq, e);
+        }
+        const b = this.buckets[id];
+        if (b.admits(e)) b.insert(e);
+      }
+    }
+    this.seq += s.seq;
   }
 }

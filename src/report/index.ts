@@ -2,6 +2,7 @@
 // the engine it is given); renderReport turns the collected data into one self-contained HTML page.
 export { ReportCollector, ROUTE } from './collector.js';
 export type { CollectorOptions, PairColumns, PairText, PoolChunk, PoolText, PromptSummaries, ReportMeta, SelectionColumns } from './collector.js';
+export type { CollectorState } from './state.js';
 export { buildReportData, charCount, pairColumnsOf, poolChunkOf } from './build.js';
 export type { BuildOptions, PairRowInput, PromptPool, ReportInput } from './build.js';
 export { summarize } from './summary.js';

@@ -112,7 +112,7 @@ export function chosenSection(q: PairSection, d: ReportData): string {
   s += `<div class="figs">${fig(hist, `<b>Chosen quality.</b> Score of the chosen response of each pair. A better chosen helps more than a worse rejected (Pan et al. 2025).`)}${rankFig}</div>`;
   const heat = heatmap({ title: 'Chosen score against gap', xLabel: `chosen score [${d.scoreLabel}]`, yLabel: `gap [${d.scoreLabel}]`, x: q.chosen, y: q.gap });
   const low = q.lowChosen
-    ? ` <b>${int(q.lowChosen.count)} of ${int(q.pairs)} pairs (${pct(q.lowChosen.count, q.pairs)}) have a low-quality chosen</b>, scoring below the median of all ${d.pools ? 'candidates' : 'chosen and rejected scores'} (${esc(fmt(q.lowChosen.threshold))}${d.pools && !d.pools.medianExact ? ', from an evenly spread sample of the candidates' : ''}).`
+    ? ` <b>${int(q.lowChosen.count)} of ${int(q.pairs)} pairs (${pct(q.lowChosen.count, q.pairs)}) have a low-quality chosen</b>, scoring below the median of all ${d.pools ? 'candidates' : 'chosen and rejected scores'} (${esc(fmt(q.lowChosen.threshold))}${d.pools && !d.pools.medianExact ? ', from a sample of the candidates' : ''}).`
     : '';
   s += `<div class="figs">${fig(heat, `<b>Chosen quality against contrast.</b> Each pair by its chosen score and its gap.${low} Pairs with a weak chosen are the ones most likely to cap what DPO can reach.`)}</div>`;
   s += summaryTable([

@@ -68,7 +68,7 @@ export interface PoolSection {
   zSweetSummary: Summary;
   /** Prompts with two or more candidates sharing the top score. */
   topTies: number;
-  /** Median of all finite candidate scores; exact when `medianExact`, else of an evenly spread sample. */
+  /** Median of all finite candidate scores; exact when `medianExact`, else of a hashed sample (CollectorOptions.scoreSample). */
   medianScore: number;
   medianExact: boolean;
   /** A bounded sample of pools for the small multiples. */

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
-import { htmlReportPath, PoolCollector, readRejectsHead, writeCurateReport } from '../../src/cli/curate-report.js';
+import { htmlReportPath, readRejectsHead, writeCurateReport } from '../../src/cli/curate-report.js';
 import { pipelineEngine } from '../../src/cli/engine-port.js';
 import { createEngineSync } from '../../src/node.js';
 import { toJobInput } from '../../src/pipeline/api.js';
 import { chunkOfColumns } from '../../src/pipeline/candidates.js';
 import { Job } from '../../src/pipeline/job.js';
 import { pairsForChunk } from '../../src/pipeline/pairs.js';
+import { CurateReport } from '../../src/pipeline/report-feed.js';
 import { referenceKernels } from '../../src/reference/index.js';
 import { fakeIo } from '../helpers/cli.js';
 import { checkMarkup } from '../helpers/markup.js';
@@ -22,7 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pairsmith-curate-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Candidate sets read through the data path; their max-vs-min pairs and pools go to the collector as curate feeds it. */
-async function feed(c: PoolCollector, sets: { scores: (number | null)[]; responses?: string[] }[]): Promise<void> {
+async function feed(c: CurateReport, sets: { scores: (number | null)[]; responses?: string[] }[]): Promise<void> {
   const text = sets.map((x, i) => JSON.stringify({ prompt: `p${i}`, responses: x.responses ?? x.scores.map((_, k) => `r${k}`), scores: x.scores })).join('\n');
   const engine = pipelineEngine(createEngineSync({ backend: 'js' }));
   const job = new Job(engine, toJobInput(text), { format: 'candidates' });
@@ -42,8 +43,8 @@ describe('curate --report hook', () => {
     expect(htmlReportPath(undefined)).toBeUndefined();
   });
 
-  it('PoolCollector streams the pools and the pairs built from them into the collector', async () => {
-    const c = new PoolCollector('logit', referenceKernels);
+  it('CurateReport streams the pools and the pairs built from them into the collector', async () => {
+    const c = new CurateReport(referenceKernels, 'logit');
     // The pairs are max vs min: candidate 1 ('long answer') vs candidate 0 ('no') in both sets.
     await feed(c, [
       { scores: [0.5, 0.9, null], responses: ['no', 'long answer', 'x'] },
@@ -65,23 +66,25 @@ describe('curate --report hook', () => {
     const io = fakeIo({ cwd: dir });
     const ctx = new CliContext(io, () => ({ backend: 'js', quiet: false }));
     // Pair 0: chosen 10 (index 3) vs 1 (index 0), kept; pair 1: 6 vs 0, dropped. Fused scores 0.9 and 0.3.
-    const rows = [
-      { prompt_index: 0, chosen_index: 3, rejected_index: 0, score_chosen: 10, score_rejected: 1, margin: 9 },
-      { prompt_index: 1, chosen_index: 2, rejected_index: 0, score_chosen: 6, score_rejected: 0, margin: 6 },
-    ];
-    const c = new PoolCollector('none', referenceKernels);
+    const pairs = {
+      n: 2,
+      record: Int32Array.of(0, 1),
+      chosen: Int32Array.of(3, 2),
+      rejected: Int32Array.of(0, 0),
+      scoreChosen: Float64Array.of(10, 6),
+      scoreRejected: Float64Array.of(1, 0),
+      external: Float64Array.of(9, 6),
+      implicit: Float64Array.of(NaN, NaN),
+    };
+    const c = new CurateReport(referenceKernels, 'none');
     await feed(c, [{ scores: [1, 2, 3, 10] }, { scores: [0, 5, 6] }]);
     const rejects = join(dir, 'rej.jsonl');
     writeFileSync(rejects, `${JSON.stringify({ file: 'in.jsonl', line: 7, field: 'scores', reason: 'wrong_type', detail: 'scores[0] is a string', record: {} })}\n`);
-    const where = await writeCurateReport(ctx, 'rep/curate.html', {
-      collector: c,
-      rows,
-      selection: { external: [9, 6], score: [0.9, 0.3], rank: [1, 0] },
-      by: 'bees',
-      routing: { dpo: 1, sft: 0, threshold: 2 },
+    const where = await writeCurateReport(ctx, 'rep/curate.html', c, {
+      result: { pairs, selection: { score: Float64Array.of(0.9, 0.3), rank: Int32Array.of(1, 0) }, by: 'bees', report: { route: { dpo: 1, sft: 0 } } },
+      threshold: 2,
       manifest: { command: 'curate', rejects, records: { rejected: 3 } },
       input: 'in.jsonl',
-      transform: 'none',
     });
     expect(where).toBe(join(dir, 'rep/curate.html'));
     expect(readdirSync(join(dir, 'rep'))).toEqual(['curate.html']);

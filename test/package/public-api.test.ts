@@ -31,7 +31,7 @@ const CORE_VALUES = [
 const CORE_TYPES = [
   'AdapterOptions', 'AugmentOptions', 'Backend', 'BatchBytes', 'BatchOutcome', 'BatchPool', 'BcoRunningState',
   'BinarySource', 'BuildOptions', 'Calibration', 'CalibrationOptions', 'CandidateChunk', 'CleanOptions',
-  'CleanResult', 'CollectorOptions', 'Column', 'ColumnSpec', 'ColumnType', 'ConstructOptions', 'ConstructReport',
+  'CleanResult', 'CollectorOptions', 'CollectorState', 'Column', 'ColumnSpec', 'ColumnType', 'ConstructOptions', 'ConstructReport',
   'ConstructResult', 'ConvertRunOptions', 'CountedRow', 'CurateInput', 'CurateOptions', 'CurateResult', 'Detection',
   'DpoMetrics', 'DropReason', 'Engine', 'EngineOptions', 'EnginePort', 'ExclusionReason', 'FDivergence', 'FieldOverrides',
   'FloatArray', 'FormatName', 'FramingMode', 'GemmOptions', 'GroupEngine', 'GroupStats', 'GroupStatsOptions',

@@ -5,7 +5,9 @@
 import { createEngine } from '../../src/embedded.js';
 import { pipelineEngine } from '../../src/cli/engine-port.js';
 import { buildManifest } from '../../src/io/manifest.js';
+import { CurateReport } from '../../src/pipeline/report-feed.js';
 import { runSelect, type SelectRunOptions } from '../../src/pipeline/run-select.js';
+import { renderReport } from '../../src/report/index.js';
 import { Job } from '../../src/pipeline/job.js';
 import type { FormatName } from '../../src/io/types.js';
 import cli from 'virtual:curate-cli';
@@ -13,7 +15,6 @@ import { installFdlibm } from './fdlibm.js';
 import { curateSetup } from './options.js';
 import type { FromWorker, Probe, ToWorker } from './protocol.js';
 import { WebBatchPool } from './pool.js';
-import { CurateReport } from './report.js';
 import { BlobParts, jsonlSink, opfsSpools, parquetSink, RejectsOut } from './sinks.js';
 import { fileSource, framingOf, sniffKind } from './source.js';
 import { TableBuilder } from './table-data.js';
@@ -141,15 +142,19 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   });
   (manifest as typeof manifest & { report?: Record<string, unknown> }).report = r;
   const curateRoute = setup.options.curate?.route;
-  const html = report?.render({
-    result,
-    threshold: curateRoute && 'threshold' in curateRoute ? curateRoute.threshold : undefined,
-    manifest,
-    rejects: rejects.head,
-    rejected: rejects.count,
-    input: m.name,
-    generatedAt: new Date().toISOString(),
-  });
+  // The page as `curate --report page.html` writes it (src/pipeline/report-feed.ts), with the run's first rejects.
+  const html = report
+    ? renderReport(
+        report.finish({
+          result,
+          threshold: curateRoute && 'threshold' in curateRoute ? curateRoute.threshold : undefined,
+          manifest: manifest as unknown as Record<string, unknown>,
+          rejects: { head: rejects.head.slice(0, 50), total: rejects.count },
+          input: m.name,
+          generatedAt: new Date().toISOString(),
+        }),
+      )
+    : undefined;
   const tableData = table.data();
   const names = {
     main: setup.output,

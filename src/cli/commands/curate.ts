@@ -18,7 +18,8 @@ import { addShardOption, addInputOptions, INPUT_HELP, OUTPUT_FORMATS, parseInput
 import { addPairOptions, addSelectOptions, numberArg, pairParameters, parsePairOptions, parseSelectOptions } from '../pair-options.js';
 import { emitReport } from '../select-step.js';
 import { curateSummary } from '../curate-summary.js';
-import { htmlReportPath, PoolCollector, writeCurateReport } from '../curate-report.js';
+import { CurateReport } from '../../pipeline/report-feed.js';
+import { htmlReportPath, writeCurateReport } from '../curate-report.js';
 
 /** The bundled sample and its config (next to the package: examples/). */
 export const SAMPLE_INPUT = fileURLToPath(new URL('../../../examples/sample.candidates.jsonl', import.meta.url));
@@ -58,7 +59,7 @@ export function curateCommand(ctx: CliContext): Command {
     .option('--template <text>', 'augment: goal text with {g}', PAPER_TEMPLATE)
     .addOption(new Option('--placement <where>', 'augment: where the goal goes').choices([...PLACEMENTS]).default('auto'));
   addInputOptions(cmd);
-  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl) for pairsmith merge');
+  addShardOption(cmd, 'writes a partial result (-o a .jsonl file, plus <out>.margins.jsonl; with --report page.html <out>.report-state.jsonl) for pairsmith merge');
   cmd.hook('preAction', (thisCmd) => {
     const o = thisCmd.opts();
     const config = (o.config as string | undefined) ?? (thisCmd.args.length === 0 && existsSync(SAMPLE_CONFIG) ? SAMPLE_CONFIG : undefined);
@@ -106,13 +107,14 @@ export function curateCommand(ctx: CliContext): Command {
           augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
         },
       };
+      // The report's analysis scale: logit as curate uses it; zscore is affine per prompt, so raw scores are shown.
+      const collector = htmlReport ? new CurateReport(engine, p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
       if (options.shard) {
-        if (htmlReport) throw new CliError('curate --shard: the HTML report is written by pairsmith merge --report (not by each shard)', EXIT.USAGE);
-        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: sel.report ?? null, threshold: threshold ?? null });
+        // Each shard keeps its report's state; pairsmith merge --report page.html writes the page.
+        return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: htmlReport ?? sel.report ?? null, threshold: threshold ?? null }, collector);
       }
       const out = (await run.openMain())!;
       const sft = sftPath ? await run.openExtra(sftPath) : undefined;
-      const collector = htmlReport ? new PoolCollector(p.pairs.transform === 'logit' ? 'logit' : 'none', engine) : undefined;
       const result = await runSelect(
         pipelineEngine(engine),
         run.input,
@@ -120,7 +122,7 @@ export function curateCommand(ctx: CliContext): Command {
         {
           ...runOptions,
           spool: () => new FileSpool(),
-          onCandidates: collector ? (batch, columns, pairs) => collector.add(batch, columns, pairs) : undefined,
+          onCandidates: collector?.add,
         },
         { main: out.sink, sft: sft?.sink },
         run.hooks,
@@ -133,26 +135,7 @@ export function curateCommand(ctx: CliContext): Command {
       ctx.info(curateSummary(manifest, report, { sample, input, output, sft: sftPath, sidecars: sidecarPaths(output, ctx.io.cwd) }));
       // The page comes last: it shows the committed run's manifest.
       if (htmlReport && collector) {
-        const r = report.route as { dpo: number; sft: number } | undefined;
-        const t = result.pairs;
-        const rows = Array.from({ length: t.n }, (_, i) => ({
-          prompt_index: t.record[i],
-          chosen_index: t.chosen[i]! >= 0 ? t.chosen[i] : null,
-          rejected_index: t.rejected[i]! >= 0 ? t.rejected[i] : null,
-          score_chosen: t.scoreChosen[i],
-          score_rejected: t.scoreRejected[i],
-          margin: t.scoreChosen[i]! - t.scoreRejected[i]!,
-        }));
-        const where = await writeCurateReport(ctx, htmlReport, {
-          collector,
-          rows,
-          selection: result.selection ? { external: t.external, implicit: t.implicit, score: result.selection.score, rank: result.selection.rank } : undefined,
-          by: result.by,
-          routing: r ? { dpo: r.dpo, sft: r.sft, threshold } : undefined,
-          manifest: manifest as unknown as Record<string, unknown>,
-          input,
-          transform: p.pairs.transform ?? 'none',
-        });
+        const where = await writeCurateReport(ctx, htmlReport, collector, { result, threshold, manifest: manifest as unknown as Record<string, unknown>, input });
         ctx.info(`report: ${where}`);
       }
     });

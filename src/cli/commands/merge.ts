@@ -1,7 +1,9 @@
 // `pairsmith merge <partials...> -o <out>`: the exact merge of a sharded select/curate run. Each partial is the -o of
 // one `--shard K/N` run (with its .margins.jsonl, .manifest.json and .rejects.jsonl beside it). The merge runs the
 // global selection (and curate's routing, weights, augmentation) on every shard's numbers and writes what the
-// unsharded run writes: the same rows, the same rejects, the same manifest apart from times and paths.
+// unsharded run writes: the same rows, the same rejects, the same manifest apart from times and paths. With
+// `--report page.html` it merges the shards' report states (curate --shard ... --report page.html) in shard order
+// and writes the unsharded run's HTML report.
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
@@ -10,13 +12,15 @@ import { openFileOutput, OutputError, writeJsonFile, type FileOutput, type Outpu
 import { FileSpool } from '../../io/node/spool.js';
 import { REJECT_REASONS, EXCLUSION_REASONS } from '../../io/types.js';
 import { mergePartials, MergeError, type PartialInput } from '../../pipeline/merge.js';
+import { CurateReport, type ReportTransform } from '../../pipeline/report-feed.js';
 import type { PartialHeader, SelectRunOptions } from '../../pipeline/run-select.js';
 import type { CliContext } from '../context.js';
 import { curateSummary } from '../curate-summary.js';
+import { htmlReportPath, writeCurateReport } from '../curate-report.js';
 import { sidecarPaths, toCliError } from '../data-run.js';
 import { CliError, EXIT, safeText } from '../io.js';
 import { addOutputOptions } from '../options.js';
-import { marginsPath } from '../partial.js';
+import { marginsPath, readReportState, reportStateOf } from '../partial.js';
 import { emitReport } from '../select-step.js';
 
 const EXAMPLES = `
@@ -24,13 +28,19 @@ Examples:
   $ for k in 1 2 3 4; do pairsmith curate big.jsonl --shard $k/4 -o part$k.jsonl --fraction 0.1 & done; wait
   $ pairsmith merge part1.jsonl part2.jsonl part3.jsonl part4.jsonl -o curated.jsonl
   $ pairsmith merge part*.jsonl -o curated.parquet --report selection.json
+  $ for k in 1 2 3 4; do pairsmith curate big.jsonl --shard $k/4 -o part$k.jsonl --report page.html & done; wait
+  $ pairsmith merge part1.jsonl part2.jsonl part3.jsonl part4.jsonl -o curated.jsonl --report page.html
 The partials may be given in any order (each knows its shard); all N shards of one run are needed, made
 with the same options. The result is the unsharded run's, byte for byte: rows, <out>.rejects.jsonl, and
-<out>.manifest.json (apart from times and paths; merged_from lists the partials).
+<out>.manifest.json (apart from times and paths; merged_from lists the partials). --report page.html (a
+curate run whose shards ran with --report page.html, each keeping <part>.report-state.jsonl) writes the
+unsharded run's HTML report; without --report, the merge does what the shards' --report asked.
 `;
 
 interface Partial {
   path: string;
+  /** The path as given. */
+  shown: string;
   manifest: Manifest & { report?: Record<string, unknown> };
   header: PartialHeader;
 }
@@ -85,6 +95,34 @@ function loadPartials(paths: readonly string[], cwd: string): Partial[] {
   return parts.sort((a, b) => a.manifest.shard!.index - b.manifest.shard!.index);
 }
 
+/** The report states of curate partials, in shard order; a usage error when a shard ran without the HTML report. */
+function reportStates(parts: readonly Partial[], page: string): string[] {
+  const without = parts.filter((x) => reportStateOf(x.path, x.header.meta) === undefined);
+  if (without.length > 0) {
+    const which = without.length === parts.length ? 'the partials were' : `${without.map((x) => x.shown).join(', ')} ${without.length === 1 ? 'was' : 'were'}`;
+    throw new CliError(`--report ${page}: ${which} made without the HTML report; re-run the shards with --report page.html (curate --shard K/N ... --report page.html)`, EXIT.USAGE);
+  }
+  return parts.map((x) => {
+    const path = reportStateOf(x.path, x.header.meta)!;
+    if (!existsSync(path)) throw new CliError(`${path}: missing (the report state of ${x.shown}: written by curate --shard K/N --report page.html)`, EXIT.BAD_INPUT);
+    return path;
+  });
+}
+
+/** curate's report with the shards' states merged in shard order (a CliError, exit 3, for a damaged one). */
+async function mergedReport(ctx: CliContext, states: readonly string[], transform: ReportTransform): Promise<CurateReport> {
+  const page = new CurateReport(await ctx.engine(), transform);
+  for (const path of states) {
+    const state = await readReportState(path);
+    try {
+      page.collector.merge(state);
+    } catch (e) {
+      throw new CliError(`${path}: ${(e as Error).message.replace(/^pairsmith: /, '')} (is it one of this run's shards?)`, EXIT.BAD_INPUT);
+    }
+  }
+  return page;
+}
+
 /** The shards' own counts (records read, rejected, without a pair; candidates), before the selection's outcomes. */
 function shardCounts(parts: readonly Partial[]): Tally {
   const t = new Tally();
@@ -105,7 +143,7 @@ export function mergeCommand(ctx: CliContext): Command {
   addOutputOptions(cmd);
   cmd
     .option('--sft <file>', 'curate --route: where the SFT rows go (default: <out>.sft.jsonl, as curate)')
-    .option('--report [file]', "select's selection summary on stderr (and as JSON to a file)");
+    .option('--report [file]', "the selection summary on stderr (and as JSON to a file); curate: a .html/.htm file gets the HTML report (its shards made with --report page.html)");
   return cmd.addHelpText('after', EXAMPLES).action(async (paths: string[], opts: { output: string; outputFormat?: OutputKind; sft?: string; report?: string | boolean }) => {
     const cwd = ctx.io.cwd ?? process.cwd();
     const startedAt = ctx.io.now?.() ?? new Date();
@@ -120,6 +158,12 @@ export function mergeCommand(ctx: CliContext): Command {
     for (const p of [output, sftPath]) {
       if (p && parts.some((x) => resolve(cwd, p) === x.path)) throw new CliError(`${p} is one of the partials: refusing to overwrite it`, EXIT.USAGE);
     }
+    // --report page.html (or the shards' own --report, when none is given) writes curate's page from the shards' states.
+    const reportOpt = opts.report ?? (first.header.meta.report as string | boolean | null) ?? undefined;
+    // select's --report file is its JSON summary whatever its name, as in an unsharded select.
+    const htmlReport = command === 'curate' ? htmlReportPath(reportOpt) : undefined;
+    // The shards' report states are merged first: a damaged one stops the merge before anything is written.
+    const page = htmlReport ? await mergedReport(ctx, reportStates(parts, htmlReport), o.transform === 'logit' ? 'logit' : 'none') : undefined;
     const opened: FileOutput[] = [];
     const open = async (path: string, kind?: OutputKind): Promise<FileOutput> => {
       const f = await openFileOutput(path, {
@@ -170,13 +214,20 @@ export function mergeCommand(ctx: CliContext): Command {
       }) as Manifest & Record<string, unknown>;
       manifest.report = report;
       manifest.merged_from = parts.map((x) => x.path);
-      await emitReport(ctx, report.selection as Record<string, unknown>, opts.report ?? (first.header.meta.report as string | boolean | null) ?? undefined);
+      await emitReport(ctx, report.selection as Record<string, unknown>, htmlReport ? true : reportOpt);
       for (const f of opened) await f.commit();
       if (side) {
         await writeJsonFile(side.manifest, manifest, cwd);
       }
       if (command === 'curate') ctx.info(curateSummary(manifest, report, { sample: false, input: first.manifest.inputs[0] ?? '', output, sft: sftPath, sidecars: side }));
       else ctx.info(`merge: ${parts.length} shards, ${manifest.records.read} records, ${manifest.rows_written} rows to ${safeText(output)}`);
+      // The page comes last, as in the unsharded run: it shows the merged manifest.
+      if (htmlReport && page) {
+        const r = o.curate?.route;
+        const threshold = r && 'threshold' in r ? r.threshold : undefined;
+        const where = await writeCurateReport(ctx, htmlReport, page, { result: done, threshold, manifest, input: first.manifest.inputs[0] ?? '' });
+        ctx.info(`report: ${where}`);
+      }
     } catch (e) {
       for (const f of opened) f.abort();
       if (e instanceof MergeError) throw new CliError(safeText(e.message), EXIT.BAD_INPUT);

@@ -8,7 +8,8 @@ import { ReportCollector } from '../../report/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
 import { addInputOptions, INPUT_HELP, parseInputOptions } from '../options.js';
-import { feedReportInput, scaleLabels, selectionByOf, sidecarManifest, transformClamps, type ScoreTransform } from '../report-read.js';
+import { scaleLabels, transformClamps, type ReportTransform } from '../../pipeline/report-feed.js';
+import { feedReportInput, selectionByOf, sidecarManifest } from '../report-read.js';
 import { writeHtmlReport } from '../report-write.js';
 
 const EXAMPLES = `
@@ -28,7 +29,7 @@ records are listed. Memory stays bounded: the input streams through, each prompt
 interface ReportOpts {
   output: string;
   pairs?: string;
-  transform: ScoreTransform;
+  transform: ReportTransform;
   std: 'population' | 'sample';
   rejectedK: number;
   tieEpsilon: number;
