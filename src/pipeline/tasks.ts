@@ -322,7 +322,8 @@ export class BatchBuffers {
         break;
       }
     }
-    buf ??= new ArrayBuffer(n);
+    // 1/8 more, in 64 KiB steps: the next batches (about the same size, a little more or less) fit it again.
+    buf ??= new ArrayBuffer(Math.ceil((n + (n >> 3)) / 65536) * 65536);
     const view = new Uint8Array(buf);
     return {
       length: view.length,
