@@ -29,7 +29,7 @@ const CORE_VALUES = [
 
 /** Type-only exports of `pairsmith`. */
 const CORE_TYPES = [
-  'AdapterOptions', 'AugmentOptions', 'Backend', 'BatchBytes', 'BatchOutcome', 'BatchPool', 'BcoRunningState',
+  'AdapterOptions', 'AllocOptions', 'AugmentOptions', 'Backend', 'BatchBytes', 'BatchOutcome', 'BatchPool', 'BcoRunningState',
   'BinarySource', 'BuildOptions', 'Calibration', 'CalibrationOptions', 'CandidateChunk', 'CleanOptions',
   'CleanResult', 'CollectorOptions', 'CollectorState', 'Column', 'ColumnSpec', 'ColumnType', 'ConstructOptions', 'ConstructReport',
   'ConstructResult', 'ConvertRunOptions', 'CountedRow', 'CurateInput', 'CurateOptions', 'CurateResult', 'Detection',
