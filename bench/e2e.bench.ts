@@ -5,7 +5,8 @@
 // `pairs` and `curate` with --threads 1 and --threads 2, in one run, alternating, the picks checked equal first
 // (the --threads runs' outputs byte for byte against the default run's). Wall and CPU time and peak RSS come from
 // /usr/bin/time (wall only without it); a fresh process counts its start (Node's, Python's, DuckDB's loading).
-// With --large, curate and select also run on a 1 GB input for their peak RSS.
+// With --large, pairs, curate and select also run on a 1 GB input (3 runs each, alternating) for the threads' gain and
+// their peak RSS, beside the 2-thread ceiling at that size.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -101,6 +102,8 @@ export interface E2eRow {
   vsDuckdbPairs?: number;
   /** --threads 2 rows: the same command's --threads 1 wall time / this row's. */
   threadsSpeedup?: number;
+  /** A row of the 1 GB input (--large): compared only with its --threads 1 twin. */
+  large?: boolean;
 }
 
 const CURATE = 'pairsmith curate --by external --fraction 0.1';
@@ -192,21 +195,45 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
   rows.push({ task: '2 x pairsmith pairs --threads 1, at once (the 2-thread ceiling)', wallS: togetherS, cpuS: null, rssMb: null, mbPerS: (2 * mb) / togetherS, runs: 1 });
   const alone = rows.find((r) => r.task === 'pairsmith pairs --threads 1')!.wallS;
   const ceiling = (2 * alone) / togetherS;
+  let bigCeiling: number | undefined;
   if (o.large) {
     const big = inputFile(285000);
     const gb = statSync(big).size / 1e9;
-    // One fresh process each (the input is about 6x the main one): the threads' gain and the peak RSS at this size.
-    for (const [name, args] of [
-      ['pairs --threads 1', ['pairs', big, '-o', at('big.jsonl'), '--threads', '1']],
-      ['pairs --threads 2', ['pairs', big, '-o', at('big.jsonl'), '--threads', '2']],
-      ['curate --fraction 0.1 --threads 1', ['curate', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '1']],
-      ['curate --fraction 0.1 --threads 2', ['curate', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '2']],
-      ['select --fraction 0.1 --threads 1', ['select', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '1']],
-      ['select --fraction 0.1 --threads 2', ['select', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '2']],
-    ] as const) {
-      const r = once(node(`pairsmith ${name}`, [...args], at('big.jsonl')));
-      rows.push({ task: `pairsmith ${name}, ${gb.toFixed(2)} GB input`, wallS: r.wallS, cpuS: r.cpuS, rssMb: r.rssMb, mbPerS: (gb * 1e3) / r.wallS, runs: 1 });
+    // The input is about 6x the main one: 3 runs of each, alternating (single runs move by 10-20% here), for the
+    // threads' gain and the peak RSS at this size, and the 2-thread ceiling at this size.
+    const bigVariants = (
+      [
+        ['pairs --threads 1', ['pairs', big, '-o', at('big.jsonl'), '--threads', '1']],
+        ['pairs --threads 2', ['pairs', big, '-o', at('big.jsonl'), '--threads', '2']],
+        ['curate --fraction 0.1 --threads 1', ['curate', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '1']],
+        ['curate --fraction 0.1 --threads 2', ['curate', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '2']],
+        ['select --fraction 0.1 --threads 1', ['select', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '1']],
+        ['select --fraction 0.1 --threads 2', ['select', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '2']],
+      ] as const
+    ).map(([name, args]) => node(`pairsmith ${name}`, [...args], at('big.jsonl')));
+    const BIG_REPS = 3;
+    const bigRuns = new Map<string, Run[]>(bigVariants.map((v) => [v.name, []]));
+    const bigTogether: number[] = [];
+    for (let k = 0; k < BIG_REPS; k++) {
+      for (const v of bigVariants) bigRuns.get(v.name)!.push(once(v));
+      rmSync(at('big.jsonl'), { force: true });
+      const t0 = performance.now();
+      const r = spawnSync('bash', ['-c', script, 'both', process.execPath, CLI, big, at('both-1.jsonl'), at('both-2.jsonl')], { stdio: 'ignore' });
+      if (r.status !== 0) throw new Error(`two pairs runs at once failed (${r.status})`);
+      bigTogether.push((performance.now() - t0) / 1000);
+      rmSync(at('both-1.jsonl'), { force: true });
+      rmSync(at('both-2.jsonl'), { force: true });
     }
+    for (const v of bigVariants) {
+      const rs = bigRuns.get(v.name)!;
+      const wallS = median(rs.map((r) => r.wallS));
+      const cpuS = rs.every((r) => r.cpuS !== null) ? median(rs.map((r) => r.cpuS!)) : null;
+      const rssMb = rs.every((r) => r.rssMb !== null) ? Math.max(...rs.map((r) => r.rssMb!)) : null;
+      rows.push({ task: `${v.name}, ${gb.toFixed(2)} GB input`, wallS, cpuS, rssMb, mbPerS: (gb * 1e3) / wallS, runs: rs.length, large: true });
+    }
+    const t = median(bigTogether);
+    rows.push({ task: `2 x pairsmith pairs --threads 1, at once (the 2-thread ceiling), ${gb.toFixed(2)} GB input`, wallS: t, cpuS: null, rssMb: null, mbPerS: (2 * gb * 1e3) / t, runs: 1, large: true });
+    bigCeiling = (2 * rows.find((r) => r.task === `pairsmith pairs --threads 1, ${gb.toFixed(2)} GB input`)!.wallS) / t;
     rmSync(at('big.jsonl'), { force: true });
   }
   const byTask = (t: string) => rows.find((r) => r.task === t);
@@ -217,7 +244,7 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
   for (const r of rows) {
     const one = r.task.replace(/ --threads 2(,|$)/, ' --threads 1$1');
     if (one !== r.task && byTask(one)) r.threadsSpeedup = byTask(one)!.wallS / r.wallS;
-    if (r.runs < 2) continue;
+    if (r.runs < 2 || r.large) continue;
     if (r.task === 'pairsmith pairs' || r.task.startsWith('pairsmith pairs --threads')) {
       if (npPairs) r.vsNumpyPairs = npPairs.wallS / r.wallS;
       if (duckPairs) r.vsDuckdbPairs = duckPairs.wallS / r.wallS;
@@ -227,12 +254,12 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
   const x = (v: number | undefined, what: string) => (v === undefined ? '' : `${v.toFixed(2)}x ${what}`);
   o.log(`\ninput: ${mb.toFixed(0)} MB (${o.quick ? 5000 : 50000} prompts x 16 responses), median of ${reps} fresh processes per task, alternating`);
   o.log(`(pairsmith without --threads: every core (${availableParallelism()} here) for inputs of 256 MiB or more, else one thread)`);
-  o.log(`two independent pairs --threads 1 processes at once: ${ceiling.toFixed(2)}x the throughput of one (the most --threads 2 could gain on this machine)\n`);
+  o.log(`two independent pairs --threads 1 processes at once: ${ceiling.toFixed(2)}x the throughput of one (the most --threads 2 could gain on this machine)${bigCeiling === undefined ? '' : `; ${bigCeiling.toFixed(2)}x on the 1 GB input`}\n`);
   o.log('| task | wall s | CPU s | peak RSS MB | MB/s | vs json+numpy curate | vs pairs | vs json+numpy pairs | vs duckdb pairs | --threads 2 vs 1 |');
   o.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    const vsPeer = peerRow && r.task.startsWith('pairsmith') && r.runs > 1 ? `${(peerRow.wallS / r.wallS).toFixed(2)}x faster` : '';
-    const vsPairs = r !== pairsRow && r.task.startsWith('pairsmith') && r.runs > 1 ? `${(r.wallS / pairsRow.wallS).toFixed(2)}x the time` : '';
+    const vsPeer = peerRow && r.task.startsWith('pairsmith') && r.runs > 1 && !r.large ? `${(peerRow.wallS / r.wallS).toFixed(2)}x faster` : '';
+    const vsPairs = r !== pairsRow && r.task.startsWith('pairsmith') && r.runs > 1 && !r.large ? `${(r.wallS / pairsRow.wallS).toFixed(2)}x the time` : '';
     const cells = [x(r.vsNumpyPairs, 'faster'), x(r.vsDuckdbPairs, 'faster'), x(r.threadsSpeedup, 'faster')];
     o.log(`| ${r.task} | ${f(r.wallS)} | ${f(r.cpuS)} | ${f(r.rssMb, 0)} | ${r.mbPerS.toFixed(0)} | ${vsPeer} | ${vsPairs} | ${cells.join(' | ')} |`);
   }

@@ -111,8 +111,33 @@ export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): voi
   b.end();
 }
 
-/** Per pair, select's pass-1 numbers and where its record is: one batch's (take() for the batch result), or all (Table). */
-class NumbersBuilder {
+/** One batch's pass-1 numbers for `n` pairs (filled by index: the batch knows its pair count). */
+function batchNumbers(n: number): BatchNumbers {
+  return {
+    n,
+    record: new Int32Array(n),
+    chosen: new Int32Array(n),
+    rejected: new Int32Array(n),
+    sc: new Float64Array(n),
+    sr: new Float64Array(n),
+    ext: new Float64Array(n),
+    imp: new Float64Array(n),
+    routeMargin: new Float64Array(n),
+    recOffset: new Float64Array(n),
+    recLength: new Int32Array(n),
+    recLine: new Int32Array(n),
+  };
+}
+
+/** Pair i of `nb` is in record r of the batch: where that record is in the input (pass 2 reads it back by position). */
+function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number): void {
+  nb.recOffset[i] = batch.offset[r]!;
+  nb.recLength[i] = batch.end[r]! - batch.start[r]!;
+  nb.recLine[i] = batch.line[r]!;
+}
+
+/** Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). */
+export class Table {
   record = new GrowI32();
   chosen = new GrowI32();
   rejected = new GrowI32();
@@ -126,31 +151,7 @@ class NumbersBuilder {
   recOffset = new GrowF64();
   recLength = new GrowI32();
   recLine = new GrowI32();
-  place(batch: RecordBatch, r: number): void {
-    this.recOffset.push(batch.offset[r]!);
-    this.recLength.push(batch.end[r]! - batch.start[r]!);
-    this.recLine.push(batch.line[r]!);
-  }
-  take(): BatchNumbers {
-    return {
-      n: this.record.n,
-      record: this.record.values().slice(),
-      chosen: this.chosen.values().slice(),
-      rejected: this.rejected.values().slice(),
-      sc: this.sc.values().slice(),
-      sr: this.sr.values().slice(),
-      ext: this.ext.values().slice(),
-      imp: this.imp.values().slice(),
-      routeMargin: this.routeMargin.values().slice(),
-      recOffset: this.recOffset.values().slice(),
-      recLength: this.recLength.values().slice(),
-      recLine: this.recLine.values().slice(),
-    };
-  }
-}
 
-/** Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). */
-export class Table extends NumbersBuilder {
   /**
    * Adds a batch's pairs. `expected` (the pairs the whole input is expected to hold, when its size is known) sizes
    * the columns once instead of doubling them: doubling leaves up to half of them unused and, at each step, holds
@@ -315,7 +316,6 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
     const tf = o.transform === 'logit' ? logitClamped : (x: number) => x;
     const beta = o.beta ?? 1;
     const reduce = o.reduce ?? 'sum';
-    const nb = new NumbersBuilder();
     if (a.kind === 'candidates') {
       const c = a.columns;
       if (c.groups === 0) return null;
@@ -323,21 +323,22 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
       if (res.outOfRange > 0) tally.exclude('score_out_of_range', res.outOfRange);
       for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) tally.noPairFor(res.noPair[g] ?? 'no_pair');
       const r = res.rows;
+      const nb = batchNumbers(r.n);
+      nb.record.set(r.promptIndex.subarray(0, r.n));
+      nb.chosen.set(r.chosenIndex.subarray(0, r.n));
+      nb.rejected.set(r.rejectedIndex.subarray(0, r.n));
+      nb.sc.set(r.scoreChosen.subarray(0, r.n));
+      nb.sr.set(r.scoreRejected.subarray(0, r.n));
+      nb.routeMargin.set(r.margin.subarray(0, r.n));
       for (let i = 0; i < r.n; i++) {
-        nb.record.push(r.promptIndex[i]!);
-        nb.chosen.push(r.chosenIndex[i]!);
-        nb.rejected.push(r.rejectedIndex[i]!);
-        nb.sc.push(r.scoreChosen[i]!);
-        nb.sr.push(r.scoreRejected[i]!);
-        nb.ext.push(tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!));
-        nb.imp.push(r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN);
-        nb.routeMargin.push(r.margin[i]!);
-        nb.place(a.batch, c.rec.a[r.group[i]!]!);
+        nb.ext[i] = tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!);
+        nb.imp[i] = r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN;
+        place(nb, i, a.batch, c.rec.a[r.group[i]!]!);
       }
       return {
         kind: 'candidates',
         report: res.report,
-        numbers: nb.take(),
+        numbers: nb,
         conversational: plan.conversational,
         implicit: plan.implicit,
         candidates: plan.keep ? { batch: a.batch, columns: c, pairs: res } : undefined,
@@ -347,24 +348,25 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
     if (c.groups === 0) return null;
     const types = plan.parquet ? new ColumnTypes() : undefined;
     let augmented: number | undefined;
+    const nb = batchNumbers(c.groups);
     for (let g = 0; g < c.groups; g++) {
       if (augmented === undefined && a.batch.member(c.rec.a[g]!, GOAL_ROLE) >= 0) augmented = c.line.a[g]!;
       const sc = c.scoreChosen.a[g]!;
       const sr = c.scoreRejected.a[g]!;
-      nb.record.push(c.index.a[g]!);
-      nb.chosen.push(-1);
-      nb.rejected.push(-1);
-      nb.sc.push(sc);
-      nb.sr.push(sr);
-      nb.ext.push(tf(sc) - tf(sr));
-      nb.imp.push(recordImplicit(a.batch, c.rec.a[g]!, beta, reduce));
+      nb.record[g] = c.index.a[g]!;
+      nb.chosen[g] = -1;
+      nb.rejected[g] = -1;
+      nb.sc[g] = sc;
+      nb.sr[g] = sr;
+      nb.ext[g] = tf(sc) - tf(sr);
+      nb.imp[g] = recordImplicit(a.batch, c.rec.a[g]!, beta, reduce);
       const mm = a.batch.member(c.rec.a[g]!, MARGIN);
       const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
-      nb.routeMargin.push(Number.isNaN(own) ? sc - sr : own);
-      nb.place(a.batch, c.rec.a[g]!);
+      nb.routeMargin[g] = Number.isNaN(own) ? sc - sr : own;
+      place(nb, g, a.batch, c.rec.a[g]!);
       types?.observeRecord(a.batch, c, g, APPENDED);
     }
-    return { kind: 'pairs', report: emptyReport(), numbers: nb.take(), conversational: c.conversational.a[0] === 1, types: types?.entries(), augmented };
+    return { kind: 'pairs', report: emptyReport(), numbers: nb, conversational: c.conversational.a[0] === 1, types: types?.entries(), augmented };
   },
   transfer: (r) => (r ? Object.values(r.numbers).filter((x): x is Int32Array | Float64Array => typeof x === 'object').map((x) => x.buffer as ArrayBuffer) : []),
 };
