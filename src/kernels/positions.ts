@@ -8,7 +8,9 @@ export type Position = { kind: 'max' } | { kind: 'min' } | { kind: 'sigma'; k: n
 export type PositionInput = string | { k: number } | Position;
 
 const NUM = String.raw`(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?`;
-const SIGMA_RE = new RegExp(String.raw`^mu(?:([+-])(${NUM})?\*?(?:sigma|σ|s))?$`, 'i');
+// The Greek sigma as the RegExp escape \u03c3: the bundles stay ASCII, which V8 reads as one-byte source (half the
+// memory, and faster to decode and scan than two-byte source).
+const SIGMA_RE = new RegExp(String.raw`^mu(?:([+-])(${NUM})?\*?(?:sigma|\u03c3|s))?$`, 'i');
 
 /**
  * Parses a position: `max`, `min`, `mu`, `mu+sigma`, `mu-2sigma`, `mu+1.5sigma`, `mu-2*sigma`, `mu+0.5σ`
