@@ -76,6 +76,16 @@ const SWAPS: readonly (readonly [string, string])[] = [
 const NEGATE = ['margin', 'implicit_margin'];
 
 /** The two augmented rows of one pair row, or the reason it is dropped. Input rows are not modified. */
+/**
+ * Why a pair with goal scores `rw` (chosen) and `rl` (rejected) is not augmented when the goals decide (no filter
+ * field), or null: a missing score, a tie (unless `keepTies`), or reversed goals.
+ */
+export function goalDrop(rw: number, rl: number, keepTies: boolean): AugmentDrop | null {
+  if (!Number.isFinite(rw) || !Number.isFinite(rl)) return 'missing_scores';
+  if (rw === rl) return keepTies ? null : 'tie';
+  return rw < rl ? 'reversed' : null;
+}
+
 export function augmentRow(
   row: Record<string, unknown>,
   pairId: number,
@@ -94,8 +104,8 @@ export function augmentRow(
     if (fw < fl) return { drop: 'reversed' };
     if (rw === rl && !opts.keepTies) return { drop: 'tie' };
   } else {
-    if (rw === rl && !opts.keepTies) return { drop: 'tie' };
-    if (rw < rl) return { drop: 'reversed' };
+    const drop = goalDrop(rw, rl, opts.keepTies === true);
+    if (drop) return { drop };
   }
   const template = opts.template ?? PAPER_TEMPLATE;
   const placement = opts.placement ?? 'auto';

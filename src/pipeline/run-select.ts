@@ -14,7 +14,7 @@ import type { ColumnSpec } from '../io/rows.js';
 import { JSON_K_ARRAY, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
 import { Key } from '../io/records.js';
 import { encodeNumber, logitClamped } from '../numeric.js';
-import { augmentRow, type AugmentDrop, type AugmentOptions } from './augment.js';
+import { augmentRow, goalDrop, type AugmentDrop, type AugmentOptions } from './augment.js';
 import { chunkOfColumns, pairSchema, writePairColumns } from './candidates.js';
 import { RowEmitter } from './emit.js';
 import { UsageError } from './errors.js';
@@ -570,16 +570,15 @@ export async function finishSelect(
     for (const i of sftOrder) route[i] = 2;
     report.route = { dpo: routeOrder.length, sft: sftOrder.length, no_margin: r.missing.length };
   }
-  // Augmentation (curate --augment) of the DPO pairs: its drops are known from the scores.
+  // Augmentation (curate --augment) of the DPO pairs: its drops are known from the scores (goalDrop, as augmentRow
+  // decides them; a filter field, which needs the rows, is the augment command's).
   const augDrop: (AugmentDrop | null)[] = new Array<AugmentDrop | null>(n).fill(null);
   if (curate?.augment) {
     const dropped: Record<string, number> = {};
     let rows = 0;
     for (let i = 0; i < n; i++) {
       if (!kept(i) || (curate.route && route[i] !== 1)) continue;
-      const rw = t.scoreChosen[i]!;
-      const rl = t.scoreRejected[i]!;
-      const why: AugmentDrop | null = !Number.isFinite(rw) || !Number.isFinite(rl) ? 'missing_scores' : rw === rl ? 'tie' : rw < rl ? 'reversed' : null;
+      const why = goalDrop(t.scoreChosen[i]!, t.scoreRejected[i]!, curate.augment.keepTies === true);
       augDrop[i] = why;
       if (why) dropped[why] = (dropped[why] ?? 0) + 1;
       else rows += 2;

@@ -82,4 +82,30 @@ describe('pairsmith curate', () => {
     execFileSync(process.execPath, ['scripts/make-sample.mjs', out], { stdio: 'pipe' });
     expect(readFileSync(out).equals(readFileSync(SAMPLE))).toBe(true);
   });
+
+  it('--augment --keep-ties keeps goal ties through the augmentation (the augment command\'s rule), by hand', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairsmith-curate-aug-'));
+    // A pairs input: 1 a goal tie, 2 goals in order, 3 goals reversed.
+    const rows = [
+      { prompt: 'p1', chosen: 'a', rejected: 'b', score_chosen: 2, score_rejected: 2 },
+      { prompt: 'p2', chosen: 'c', rejected: 'd', score_chosen: 3, score_rejected: 1 },
+      { prompt: 'p3', chosen: 'e', rejected: 'f', score_chosen: 1, score_rejected: 2 },
+    ];
+    writeFileSync(join(dir, 'in.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const curate = async (...flags: string[]) => {
+      const r = await cli(dir, 'curate', 'in.jsonl', '-o', 'out.jsonl', '--fraction', '1', '--augment', ...flags);
+      expect(r.code, r.err).toBe(0);
+      const out = jsonl(join(dir, 'out.jsonl'));
+      const manifest = JSON.parse(readFileSync(join(dir, 'out.jsonl.manifest.json'), 'utf8'));
+      return { roles: out.map((x) => `${String(x.chosen)}${String(x.rejected)}:${String(x.goal_role)}`).sort(), manifest };
+    };
+    // Default: the tie and the reversed goals are dropped; pair 2 gives two rows (neg swaps the responses).
+    const plain = await curate();
+    expect(plain.roles).toEqual(['cd:pos', 'dc:neg']);
+    expect(plain.manifest.report.augment).toEqual({ rows: 2, dropped: { tie: 1, reversed: 1 } });
+    const ties = await curate('--keep-ties');
+    expect(ties.roles).toEqual(['ab:pos', 'ba:neg', 'cd:pos', 'dc:neg']);
+    expect(ties.manifest.parameters.augment).toMatchObject({ keep_ties: true });
+    expect(ties.manifest.report.augment).toEqual({ rows: 4, dropped: { reversed: 1 } });
+  });
 });

@@ -37,7 +37,8 @@ Examples:
   $ pairsmith curate samples.jsonl -o curated.jsonl --fraction 0.1 --by bees --scale-external auto --calibration stable
   $ pairsmith curate judged.jsonl -o curated.jsonl --transform logit --report report.html   # + the HTML data report
 Steps and their options are those of pairs, select, route and augment; --fraction defaults to 1 (rank, keep
-all). --config reads a JSON object of options (long names; the command line wins), e.g.
+all). --keep-ties keeps equal-score pairs through construction and --augment (augment's --filter-field needs the
+rows: run pairsmith augment on curate's output). --config reads a JSON object of options (long names; the command line wins), e.g.
   {"strategy": "sweet-spot", "by": "bees", "fraction": 0.1, "weights": "rating-gap"}
 `;
 
@@ -85,13 +86,16 @@ export function curateCommand(ctx: CliContext): Command {
     if (htmlReport) sel.report = true;
     const template = opts.template as string;
     if (opts.augment === true && !template.includes('{g}')) throw new CliError('--template must contain {g} (the goal score)', EXIT.USAGE);
+    // --keep-ties keeps equal-score pairs through every step: construction, and augmentation (whose two rows then
+    // carry one goal with opposite labels, as the released code's).
+    const augment = opts.augment === true ? { template, placement: opts.placement as Placement, ...(p.pairs.keepTies ? { keepTies: true } : {}) } : undefined;
     const parameters = {
       ...pairParameters(p),
       by: sel.by,
       ...sel.select,
       all: sel.all,
       route: route ? { threshold: threshold ?? null, hard_fraction: hardFraction ?? null, sft: sftPath } : null,
-      augment: opts.augment === true ? { template, placement: opts.placement } : null,
+      augment: augment ? { template, placement: opts.placement, ...(augment.keepTies ? { keep_ties: true } : {}) } : null,
       sample,
       output,
     };
@@ -104,7 +108,7 @@ export function curateCommand(ctx: CliContext): Command {
         all: sel.all,
         curate: {
           route: route ? (threshold !== undefined ? { threshold } : { hardFraction }) : undefined,
-          augment: opts.augment === true ? { template, placement: opts.placement as Placement } : undefined,
+          augment,
         },
       };
       // The report's analysis scale: logit as curate uses it; zscore is affine per prompt, so raw scores are shown.
