@@ -38,6 +38,23 @@ export class Column {
   }
 }
 
+const COLUMNS = new Map<string, Column>();
+
+/**
+ * The Column of a key named at run time (a pairs input's own columns, object rows), made once per name: encoding
+ * its bytes for every row costs more than the row. At most 4096 names are kept (hostile inputs with a new key per
+ * record start it over).
+ */
+export function columnOf(name: string): Column {
+  let c = COLUMNS.get(name);
+  if (!c) {
+    if (COLUMNS.size > 4096) COLUMNS.clear();
+    c = new Column(name);
+    COLUMNS.set(name, c);
+  }
+  return c;
+}
+
 /** Builds one row at a time: begin(), then for each column key() and one value call, then end(). */
 export interface RowBuilder {
   begin(): void;

@@ -5,7 +5,7 @@
 import { JSON_K_ARRAY, JSON_K_BOOL, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NULL, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_OBJECT, JSON_K_POS_INF, JSON_K_STRING } from '../abi/json.js';
 import type { PairColumns } from '../io/adapt.js';
 import { FORM_MESSAGES, FORM_STRING } from '../io/cells.js';
-import { Column, type RowBuilder } from '../io/encode.js';
+import { Column, columnOf, type RowBuilder } from '../io/encode.js';
 import type { RecordBatch } from '../io/records.js';
 import type { ColumnSpec, ColumnType } from '../io/rows.js';
 import { asText } from '../io/text.js';
@@ -20,17 +20,6 @@ const C = {
   scoreChosen: new Column('score_chosen'),
   scoreRejected: new Column('score_rejected'),
 };
-
-const columns = new Map<string, Column>();
-function column(name: string): Column {
-  let c = columns.get(name);
-  if (!c) {
-    if (columns.size > 4096) columns.clear();
-    c = new Column(name);
-    columns.set(name, c);
-  }
-  return c;
-}
 
 /**
  * Writes pair g's columns (begin() included, end() not): the input's other columns, then prompt, chosen, rejected and
@@ -50,7 +39,7 @@ export function writePairRecordColumns(b: RowBuilder, batch: RecordBatch, c: Pai
     let later = false;
     for (let n = m + 1; n < m1 && !later; n++) later = batch.keyText(n) === key;
     if (later) continue;
-    b.key(column(key));
+    b.key(columnOf(key));
     b.span(batch.buf, ix.valS[m]!, ix.valE[m]!, sanitize);
   }
   b.key(C.prompt);

@@ -4,7 +4,7 @@
 // decisions run on those numbers. Pass 2 reads the input again and writes the rows that stay, in input order; when
 // routing orders them (easy first), the rows wait in a spool and are written in that order. Runtime neutral.
 import type { CandidateColumns, PairColumns } from '../io/adapt.js';
-import { Column, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
+import { Column, columnOf, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder } from '../io/encode.js';
 import { capacityFor, GrowF64, GrowI32 } from '../io/grow.js';
@@ -105,7 +105,7 @@ const LOGP_KEYS = ['policy_chosen_logps', 'policy_rejected_logps', 'reference_ch
 export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): void {
   b.begin();
   for (const k of Object.keys(row)) {
-    b.key(new Column(k));
+    b.key(columnOf(k));
     b.value(row[k]);
   }
   b.end();
