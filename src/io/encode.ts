@@ -170,6 +170,7 @@ export class JsonlRowBuilder implements RowBuilder {
 
   value(v: unknown): void {
     if (typeof v === 'number') this.sink.number(v);
+    else if (v instanceof RawJson) this.sink.bytes(v.bytes, 0, v.bytes.length);
     else this.sink.text(JSON.stringify(v) ?? 'null');
   }
 
@@ -188,11 +189,30 @@ export class JsonlRowBuilder implements RowBuilder {
   }
 }
 
-/** Row objects (for Parquet): every value decoded. */
+/**
+ * A JSON value kept as its bytes (valid JSON, copied out of its batch): an object row's value that the code building
+ * the row only moves around (augment's responses and other columns). JSON Lines writers copy the bytes; object
+ * writers decode them (rawValue).
+ */
+export class RawJson {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/** A value of an object row, RawJson decoded. */
+export function rawValue(v: unknown): unknown {
+  return v instanceof RawJson ? parseJson(decoder.decode(v.bytes)) : v;
+}
+
+/**
+ * Row objects (for Parquet, and rows that code rewrites: augment): every value decoded, or, with `raw`, the
+ * strings, lists and objects that need no conversion kept as RawJson (prompts are always decoded; numbers, literals
+ * and spans of records that need re-encoding too).
+ */
 export class ObjectRowBuilder implements RowBuilder {
   rows: Record<string, unknown>[] = [];
   private row: Record<string, unknown> = {};
   private col = '';
+  constructor(private readonly raw = false) {}
 
   begin(): void {
     this.row = {};
@@ -203,18 +223,29 @@ export class ObjectRowBuilder implements RowBuilder {
   }
 
   private put(v: unknown): void {
-    Object.defineProperty(this.row, this.col, { value: v, writable: true, enumerable: true, configurable: true });
+    // A plain assignment keeps the row a fast object (defineProperty on every key makes it a slow, dictionary one);
+    // `__proto__` alone must be defined (assigning it would set the prototype).
+    if (this.col === '__proto__') Object.defineProperty(this.row, this.col, { value: v, writable: true, enumerable: true, configurable: true });
+    else this.row[this.col] = v;
   }
 
   cell(cells: Cells, id: number, buf: Uint8Array, role: TextRole, form: number): void {
-    const v = cellValue(cells, id, buf);
     const cf = cells.form[id]!;
-    if (role === 'other' || cf === form || (cf !== FORM_STRING && cf !== FORM_MESSAGES)) this.put(v);
+    const asIs = role === 'other' || cf === form || (cf !== FORM_STRING && cf !== FORM_MESSAGES);
+    if (this.raw && asIs && role !== 'prompt' && cells.kind[id] === CELL_SPAN) {
+      this.put(new RawJson(buf.slice(cells.s[id]!, cells.e[id]!)));
+      return;
+    }
+    const v = cellValue(cells, id, buf);
+    if (asIs) this.put(v);
     else this.put(convertText(v as Text, role, form));
   }
 
-  span(buf: Uint8Array, s: number, e: number): void {
-    this.put(parseJson(decoder.decode(buf.subarray(s, e))));
+  span(buf: Uint8Array, s: number, e: number, sanitize: boolean): void {
+    // A string, list or object (its first byte; spans start at their value) of a record that needs no re-encoding.
+    const b = buf[s];
+    if (this.raw && !sanitize && (b === 0x22 || b === 0x5b || b === 0x7b)) this.put(new RawJson(buf.slice(s, e)));
+    else this.put(parseJson(decoder.decode(buf.subarray(s, e))));
   }
 
   num(x: number): void {
@@ -238,7 +269,8 @@ export class ObjectRowBuilder implements RowBuilder {
   }
 
   value(v: unknown): void {
-    this.put(typeof v === 'number' && !Number.isFinite(v) ? null : v);
+    const x = rawValue(v);
+    this.put(typeof x === 'number' && !Number.isFinite(x) ? null : x);
   }
 
   members(buf: Uint8Array, s: number, e: number): void {

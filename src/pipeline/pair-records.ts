@@ -33,12 +33,13 @@ export function writePairRecordColumns(b: RowBuilder, batch: RecordBatch, c: Pai
   b.begin();
   const m0 = ix.memberOff[r]!;
   const m1 = ix.memberOff[r + 1]!;
+  // Each key decoded once; a key repeated later in the record is written at its last place, with its last value.
+  const keys: string[] = [];
+  for (let m = m0; m < m1; m++) keys.push(batch.keyText(m));
   for (let m = m0; m < m1; m++) {
-    const key = batch.keyText(m);
+    const key = keys[m - m0]!;
     if ((PAIR_RECORD_COLUMNS as readonly string[]).includes(key) || replaced.has(key)) continue;
-    let later = false;
-    for (let n = m + 1; n < m1 && !later; n++) later = batch.keyText(n) === key;
-    if (later) continue;
+    if (keys.lastIndexOf(key) !== m - m0) continue;
     b.key(columnOf(key));
     b.span(batch.buf, ix.valS[m]!, ix.valE[m]!, sanitize);
   }

@@ -47,7 +47,7 @@ export const augmentStage: Stage<AugmentPlan, AugmentBatch | null> = {
     if (a.kind !== 'pairs') throw needPairs('augment', plan.file);
     const c = a.columns;
     if (c.groups === 0) return null;
-    const obj = new ObjectRowBuilder();
+    const obj = new ObjectRowBuilder(true);
     const rb = batchRowBuilder(rowBuilders, plan.sink);
     const out: AugmentBatch = { rows: { n: 0 }, augmented: 0, dropped: {} };
     for (let g = 0; g < c.groups; g++) {

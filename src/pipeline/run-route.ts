@@ -99,7 +99,7 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
     const len = new Int32Array(n);
     const sink = new ByteSink(1 << 16);
     const jb = new JsonlRowBuilder(sink);
-    const obj = new ObjectRowBuilder();
+    const obj = new ObjectRowBuilder(true);
     let i = 0;
     for await (const a of job.pass(false)) {
       if (a.kind !== 'pairs') continue;

@@ -644,7 +644,7 @@ export async function finishSelect(
     }
   };
   /** Writes the rows of pair i (its base columns from `base`) into `b`: the main row(s), and the SFT row. */
-  const objRow = new ObjectRowBuilder();
+  const objRow = new ObjectRowBuilder(true);
   const emitPair = (b: RowBuilder, sftB: RowBuilder | undefined, i: number, base: (x: RowBuilder) => void, keptOrder: number): number => {
     let rows = 0;
     if (route[i] === 2 && sftB) {
