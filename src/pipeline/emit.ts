@@ -121,6 +121,22 @@ export class RowEmitter {
     } else if (rows.objects && rows.objects.length > 0) await this.sink.writeRows!(rows.objects);
   }
 
+  /**
+   * Adds rows written before as JSON Lines (a spool's, read back in another order): gathered with the rows built here
+   * and handed to the sink about 1 MiB (or 4096 rows) at a time, so copying many short rows is not a write each.
+   * Not counted in `rows` (they were counted when built).
+   */
+  async spooled(lines: Uint8Array): Promise<void> {
+    if (this.bytes) {
+      this.bytes.bytes(lines, 0, lines.length);
+      if (this.bytes.pos >= 1 << 20) await this.flush();
+      return;
+    }
+    const objects = this.objects!;
+    for (const l of new TextDecoder().decode(lines).split('\n')) if (l) objects.rows.push(JSON.parse(l) as Record<string, unknown>);
+    if (objects.rows.length >= 4096) await this.flush();
+  }
+
   /** Hands the rows built since the last flush to the sink. */
   async flush(): Promise<void> {
     if (this.bytes) {

@@ -127,15 +127,13 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
         i++;
       }
     }
-    for (const k of r.dpo) await copy(dpo, spool.read(at[k]!, len[k]!));
-    for (const k of r.sft) await copy(sft, spool.read(at[k]!, len[k]!));
+    for (const k of r.dpo) await dpo.spooled(spool.read(at[k]!, len[k]!));
+    for (const k of r.sft) await sft.spooled(spool.read(at[k]!, len[k]!));
+    await dpo.flush();
+    await sft.flush();
   } finally {
     spool.close();
   }
   return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: { dpo: r.dpo.length, sft: r.sft.length, no_margin: job.tally.rejected.missing_field } };
 }
 
-async function copy(e: RowEmitter, bytes: Uint8Array): Promise<void> {
-  if (e.sink.kind === 'jsonl') await e.sink.writeBytes!(bytes);
-  else await e.sink.writeRows!(new TextDecoder().decode(bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
-}

@@ -732,8 +732,11 @@ export async function finishSelect(
     };
     await secondPass(false);
     if (reorder) {
-      for (const i of routeOrder!) await copySpooled(main, spool!.read(at[i]!, len[i]!));
-      if (sft) for (const i of sftOrder!) await copySpooled(sft, spool!.read(sftAt[i]!, sftLen[i]!));
+      for (const i of routeOrder!) await main.spooled(spool!.read(at[i]!, len[i]!));
+      if (sft) {
+        for (const i of sftOrder!) await sft.spooled(spool!.read(sftAt[i]!, sftLen[i]!));
+        await sft.flush();
+      }
     }
     if (curate && o.all) await secondPass(true);
     await main.flush();
@@ -820,16 +823,6 @@ async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, 
 /** A partial result's report (the manifest's): what it holds, and its construction. */
 function partialReport(st: SelectTable): Record<string, unknown> {
   return { partial: { pairs: st.table.record.n }, ...(st.kind !== 'pairs' ? { construction: constructReportJson(st.construct) } : {}) };
-}
-
-/** Spooled JSON Lines rows into an emitter (parsed for an object sink). */
-async function copySpooled(e: RowEmitter, bytes: Uint8Array): Promise<void> {
-  if (e.sink.kind === 'jsonl') {
-    await e.sink.writeBytes!(bytes);
-  } else {
-    const rows = new TextDecoder().decode(bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    await e.sink.writeRows!(rows);
-  }
 }
 
 /** SFT rows: TRL prompt-completion, with the margin and where the pair came from. */
