@@ -2,10 +2,12 @@
 
 /**
  * The capacity to grow a column of capacity `cap` to, to hold `need` elements: `expected` (its final length, when
- * estimated) when that covers them, else half as much again (an estimate that falls short grows by half).
+ * estimated) when that covers them, else half as much again (an estimate that falls short grows by half). An
+ * estimate is trusted up to 64 times `need`: one made from a few dense records at the start of a skewed file cannot
+ * ask for more than that (a larger one is reached in steps).
  */
 export function capacityFor(need: number, cap: number, expected = 0): number {
-  return Math.max(need, Math.ceil(expected), Math.ceil(cap * 1.5));
+  return Math.max(need, Math.min(Math.ceil(expected), 64 * need), Math.ceil(cap * 1.5));
 }
 
 export class GrowF64 {
