@@ -248,8 +248,9 @@ export class Job {
 
   /**
    * Where the next batch runs: in a worker when the stage can (format known, plan ready) and a worker has fewer
-   * than two batches waiting; else here. `detach` is asked as each batch is framed (a batch for a worker gets its
-   * own buffer); `toWorker` then says where that batch goes.
+   * than two batches waiting; else here. `detach` decides it for each batch (asked by the second pass's reader
+   * before it reads a batch, which then gets a buffer of its own, or by dispatch as a framed batch arrives);
+   * `toWorker` then says where that batch goes.
    */
   private scheduler(stage: Stage<any, any>, inline: boolean): Scheduler { // eslint-disable-line @typescript-eslint/no-explicit-any
     const pool = inline ? undefined : this.pool;
