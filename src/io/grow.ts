@@ -10,101 +10,81 @@ export function capacityFor(need: number, cap: number, expected = 0): number {
   return Math.max(need, Math.min(Math.ceil(expected), 64 * need), Math.ceil(cap * 1.5));
 }
 
-export class GrowF64 {
-  a: Float64Array = new Float64Array(1024);
+type Typed = Float64Array | Int32Array | Uint8Array;
+
+/**
+ * What the column types share (growth, bulk appends). push() stays in each subclass: the hot per-element store is
+ * then monomorphic (one element kind per function).
+ */
+abstract class Grow<T extends Typed> {
+  abstract a: T;
   n = 0;
+  protected abstract make(n: number): T;
+  /** Room for `k` more elements (doubling). */
   ensure(k: number): void {
     if (this.n + k <= this.a.length) return;
     let c = this.a.length * 2;
     while (c < this.n + k) c *= 2;
-    const b = new Float64Array(c);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
-  }
-  push(x: number): void {
-    if (this.n === this.a.length) this.ensure(1);
-    this.a[this.n++] = x;
+    this.reserve(c);
   }
   /** Grows the storage to exactly `total` elements when it holds fewer (no doubling: for a known final size). */
   reserve(total: number): void {
     if (total <= this.a.length) return;
-    const b = new Float64Array(total);
+    const b = this.make(total);
     b.set(this.a.subarray(0, this.n));
     this.a = b;
   }
   /** Appends every element of `xs`. */
-  append(xs: Float64Array): void {
+  append(xs: T): void {
     this.ensure(xs.length);
     this.a.set(xs, this.n);
     this.n += xs.length;
   }
-  values(): Float64Array {
-    return this.a.subarray(0, this.n);
+  values(): T {
+    return this.a.subarray(0, this.n) as T;
   }
 }
 
-export class GrowI32 {
-  a: Int32Array = new Int32Array(1024);
-  n = 0;
-  ensure(k: number): void {
-    if (this.n + k <= this.a.length) return;
-    let c = this.a.length * 2;
-    while (c < this.n + k) c *= 2;
-    const b = new Int32Array(c);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
+/**
+ * Makes room for `need` elements in every one of `cols` (columns filled in step): once they are full, all grow to
+ * capacityFor(need, their capacity, expected).
+ */
+export function growAll(cols: readonly { readonly a: { length: number }; reserve(total: number): void }[], need: number, expected = 0): void {
+  const cap = cols[0]!.a.length;
+  if (need <= cap) return;
+  const total = capacityFor(need, cap, expected);
+  for (const c of cols) c.reserve(total);
+}
+
+export class GrowF64 extends Grow<Float64Array> {
+  a = new Float64Array(1024);
+  protected make(n: number): Float64Array {
+    return new Float64Array(n);
   }
   push(x: number): void {
     if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
-  }
-  /** Grows the storage to exactly `total` elements when it holds fewer (no doubling: for a known final size). */
-  reserve(total: number): void {
-    if (total <= this.a.length) return;
-    const b = new Int32Array(total);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
-  }
-  /** Appends every element of `xs`. */
-  append(xs: Int32Array): void {
-    this.ensure(xs.length);
-    this.a.set(xs, this.n);
-    this.n += xs.length;
-  }
-  values(): Int32Array {
-    return this.a.subarray(0, this.n);
   }
 }
 
-export class GrowU8 {
-  a: Uint8Array = new Uint8Array(1024);
-  n = 0;
-  ensure(k: number): void {
-    if (this.n + k <= this.a.length) return;
-    let c = this.a.length * 2;
-    while (c < this.n + k) c *= 2;
-    const b = new Uint8Array(c);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
+export class GrowI32 extends Grow<Int32Array> {
+  a = new Int32Array(1024);
+  protected make(n: number): Int32Array {
+    return new Int32Array(n);
   }
   push(x: number): void {
     if (this.n === this.a.length) this.ensure(1);
     this.a[this.n++] = x;
   }
-  /** Grows the storage to exactly `total` elements when it holds fewer (no doubling: for a known final size). */
-  reserve(total: number): void {
-    if (total <= this.a.length) return;
-    const b = new Uint8Array(total);
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
+}
+
+export class GrowU8 extends Grow<Uint8Array> {
+  a = new Uint8Array(1024);
+  protected make(n: number): Uint8Array {
+    return new Uint8Array(n);
   }
-  /** Appends every element of `xs`. */
-  append(xs: Uint8Array): void {
-    this.ensure(xs.length);
-    this.a.set(xs, this.n);
-    this.n += xs.length;
-  }
-  values(): Uint8Array {
-    return this.a.subarray(0, this.n);
+  push(x: number): void {
+    if (this.n === this.a.length) this.ensure(1);
+    this.a[this.n++] = x;
   }
 }

@@ -7,7 +7,7 @@ import type { CandidateColumns, PairColumns } from '../io/adapt.js';
 import { Column, columnOf, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder } from '../io/encode.js';
-import { capacityFor, GrowF64, GrowI32 } from '../io/grow.js';
+import { growAll, GrowF64, GrowI32 } from '../io/grow.js';
 import type { Tally } from '../io/manifest.js';
 import type { RecordBatch } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
@@ -136,6 +136,9 @@ function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number): void
   nb.recLine[i] = batch.line[r]!;
 }
 
+/** The columns of a Table, named as in BatchNumbers. */
+const TABLE_COLUMNS = ['record', 'chosen', 'rejected', 'sc', 'sr', 'ext', 'imp', 'routeMargin', 'recOffset', 'recLength', 'recLine'] as const;
+
 /** Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). */
 export class Table {
   record = new GrowI32();
@@ -158,23 +161,9 @@ export class Table {
    * the old and the new columns together. An estimate that falls short grows them by half.
    */
   append(b: BatchNumbers, expected = 0): void {
-    const need = this.record.n + b.n;
-    const cap = this.record.a.length;
-    if (need > cap) {
-      const total = capacityFor(need, cap, expected);
-      for (const c of [this.record, this.chosen, this.rejected, this.sc, this.sr, this.ext, this.imp, this.routeMargin, this.recOffset, this.recLength, this.recLine]) c.reserve(total);
-    }
-    this.record.append(b.record);
-    this.chosen.append(b.chosen);
-    this.rejected.append(b.rejected);
-    this.sc.append(b.sc);
-    this.sr.append(b.sr);
-    this.ext.append(b.ext);
-    this.imp.append(b.imp);
-    this.routeMargin.append(b.routeMargin);
-    this.recOffset.append(b.recOffset);
-    this.recLength.append(b.recLength);
-    this.recLine.append(b.recLine);
+    growAll(TABLE_COLUMNS.map((k) => this[k]), this.record.n + b.n, expected);
+    // Each column takes its own batch column (the same element type: the cast only joins the union's signatures).
+    for (const k of TABLE_COLUMNS) this[k].append(b[k] as never);
   }
   numbers(): PairNumbers {
     return {

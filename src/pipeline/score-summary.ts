@@ -1,7 +1,7 @@
 // Dataset-level summary of per-prompt score statistics (for `pairsmith stats`): distributions of the
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
 // Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
-import { capacityFor, GrowF64 } from '../io/grow.js';
+import { GrowF64, growAll } from '../io/grow.js';
 import type { GroupStats } from '../kernels/groups.js';
 import { finiteSorted, quantileSorted } from '../numeric.js';
 
@@ -106,11 +106,7 @@ export class ScoreSummaryCollector {
    */
   add(stats: GroupStats, flags: Uint8Array, expected = 0): void {
     const g = stats.count.length;
-    const need = this.count.n + g;
-    if (need > this.count.a.length) {
-      const total = capacityFor(need, this.count.a.length, expected);
-      for (const c of [this.count, this.mean, this.std, this.min, this.max]) c.reserve(total);
-    }
+    growAll([this.count, this.mean, this.std, this.min, this.max], this.count.n + g, expected);
     for (let i = 0; i < g; i++) {
       const n = stats.count[i]!;
       this.count.push(n);
