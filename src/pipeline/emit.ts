@@ -9,6 +9,8 @@ import type { RowSink } from '../io/encode.js';
 export type { RowSink };
 
 /** A sink that keeps JSON Lines in memory (library use and tests). */
+const decoder = new TextDecoder();
+
 export class MemorySink implements RowSink {
   readonly kind = 'jsonl' as const;
   private readonly parts: Uint8Array[] = [];
@@ -17,8 +19,7 @@ export class MemorySink implements RowSink {
   }
   /** The JSON Lines text written. */
   text(): string {
-    const dec = new TextDecoder();
-    return this.parts.map((p) => dec.decode(p)).join('');
+    return this.parts.map((p) => decoder.decode(p)).join('');
   }
   /** The rows written, parsed. */
   rows(): unknown[] {
@@ -133,7 +134,7 @@ export class RowEmitter {
       return;
     }
     const objects = this.objects!;
-    for (const l of new TextDecoder().decode(lines).split('\n')) if (l) objects.rows.push(JSON.parse(l) as Record<string, unknown>);
+    for (const l of decoder.decode(lines).split('\n')) if (l) objects.rows.push(JSON.parse(l) as Record<string, unknown>);
     if (objects.rows.length >= 4096) await this.flush();
   }
 
