@@ -170,7 +170,7 @@ export class JsonlRowBuilder implements RowBuilder {
 
   value(v: unknown): void {
     if (typeof v === 'number') this.sink.number(v);
-    else if (v instanceof RawJson) this.sink.bytes(v.bytes, 0, v.bytes.length);
+    else if (v instanceof RawJson) this.sink.bytes(v.buf, v.s, v.e);
     else this.sink.text(JSON.stringify(v) ?? 'null');
   }
 
@@ -190,17 +190,21 @@ export class JsonlRowBuilder implements RowBuilder {
 }
 
 /**
- * A JSON value kept as its bytes (valid JSON, copied out of its batch): an object row's value that the code building
- * the row only moves around (augment's responses and other columns). JSON Lines writers copy the bytes; object
- * writers decode them (rawValue).
+ * A JSON value kept as its bytes [s, e) of `buf` (valid JSON): an object row's value that the code building the row
+ * only moves around (augment's responses and other columns). Not a copy: valid while its batch is, so such rows are
+ * written before the batch ends. JSON Lines writers copy the bytes; object writers decode them (rawValue).
  */
 export class RawJson {
-  constructor(readonly bytes: Uint8Array) {}
+  constructor(
+    readonly buf: Uint8Array,
+    readonly s: number,
+    readonly e: number,
+  ) {}
 }
 
 /** A value of an object row, RawJson decoded. */
 export function rawValue(v: unknown): unknown {
-  return v instanceof RawJson ? parseJson(decoder.decode(v.bytes)) : v;
+  return v instanceof RawJson ? parseJson(decoder.decode(v.buf.subarray(v.s, v.e))) : v;
 }
 
 /**
@@ -233,7 +237,7 @@ export class ObjectRowBuilder implements RowBuilder {
     const cf = cells.form[id]!;
     const asIs = role === 'other' || cf === form || (cf !== FORM_STRING && cf !== FORM_MESSAGES);
     if (this.raw && asIs && role !== 'prompt' && cells.kind[id] === CELL_SPAN) {
-      this.put(new RawJson(buf.slice(cells.s[id]!, cells.e[id]!)));
+      this.put(new RawJson(buf, cells.s[id]!, cells.e[id]!));
       return;
     }
     const v = cellValue(cells, id, buf);
@@ -244,7 +248,7 @@ export class ObjectRowBuilder implements RowBuilder {
   span(buf: Uint8Array, s: number, e: number, sanitize: boolean): void {
     // A string, list or object (its first byte; spans start at their value) of a record that needs no re-encoding.
     const b = buf[s];
-    if (this.raw && !sanitize && (b === 0x22 || b === 0x5b || b === 0x7b)) this.put(new RawJson(buf.slice(s, e)));
+    if (this.raw && !sanitize && (b === 0x22 || b === 0x5b || b === 0x7b)) this.put(new RawJson(buf, s, e));
     else this.put(parseJson(decoder.decode(buf.subarray(s, e))));
   }
 

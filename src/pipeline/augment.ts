@@ -37,7 +37,8 @@ export function formatGoal(g: number): string {
 
 /** The template with every `{g}` replaced by the formatted goal. */
 export function renderGoal(template: string, g: number): string {
-  return template.split('{g}').join(formatGoal(g));
+  // The goal is digits, '.', '-', 'e' and '+': no `$` pattern in the replacement.
+  return template.replaceAll('{g}', formatGoal(g));
 }
 
 type Message = { role: string; content: unknown; [k: string]: unknown };
@@ -73,9 +74,8 @@ const SWAPS: readonly (readonly [string, string])[] = [
   ['score_chosen', 'score_rejected'],
   ['chosen_index', 'rejected_index'],
 ];
-const NEGATE = ['margin', 'implicit_margin'];
+const NEGATE: readonly string[] = ['margin', 'implicit_margin'];
 
-/** The two augmented rows of one pair row, or the reason it is dropped. Input rows are not modified. */
 /**
  * Why a pair with goal scores `rw` (chosen) and `rl` (rejected) is not augmented when the goals decide (no filter
  * field), or null: a missing score, a tie (unless `keepTies`), or reversed goals.
@@ -86,43 +86,99 @@ export function goalDrop(rw: number, rl: number, keepTies: boolean): AugmentDrop
   return rw < rl ? 'reversed' : null;
 }
 
+/** Where augmentInto puts the two rows: begin, the columns in order, end (a row builder or an object). */
+export interface AugmentOut {
+  begin(): void;
+  put(key: string, value: unknown): void;
+  end(): void;
+}
+
+const ADDED_KEYS = ['pair_id', 'goal_role', 'goal'] as const;
+
+/**
+ * Writes the two augmented rows of one pair row into `out`, or returns the reason it is dropped (nothing written).
+ * The rows are the input row's columns in its order with the prompt conditioned on the goal, then pair_id,
+ * goal_role and goal (in place where the row has them); the `neg` row swaps chosen/rejected, their scores and
+ * indices (a swapped column the row lacks comes last) and negates the margins. The input row is not modified, and
+ * no row object is built: a command writes the rows straight into its row builder.
+ */
+export function augmentInto(row: Record<string, unknown>, pairId: number, opts: AugmentOptions, out: AugmentOut): AugmentDrop | null {
+  const cf = opts.chosenScoreField ?? 'score_chosen';
+  const rf = opts.rejectedScoreField ?? 'score_rejected';
+  const rw = row[cf];
+  const rl = row[rf];
+  if (typeof rw !== 'number' || typeof rl !== 'number' || !Number.isFinite(rw) || !Number.isFinite(rl)) return 'missing_scores';
+  const ff = opts.filterField;
+  if (ff !== undefined) {
+    const fw = row[`${ff}_chosen`];
+    const fl = row[`${ff}_rejected`];
+    if (typeof fw !== 'number' || typeof fl !== 'number' || !Number.isFinite(fw) || !Number.isFinite(fl)) return 'missing_filter_scores';
+    if (fw < fl) return 'reversed';
+    if (rw === rl && !opts.keepTies) return 'tie';
+  } else {
+    const drop = goalDrop(rw, rl, opts.keepTies === true);
+    if (drop) return drop;
+  }
+  const template = opts.template ?? PAPER_TEMPLATE;
+  const placement = opts.placement ?? 'auto';
+  const where = placement === 'auto' ? (typeof row.prompt === 'string' ? 'prefix' : 'system') : placement;
+  // Both prompts first: a prompt that cannot take the placement throws before anything is written.
+  const posPrompt = conditionPrompt(row.prompt, renderGoal(template, rw), where);
+  const negPrompt = conditionPrompt(row.prompt, renderGoal(template, rl), where);
+  const swaps = ff !== undefined ? [...SWAPS, [`${ff}_chosen`, `${ff}_rejected`] as const] : SWAPS;
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(row, k);
+  for (let neg = 0; neg < 2; neg++) {
+    const added = (k: string): unknown => (k === 'pair_id' ? pairId : k === 'goal_role' ? (neg ? 'neg' : 'pos') : neg ? rl : rw);
+    /** The neg row's value of column k (k is a column of the row or a swapped column). */
+    const negValue = (k: string): unknown => {
+      const v = row[k];
+      if (NEGATE.includes(k) && typeof v === 'number') return -v;
+      if (k === cf) return rl;
+      if (k === rf) return rw;
+      for (const [a, b] of swaps) {
+        if (k === a && (has(a) || has(b))) return row[b];
+        if (k === b && (has(a) || has(b))) return row[a];
+      }
+      return v;
+    };
+    out.begin();
+    for (const k in row) {
+      if (!has(k)) continue;
+      if (k === 'prompt') out.put(k, neg ? negPrompt : posPrompt);
+      else if (k === 'pair_id' || k === 'goal_role' || k === 'goal') out.put(k, added(k));
+      else out.put(k, neg ? negValue(k) : row[k]);
+    }
+    if (!has('prompt')) out.put('prompt', neg ? negPrompt : posPrompt);
+    for (const k of ADDED_KEYS) if (!has(k)) out.put(k, added(k));
+    if (neg) for (const [a, b] of swaps) if (has(a) !== has(b)) out.put(has(a) ? b : a, negValue(has(a) ? b : a));
+    out.end();
+  }
+  return null;
+}
+
+/** Collects augmentInto's rows as objects. */
+class AugmentObjects implements AugmentOut {
+  rows: Record<string, unknown>[] = [];
+  private row: Record<string, unknown> = {};
+  begin(): void {
+    this.row = {};
+  }
+  put(key: string, value: unknown): void {
+    if (key === '__proto__') Object.defineProperty(this.row, key, { value, writable: true, enumerable: true, configurable: true });
+    else this.row[key] = value;
+  }
+  end(): void {
+    this.rows.push(this.row);
+  }
+}
+
+/** The two augmented rows of one pair row as objects, or the reason it is dropped (augmentInto). */
 export function augmentRow(
   row: Record<string, unknown>,
   pairId: number,
   opts: AugmentOptions = {},
 ): { rows: [Record<string, unknown>, Record<string, unknown>] } | { drop: AugmentDrop } {
-  const cf = opts.chosenScoreField ?? 'score_chosen';
-  const rf = opts.rejectedScoreField ?? 'score_rejected';
-  const rw = row[cf];
-  const rl = row[rf];
-  if (typeof rw !== 'number' || typeof rl !== 'number' || !Number.isFinite(rw) || !Number.isFinite(rl)) return { drop: 'missing_scores' };
-  const ff = opts.filterField;
-  if (ff !== undefined) {
-    const fw = row[`${ff}_chosen`];
-    const fl = row[`${ff}_rejected`];
-    if (typeof fw !== 'number' || typeof fl !== 'number' || !Number.isFinite(fw) || !Number.isFinite(fl)) return { drop: 'missing_filter_scores' };
-    if (fw < fl) return { drop: 'reversed' };
-    if (rw === rl && !opts.keepTies) return { drop: 'tie' };
-  } else {
-    const drop = goalDrop(rw, rl, opts.keepTies === true);
-    if (drop) return { drop };
-  }
-  const template = opts.template ?? PAPER_TEMPLATE;
-  const placement = opts.placement ?? 'auto';
-  const place = (g: number) => conditionPrompt(row.prompt, renderGoal(template, g), placement === 'auto' ? (typeof row.prompt === 'string' ? 'prefix' : 'system') : placement);
-  const pos: Record<string, unknown> = { ...row, prompt: place(rw), pair_id: pairId, goal_role: 'pos', goal: rw };
-  const neg: Record<string, unknown> = { ...row, prompt: place(rl), pair_id: pairId, goal_role: 'neg', goal: rl };
-  const swaps = ff !== undefined ? [...SWAPS, [`${ff}_chosen`, `${ff}_rejected`] as const] : SWAPS;
-  for (const [a, b] of swaps) {
-    if (a in row || b in row) {
-      neg[a] = row[b];
-      neg[b] = row[a];
-    }
-  }
-  if (cf !== 'score_chosen' || rf !== 'score_rejected') {
-    neg[cf] = rl;
-    neg[rf] = rw;
-  }
-  for (const f of NEGATE) if (typeof row[f] === 'number') neg[f] = -(row[f] as number);
-  return { rows: [pos, neg] };
+  const out = new AugmentObjects();
+  const drop = augmentInto(row, pairId, opts, out);
+  return drop ? { drop } : { rows: [out.rows[0]!, out.rows[1]!] };
 }

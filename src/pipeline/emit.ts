@@ -5,6 +5,7 @@ import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder, ObjectRowBuilder, type RowBuilder } from '../io/encode.js';
 import type { ColumnSpec } from '../io/rows.js';
 import type { RowSink } from '../io/encode.js';
+import { rowBuffers } from './tasks.js';
 
 export type { RowSink };
 
@@ -37,7 +38,10 @@ export interface BatchRows {
   objects?: Record<string, unknown>[];
 }
 
-/** Builds the rows of a batch for a sink of kind `kind`; take() hands them out (bytes as a standalone copy). */
+/**
+ * Builds the rows of a batch for a sink of kind `kind`; take() hands them out (bytes as a standalone copy, in a
+ * buffer of rowBuffers that RowEmitter.write gives back).
+ */
 export class BatchRowBuilder {
   readonly builder: RowBuilder;
   private readonly bytes: ByteSink | undefined;
@@ -62,7 +66,7 @@ export class BatchRowBuilder {
   take(): BatchRows {
     const n = this.n;
     this.n = 0;
-    if (this.bytes) return { n, bytes: this.bytes.take().slice() };
+    if (this.bytes) return { n, bytes: rowBuffers.copy(this.bytes.take()) };
     return { n, objects: this.objects!.take() };
   }
 }
@@ -119,6 +123,8 @@ export class RowEmitter {
     this.rows += rows.n;
     if (rows.bytes) {
       if (rows.bytes.length > 0) await this.sink.writeBytes!(rows.bytes);
+      // Written (a sink copies what it keeps): the buffer serves the next batch.
+      rowBuffers.give(rows.bytes.buffer as ArrayBuffer);
     } else if (rows.objects && rows.objects.length > 0) await this.sink.writeRows!(rows.objects);
   }
 

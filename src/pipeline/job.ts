@@ -13,6 +13,7 @@ import {
   addCounts,
   BatchBuffers,
   BatchProcessor,
+  rowBuffers,
   batchBytes,
   type AdaptedBatch,
   type BatchOutcome,
@@ -290,7 +291,8 @@ export class Job {
     const pool = sched.pool;
     // Batches in input order: done here (an outcome) or out in a worker (settled later).
     const queue: Pending[] = [];
-    const MAX_QUEUE = pool ? 4 * pool.size + 4 : 0;
+    // Each waiting batch holds its rows (augment's are 2.7x its input): enough to keep every worker fed, no more.
+    const MAX_QUEUE = pool ? 2 * pool.size + 2 : 0;
     let records = 0;
     const finish = async (out: BatchOutcome, bytes: number): Promise<R | undefined> => {
       if (out.detected && this.fmt === undefined) {
@@ -325,7 +327,10 @@ export class Job {
         if (copyOut) sched.detach();
         if (sched.toWorker && pool) {
           const p: Pending = { done: false, bytes: b.bytes, settled: Promise.resolve() };
-          p.settled = pool.run(spec, batchBytes(b, copyOut ? sched.buffers.alloc : undefined)).then(
+          const bb = batchBytes(b, copyOut ? sched.buffers.alloc : undefined);
+          // A buffer for the worker's rows rides along (they come back in it: rowBuffers).
+          bb.spare = rowBuffers.take();
+          p.settled = pool.run(spec, bb).then(
             (out) => {
               sched.buffers.give(out.returned);
               p.out = out;

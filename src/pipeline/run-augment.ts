@@ -3,13 +3,13 @@
 // Runtime neutral.
 import { ObjectRowBuilder, type RowSink } from '../io/encode.js';
 import type { ColumnSpec } from '../io/rows.js';
-import { augmentRow, type AugmentOptions } from './augment.js';
+import { augmentInto, type AugmentOptions } from './augment.js';
 import { batchRowBuilder, RowEmitter, rowsTransfer, type BatchRows } from './emit.js';
 import { UsageError } from './errors.js';
 import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import { ColumnTypes, writePairRecordColumns } from './pair-records.js';
 import type { RunResult } from './run-pairs.js';
-import { writeObjectRow } from './run-select.js';
+import { BuilderOut } from './run-select.js';
 import type { BatchPool, RunEngine, Stage } from './tasks.js';
 
 const NONE = new Set<string>();
@@ -49,27 +49,26 @@ export const augmentStage: Stage<AugmentPlan, AugmentBatch | null> = {
     if (c.groups === 0) return null;
     const obj = new ObjectRowBuilder(true);
     const rb = batchRowBuilder(rowBuilders, plan.sink);
+    const rows = new BuilderOut(rb.builder);
     const out: AugmentBatch = { rows: { n: 0 }, augmented: 0, dropped: {} };
     for (let g = 0; g < c.groups; g++) {
       writePairRecordColumns(obj, a.batch, c, g, plan.conversational!, NONE);
       obj.end();
       const row = obj.take()[0]!;
-      let res;
+      let drop;
       try {
-        res = augmentRow(row, c.index.a[g]!, plan.o);
+        drop = augmentInto(row, c.index.a[g]!, plan.o, rows);
       } catch (e) {
         throw new UsageError(`${plan.file}:${c.line.a[g]}: ${(e as Error).message.replace(/^pairsmith: /, '')}`);
       }
-      if ('rows' in res) {
-        for (const r of res.rows) {
-          writeObjectRow(rb.builder, r);
-          rb.row();
-        }
+      if (drop === null) {
+        rb.row();
+        rb.row();
         out.augmented++;
         tally.written(2, 2);
       } else {
-        tally.noPairFor(res.drop);
-        out.dropped[res.drop] = (out.dropped[res.drop] ?? 0) + 1;
+        tally.noPairFor(drop);
+        out.dropped[drop] = (out.dropped[drop] ?? 0) + 1;
       }
     }
     out.rows = rb.take();

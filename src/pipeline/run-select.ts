@@ -14,7 +14,7 @@ import type { ColumnSpec } from '../io/rows.js';
 import { JSON_K_ARRAY, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
 import { Key } from '../io/records.js';
 import { encodeNumber, logitClamped } from '../numeric.js';
-import { augmentRow, goalDrop, type AugmentDrop, type AugmentOptions } from './augment.js';
+import { augmentInto, goalDrop, type AugmentDrop, type AugmentOptions, type AugmentOut } from './augment.js';
 import { chunkOfColumns, pairSchema, writePairColumns } from './candidates.js';
 import { RowEmitter } from './emit.js';
 import { UsageError } from './errors.js';
@@ -101,7 +101,22 @@ const MARGIN = new Key('margin');
 const GOAL_ROLE = new Key('goal_role');
 const LOGP_KEYS = ['policy_chosen_logps', 'policy_rejected_logps', 'reference_chosen_logps', 'reference_rejected_logps'].map((k) => new Key(k));
 
-/** Writes an object row through a builder (augmented and SFT rows). */
+/** augmentInto's rows straight into a row builder (no row objects). */
+export class BuilderOut implements AugmentOut {
+  constructor(public b: RowBuilder) {}
+  begin(): void {
+    this.b.begin();
+  }
+  put(key: string, value: unknown): void {
+    this.b.key(columnOf(key));
+    this.b.value(value);
+  }
+  end(): void {
+    this.b.end();
+  }
+}
+
+/** Writes an object row through a builder (SFT rows, library rows). */
 export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): void {
   b.begin();
   for (const k of Object.keys(row)) {
@@ -654,11 +669,7 @@ export async function finishSelect(
       tail(objRow, i);
       objRow.end();
       const row = objRow.take()[0]!;
-      const res = augmentRow(row, t.record[i]!, curate.augment);
-      if ('rows' in res) {
-        for (const x of res.rows) writeObjectRow(b, x);
-        rows += 2;
-      }
+      if (augmentInto(row, t.record[i]!, curate.augment, new BuilderOut(b)) === null) rows += 2;
       return rows;
     }
     base(b);

@@ -79,6 +79,8 @@ export interface PassSpec {
 export type BatchBytes = Omit<Batch, 'store' | 'bytes'> & {
   /** The batch's bytes (a Batch's `bytes` is its progress count; a travelling batch has none). */
   bytes: Uint8Array;
+  /** A spare buffer for the worker's row bytes (rowBuffers), travelling with the batch. */
+  spare?: ArrayBuffer;
 };
 
 /** The counts of a Tally as plain data. */
@@ -311,6 +313,8 @@ function wantedIn(list: Int32Array): (recNo: number) => boolean {
  */
 export class BatchBuffers {
   private readonly spare: ArrayBuffer[] = [];
+  /** At most `keep` spare buffers are kept. */
+  constructor(private readonly keep = 32) {}
 
   readonly alloc: ByteAlloc = (n) => {
     let buf: ArrayBuffer | undefined;
@@ -334,9 +338,30 @@ export class BatchBuffers {
 
   /** A buffer back for reuse (a transferred one, now empty, is dropped). */
   give(b: ArrayBuffer | undefined): void {
-    if (b && b.byteLength > 0 && this.spare.length < 32 && !this.spare.includes(b)) this.spare.push(b);
+    if (b && b.byteLength > 0 && this.spare.length < this.keep && !this.spare.includes(b)) this.spare.push(b);
+  }
+
+  /** A spare buffer taken out (to send to a worker), if any. */
+  take(): ArrayBuffer | undefined {
+    return this.spare.pop();
+  }
+
+  /** Bytes `src` in a buffer of the pool, as a view of their length. */
+  copy(src: Uint8Array): Uint8Array {
+    if (src.length === 0) return new Uint8Array(0);
+    const out = this.alloc(src.length).view().subarray(0, src.length);
+    out.set(src);
+    return out;
   }
 }
+
+/**
+ * This thread's buffers for batches' row bytes (BatchRowBuilder.take copies a batch's rows into one; RowEmitter.write
+ * gives it back once the rows are written; a spare travels to a worker with each batch and comes back with its
+ * rows). A long run reuses a few buffers: left to the garbage collector, megabyte buffers are freed late, tens of
+ * megabytes at a time.
+ */
+export const rowBuffers = new BatchBuffers(4);
 
 /**
  * A framer batch as a batch to send to a worker: its bytes and its record table. Without `copyInto` the bytes are a
@@ -364,7 +389,9 @@ export function batchBytes(b: Batch, copyInto?: ByteAlloc): BatchBytes {
 
 /** Buffers to transfer with a batch sent to a worker. */
 export function batchTransfer(b: BatchBytes): ArrayBuffer[] {
-  return [b.bytes.buffer as ArrayBuffer, b.start.buffer as ArrayBuffer, b.end.buffer as ArrayBuffer, b.line.buffer as ArrayBuffer, b.index.buffer as ArrayBuffer, b.offset.buffer as ArrayBuffer];
+  const t = [b.bytes.buffer as ArrayBuffer, b.start.buffer as ArrayBuffer, b.end.buffer as ArrayBuffer, b.line.buffer as ArrayBuffer, b.index.buffer as ArrayBuffer, b.offset.buffer as ArrayBuffer];
+  if (b.spare) t.push(b.spare);
+  return t;
 }
 
 /**
@@ -376,6 +403,7 @@ export function batchWorker(engine: RunEngine, stages: StageRegistry): (spec: Pa
   return (spec, batch) => {
     const stage = stages[spec.stage];
     if (!stage) throw new Error(`pairsmith: internal error: no stage '${spec.stage}' in this worker`);
+    rowBuffers.give(batch.spare);
     const value = processor.process(spec, stage, batch);
     const transfer = outcomeTransfer(value, stage);
     // The input buffer goes back for the next batch (its bytes are in this engine's memory now).
