@@ -1,15 +1,12 @@
 #!/usr/bin/env node
 // The executable: the only file that touches process.exitCode, process signals and the real stdout stream.
-import { setFlagsFromString } from 'node:v8';
+import { keepYoungGenerationSmall } from '../io/node/heap.js';
 import { removeAllTemps } from '../io/node/temp.js';
 import { EXIT } from './io.js';
 import { run } from './main.js';
 
-// Bounded memory: V8 grows a heap's young generation (up to 3 x 16 MiB per thread) once enough objects have survived
-// its collections, which a long run always reaches; rows built as objects (augment, SFT rows) then cost 50-100 MB of
-// RSS for no speed (measured in the e2e bench). The flag applies to this thread and to the worker threads started
-// after it. A command-line flag given by the user (NODE_OPTIONS=--semi-space-growth-factor=...) wins.
-if (!/--semi-space-growth-factor/.test(`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`)) setFlagsFromString('--semi-space-growth-factor=1');
+// Bounded memory: young generations keep their starting size (src/io/node/heap.ts).
+keepYoungGenerationSmall();
 
 // SIGINT / SIGTERM / SIGHUP: remove the run's temp files (outputs before their rename, the stdin spool), then exit
 // with 128 + the signal number. Nothing is left under a final name: outputs appear only when a run commits.

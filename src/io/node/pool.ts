@@ -3,6 +3,7 @@
 // buffers transferred back) or an error. What a call does is the worker script's business (serveCalls below);
 // the pool knows nothing of the pipeline. Calls go to the worker with the fewest calls in flight.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { keepHeapFlags } from './heap.js';
 
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
 
@@ -44,7 +45,7 @@ export class WorkerPool {
     this.size = Math.max(1, Math.floor(o.size));
     for (let i = 0; i < this.size; i++) {
       // A small young generation (1 MiB semi-spaces): V8 would grow each worker's to 3 x 16 MiB over a long run, 50 MB
-      // of RSS per worker for rows built as objects, at no measured speed (the main thread: src/cli/bin.ts).
+      // of RSS per worker for rows built as objects, at no measured speed (the main thread's: ./heap.ts).
       const worker = new Worker(o.script, { workerData: o.data, resourceLimits: { maxYoungGenerationSizeMb: 3 } });
       const slot: Slot = { worker, busy: 0, known: new Set() };
       worker.on('message', (m: Reply) => this.reply(m));
@@ -54,6 +55,8 @@ export class WorkerPool {
       });
       // Idle workers do not keep the process alive.
       worker.unref();
+      // Starting a worker resets V8's flags: the young-generation flag is set again once it runs.
+      worker.once('online', keepHeapFlags);
       this.slots.push(slot);
     }
   }
