@@ -170,7 +170,7 @@ export class JsonlRowBuilder implements RowBuilder {
 
   value(v: unknown): void {
     if (typeof v === 'number') this.sink.number(v);
-    else if (v instanceof RawJson) this.sink.bytes(v.buf, v.s, v.e);
+    else if (v instanceof RawJson) this.sink.bytes(v.bytes(), v.s, v.e);
     else this.sink.text(JSON.stringify(v) ?? 'null');
   }
 
@@ -200,11 +200,17 @@ export class RawJson {
     readonly s: number,
     readonly e: number,
   ) {}
+
+  /** The bytes, checked: a view whose memory has since grown (detached, length 0) fails loudly, never writes nothing. */
+  bytes(): Uint8Array {
+    if (this.e > this.buf.length) throw new Error('pairsmith: internal error: a row value outlived its batch (its memory was detached)');
+    return this.buf;
+  }
 }
 
 /** A value of an object row, RawJson decoded. */
 export function rawValue(v: unknown): unknown {
-  return v instanceof RawJson ? parseJson(decoder.decode(v.buf.subarray(v.s, v.e))) : v;
+  return v instanceof RawJson ? parseJson(decoder.decode(v.bytes().subarray(v.s, v.e))) : v;
 }
 
 /**

@@ -22,7 +22,7 @@ export { calibrate, searchUpper, type Calibration, type CalibrationOptions, type
 export { fuseLogit, officialProduct, FUSION_EPS } from './fusion.js';
 export { selectPairs, fractionCount, resolveBy, SELECT_BY, type SelectBy, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
 export { ratingGapWeights, gapWeight } from './weights.js';
-export { augmentRow, renderGoal, formatGoal, PAPER_TEMPLATE, type AugmentOptions, type Placement } from './augment.js';
+export { augmentInto, augmentRow, renderGoal, formatGoal, PAPER_TEMPLATE, type AugmentOptions, type AugmentOut, type Placement } from './augment.js';
 export { routePairs, sftRow, type RouteOptions, type RouteResult } from './route.js';
 // Batches as units of work: a pool of workers (Node: ThreadPool in pairsmith/node; browsers: Web Workers running
 // batchWorker over STAGES) runs a pass's batches; the rows are the same wherever they run.

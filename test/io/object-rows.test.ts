@@ -74,4 +74,24 @@ describe('ObjectRowBuilder', () => {
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
     expect(JSON.stringify(row)).toBe('{"__proto__":1,"a":2}');
   });
+
+  it('a raw value is a view of its batch, and one whose memory was detached (grown) fails loudly instead of writing nothing', () => {
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    const view = new Uint8Array(mem.buffer);
+    const text = enc.encode('"kept"');
+    view.set(text, 10);
+    const b = new ObjectRowBuilder(true);
+    b.begin();
+    b.key(columnOf('v'));
+    b.span(view, 10, 10 + text.length, false);
+    b.end();
+    const v = b.take()[0]!.v;
+    expect(rawValue(v)).toBe('kept');
+    mem.grow(1); // detaches `view`
+    const j = new JsonlRowBuilder(new ByteSink(64));
+    j.begin();
+    j.key(columnOf('v'));
+    expect(() => j.value(v)).toThrow(/outlived its batch/);
+    expect(() => rawValue(v)).toThrow(/outlived its batch/);
+  });
 });

@@ -15,7 +15,7 @@ const CORE_VALUES = [
   'LOGP_FIELDS', 'LOSS_TYPES', 'LossRowChecker', 'MemoryCapError', 'MemorySink', 'MemorySpool', 'MergeError',
   'PAPER_TEMPLATE', 'RATING_LOSSES', 'REJECT_REASONS', 'ROUTE', 'ReportCollector', 'SELECT_BY', 'STAGES',
   'STRATEGIES', 'TARGETS', 'TRANSFORMS', 'TRL_VERSIONS', 'Tally', 'UsageError', 'VERSION', 'WasmAbortError', 'applyTransform',
-  'asText', 'augmentRow', 'batchWorker', 'buildManifest', 'buildPreferenceMatrix', 'buildReportData', 'calibrate',
+  'asText', 'augmentInto', 'augmentRow', 'batchWorker', 'buildManifest', 'buildPreferenceMatrix', 'buildReportData', 'calibrate',
   'candidatesSchema', 'cleanPreferences', 'constructPairs', 'createEngine', 'createEngineSync', 'curate',
   'defaultBinaryUrl', 'describeType', 'detectFormat', 'dpoMetrics', 'externalMargin', 'formatGoal', 'formatPosition',
   'fractionCount', 'fuseLogit', 'gapWeight', 'getPath', 'groupEngineOf', 'hasPath', 'hhSchema', 'implicitMargin',
@@ -29,7 +29,7 @@ const CORE_VALUES = [
 
 /** Type-only exports of `pairsmith`. */
 const CORE_TYPES = [
-  'AdapterOptions', 'AllocOptions', 'AugmentOptions', 'Backend', 'BatchBytes', 'BatchOutcome', 'BatchPool', 'BcoRunningState',
+  'AdapterOptions', 'AllocOptions', 'AugmentOptions', 'AugmentOut', 'Backend', 'BatchBytes', 'BatchOutcome', 'BatchPool', 'BcoRunningState',
   'BinarySource', 'BuildOptions', 'Calibration', 'CalibrationOptions', 'CandidateChunk', 'CleanOptions',
   'CleanResult', 'CollectorOptions', 'CollectorState', 'Column', 'ColumnSpec', 'ColumnType', 'ConstructOptions', 'ConstructReport',
   'ConstructResult', 'ConvertRunOptions', 'CountedRow', 'CurateInput', 'CurateOptions', 'CurateResult', 'Detection',
