@@ -68,6 +68,8 @@ export interface ReadSettings {
   maxDepth?: number;
   /** At most this many records per batch (default: batches of about 1 MiB). Results never depend on it. */
   batchRecords?: number;
+  /** Bytes of records per batch (default 1 MiB). Results never depend on it. */
+  batchBytes?: number;
 }
 
 export interface JobHooks {
@@ -161,6 +163,7 @@ export class Job {
       maxRecordBytes: this.settings.maxRecordBytes,
       maxDepth: this.settings.maxDepth,
       batchRecords: this.settings.batchRecords,
+      batchBytes: this.settings.batchBytes,
       indexOf: this.hooks.indexOf,
       origin: this.input.origin,
       onBytes,

@@ -78,7 +78,8 @@ export const augmentStage: Stage<AugmentPlan, AugmentBatch | null> = {
 };
 
 export async function runAugment(engine: RunEngine, input: JobInput, read: ReadSettings, o: AugmentOptions, sink: RowSink, hooks: JobHooks = {}, pool?: BatchPool): Promise<RunResult> {
-  const job = new Job(engine, input, read, hooks, pool);
+  // Half-size batches: a batch's rows are 2.7 times its bytes, and each thread holds a few batches of rows.
+  const job = new Job(engine, input, { batchBytes: 1 << 19, ...read }, hooks, pool);
   const emitter = new RowEmitter(sink);
   let conversational: boolean | undefined;
   if (sink.kind === 'objects') {
