@@ -156,7 +156,8 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   }
 
   const score = new Float64Array(n);
-  const key = new Float64Array(n);
+  // The ranking key is the score itself except for bees (a sum of logits whose score is its sigmoid): one array.
+  const key = opts.by === 'bees' ? new Float64Array(n) : score;
   const raw = (m: Float64Array, i: number): number => {
     const v = m[i]!;
     if (Number.isFinite(v)) return v;
@@ -188,9 +189,9 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     score[i] = s;
     key[i] = k;
   }
-  const tie = new Float64Array(n);
-  for (let i = 0; i < n; i++) tie[i] = (ex ? orZero(ex[i]!) : 0) + (im ? orZero(im[i]!) : 0);
-  const cmp = (a: number, b: number): number => key[b]! - key[a]! || tie[b]! - tie[a]! || a - b;
+  // Equal keys: the larger summed margin first (computed when compared: no column of n numbers), then input order.
+  const tie = (i: number): number => (ex ? orZero(ex[i]!) : 0) + (im ? orZero(im[i]!) : 0);
+  const cmp = (a: number, b: number): number => key[b]! - key[a]! || tie(b) - tie(a) || a - b;
   let m = 0;
   for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) m++;
   // The full ranking (every eligible index, best first): sorted when first read (the selection needs only its top k).
