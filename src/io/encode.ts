@@ -5,7 +5,7 @@
 // is (strings <-> message lists). Platform neutral.
 import { ByteSink } from './bytes.js';
 import { CELL_SANITIZE, CELL_SPAN, FORM_MESSAGES, FORM_STRING, type Cells } from './cells.js';
-import { parseJson } from './json.js';
+import { parseJson, setOwn } from './json.js';
 import { promptMessages, promptString, responseMessages, responseString } from './text.js';
 import type { ColumnSpec } from './rows.js';
 import type { Text } from './types.js';
@@ -233,10 +233,7 @@ export class ObjectRowBuilder implements RowBuilder {
   }
 
   private put(v: unknown): void {
-    // A plain assignment keeps the row a fast object (defineProperty on every key makes it a slow, dictionary one);
-    // `__proto__` alone must be defined (assigning it would set the prototype).
-    if (this.col === '__proto__') Object.defineProperty(this.row, this.col, { value: v, writable: true, enumerable: true, configurable: true });
-    else this.row[this.col] = v;
+    setOwn(this.row, this.col, v);
   }
 
   cell(cells: Cells, id: number, buf: Uint8Array, role: TextRole, form: number): void {

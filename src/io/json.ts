@@ -1,6 +1,17 @@
 // A tolerant JSON reader for data lines: standard JSON plus the literals NaN, Infinity and -Infinity that
 // Python's json.dumps writes. Numbers beyond f64 range (1e309) read as +-Infinity. Object keys become own
-// data properties (never [[Set]]), so `__proto__` and `constructor` keys never touch any prototype.
+// data properties (setOwn: `__proto__` is defined, never assigned), so `__proto__` and `constructor` keys never touch
+// any prototype.
+
+/**
+ * Sets an own data property of a plain object: a plain assignment (the object stays a fast one; defineProperty on
+ * every key makes it a slow, dictionary object), except `__proto__`, which must be defined (assigning it would set
+ * the prototype).
+ */
+export function setOwn(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[key] = v;
+}
 
 /** A JSON text that could not be read; `pos` is the 0-based character offset of the problem. */
 export class JsonSyntaxError extends SyntaxError {
@@ -194,8 +205,7 @@ class Parser {
       this.i++;
       this.ws();
       const v = this.value(depth + 1);
-      // defineProperty, not assignment: a "__proto__" key must be an own property, not a prototype change.
-      Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      setOwn(out, key, v);
       this.ws();
       const c = this.s[this.i];
       if (c === ',') {

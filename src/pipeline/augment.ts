@@ -4,6 +4,8 @@
 // keepTies: the released code keeps them). filterField filters on a second score pair instead, as the released code
 // does (avg_fine_score_chosen >= avg_fine_score_rejected), while the goals stay the first pair's.
 
+import { setOwn } from '../io/json.js';
+
 /** The paper's goal template (reproduced byte for byte; `{g}` is the goal). */
 export const PAPER_TEMPLATE =
   'You are an assistant that generates responses for the instruction while implicitly achieving the following target scores (on a scale of 1-10, where 1 is lowest and 10 is highest):\nOverall score: {g}.';
@@ -164,8 +166,7 @@ class AugmentObjects implements AugmentOut {
     this.row = {};
   }
   put(key: string, value: unknown): void {
-    if (key === '__proto__') Object.defineProperty(this.row, key, { value, writable: true, enumerable: true, configurable: true });
-    else this.row[key] = value;
+    setOwn(this.row, key, value);
   }
   end(): void {
     this.rows.push(this.row);

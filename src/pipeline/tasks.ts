@@ -14,6 +14,7 @@ import { RecordBatch, type Reject } from '../io/records.js';
 import type { FieldOverrides, FormatName, ScoreMode } from '../io/types.js';
 import type { ResidentBuffer } from '../kernels/types.js';
 import { DEFAULT_MAX_DEPTH } from '../kernels/json.js';
+import { setOwn } from '../io/json.js';
 import { JSON_K_ARRAY, JSON_K_STRING, JSON_REC_OK } from '../abi/json.js';
 import type { Kernels } from '../kernels/index.js';
 import { groupEngineOf, type GroupEngine } from './group-engine.js';
@@ -155,7 +156,7 @@ function detectionView(batch: RecordBatch, r: number): Record<string, unknown> {
       while (t < s + 257 && batch.buf[t] !== 0x5c) t++;
       v = new TextDecoder().decode(batch.buf.subarray(s + 1, t));
     } else v = ix.valKind[m] === JSON_K_ARRAY ? [] : {};
-    Object.defineProperty(out, batch.keyText(m), { value: v, writable: true, enumerable: true, configurable: true });
+    setOwn(out, batch.keyText(m), v);
   }
   return out;
 }
