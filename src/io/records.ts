@@ -25,6 +25,11 @@ import { NUM_TOKEN_OK, parseNumberToken } from './numbers.js';
 import type { RejectReason } from './types.js';
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Keys decoded before (keyText), by a hash of their length and end bytes: bytes as written, and their text. */
+const KEY_CACHE_SLOTS = 256;
+const KEY_CACHE_MAX = 64;
+const keyCache: ({ bytes: Uint8Array; text: string } | undefined)[] = new Array(KEY_CACHE_SLOTS);
 const encoder = new TextEncoder();
 
 /** A rejected record, ready for `<out>.rejects.jsonl`. */
@@ -166,8 +171,21 @@ export class RecordBatch {
   keyText(m: number): string {
     const s = this.index.keyS[m]!;
     const e = this.index.keyE[m]!;
-    if (!this.keyHasEscape(s, e)) return decoder.decode(this.buf.subarray(s, e));
-    return JSON.parse(`"${decoder.decode(this.buf.subarray(s, e))}"`) as string;
+    const buf = this.buf;
+    const n = e - s;
+    // The same few keys come back record after record: a key seen before is found by its bytes, not decoded again.
+    const slot = n > 0 && n <= KEY_CACHE_MAX ? (n * 31 + buf[s]! * 7 + buf[e - 1]!) & (KEY_CACHE_SLOTS - 1) : -1;
+    if (slot >= 0) {
+      const hit = keyCache[slot];
+      if (hit && hit.bytes.length === n) {
+        let i = 0;
+        while (i < n && hit.bytes[i] === buf[s + i]) i++;
+        if (i === n) return hit.text;
+      }
+    }
+    const text = this.keyHasEscape(s, e) ? (JSON.parse(`"${decoder.decode(buf.subarray(s, e))}"`) as string) : decoder.decode(buf.subarray(s, e));
+    if (slot >= 0) keyCache[slot] = { bytes: buf.slice(s, e), text };
+    return text;
   }
 
   /** The JSON value at [s, e) decoded (NaN / Infinity literals read as numbers; invalid UTF-8 as U+FFFD). */
