@@ -4,7 +4,7 @@
 import { JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
 import { Column, JsonlRowBuilder, ObjectRowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
-import { GrowF64, GrowI32 } from '../io/grow.js';
+import { growAll, GrowF64, GrowI32 } from '../io/grow.js';
 import { Key, type Reject } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
 import { BadRecordError } from '../io/types.js';
@@ -50,6 +50,8 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
   for await (const a of job.pass(true)) {
     if (a.kind !== 'pairs') throw needPairs('route', input.name);
     const c = a.columns;
+    // Sized once from the bytes read (as the selection's table), not doubled.
+    growAll([record, accepted, margin], record.n + c.groups, job.expected(record.n + c.groups));
     for (let g = 0; g < c.groups; g++) {
       conversational ??= c.conversational.a[g] === 1;
       if (a.batch.member(c.rec.a[g]!, GOAL_ROLE) >= 0) throw augmentedInput(`${input.name}:${c.line.a[g]}`);
