@@ -19,7 +19,10 @@ export interface RowSink {
   readonly kind: 'jsonl' | 'objects';
   /** Typed sinks are told the columns once, before the first rows (JSON Lines sinks may ignore it). */
   columns?(cols: readonly ColumnSpec[]): void | Promise<void>;
-  /** JSON Lines bytes (a view valid until the call returns: copy what you keep). */
+  /**
+   * JSON Lines bytes: a view valid until the call returns or its promise settles (its buffer then carries the next
+   * batch's rows): copy what you keep.
+   */
   writeBytes?(bytes: Uint8Array): void | Promise<void>;
   writeRows?(rows: Record<string, unknown>[]): void | Promise<void>;
 }
