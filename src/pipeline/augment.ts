@@ -150,7 +150,6 @@ export function augmentInto(row: Record<string, unknown>, pairId: number, opts: 
       else if (k === 'pair_id' || k === 'goal_role' || k === 'goal') out.put(k, added(k));
       else out.put(k, neg ? negValue(k) : row[k]);
     }
-    if (!has('prompt')) out.put('prompt', neg ? negPrompt : posPrompt);
     for (const k of ADDED_KEYS) if (!has(k)) out.put(k, added(k));
     if (neg) for (const [a, b] of swaps) if (has(a) !== has(b)) out.put(has(a) ? b : a, negValue(has(a) ? b : a));
     out.end();

@@ -349,11 +349,16 @@ export class BatchBuffers {
 
   /** Bytes `src` in a buffer of the pool, as a view of their length. */
   copy(src: Uint8Array): Uint8Array {
-    if (src.length === 0) return new Uint8Array(0);
-    const out = this.alloc(src.length).view().subarray(0, src.length);
-    out.set(src);
-    return out;
+    return copyInto(this.alloc, src);
   }
+}
+
+/** Bytes `src` copied into a buffer from `alloc`, as a view of their length (a buffer of their own when empty). */
+function copyInto(alloc: ByteAlloc, src: Uint8Array): Uint8Array {
+  if (src.length === 0) return new Uint8Array(0);
+  const out = alloc(src.length).view().subarray(0, src.length);
+  out.set(src);
+  return out;
 }
 
 /**
@@ -365,11 +370,11 @@ export class BatchBuffers {
 export const rowBuffers = new BatchBuffers(4);
 
 /**
- * A framer batch as a batch to send to a worker: its bytes and its record table. Without `copyInto` the bytes are a
+ * A framer batch as a batch to send to a worker: its bytes and its record table. Without `alloc` the bytes are a
  * view of the batch's store, whose buffer is transferred (a store of the caller's, in plain memory); with it they
- * are copied into a buffer from `copyInto` (a store that stays, e.g. the framer's own in engine memory).
+ * are copied into a buffer from `alloc` (a store that stays, e.g. the framer's own in engine memory).
  */
-export function batchBytes(b: Batch, copyInto?: ByteAlloc): BatchBytes {
+export function batchBytes(b: Batch, alloc?: ByteAlloc): BatchBytes {
   const lo = b.n > 0 ? b.start[0]! : 0;
   const hi = b.n > 0 ? b.end[b.n - 1]! : 0;
   const start = b.start.slice();
@@ -378,13 +383,9 @@ export function batchBytes(b: Batch, copyInto?: ByteAlloc): BatchBytes {
     start[r]! -= lo;
     end[r]! -= lo;
   }
-  let bytes = b.store.view().subarray(lo, hi);
-  if (copyInto) {
-    // The batch's bytes in a buffer of their own (the store stays with its owner; this one travels).
-    const own = copyInto(hi - lo).view().subarray(0, hi - lo);
-    own.set(bytes);
-    bytes = own;
-  }
+  const view = b.store.view().subarray(lo, hi);
+  // With `alloc`, the batch's bytes in a buffer of their own (the store stays with its owner; this one travels).
+  const bytes = alloc ? copyInto(alloc, view) : view;
   return { bytes, offset: b.offset, n: b.n, start, end, line: b.line, index: b.index, large: b.large };
 }
 
