@@ -40,6 +40,21 @@ export function finiteSorted(values: ArrayLike<number>): Float64Array {
 }
 
 /**
+ * finiteSorted without the copy: moves the finite values of `values` to its front, sorted ascending, sets the rest
+ * to NaN, and returns the sorted part (a view of `values`). The finite values stay the same multiset, so calling it
+ * again, or after more values were appended, sorts the same numbers.
+ */
+export function sortFiniteInPlace(values: Float64Array): Float64Array {
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) values[j++] = v;
+  }
+  values.fill(Number.NaN, j);
+  return values.subarray(0, j).sort();
+}
+
+/**
  * Quantile by linear interpolation between order statistics (Hyndman-Fan type 7, NumPy's default) of sorted
  * data; NaN when `sorted` is empty.
  */

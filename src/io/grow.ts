@@ -88,3 +88,68 @@ export class GrowU8 extends Grow<Uint8Array> {
     this.a[this.n++] = x;
   }
 }
+
+/**
+ * A column that holds no memory while every value is its `fill` (a pairs input's candidate indices, -1; the implicit
+ * margins of an input without log-probs, NaN): its storage is made at the first other value, with the fills before
+ * it written out. `values()` of a column still all fill is a new array (not kept).
+ */
+export class FillColumn<G extends GrowF64 | GrowI32> {
+  n = 0;
+  private grow: G | undefined;
+  constructor(
+    private readonly make: () => G,
+    readonly fill: number,
+  ) {}
+  /** Whether some value is not the fill (the column has storage). */
+  get materialized(): boolean {
+    return this.grow !== undefined;
+  }
+  private isFill(x: number): boolean {
+    return Number.isNaN(this.fill) ? Number.isNaN(x) : x === this.fill;
+  }
+  /** Storage for at least `capacity` elements, the first n of them the fill. */
+  private store(capacity: number): G {
+    if (this.grow) {
+      this.grow.reserve(capacity);
+      return this.grow;
+    }
+    const g = this.make();
+    g.reserve(Math.max(capacity, this.n));
+    g.a.fill(this.fill, 0, this.n);
+    g.n = this.n;
+    this.grow = g;
+    return g;
+  }
+  /** Appends `xs`; an empty `xs` stands for `count` fills. `capacity`: the room to make when storage is needed. */
+  append(xs: G['a'], count: number, capacity: number): void {
+    if (xs.length === 0) {
+      if (this.grow) {
+        const g = this.store(Math.max(capacity, this.n + count));
+        g.a.fill(this.fill, g.n, g.n + count);
+        g.n += count;
+      }
+      this.n += count;
+      return;
+    }
+    if (xs.length !== count) throw new RangeError(`pairsmith: internal error: ${xs.length} values for ${count} elements`);
+    this.store(Math.max(capacity, this.n + count)).append(xs as never);
+    this.n += count;
+  }
+  push(x: number): void {
+    if (this.grow) this.grow.push(x);
+    else if (!this.isFill(x)) this.store(Math.max(1024, 2 * this.n)).push(x);
+    this.n++;
+  }
+  get(i: number): number {
+    return this.grow ? this.grow.a[i]! : this.fill;
+  }
+  values(): G['a'] {
+    if (this.grow) return this.grow.values() as G['a'];
+    const g = this.make();
+    g.reserve(this.n);
+    g.a.fill(this.fill);
+    g.n = this.n;
+    return g.values() as G['a'];
+  }
+}

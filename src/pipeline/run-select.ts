@@ -7,7 +7,7 @@ import type { CandidateColumns, PairColumns } from '../io/adapt.js';
 import { Column, columnOf, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder } from '../io/encode.js';
-import { growAll, GrowF64, GrowI32 } from '../io/grow.js';
+import { FillColumn, growAll, GrowF64, GrowI32 } from '../io/grow.js';
 import type { Tally } from '../io/manifest.js';
 import type { RecordBatch } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
@@ -126,8 +126,11 @@ export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): voi
   b.end();
 }
 
-/** One batch's pass-1 numbers for `n` pairs (filled by index: the batch knows its pair count). */
-function batchNumbers(n: number): BatchNumbers {
+/**
+ * One batch's pass-1 numbers for `n` pairs (filled by index: the batch knows its pair count). The columns of
+ * FILL_COLUMNS may be left empty: all their fill (see dropFills).
+ */
+function batchNumbers(n: number, routeMargin: boolean): BatchNumbers {
   return {
     n,
     record: new Int32Array(n),
@@ -137,12 +140,24 @@ function batchNumbers(n: number): BatchNumbers {
     sr: new Float64Array(n),
     ext: new Float64Array(n),
     imp: new Float64Array(n),
-    routeMargin: new Float64Array(n),
+    routeMargin: new Float64Array(routeMargin ? n : 0),
     recOffset: new Float64Array(n),
     recLength: new Int32Array(n),
     recLine: new Int32Array(n),
   };
 }
+
+/** A batch's candidate indices (-1: a pairs input) and implicit margins (NaN: no log-probs) left empty when all fill. */
+function dropFills(nb: BatchNumbers): BatchNumbers {
+  if (nb.chosen.every((x) => x === -1) && nb.rejected.every((x) => x === -1)) {
+    nb.chosen = EMPTY_I32;
+    nb.rejected = EMPTY_I32;
+  }
+  if (nb.imp.every((x) => Number.isNaN(x))) nb.imp = EMPTY_F64;
+  return nb;
+}
+const EMPTY_I32 = new Int32Array(0);
+const EMPTY_F64 = new Float64Array(0);
 
 /** Pair i of `nb` is in record r of the batch: where that record is in the input (pass 2 reads it back by position). */
 function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number): void {
@@ -151,20 +166,26 @@ function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number): void
   nb.recLine[i] = batch.line[r]!;
 }
 
-/** The columns of a Table, named as in BatchNumbers. */
-const TABLE_COLUMNS = ['record', 'chosen', 'rejected', 'sc', 'sr', 'ext', 'imp', 'routeMargin', 'recOffset', 'recLength', 'recLine'] as const;
+/** The columns of a Table every pair fills, named as in BatchNumbers. */
+const GROW_COLUMNS = ['record', 'sc', 'sr', 'ext', 'recOffset', 'recLength', 'recLine'] as const;
+/** The columns that take memory only when some pair's value is not the fill. */
+const FILL_COLUMNS = ['chosen', 'rejected', 'imp', 'routeMargin'] as const;
 
-/** Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). */
+/**
+ * Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). Candidate indices,
+ * implicit margins and route margins take no memory while they are all -1 / NaN (a pairs input, an input without
+ * log-probs, a run that does not route).
+ */
 export class Table {
   record = new GrowI32();
-  chosen = new GrowI32();
-  rejected = new GrowI32();
+  chosen = new FillColumn(() => new GrowI32(), -1);
+  rejected = new FillColumn(() => new GrowI32(), -1);
   sc = new GrowF64();
   sr = new GrowF64();
   ext = new GrowF64();
-  imp = new GrowF64();
-  /** The routing margin: the score gap, or a pairs input's own numeric `margin` column. */
-  routeMargin = new GrowF64();
+  imp = new FillColumn(() => new GrowF64(), Number.NaN);
+  /** The routing margin: the score gap, or a pairs input's own numeric `margin` column (kept when a run routes). */
+  routeMargin = new FillColumn(() => new GrowF64(), Number.NaN);
   /** Where the pair's record is in the input (pass 2 reads it back by position when it can). */
   recOffset = new GrowF64();
   recLength = new GrowI32();
@@ -176,20 +197,32 @@ export class Table {
    * the old and the new columns together. An estimate that falls short grows them by half.
    */
   append(b: BatchNumbers, expected = 0): void {
-    growAll(TABLE_COLUMNS.map((k) => this[k]), this.record.n + b.n, expected);
+    growAll(GROW_COLUMNS.map((k) => this[k]), this.record.n + b.n, expected);
     // Each column takes its own batch column (the same element type: the cast only joins the union's signatures).
-    for (const k of TABLE_COLUMNS) this[k].append(b[k] as never);
+    for (const k of GROW_COLUMNS) this[k].append(b[k] as never);
+    for (const k of FILL_COLUMNS) this[k].append(b[k] as never, b.n, this.record.a.length);
   }
+  /** The numbers as arrays; the candidate indices and implicit margins are made when first read. */
   numbers(): PairNumbers {
+    const t = this;
+    let chosen: Int32Array | undefined;
+    let rejected: Int32Array | undefined;
+    let implicit: Float64Array | undefined;
     return {
       n: this.record.n,
       record: this.record.values(),
-      chosen: this.chosen.values(),
-      rejected: this.rejected.values(),
+      get chosen() {
+        return (chosen ??= t.chosen.values());
+      },
+      get rejected() {
+        return (rejected ??= t.rejected.values());
+      },
       scoreChosen: this.sc.values(),
       scoreRejected: this.sr.values(),
       external: this.ext.values(),
-      implicit: this.imp.values(),
+      get implicit() {
+        return (implicit ??= t.imp.values());
+      },
     };
   }
 }
@@ -281,6 +314,8 @@ interface SelectPlan {
   parquet: boolean;
   /** Keep each batch with its result (an inline pass feeding the report). */
   keep: boolean;
+  /** Keep each pair's route margin (curate --route, a partial result). */
+  routeMargin: boolean;
   /** Set by settle: the input's kind, text form and implicit column (from its first record with a candidate set or pair). */
   kind: 'candidates' | 'pairs' | undefined;
   conversational?: boolean;
@@ -327,13 +362,13 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
       if (res.outOfRange > 0) tally.exclude('score_out_of_range', res.outOfRange);
       for (let g = 0; g < c.groups; g++) if (res.groupPairs[g] === 0) tally.noPairFor(res.noPair[g] ?? 'no_pair');
       const r = res.rows;
-      const nb = batchNumbers(r.n);
+      const nb = batchNumbers(r.n, plan.routeMargin);
       nb.record.set(r.promptIndex.subarray(0, r.n));
       nb.chosen.set(r.chosenIndex.subarray(0, r.n));
       nb.rejected.set(r.rejectedIndex.subarray(0, r.n));
       nb.sc.set(r.scoreChosen.subarray(0, r.n));
       nb.sr.set(r.scoreRejected.subarray(0, r.n));
-      nb.routeMargin.set(r.margin.subarray(0, r.n));
+      if (plan.routeMargin) nb.routeMargin.set(r.margin.subarray(0, r.n));
       for (let i = 0; i < r.n; i++) {
         nb.ext[i] = tf(r.scoreChosen[i]!) - tf(r.scoreRejected[i]!);
         nb.imp[i] = r.implicitMargin && c.withLogps.a[r.group[i]!] ? r.implicitMargin[i]! : Number.NaN;
@@ -342,7 +377,7 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
       return {
         kind: 'candidates',
         report: res.report,
-        numbers: nb,
+        numbers: dropFills(nb),
         conversational: plan.conversational,
         implicit: plan.implicit,
         candidates: plan.keep ? { batch: a.batch, columns: c, pairs: res } : undefined,
@@ -352,7 +387,7 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
     if (c.groups === 0) return null;
     const types = plan.parquet ? new ColumnTypes() : undefined;
     let augmented: number | undefined;
-    const nb = batchNumbers(c.groups);
+    const nb = batchNumbers(c.groups, plan.routeMargin);
     for (let g = 0; g < c.groups; g++) {
       if (augmented === undefined && a.batch.member(c.rec.a[g]!, GOAL_ROLE) >= 0) augmented = c.line.a[g]!;
       const sc = c.scoreChosen.a[g]!;
@@ -364,13 +399,15 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
       nb.sr[g] = sr;
       nb.ext[g] = tf(sc) - tf(sr);
       nb.imp[g] = recordImplicit(a.batch, c.rec.a[g]!, beta, reduce);
-      const mm = a.batch.member(c.rec.a[g]!, MARGIN);
-      const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
-      nb.routeMargin[g] = Number.isNaN(own) ? sc - sr : own;
+      if (plan.routeMargin) {
+        const mm = a.batch.member(c.rec.a[g]!, MARGIN);
+        const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
+        nb.routeMargin[g] = Number.isNaN(own) ? sc - sr : own;
+      }
       place(nb, g, a.batch, c.rec.a[g]!);
       types?.observeRecord(a.batch, c, g, APPENDED);
     }
-    return { kind: 'pairs', report: emptyReport(), numbers: nb, conversational: c.conversational.a[0] === 1, types: types?.entries(), augmented };
+    return { kind: 'pairs', report: emptyReport(), numbers: dropFills(nb), conversational: c.conversational.a[0] === 1, types: types?.entries(), augmented };
   },
   transfer: (r) => (r ? Object.values(r.numbers).filter((x): x is Int32Array | Float64Array => typeof x === 'object').map((x) => x.buffer as ArrayBuffer) : []),
 };
@@ -431,7 +468,7 @@ async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean, name
   const st: SelectTable = { table: new Table(), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
   // The report reads texts from the batches: its pass runs on this thread.
   const inline = o.onCandidates !== undefined;
-  const plan: SelectPlan = { o: selectStageOptions(o), parquet, keep: inline, kind: undefined };
+  const plan: SelectPlan = { o: selectStageOptions(o), parquet, keep: inline, routeMargin: o.curate?.route !== undefined || o.partial !== undefined, kind: undefined };
   for await (const r of job.run(selectStage, plan, { inline })) {
     if (!r) continue;
     if (r.augmented !== undefined && o.curate?.route) throw augmentedInput(`${name}:${r.augmented}`);
@@ -466,7 +503,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
         for (let k = 0; k < res.rows.n; k++) {
           while (p < n && t.record.a[p]! < res.rows.promptIndex[k]!) p++;
           const i = p++;
-          if (t.record.a[i] !== res.rows.promptIndex[k] || t.chosen.a[i] !== res.rows.chosenIndex[k] || t.rejected.a[i] !== res.rows.rejectedIndex[k]) {
+          if (t.record.a[i] !== res.rows.promptIndex[k] || t.chosen.get(i) !== res.rows.chosenIndex[k] || t.rejected.get(i) !== res.rows.rejectedIndex[k]) {
             throw new Error('pairsmith: internal error: the second pass built different pairs (was the input changed while it was read?)');
           }
           visit(i, (b) => writePairColumns(b, src, k, form, st.implicitColumn));
@@ -532,7 +569,7 @@ export async function finishSelect(
   const t = table.numbers();
   const anyFinite = (x: Float64Array) => x.some(Number.isFinite);
   const hasEx = anyFinite(t.external);
-  const hasIm = anyFinite(t.implicit);
+  const hasIm = table.imp.materialized && anyFinite(t.implicit);
   const by = resolveBy(o.by, { external: hasEx, implicit: hasIm });
   let sel: SelectResult;
   try {
@@ -576,7 +613,7 @@ export async function finishSelect(
   }
   // Augmentation (curate --augment) of the DPO pairs: its drops are known from the scores (goalDrop, as augmentRow
   // decides them; a filter field, which needs the rows, is the augment command's).
-  const augDrop: (AugmentDrop | null)[] = new Array<AugmentDrop | null>(n).fill(null);
+  const augDrop: (AugmentDrop | null)[] = curate?.augment ? new Array<AugmentDrop | null>(n).fill(null) : [];
   if (curate?.augment) {
     const dropped: Record<string, number> = {};
     let rows = 0;
@@ -655,7 +692,7 @@ export async function finishSelect(
       base(objRow);
       objRow.end();
       const row = objRow.take()[0]!;
-      const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: table.routeMargin.a[i]! };
+      const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: table.routeMargin.get(i) };
       s.prompt_index = typeof row.prompt_index === 'number' ? row.prompt_index : null;
       s.pair_id = keptOrder;
       s.route = 'sft';
@@ -678,9 +715,9 @@ export async function finishSelect(
     return 1;
   };
 
-  // Which records pass 2 needs, and each pair's position among the kept pairs (SFT pair_id).
-  const keptOrder = new Int32Array(n);
-  {
+  // Each pair's position among the kept pairs (an SFT row's pair_id: routing only).
+  const keptOrder = new Int32Array(curate?.route ? n : 0);
+  if (curate?.route) {
     let k = 0;
     for (let i = 0; i < n; i++) keptOrder[i] = kept(i) ? k++ : -1;
   }
@@ -709,11 +746,11 @@ export async function finishSelect(
         }
         if (curate && !kept(i)) return;
         if (!reorder) {
-          main.rows += emitPair(main.builder, sft?.builder, i, base, keptOrder[i]!);
+          main.rows += emitPair(main.builder, sft?.builder, i, base, keptOrder[i] ?? -1);
           return;
         }
         // Reordered output: the pair's rows wait in the spool.
-        emitPair(spoolB, spoolB, i, base, keptOrder[i]!);
+        emitPair(spoolB, spoolB, i, base, keptOrder[i] ?? -1);
         const bytes = spoolSink.take();
         if (bytes.length === 0) return;
         const off = spool!.append(bytes);
@@ -772,7 +809,7 @@ export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
 
 /** A pair's numbers in a margins file: [record, chosen, rejected, score_chosen, score_rejected, external, implicit, route_margin]. */
 export function pairLine(t: Table, i: number): unknown[] {
-  return [t.record.a[i]!, t.chosen.a[i]!, t.rejected.a[i]!, ...[t.sc, t.sr, t.ext, t.imp, t.routeMargin].map((g) => encodeNumber(g.a[i]!))];
+  return [t.record.a[i]!, t.chosen.get(i), t.rejected.get(i), ...[t.sc.a[i]!, t.sr.a[i]!, t.ext.a[i]!, t.imp.get(i), t.routeMargin.get(i)].map(encodeNumber)];
 }
 
 /**

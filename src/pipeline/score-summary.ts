@@ -1,9 +1,9 @@
 // Dataset-level summary of per-prompt score statistics (for `pairsmith stats`): distributions of the
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
 // Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
-import { GrowF64, growAll } from '../io/grow.js';
+import { GrowF64, GrowI32, growAll } from '../io/grow.js';
 import type { GroupStats } from '../kernels/groups.js';
-import { finiteSorted, quantileSorted } from '../numeric.js';
+import { finiteSorted, quantileSorted, sortFiniteInPlace } from '../numeric.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {
@@ -17,10 +17,14 @@ export interface Distribution {
   max: number | null;
 }
 
-const q = (sorted: Float64Array, p: number): number | null => (sorted.length ? quantileSorted(sorted, p) : null);
+const q = (sorted: Float64Array | Int32Array, p: number): number | null => (sorted.length ? quantileSorted(sorted, p) : null);
 
 export function distribution(values: Float64Array): Distribution {
-  const finite = finiteSorted(values);
+  return sortedDistribution(finiteSorted(values));
+}
+
+/** distribution() of values already finite and sorted ascending. */
+function sortedDistribution(finite: Float64Array | Int32Array): Distribution {
   let sum = 0;
   for (const v of finite) sum += v;
   return {
@@ -89,7 +93,8 @@ export function tieFlags(values: Float64Array, offsets: Int32Array): Uint8Array 
 
 /** Collects per-prompt statistics chunk by chunk and summarizes them at the end. */
 export class ScoreSummaryCollector {
-  private readonly count = new GrowF64();
+  /** Scored candidates per prompt (an integer: 4 bytes, not 8). */
+  private readonly count = new GrowI32();
   private readonly mean = new GrowF64();
   private readonly std = new GrowF64();
   private readonly min = new GrowF64();
@@ -128,17 +133,21 @@ export class ScoreSummaryCollector {
     return this.count.n;
   }
 
+  /**
+   * The summary so far. Each column is summarised in place (sorted, no copy: a distribution does not depend on the
+   * order of the prompts), so a summary adds no memory to the columns'.
+   */
   summary(): ScoreSummary {
     const prompts = this.count.n;
     return {
       prompts,
       scored_candidates: this.scored,
       per_prompt: {
-        count: distribution(this.count.values()),
-        mean: distribution(this.mean.values()),
-        std: distribution(this.std.values()),
-        min: distribution(this.min.values()),
-        max: distribution(this.max.values()),
+        count: sortedDistribution(this.count.values().sort()),
+        mean: sortedDistribution(sortFiniteInPlace(this.mean.values())),
+        std: sortedDistribution(sortFiniteInPlace(this.std.values())),
+        min: sortedDistribution(sortFiniteInPlace(this.min.values())),
+        max: sortedDistribution(sortFiniteInPlace(this.max.values())),
       },
       ties: { prompts_all_equal: this.allEqual, prompts_with_ties: this.withTies, prompts_max_tied: this.maxTied },
       min_below_mu_minus_2sigma: { prompts: this.below, share: prompts ? this.below / prompts : null },
