@@ -1,6 +1,10 @@
 // A growable byte sink for writers that copy JSON text through (platform neutral).
 
 const enc = new TextEncoder();
+/** 10^0 .. 10^15, exact doubles (each a product of exact ones). */
+const POW10 = new Float64Array(16);
+POW10[0] = 1;
+for (let k = 1; k < 16; k++) POW10[k] = POW10[k - 1]! * 10;
 
 export class ByteSink {
   buf: Uint8Array;
@@ -64,10 +68,59 @@ export class ByteSink {
       v = q;
     } while (v > 0);
   }
-  /** Appends a JSON number (non-finite values as null, as JSON.stringify does). */
+  /** Appends a JSON number as String(x) writes it (non-finite values as null, as JSON.stringify does). */
   number(x: number): void {
-    if (Number.isFinite(x)) this.ascii(String(x));
-    else this.ascii('null');
+    if (!Number.isFinite(x)) this.ascii('null');
+    else if (!this.shortDecimal(x)) this.ascii(String(x));
+  }
+  /**
+   * Writes x as String(x) does, without building a string, when x is a decimal of at most 15 significant digits with
+   * 1e-6 <= |x| < 1e15 (scores such as 1.291907, and integers); else writes nothing and returns false. Why it is the
+   * same text: for the smallest k with m / 10^k === x (m an integer below 10^15; m and 10^k are exact doubles and the
+   * division is correctly rounded, like reading the decimal m·10^-k), that decimal reads back as x. Two decimals of at
+   * most 15 significant digits never read back as the same double (DBL_DIG), so it is the shortest decimal that does,
+   * which is the one String(x) writes, in fixed notation in this range. A found m ending in 0 (a rounding miss at a
+   * smaller k) is left to String.
+   */
+  private shortDecimal(x: number): boolean {
+    const neg = x < 0;
+    const a = neg ? -x : x;
+    if (!(a >= 1e-6 && a < 1e15)) return false;
+    let m = a;
+    let k = 0;
+    if (a !== Math.floor(a)) {
+      for (k = 1; ; k++) {
+        if (k > 15) return false;
+        const s = POW10[k]!;
+        m = Math.round(a * s);
+        if (m >= 1e15) return false;
+        if (m / s === a) break;
+      }
+      if (m % 10 === 0) return false;
+    }
+    let digits = 1;
+    for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
+    // The text: [-] int part (or 0) [. k fraction digits, zero-padded on the left].
+    const intDigits = digits > k ? digits - k : 1;
+    const len = (neg ? 1 : 0) + intDigits + (k > 0 ? 1 + k : 0);
+    this.ensure(len);
+    const b = this.buf;
+    let p = this.pos + len;
+    this.pos = p;
+    let v = m;
+    for (let j = 0; j < k; j++) {
+      const q = Math.floor(v / 10);
+      b[--p] = 0x30 + (v - q * 10);
+      v = q;
+    }
+    if (k > 0) b[--p] = 0x2e;
+    do {
+      const q = Math.floor(v / 10);
+      b[--p] = 0x30 + (v - q * 10);
+      v = q;
+    } while (v > 0);
+    if (neg) b[--p] = 0x2d;
+    return true;
   }
   /** Appends any string as UTF-8. */
   text(str: string): void {
