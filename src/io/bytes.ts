@@ -77,7 +77,7 @@ export class ByteSink {
    * Writes x as String(x) does, without building a string, when x is a decimal of at most 15 significant digits with
    * 1e-6 <= |x| < 1e15 (scores such as 1.291907, and integers); else writes nothing and returns false. Why it is the
    * same text: for the smallest k with m / 10^k === x (m an integer below 10^15; m and 10^k are exact doubles and the
-   * division is correctly rounded, like reading the decimal m·10^-k), that decimal reads back as x. Two decimals of at
+   * division is correctly rounded, like reading the decimal m * 10^-k), that decimal reads back as x. Two decimals of at
    * most 15 significant digits never read back as the same double (DBL_DIG), so it is the shortest decimal that does,
    * which is the one String(x) writes, in fixed notation in this range. A found m ending in 0 (a rounding miss at a
    * smaller k) is left to String.
