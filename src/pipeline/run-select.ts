@@ -147,17 +147,18 @@ function batchNumbers(n: number, routeMargin: boolean): BatchNumbers {
   };
 }
 
-/** A batch's candidate indices (-1: a pairs input) and implicit margins (NaN: no log-probs) left empty when all fill. */
+/**
+ * A batch's candidate indices (-1: a pairs input) and implicit margins (NaN: no log-probs) left empty when all fill.
+ * Each empty array is its own (a worker transfers a batch's buffers back: no buffer shared between batches).
+ */
 function dropFills(nb: BatchNumbers): BatchNumbers {
   if (nb.chosen.every((x) => x === -1) && nb.rejected.every((x) => x === -1)) {
-    nb.chosen = EMPTY_I32;
-    nb.rejected = EMPTY_I32;
+    nb.chosen = new Int32Array(0);
+    nb.rejected = new Int32Array(0);
   }
-  if (nb.imp.every((x) => Number.isNaN(x))) nb.imp = EMPTY_F64;
+  if (nb.imp.every((x) => Number.isNaN(x))) nb.imp = new Float64Array(0);
   return nb;
 }
-const EMPTY_I32 = new Int32Array(0);
-const EMPTY_F64 = new Float64Array(0);
 
 /** Pair i of `nb` is in record r of the batch: where that record is in the input (pass 2 reads it back by position). */
 function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number): void {
