@@ -82,24 +82,24 @@ export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail
   return u;
 }
 
-/** Smallest and largest finite value (nulls when none). */
-function finiteRange(p: Float64Array): { pMin: number | null; pMax: number | null } {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of p) {
-    if (!Number.isFinite(x)) continue;
-    lo = Math.min(lo, x);
-    hi = Math.max(hi, x);
-  }
-  return lo <= hi ? { pMin: lo, pMax: hi } : { pMin: null, pMax: null };
-}
-
 /**
  * Calibrates margins to probabilities; p is NaN for a dropped missing margin (and, under `official`, for every
  * margin when none lies above L). Throws when U <= L (stable only) or when `official` meets a missing policy
  * other than zero (the released code's nan_to_num).
  */
 export function calibrate(margins: Float64Array, opts: CalibrationOptions): { p: Float64Array; calibration: Calibration } {
+  const c = calibration(margins, opts);
+  const p = new Float64Array(margins.length);
+  for (let i = 0; i < p.length; i++) p[i] = c.pOf(margins[i]!);
+  return { p, calibration: c.calibration };
+}
+
+/**
+ * calibrate() without the array of p: the calibration and the function from a margin to its p (the same
+ * arithmetic, so pOf(margins[i]) === calibrate(margins).p[i]). For a caller that needs p of a few margins, or one
+ * at a time: no array of n numbers.
+ */
+export function calibration(margins: Float64Array, opts: CalibrationOptions): { calibration: Calibration; pOf: (m: number) => number } {
   const lower = opts.lower ?? DEFAULT_LOWER;
   const missingPolicy = opts.missing ?? 'zero';
   const mode = opts.mode ?? 'stable';
@@ -122,41 +122,50 @@ export function calibrate(margins: Float64Array, opts: CalibrationOptions): { p:
     throw new RangeError(`pairsmith: calibration upper bound U = ${upper} must be above the lower bound L = ${lower}; set it explicitly`);
   }
   if (upper <= 0) warnings.push(`upper bound U = ${upper} <= 0: every positive margin saturates at p = 1`);
-  const p = new Float64Array(margins.length);
-  /** 1 where p holds a shifted clipped margin still to be divided (not a neutral 0.5 or a dropped NaN). */
-  const shifted = new Uint8Array(margins.length);
+  /** The margin a calibration clips (a missing one under `zero`: 0), or NaN for a missing one that is neutral or dropped. */
+  const clipped = (m: number): number => {
+    if (!Number.isFinite(m)) {
+      if (missingPolicy !== 'zero') return Number.NaN;
+      m = 0;
+    }
+    // np.clip(m, L, U) = min(max(m, L), U), also when U < L (official only): then every value is U.
+    return Math.min(Math.max(m, lower), upper) - lower;
+  };
   let clippedLow = 0;
   let clippedHigh = 0;
+  let shiftedMax = -Infinity;
   for (let i = 0; i < margins.length; i++) {
     let m = margins[i]!;
     if (!Number.isFinite(m)) {
-      if (missingPolicy === 'neutral') {
-        p[i] = 0.5;
-        continue;
-      }
-      if (missingPolicy === 'drop') {
-        p[i] = Number.NaN;
-        continue;
-      }
+      if (missingPolicy !== 'zero') continue;
       m = 0;
     }
     if (m <= lower) clippedLow++;
     if (m >= upper) clippedHigh++;
-    // np.clip(m, L, U) = min(max(m, L), U), also when U < L (official only): then every value is U.
-    p[i] = Math.min(Math.max(m, lower), upper) - lower;
-    shifted[i] = 1;
+    shiftedMax = Math.max(shiftedMax, clipped(m));
   }
   let denominator = upper - lower;
   if (mode === 'official') {
-    denominator = -Infinity;
-    for (let i = 0; i < p.length; i++) if (shifted[i]) denominator = Math.max(denominator, p[i]!);
+    denominator = shiftedMax;
     if (denominator === -Infinity) denominator = upper - lower;
     else if (denominator !== upper - lower) {
       warnings.push(`official calibration divides by max(clip(m, L, U)) - L = ${denominator}, not U - L = ${upper - lower}`);
     }
     if (denominator === 0) warnings.push(`no margin lies above L = ${lower}: the official arithmetic gives p = 0/0 = NaN for every pair`);
   }
-  for (let i = 0; i < p.length; i++) if (shifted[i]) p[i] = p[i]! / denominator;
-  const range = finiteRange(p);
-  return { p, calibration: { lower, upper, searched, max, clippedLow, clippedHigh, missing, missingPolicy, mode, denominator, ...range, warnings } };
+  const neutral = missingPolicy === 'neutral' ? 0.5 : Number.NaN;
+  const pOf = (m: number): number => {
+    const c = clipped(m);
+    return Number.isNaN(c) ? neutral : c / denominator;
+  };
+  let pMin = Infinity;
+  let pMax = -Infinity;
+  for (let i = 0; i < margins.length; i++) {
+    const x = pOf(margins[i]!);
+    if (!Number.isFinite(x)) continue;
+    pMin = Math.min(pMin, x);
+    pMax = Math.max(pMax, x);
+  }
+  const range = pMin <= pMax ? { pMin, pMax } : { pMin: null, pMax: null };
+  return { pOf, calibration: { lower, upper, searched, max, clippedLow, clippedHigh, missing, missingPolicy, mode, denominator, ...range, warnings } };
 }

@@ -668,9 +668,9 @@ export async function finishSelect(
   /** The selection columns (and weight, route) of pair i. */
   const tail = (b: RowBuilder, i: number): void => {
     b.key(SEL.pExternal);
-    b.num(fin(sel.pExternal?.[i]));
+    b.num(fin(sel.pExternalOf?.(i)));
     b.key(SEL.pImplicit);
-    b.num(fin(sel.pImplicit?.[i]));
+    b.num(fin(sel.pImplicitOf?.(i)));
     b.key(SEL.score);
     b.num(fin(sel.score[i]));
     b.key(SEL.selected);

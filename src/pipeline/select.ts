@@ -2,7 +2,7 @@
 // their raw sum (add) or their calibrated Bayesian fusion (bees), and keep the top fraction or top k, with a
 // deterministic tie-break: score, then m_ex + m_im, then input order. `calibration: 'official'` reproduces the
 // released code's bees arithmetic and order instead (NaN scores included, counted in nanScores).
-import { calibrate, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
+import { calibration, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
 import { FUSION_EPS, clippedLogit, officialProduct, sigmoid } from './fusion.js';
 import { finiteSorted, quantileSorted, sortIndices } from '../numeric.js';
 
@@ -44,9 +44,12 @@ export interface SelectResult {
   n: number;
   /** Number kept. */
   k: number;
-  /** Calibrated probabilities (null when the source is absent or could not be calibrated). */
-  pExternal: Float64Array | null;
-  pImplicit: Float64Array | null;
+  /** Calibrated probabilities (null when the source is absent or could not be calibrated); made when first read. */
+  readonly pExternal: Float64Array | null;
+  readonly pImplicit: Float64Array | null;
+  /** The calibrated probability of pair i, without the array of every pair's (null as pExternal/pImplicit). */
+  pExternalOf: ((i: number) => number) | null;
+  pImplicitOf: ((i: number) => number) | null;
   /** The selection score: the margin (external, implicit), the raw sum (add) or the fused P (bees). */
   score: Float64Array;
   /** The ranking key: the score, except the logit sum for bees (P rounds to 1.0 for many pairs). */
@@ -135,7 +138,8 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   const cal = (m: Float64Array | undefined, upper: number | undefined, divisor: number, name: string, needed: boolean) => {
     if (!m || m.length === 0) return null;
     try {
-      return calibrate(m, { lower: opts.lower, upper, divisor, minTail: opts.minTail, missing, mode });
+      const c = calibration(m, { lower: opts.lower, upper, divisor, minTail: opts.minTail, missing, mode });
+      return { calibration: c.calibration, pAt: (i: number) => c.pOf(m[i]!) };
     } catch (e) {
       if (needed) throw e;
       warnings.push(`${name} margins not calibrated: ${(e as Error).message}`);
@@ -178,10 +182,10 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
         break;
       case 'bees': {
         if (official) {
-          s = k = officialProduct(ce!.p[i]!, ci!.p[i]!);
+          s = k = officialProduct(ce!.pAt(i), ci!.pAt(i));
           break;
         }
-        k = clippedLogit(ce!.p[i]!, eps) + clippedLogit(ci!.p[i]!, eps);
+        k = clippedLogit(ce!.pAt(i), eps) + clippedLogit(ci!.pAt(i), eps);
         s = sigmoid(k);
         break;
       }
@@ -235,8 +239,8 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   const result = {
     n,
     k,
-    pExternal: ce?.p ?? null,
-    pImplicit: ci?.p ?? null,
+    pExternalOf: ce?.pAt ?? null,
+    pImplicitOf: ci?.pAt ?? null,
     score,
     key,
     rank,
@@ -246,8 +250,13 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     calibrationExternal: ce?.calibration ?? null,
     calibrationImplicit: ci?.calibration ?? null,
     warnings,
-  } as Omit<SelectResult, 'order'> as SelectResult;
+  } as Omit<SelectResult, 'order' | 'pExternal' | 'pImplicit'> as SelectResult;
   Object.defineProperty(result, 'order', { enumerable: true, get: fullOrder });
+  // The p arrays only when read (a selection by one source writes p for the kept pairs: no array of every pair's).
+  for (const [name, c] of [['pExternal', ce], ['pImplicit', ci]] as const) {
+    let p: Float64Array | undefined;
+    Object.defineProperty(result, name, { enumerable: true, get: () => (c ? (p ??= Float64Array.from({ length: n }, (_, i) => c.pAt(i))) : null) });
+  }
   return result;
 }
 

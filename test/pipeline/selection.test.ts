@@ -201,3 +201,72 @@ describe('the selection ranks only its top k', () => {
     );
   });
 });
+
+describe('calibrate against a plain transcription of the formula', () => {
+  // p = (clip(m, L, U) - L) / D, D = U - L (stable) or max(clip(m, L, U)) - L (official); a missing margin is 0
+  // (zero), p = 0.5 (neutral) or NaN (drop). Written from the spec, array by array.
+  function reference(ms: number[], o: { lower: number; upper?: number; divisor: number; missing: 'zero' | 'neutral' | 'drop'; mode: 'stable' | 'official' }) {
+    const x = ms.map((m) => (Number.isFinite(m) ? m : o.missing === 'zero' ? 0 : Number.NaN));
+    const U = o.upper ?? searchUpper(Float64Array.from(x), o.divisor);
+    const shifted = x.map((v) => (Number.isNaN(v) ? Number.NaN : Math.min(Math.max(v, o.lower), U) - o.lower));
+    const kept = shifted.filter((v) => !Number.isNaN(v));
+    const D = o.mode === 'official' && kept.length > 0 ? Math.max(...kept) : U - o.lower;
+    const p = shifted.map((v) => (Number.isNaN(v) ? (o.missing === 'neutral' ? 0.5 : Number.NaN) : v / D));
+    const finite = p.filter(Number.isFinite);
+    return {
+      p,
+      upper: U,
+      denominator: D,
+      clippedLow: x.filter((v) => v <= o.lower).length,
+      clippedHigh: x.filter((v) => v >= U).length,
+      pMin: finite.length ? Math.min(...finite) : null,
+      pMax: finite.length ? Math.max(...finite) : null,
+    };
+  }
+  const margin = fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom(Number.NaN, Infinity, -Infinity, -2, 0, 3, -0));
+
+  it('the same p (bit for bit), bounds, clip counts and p range, for every missing policy and both arithmetics', () => {
+    fc.assert(
+      fc.property(
+        fc.array(margin, { minLength: 1, maxLength: 80 }),
+        fc.constantFrom('zero', 'neutral', 'drop'),
+        fc.constantFrom('stable', 'official'),
+        fc.option(fc.double({ min: -1, max: 8, noNaN: true }), { nil: undefined }),
+        (ms, missing, mode, upper) => {
+          if (mode === 'official' && missing !== 'zero') return;
+          const o = { lower: -2, upper, divisor: 1.5, missing, mode } as const;
+          if (!ms.some((m) => Number.isFinite(m)) && missing !== 'zero') return; // nothing to search U from
+          let want: ReturnType<typeof reference>;
+          try {
+            want = reference(ms, o);
+          } catch {
+            return;
+          }
+          if (mode === 'stable' && !(want.upper > -2)) {
+            expect(() => calibrate(Float64Array.from(ms), o)).toThrow(/upper bound/);
+            return;
+          }
+          const got = calibrate(Float64Array.from(ms), o);
+          expect(Array.from(got.p)).toEqual(want.p);
+          expect(got.calibration.upper).toBe(want.upper);
+          expect(got.calibration.denominator).toBe(want.denominator);
+          expect([got.calibration.clippedLow, got.calibration.clippedHigh]).toEqual([want.clippedLow, want.clippedHigh]);
+          expect([got.calibration.pMin, got.calibration.pMax]).toEqual([want.pMin, want.pMax]);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("a selection's p of pair i equals its p array (made when first read)", () => {
+    const ex = Float64Array.from({ length: 200 }, (_, i) => Math.sin(i) * 4);
+    const im = Float64Array.from({ length: 200 }, (_, i) => (i % 7 === 0 ? Number.NaN : Math.cos(i) * 5));
+    for (const by of ['external', 'bees'] as const) {
+      const r = selectPairs({ external: ex, implicit: im }, { by, fraction: 0.3 });
+      for (let i = 0; i < 200; i++) {
+        expect(r.pExternalOf!(i)).toBe(r.pExternal![i]);
+        expect(Object.is(r.pImplicitOf!(i), r.pImplicit![i])).toBe(true);
+      }
+    }
+  });
+});
