@@ -40,9 +40,6 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
   const job = new Job(engine, input, read, { ...hooks, rejects: (rs) => void rejects.push(...rs) });
   const field = o.marginField !== undefined ? new Key(o.marginField) : undefined;
   const record = new GrowI32();
-  /** Per routed pair: its number among the accepted pairs (SFT rows' pair_id). */
-  const accepted = new GrowI32();
-  let acceptedN = 0;
   const margin = new GrowF64();
   const types = new ColumnTypes();
   let conversational: boolean | undefined;
@@ -51,11 +48,10 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
     if (a.kind !== 'pairs') throw needPairs('route', input.name);
     const c = a.columns;
     // Sized once from the bytes read (as the selection's table), not doubled.
-    growAll([record, accepted, margin], record.n + c.groups, job.expected(record.n + c.groups));
+    growAll([record, margin], record.n + c.groups, job.expected(record.n + c.groups));
     for (let g = 0; g < c.groups; g++) {
       conversational ??= c.conversational.a[g] === 1;
       if (a.batch.member(c.rec.a[g]!, GOAL_ROLE) >= 0) throw augmentedInput(`${input.name}:${c.line.a[g]}`);
-      const pairId = acceptedN++;
       let m = Number.NaN;
       if (field) {
         const k = a.batch.member(c.rec.a[g]!, field);
@@ -74,7 +70,6 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
         continue;
       }
       record.push(c.index.a[g]!);
-      accepted.push(pairId);
       margin.push(m);
       if (sinks.dpo.kind === 'objects') types.observeRecord(a.batch, c, g, ROUTED);
     }
@@ -103,10 +98,12 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
     const jb = new JsonlRowBuilder(sink);
     const obj = new ObjectRowBuilder(true);
     let i = 0;
+    // An SFT row's pair_id: the pair's number among every pair read (those rejected for their margin too).
+    let pairId = 0;
     for await (const a of job.pass(false)) {
       if (a.kind !== 'pairs') continue;
       const c = a.columns;
-      for (let g = 0; g < c.groups && i < n; g++) {
+      for (let g = 0; g < c.groups && i < n; g++, pairId++) {
         if (c.index.a[g] !== record.a[i]) continue; // rejected for its margin
         if (where[i] === 1) {
           writePairRecordColumns(jb, a.batch, c, g, form, ROUTED);
@@ -119,7 +116,7 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
           const row = obj.take()[0]!;
           const s: Record<string, unknown> = { prompt: row.prompt, completion: row.chosen, margin: margin.a[i]! };
           s.prompt_index = typeof row.prompt_index === 'number' ? row.prompt_index : null;
-          s.pair_id = accepted.a[i]!;
+          s.pair_id = pairId;
           s.route = 'sft';
           writeObjectRow(jb, s);
         }
