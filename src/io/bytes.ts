@@ -55,18 +55,7 @@ export class ByteSink {
       this.ascii(String(x));
       return;
     }
-    let digits = 1;
-    for (let t = x; t >= 10; t = Math.floor(t / 10)) digits++;
-    this.ensure(digits);
-    const b = this.buf;
-    let p = this.pos + digits;
-    this.pos = p;
-    let v = x;
-    do {
-      const q = Math.floor(v / 10);
-      b[--p] = 0x30 + (v - q * 10);
-      v = q;
-    } while (v > 0);
+    this.fixed(x, 0, false);
   }
   /** Appends a JSON number as String(x) writes it (non-finite values as null, as JSON.stringify does). */
   number(x: number): void {
@@ -98,29 +87,28 @@ export class ByteSink {
       }
       if (m % 10 === 0) return false;
     }
+    this.fixed(m, k, neg);
+    return true;
+  }
+  /** Writes [-]m / 10^k in fixed notation (m a non-negative integer below 2^53): "0.05" for m = 5, k = 2. */
+  private fixed(m: number, k: number, neg: boolean): void {
     let digits = 1;
     for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
-    // The text: [-] int part (or 0) [. k fraction digits, zero-padded on the left].
-    const intDigits = digits > k ? digits - k : 1;
-    const len = (neg ? 1 : 0) + intDigits + (k > 0 ? 1 + k : 0);
+    // At least one digit before the point: m's digits, zero-padded on the left to k + 1 when there is a fraction.
+    const written = k > 0 ? Math.max(digits, k + 1) : digits;
+    const len = (neg ? 1 : 0) + written + (k > 0 ? 1 : 0);
     this.ensure(len);
     const b = this.buf;
     let p = this.pos + len;
     this.pos = p;
     let v = m;
-    for (let j = 0; j < k; j++) {
+    for (let j = 0; j < written; j++) {
+      if (j === k && k > 0) b[--p] = 0x2e;
       const q = Math.floor(v / 10);
       b[--p] = 0x30 + (v - q * 10);
       v = q;
     }
-    if (k > 0) b[--p] = 0x2e;
-    do {
-      const q = Math.floor(v / 10);
-      b[--p] = 0x30 + (v - q * 10);
-      v = q;
-    } while (v > 0);
     if (neg) b[--p] = 0x2d;
-    return true;
   }
   /** Appends any string as UTF-8. */
   text(str: string): void {

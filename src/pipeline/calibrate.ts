@@ -122,27 +122,19 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
     throw new RangeError(`pairsmith: calibration upper bound U = ${upper} must be above the lower bound L = ${lower}; set it explicitly`);
   }
   if (upper <= 0) warnings.push(`upper bound U = ${upper} <= 0: every positive margin saturates at p = 1`);
-  /** The margin a calibration clips (a missing one under `zero`: 0), or NaN for a missing one that is neutral or dropped. */
-  const clipped = (m: number): number => {
-    if (!Number.isFinite(m)) {
-      if (missingPolicy !== 'zero') return Number.NaN;
-      m = 0;
-    }
-    // np.clip(m, L, U) = min(max(m, L), U), also when U < L (official only): then every value is U.
-    return Math.min(Math.max(m, lower), upper) - lower;
-  };
+  /** The margin a calibration clips: itself, 0 for a missing one under `zero`, NaN for one neutral or dropped. */
+  const effective = (m: number): number => (Number.isFinite(m) ? m : missingPolicy === 'zero' ? 0 : Number.NaN);
+  // np.clip(m, L, U) = min(max(m, L), U), also when U < L (official only): then every value is U.
+  const shift = (v: number): number => Math.min(Math.max(v, lower), upper) - lower;
   let clippedLow = 0;
   let clippedHigh = 0;
   let shiftedMax = -Infinity;
   for (let i = 0; i < margins.length; i++) {
-    let m = margins[i]!;
-    if (!Number.isFinite(m)) {
-      if (missingPolicy !== 'zero') continue;
-      m = 0;
-    }
-    if (m <= lower) clippedLow++;
-    if (m >= upper) clippedHigh++;
-    shiftedMax = Math.max(shiftedMax, clipped(m));
+    const v = effective(margins[i]!);
+    if (Number.isNaN(v)) continue;
+    if (v <= lower) clippedLow++;
+    if (v >= upper) clippedHigh++;
+    shiftedMax = Math.max(shiftedMax, shift(v));
   }
   let denominator = upper - lower;
   if (mode === 'official') {
@@ -155,8 +147,8 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
   }
   const neutral = missingPolicy === 'neutral' ? 0.5 : Number.NaN;
   const pOf = (m: number): number => {
-    const c = clipped(m);
-    return Number.isNaN(c) ? neutral : c / denominator;
+    const v = effective(m);
+    return Number.isNaN(v) ? neutral : shift(v) / denominator;
   };
   let pMin = Infinity;
   let pMax = -Infinity;
