@@ -131,17 +131,16 @@ export class RowEmitter {
   /**
    * Adds rows written before as JSON Lines (a spool's, read back in another order): gathered with the rows built here
    * and handed to the sink about 1 MiB (or 4096 rows) at a time, so copying many short rows is not a write each.
-   * Not counted in `rows` (they were counted when built).
+   * Not counted in `rows` (they were counted when built). A promise only when it hands rows to the sink.
    */
-  async spooled(lines: Uint8Array): Promise<void> {
+  spooled(lines: Uint8Array): Promise<void> | undefined {
     if (this.bytes) {
       this.bytes.bytes(lines, 0, lines.length);
-      if (this.bytes.pos >= 1 << 20) await this.flush();
-      return;
+      return this.bytes.pos >= 1 << 20 ? this.flush() : undefined;
     }
     const objects = this.objects!;
     for (const l of decoder.decode(lines).split('\n')) if (l) objects.rows.push(JSON.parse(l) as Record<string, unknown>);
-    if (objects.rows.length >= 4096) await this.flush();
+    return objects.rows.length >= 4096 ? this.flush() : undefined;
   }
 
   /** Hands the rows built since the last flush to the sink. */

@@ -1,6 +1,7 @@
 // `route` as a library function (MixDPO): small-margin pairs go to SFT on the chosen response, the rest to DPO, easy
 // first. Pass 1 reads every pair's margin (counted; a pair without one is rejected), the routing runs on the
-// margins, pass 2 writes each pair's row to a spool and the rows are then written in routed order. Runtime neutral.
+// margins, pass 2 writes each pair's row to a spool (a bucket sort by routed position) and the rows are then written in
+// routed order. Runtime neutral.
 import { JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
 import { Column, JsonlRowBuilder, ObjectRowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
@@ -15,7 +16,7 @@ import { augmentedInput, routePairs, type RouteOptions } from './route.js';
 import { needPairs } from './run-augment.js';
 import type { RunResult } from './run-pairs.js';
 import { sftSchema, writeObjectRow } from './run-select.js';
-import { MemorySpool, type SpoolFactory } from './spool.js';
+import { MemorySpool, Reorder, type SpoolFactory } from './spool.js';
 import type { RunEngine } from './tasks.js';
 
 export interface RouteRunOptions extends RouteOptions {
@@ -78,9 +79,11 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
   await flush();
   const n = record.n;
   const r = routePairs(margin.values(), o);
-  const where = new Uint8Array(n); // 1 dpo, 2 sft
-  for (const i of r.dpo) where[i] = 1;
-  for (const i of r.sft) where[i] = 2;
+  // Each pair's output and its position there (1 dpo, 2 sft).
+  const where = new Uint8Array(n);
+  const rank = new Int32Array(n);
+  r.dpo.forEach((i, k) => ((where[i] = 1), (rank[i] = k)));
+  r.sft.forEach((i, k) => ((where[i] = 2), (rank[i] = k)));
   for (let i = 0; i < n; i++) job.tally.written(1, where[i] === 1 ? 1 : 0);
   const form = conversational ?? false;
   const dpo = new RowEmitter(sinks.dpo);
@@ -89,11 +92,12 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
   const base: ColumnSpec[] = [...types.specs(), { name: 'prompt', type: t }, { name: 'chosen', type: t }, { name: 'rejected', type: t }, { name: 'score_chosen', type: 'double' }, { name: 'score_rejected', type: 'double' }];
   await dpo.columns([...base, { name: 'route', type: 'string' }]);
   await sft.columns(sftSchema(form, true));
-  // Pass 2: each pair's row into the spool, then the rows in routed order.
+  // Pass 2: each pair's row into the spool by its position, then the rows in routed order.
   const spool = (o.spool ?? (() => new MemorySpool()))();
   try {
-    const at = new Float64Array(n);
-    const len = new Int32Array(n);
+    // The rows take about the input's bytes; each output gets its share.
+    const share = (k: number): number => (n > 0 ? (job.bytesRead * k) / n : 0);
+    const order = { 1: new Reorder(spool, r.dpo.length, share(r.dpo.length)), 2: new Reorder(spool, r.sft.length, share(r.sft.length)) };
     const sink = new ByteSink(1 << 16);
     const jb = new JsonlRowBuilder(sink);
     const obj = new ObjectRowBuilder(true);
@@ -120,14 +124,12 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
           s.route = 'sft';
           writeObjectRow(jb, s);
         }
-        const bytes = sink.take();
-        at[i] = spool.append(bytes);
-        len[i] = bytes.length;
+        order[where[i] as 1 | 2].put(rank[i]!, sink.take());
         i++;
       }
     }
-    for (const k of r.dpo) await dpo.spooled(spool.read(at[k]!, len[k]!));
-    for (const k of r.sft) await sft.spooled(spool.read(at[k]!, len[k]!));
+    await order[1].drain((row) => dpo.spooled(row));
+    await order[2].drain((row) => sft.spooled(row));
     await dpo.flush();
     await sft.flush();
   } finally {

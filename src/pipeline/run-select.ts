@@ -29,7 +29,7 @@ import { augmentedInput, routePairs, type RouteOptions } from './route.js';
 import { settleForm, type PairsRunOptions, type RunEngine, type RunResult } from './run-pairs.js';
 import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
 import { selectionReport } from './select-report.js';
-import { MemorySpool, type SpoolFactory } from './spool.js';
+import { MemorySpool, Reorder, type SpoolFactory } from './spool.js';
 import { GapAccumulator, gapWeight } from './weights.js';
 
 export interface SelectRunOptions extends PairsRunOptions {
@@ -728,10 +728,18 @@ export async function finishSelect(
   const spool = reorder ? (o.spool ?? (() => new MemorySpool()))() : undefined;
   const spoolSink = new ByteSink(1 << 16);
   const spoolB = new JsonlRowBuilder(spoolSink);
-  const at = new Float64Array(reorder ? n : 0);
-  const len = new Int32Array(reorder ? n : 0);
-  const sftAt = new Float64Array(reorder ? n : 0);
-  const sftLen = new Int32Array(reorder ? n : 0);
+  // Routed output: each pair's position in its output (route says which), and the rows by position.
+  const rank = new Int32Array(reorder ? n : 0);
+  let order: { 1: Reorder; 2: Reorder } | undefined;
+  if (reorder) {
+    routeOrder!.forEach((i, k) => (rank[i] = k));
+    sftOrder!.forEach((i, k) => (rank[i] = k));
+    // About a record's bytes per row (more for candidate sets: a share of the record's).
+    let bytes = 0;
+    for (let i = 0; i < n; i++) if (route[i] !== 0) bytes += table.recLength.a[i]!;
+    const share = (k: number): number => (routeOrder!.length + sftOrder!.length > 0 ? (bytes * k) / (routeOrder!.length + sftOrder!.length) : 0);
+    order = { 1: new Reorder(spool!, routeOrder!.length, share(routeOrder!.length)), 2: new Reorder(spool!, sftOrder!.length, share(sftOrder!.length)) };
+  }
   try {
     const secondPass = async (dropped: boolean): Promise<void> => {
       const each = (i: number, base: (x: RowBuilder) => void): void => {
@@ -753,15 +761,7 @@ export async function finishSelect(
         // Reordered output: the pair's rows wait in the spool.
         emitPair(spoolB, spoolB, i, base, keptOrder[i] ?? -1);
         const bytes = spoolSink.take();
-        if (bytes.length === 0) return;
-        const off = spool!.append(bytes);
-        if (route[i] === 2) {
-          sftAt[i] = off;
-          sftLen[i] = bytes.length;
-        } else {
-          at[i] = off;
-          len[i] = bytes.length;
-        }
+        if (bytes.length > 0) order![route[i] as 1 | 2].put(rank[i]!, bytes);
       };
       await source(need, each, async () => {
         await main.flush();
@@ -770,9 +770,9 @@ export async function finishSelect(
     };
     await secondPass(false);
     if (reorder) {
-      for (const i of routeOrder!) await main.spooled(spool!.read(at[i]!, len[i]!));
+      await order![1].drain((row) => main.spooled(row));
       if (sft) {
-        for (const i of sftOrder!) await sft.spooled(spool!.read(sftAt[i]!, sftLen[i]!));
+        await order![2].drain((row) => sft.spooled(row));
         await sft.flush();
       }
     }
