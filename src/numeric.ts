@@ -175,6 +175,81 @@ export function exactSum(partials: readonly number[]): number {
 }
 
 /**
+ * The k-th largest of the values of `values` that are not NaN (1 <= k <= their count; -0 and +0 count as equal and
+ * come back as +0), without a sorted copy: a radix select on the order-preserving bits of the doubles, 16 bits a
+ * round (at most four passes over the values and a count table of 65536), reading the bits through a view of the
+ * same memory. A sort of a copy takes 8 more bytes per value.
+ */
+export function kthLargest(values: Float64Array, k: number): number {
+  const n = values.length;
+  if (!(k >= 1)) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k})`);
+  // Little-endian, as every JS engine that runs WebAssembly: a double's low word first.
+  const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  // A double's bits as an unsigned order key (hi, lo): negative values have every bit flipped, others the sign bit.
+  const hiKey = (i: number): number => {
+    const h = bits[2 * i + 1]!;
+    return (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
+  };
+  const loKey = (i: number): number => {
+    const h = bits[2 * i + 1]!;
+    const l = bits[2 * i]!;
+    return (h & 0x80000000 ? ~l : l) >>> 0;
+  };
+  const counts = new Float64Array(65536);
+  // The key prefix chosen so far: rounds 0-1 fix hi's two halves, rounds 2-3 lo's.
+  let hiPrefix = 0;
+  let loPrefix = 0;
+  let left = k;
+  for (let round = 0; round < 4; round++) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      if (Number.isNaN(v)) continue;
+      let h: number;
+      let l: number;
+      if (v === 0) {
+        h = 0x80000000; // +0: -0 counts as it
+        l = 0;
+      } else {
+        h = hiKey(i);
+        l = loKey(i);
+      }
+      let digit: number;
+      if (round === 0) digit = h >>> 16;
+      else if (round === 1) {
+        if (h >>> 16 !== hiPrefix >>> 16) continue;
+        digit = h & 0xffff;
+      } else if (round === 2) {
+        if (h !== hiPrefix) continue;
+        digit = l >>> 16;
+      } else {
+        if (h !== hiPrefix || l >>> 16 !== loPrefix >>> 16) continue;
+        digit = l & 0xffff;
+      }
+      counts[digit] = counts[digit]! + 1;
+    }
+    // The digit of the k-th largest: from the top, the first whose count reaches what is left.
+    let d = 65535;
+    while (d > 0 && counts[d]! < left) left -= counts[d--]!;
+    if (counts[d]! < left) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k}) over fewer values`);
+    if (round === 0) hiPrefix = (d << 16) >>> 0;
+    else if (round === 1) hiPrefix = (hiPrefix | d) >>> 0;
+    else if (round === 2) loPrefix = (d << 16) >>> 0;
+    else loPrefix = (loPrefix | d) >>> 0;
+  }
+  // Back from the order key to the double.
+  const out = new Uint32Array(2);
+  if (hiPrefix & 0x80000000) {
+    out[1] = hiPrefix & 0x7fffffff;
+    out[0] = loPrefix;
+  } else {
+    out[1] = ~hiPrefix;
+    out[0] = ~loPrefix;
+  }
+  return new Float64Array(out.buffer)[0]!;
+}
+
+/**
  * Sorts the indices in `idx` in place by `cmp` (an order: negative puts a first; 0 or NaN keeps their order), stably: a
  * bottom-up merge sort over typed arrays (insertion-sorted runs of 16), so sorting n indices allocates one
  * Int32Array of n and nothing on the JS heap (Array.prototype.sort on n numbers holds about 3n words of heap).

@@ -5,7 +5,6 @@
 // Two arithmetics: `stable` (the paper's formula, U - L in the denominator; U <= L is an error) and `official`
 // (the released m_sampler.py: margins clipped to [L, U], shifted by -L and divided by their own maximum, i.e.
 // max(clip(m, L, U)) - L; that is U - L only when some margin reaches U, and 0/0 = NaN when every margin is <= L).
-import { finiteSorted } from '../numeric.js';
 
 export type Missing = 'zero' | 'neutral' | 'drop';
 export const MISSING_POLICIES: readonly Missing[] = ['zero', 'neutral', 'drop'];
@@ -69,12 +68,41 @@ function countAbove(sorted: Float64Array, x: number): number {
 
 /** The official dynamic upper bound over finite margins (Appendix B plus code). */
 export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail = DEFAULT_MIN_TAIL): number {
-  const sorted = finiteSorted(margins);
-  if (sorted.length === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
-  const max = sorted[sorted.length - 1]!;
+  return searchUpperOf(margins, divisor, minTail, false);
+}
+
+/**
+ * searchUpper over the margins, a missing one counted as 0 when `missingAsZero` (the official nan_to_num) or left
+ * out. U only rises from trunc(max / divisor), so only the margins above that are counted: they alone are copied
+ * and sorted, not every margin.
+ */
+function searchUpperOf(margins: ArrayLike<number>, divisor: number, minTail: number, missingAsZero: boolean): number {
+  const value = (m: number): number => (Number.isFinite(m) ? m : missingAsZero ? 0 : Number.NaN);
+  let max = -Infinity;
+  let count = 0;
+  for (let i = 0; i < margins.length; i++) {
+    const v = value(margins[i]!);
+    if (Number.isNaN(v)) continue;
+    count++;
+    if (v > max) max = v;
+  }
+  if (count === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
   let u = Math.trunc(max / divisor);
+  // The margins above the first U (all of them when it is NaN: !(v <= NaN)), sorted.
+  const start = u;
+  let above = 0;
+  for (let i = 0; i < margins.length; i++) {
+    const v = value(margins[i]!);
+    if (!Number.isNaN(v) && !(v <= start)) above++;
+  }
+  const sorted = new Float64Array(above);
+  for (let i = 0, j = 0; i < margins.length; i++) {
+    const v = value(margins[i]!);
+    if (!Number.isNaN(v) && !(v <= start)) sorted[j++] = v;
+  }
+  sorted.sort();
   // While the loop runs, max - U <= tail <= n, so it ends within n + 1 steps; the guard covers U + 1 == U.
-  for (let guard = 0; guard <= sorted.length + 1; guard++) {
+  for (let guard = 0; guard <= count + 1; guard++) {
     const c = countAbove(sorted, u);
     if (c < minTail || c < max - u || u > max) break;
     u += 1;
@@ -114,10 +142,9 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
     else missing++;
   }
   // The official code replaces a missing margin by 0 before the search; do the same under `zero`.
-  const searchInput = missingPolicy === 'zero' && missing > 0 ? margins.map((m) => (Number.isFinite(m) ? m : 0)) : margins;
   if (missingPolicy === 'zero' && missing > 0) max = Math.max(max, 0);
   const searched = opts.upper === undefined;
-  const upper = opts.upper ?? searchUpper(searchInput, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL);
+  const upper = opts.upper ?? searchUpperOf(margins, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL, missingPolicy === 'zero');
   if (mode === 'stable' && !(upper > lower)) {
     throw new RangeError(`pairsmith: calibration upper bound U = ${upper} must be above the lower bound L = ${lower}; set it explicitly`);
   }

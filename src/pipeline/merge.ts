@@ -8,7 +8,8 @@ import type { ColumnType } from '../io/rows.js';
 import { mergeReport, emptyReport } from './pairs.js';
 import { ColumnTypes } from './pair-records.js';
 import { decodeNumber } from '../numeric.js';
-import { finishSelect, Table, type PartialHeader, type SelectRunOptions, type SelectSinks, type SelectTable } from './run-select.js';
+import { Table } from './select-table.js';
+import { finishSelect, type PartialHeader, type SelectRunOptions, type SelectSinks, type SelectTable } from './run-select.js';
 import type { RowBuilder } from '../io/encode.js';
 
 /** One shard's partial result. */
@@ -73,17 +74,7 @@ async function readMargins(p: PartialInput, into: Table): Promise<PartialHeader>
     }
     if (!Array.isArray(v) || v.length !== 8) throw new MergeError(`${p.name}.margins.jsonl: line ${n + 2} is not a pair's numbers`);
     const x = v as unknown[];
-    into.record.push(Number(x[0]));
-    into.chosen.push(Number(x[1]));
-    into.rejected.push(Number(x[2]));
-    into.sc.push(decodeNumber(x[3]));
-    into.sr.push(decodeNumber(x[4]));
-    into.ext.push(decodeNumber(x[5]));
-    into.imp.push(decodeNumber(x[6]));
-    into.routeMargin.push(decodeNumber(x[7]));
-    into.recOffset.push(0);
-    into.recLength.push(0);
-    into.recLine.push(0);
+    into.push(Number(x[0]), Number(x[1]), Number(x[2]), decodeNumber(x[3]), decodeNumber(x[4]), decodeNumber(x[5]), decodeNumber(x[6]), decodeNumber(x[7]));
     n++;
   }
   if (!header) throw new MergeError(`${p.name}.margins.jsonl: empty (the shard's run did not finish?)`);
@@ -102,12 +93,20 @@ export async function mergePartials(
   sinks: SelectSinks,
   tally: Tally = new Tally(),
 ): ReturnType<typeof finishSelect> {
-  const st: SelectTable = { table: new Table(), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  const st: SelectTable = { table: new Table(o.spill?.()), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  try {
+    return await mergeInto(st, partials, o, sinks, tally);
+  } finally {
+    st.table.close();
+  }
+}
+
+async function mergeInto(st: SelectTable, partials: readonly PartialInput[], o: SelectRunOptions, sinks: SelectSinks, tally: Tally): ReturnType<typeof finishSelect> {
   const counts: number[] = [];
   for (const p of partials) {
-    const before = st.table.record.n;
+    const before = st.table.n;
     const h = await readMargins(p, st.table);
-    counts.push(st.table.record.n - before);
+    counts.push(st.table.n - before);
     st.kind ??= h.kind ?? undefined;
     if (st.conversational === undefined && h.conversational !== null) {
       st.conversational = h.conversational;
@@ -116,6 +115,7 @@ export async function mergePartials(
     st.types.merge(h.types as [string, ColumnType | null][]);
     mergeReport(st.construct, h.construction);
   }
+  st.table.finish();
   // Pass 2 from the partial rows: row j of partial k is pair (pairs before partial k) + j.
   const source = async (_need: unknown, visit: (i: number, base: (b: RowBuilder) => void) => void, flush: () => Promise<void>): Promise<void> => {
     let i = 0;

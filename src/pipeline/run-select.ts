@@ -7,7 +7,7 @@ import type { CandidateColumns, PairColumns } from '../io/adapt.js';
 import { Column, columnOf, ObjectRowBuilder, type RowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder } from '../io/encode.js';
-import { FillColumn, growAll, GrowF64, GrowI32 } from '../io/grow.js';
+import { GrowF64, GrowI32 } from '../io/grow.js';
 import type { Tally } from '../io/manifest.js';
 import type { RecordBatch } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
@@ -29,6 +29,7 @@ import { augmentedInput, routePairs, type RouteOptions } from './route.js';
 import { settleForm, type PairsRunOptions, type RunEngine, type RunResult } from './run-pairs.js';
 import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
 import { selectionReport } from './select-report.js';
+import { batchNumbers, dropFills, place, Table, type BatchNumbers, type PairNumbers, type PairCursor } from './select-table.js';
 import { MemorySpool, Reorder, type SpoolFactory } from './spool.js';
 import { GapAccumulator, gapWeight } from './weights.js';
 
@@ -44,6 +45,12 @@ export interface SelectRunOptions extends PairsRunOptions {
   };
   /** Where rows wait when routing reorders them (default: in memory). */
   spool?: SpoolFactory;
+  /**
+   * Where pass 1 keeps the per-pair numbers only the counts and pass 2 read (record, picks, scores, place in the
+   * input; default: in memory), so that memory holds only the ranked margins. The result's `pairs` columns other
+   * than the margins are read from it, so only until the run returns.
+   */
+  spill?: SpoolFactory;
   /** Told each batch of candidate sets in pass 1 with the pairs built from it (e.g. to feed a report). */
   onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
   /**
@@ -62,21 +69,7 @@ export interface SelectSinks {
   margins?: RowSink;
 }
 
-/** Per pair, what pass 1 keeps (pairs are in input order, a record's pairs together). */
-export interface PairNumbers {
-  n: number;
-  /** Record number of each pair. */
-  record: Int32Array;
-  /** Candidate indices (-1 for a pairs input). */
-  chosen: Int32Array;
-  rejected: Int32Array;
-  /** Raw input scores (NaN: missing). */
-  scoreChosen: Float64Array;
-  scoreRejected: Float64Array;
-  /** The ranked margins: external (on the --transform scale) and implicit (NaN: missing). */
-  external: Float64Array;
-  implicit: Float64Array;
-}
+export type { PairNumbers } from './select-table.js';
 
 export interface SelectRunResult extends RunResult {
   pairs: PairNumbers;
@@ -126,108 +119,6 @@ export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): voi
   b.end();
 }
 
-/**
- * One batch's pass-1 numbers for `n` pairs (filled by index: the batch knows its pair count). The columns of
- * FILL_COLUMNS may be left empty: all their fill (see dropFills).
- */
-function batchNumbers(n: number, routeMargin: boolean): BatchNumbers {
-  return {
-    n,
-    record: new Int32Array(n),
-    chosen: new Int32Array(n),
-    rejected: new Int32Array(n),
-    sc: new Float64Array(n),
-    sr: new Float64Array(n),
-    ext: new Float64Array(n),
-    imp: new Float64Array(n),
-    routeMargin: new Float64Array(routeMargin ? n : 0),
-    recOffset: new Float64Array(n),
-    recLength: new Int32Array(n),
-    recLine: new Int32Array(n),
-  };
-}
-
-/**
- * A batch's candidate indices (-1: a pairs input) and implicit margins (NaN: no log-probs) left empty when all fill.
- * Each empty array is its own (a worker transfers a batch's buffers back: no buffer shared between batches).
- */
-function dropFills(nb: BatchNumbers): BatchNumbers {
-  if (nb.chosen.every((x) => x === -1) && nb.rejected.every((x) => x === -1)) {
-    nb.chosen = new Int32Array(0);
-    nb.rejected = new Int32Array(0);
-  }
-  if (nb.imp.every((x) => Number.isNaN(x))) nb.imp = new Float64Array(0);
-  return nb;
-}
-
-/** Pair i of `nb` is in record r of the batch: where that record is in the input (pass 2 reads it back by position). */
-function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number): void {
-  nb.recOffset[i] = batch.offset[r]!;
-  nb.recLength[i] = batch.end[r]! - batch.start[r]!;
-  nb.recLine[i] = batch.line[r]!;
-}
-
-/** The columns of a Table every pair fills, named as in BatchNumbers. */
-const GROW_COLUMNS = ['record', 'sc', 'sr', 'ext', 'recOffset', 'recLength', 'recLine'] as const;
-/** The columns that take memory only when some pair's value is not the fill. */
-const FILL_COLUMNS = ['chosen', 'rejected', 'imp', 'routeMargin'] as const;
-
-/**
- * Per pair, pass 1's numbers and where its record is (all batches' numbers, in input order). Candidate indices,
- * implicit margins and route margins take no memory while they are all -1 / NaN (a pairs input, an input without
- * log-probs, a run that does not route).
- */
-export class Table {
-  record = new GrowI32();
-  chosen = new FillColumn(() => new GrowI32(), -1);
-  rejected = new FillColumn(() => new GrowI32(), -1);
-  sc = new GrowF64();
-  sr = new GrowF64();
-  ext = new GrowF64();
-  imp = new FillColumn(() => new GrowF64(), Number.NaN);
-  /** The routing margin: the score gap, or a pairs input's own numeric `margin` column (kept when a run routes). */
-  routeMargin = new FillColumn(() => new GrowF64(), Number.NaN);
-  /** Where the pair's record is in the input (pass 2 reads it back by position when it can). */
-  recOffset = new GrowF64();
-  recLength = new GrowI32();
-  recLine = new GrowI32();
-
-  /**
-   * Adds a batch's pairs. `expected` (the pairs the whole input is expected to hold, when its size is known) sizes
-   * the columns once instead of doubling them: doubling leaves up to half of them unused and, at each step, holds
-   * the old and the new columns together. An estimate that falls short grows them by half.
-   */
-  append(b: BatchNumbers, expected = 0): void {
-    growAll(GROW_COLUMNS.map((k) => this[k]), this.record.n + b.n, expected);
-    // Each column takes its own batch column (the same element type: the cast only joins the union's signatures).
-    for (const k of GROW_COLUMNS) this[k].append(b[k] as never);
-    for (const k of FILL_COLUMNS) this[k].append(b[k] as never, b.n, this.record.a.length);
-  }
-  /** The numbers as arrays; the candidate indices and implicit margins are made when first read. */
-  numbers(): PairNumbers {
-    const t = this;
-    let chosen: Int32Array | undefined;
-    let rejected: Int32Array | undefined;
-    let implicit: Float64Array | undefined;
-    return {
-      n: this.record.n,
-      record: this.record.values(),
-      get chosen() {
-        return (chosen ??= t.chosen.values());
-      },
-      get rejected() {
-        return (rejected ??= t.rejected.values());
-      },
-      scoreChosen: this.sc.values(),
-      scoreRejected: this.sr.values(),
-      external: this.ext.values(),
-      get implicit() {
-        return (implicit ??= t.imp.values());
-      },
-    };
-  }
-}
-
 /** A pairs input's implicit margin: its `implicit_margin`, else from the four log-prob fields (numbers or token lists). */
 function recordImplicit(batch: RecordBatch, r: number, beta: number, reduce: 'sum' | 'mean'): number {
   const ix = batch.index;
@@ -271,15 +162,16 @@ function numberOf(batch: RecordBatch, m: number): number {
 }
 
 /** Records whose pairs all dropped out are counted with this reason. */
-function countRecords(tally: Tally, t: PairNumbers, rowsOf: (i: number) => { rows: number; pairs: number }, dropReason: (i: number) => string): void {
+function countRecords(tally: Tally, t: Table, rowsOf: (i: number) => { rows: number; pairs: number }, dropReason: (i: number) => string): void {
+  const cur = t.cursor();
   let i = 0;
   while (i < t.n) {
-    const rec = t.record[i]!;
+    const rec = cur.record(i);
     let rows = 0;
     let pairs = 0;
     let reason = 'not_selected';
     let j = i;
-    for (; j < t.n && t.record[j] === rec; j++) {
+    for (; j < t.n && cur.record(j) === rec; j++) {
       const x = rowsOf(j);
       rows += x.rows;
       pairs += x.pairs;
@@ -290,22 +182,6 @@ function countRecords(tally: Tally, t: PairNumbers, rowsOf: (i: number) => { row
     else tally.noPairFor(reason);
     i = j;
   }
-}
-
-/** Per pair of one batch, what pass 1 keeps (the Table's columns). */
-interface BatchNumbers {
-  n: number;
-  record: Int32Array;
-  chosen: Int32Array;
-  rejected: Int32Array;
-  sc: Float64Array;
-  sr: Float64Array;
-  ext: Float64Array;
-  imp: Float64Array;
-  routeMargin: Float64Array;
-  recOffset: Float64Array;
-  recLength: Int32Array;
-  recLine: Int32Array;
 }
 
 /** The plan of select's pass 1 (clonable). */
@@ -455,18 +331,31 @@ export type PairBaseSource = (need: NeededRecords, visit: (i: number, base: (b: 
 
 async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: SelectRunOptions, sinks: SelectSinks): Promise<SelectRunResult> {
   const st = await selectPass1(job, o, sinks.main.kind === 'objects', input.name);
-  const source = recordSource(job, engine, input, o, st);
-  if (o.partial) {
-    await writePartial(st, job.tally, o, sinks, source);
-    return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: partialReport(st), pairs: st.table.numbers(), by: String(o.by) };
+  try {
+    const source = recordSource(job, engine, input, o, st);
+    if (o.partial) {
+      await writePartial(st, job.tally, o, sinks, source);
+      return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: partialReport(st), pairs: st.table.numbers(), by: String(o.by) };
+    }
+    const done = await finishSelect(st, job.tally, o, sinks, source);
+    return { tally: job.tally, format: job.format ?? null, detected: job.detected, ...done };
+  } finally {
+    st.table.close();
   }
-  const done = await finishSelect(st, job.tally, o, sinks, source);
-  return { tally: job.tally, format: job.format ?? null, detected: job.detected, ...done };
 }
 
 /** Pass 1: count every record, build the pairs, keep their numbers. */
 async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean, name: string): Promise<SelectTable> {
-  const st: SelectTable = { table: new Table(), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  const st: SelectTable = { table: new Table(o.spill?.()), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  try {
+    return await fillTable(st, job, o, parquet, name);
+  } catch (e) {
+    st.table.close();
+    throw e;
+  }
+}
+
+async function fillTable(st: SelectTable, job: Job, o: SelectRunOptions, parquet: boolean, name: string): Promise<SelectTable> {
   // The report reads texts from the batches: its pass runs on this thread.
   const inline = o.onCandidates !== undefined;
   const plan: SelectPlan = { o: selectStageOptions(o), parquet, keep: inline, routeMargin: o.curate?.route !== undefined || o.partial !== undefined, kind: undefined };
@@ -481,8 +370,9 @@ async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean, name
     }
     if (r.types) st.types.merge(r.types);
     if (r.candidates && o.onCandidates) o.onCandidates(r.candidates.batch, r.candidates.columns, r.candidates.pairs);
-    st.table.append(r.numbers, job.expected(st.table.record.n + r.numbers.n));
+    st.table.append(r.numbers, job.expected(st.table.n + r.numbers.n));
   }
+  st.table.finish();
   // The passes left (the selection, the kept records' rows) run on this thread: the workers' memory goes now.
   await job.releaseWorkers();
   return st;
@@ -494,7 +384,8 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
   const form = st.conversational ?? false;
   return async (need, visit, flush) => {
     let p = 0; // pair pointer into the table
-    const n = t.record.n;
+    const n = t.n;
+    const cur = t.cursor();
     for await (const a of input.pread ? job.passRanges(need.ranges) : job.pass(false, need.needed)) {
       if (a.kind === 'candidates') {
         const c: CandidateColumns = a.columns;
@@ -502,9 +393,9 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
         const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
         const src = { batch: a.batch, columns: c, pairs: res };
         for (let k = 0; k < res.rows.n; k++) {
-          while (p < n && t.record.a[p]! < res.rows.promptIndex[k]!) p++;
+          while (p < n && cur.record(p) < res.rows.promptIndex[k]!) p++;
           const i = p++;
-          if (t.record.a[i] !== res.rows.promptIndex[k] || t.chosen.get(i) !== res.rows.chosenIndex[k] || t.rejected.get(i) !== res.rows.rejectedIndex[k]) {
+          if (i >= n || cur.record(i) !== res.rows.promptIndex[k] || cur.chosen(i) !== res.rows.chosenIndex[k] || cur.rejected(i) !== res.rows.rejectedIndex[k]) {
             throw new Error('pairsmith: internal error: the second pass built different pairs (was the input changed while it was read?)');
           }
           visit(i, (b) => writePairColumns(b, src, k, form, st.implicitColumn));
@@ -512,7 +403,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
       } else {
         const c: PairColumns = a.columns;
         for (let g = 0; g < c.groups; g++) {
-          while (p < n && t.record.a[p]! < c.index.a[g]!) p++;
+          while (p < n && cur.record(p) < c.index.a[g]!) p++;
           const i = p++;
           visit(i, (b) => writePairRecordColumns(b, a.batch, c, g, form, APPENDED));
         }
@@ -524,28 +415,31 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
 
 /** The records holding the pairs for which `want(i)` is true, ascending, with their positions. */
 function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
-  const neededList = new GrowI32();
-  const firstPair = new GrowI32();
-  for (let i = 0; i < t.record.n; i++) {
+  // Counted first, then filled: arrays of exactly their size (the kept records of a large input are many).
+  let count = 0;
+  let last = -1;
+  const cur = t.cursor();
+  for (let i = 0; i < t.n; i++) {
     if (!want(i)) continue;
-    const rec = t.record.a[i]!;
-    if (neededList.n === 0 || neededList.a[neededList.n - 1] !== rec) {
-      neededList.push(rec);
-      firstPair.push(i);
-    }
+    const rec = cur.record(i);
+    if (count === 0 || rec !== last) count++;
+    last = rec;
   }
-  const needed = neededList.values();
-  const fp = firstPair.values();
-  return {
-    needed,
-    ranges: {
-      n: needed.length,
-      index: needed,
-      line: Int32Array.from(fp, (i) => t.recLine.a[i]!),
-      offset: Float64Array.from(fp, (i) => t.recOffset.a[i]!),
-      length: Int32Array.from(fp, (i) => t.recLength.a[i]!),
-    },
-  };
+  const index = new Int32Array(count);
+  const line = new Int32Array(count);
+  const offset = new Float64Array(count);
+  const length = new Int32Array(count);
+  for (let i = 0, k = 0; i < t.n && k < count; i++) {
+    if (!want(i)) continue;
+    const rec = cur.record(i);
+    if (k > 0 && index[k - 1] === rec) continue;
+    index[k] = rec;
+    line[k] = cur.line(i);
+    offset[k] = cur.offset(i);
+    length[k] = cur.length(i);
+    k++;
+  }
+  return { needed: index, ranges: { n: count, index, line, offset, length } };
 }
 
 /** The rows' columns before the selection columns. */
@@ -590,10 +484,11 @@ export async function finishSelect(
   let weight: Float64Array | undefined;
   if (o.weights) {
     const acc = new GapAccumulator();
-    for (let i = 0; i < n; i++) if (written(i)) acc.add(t.scoreChosen[i]! - t.scoreRejected[i]!);
+    const cur = table.cursor();
+    for (let i = 0; i < n; i++) if (written(i)) acc.add(cur.sc(i) - cur.sr(i));
     const w = acc.report();
     weight = new Float64Array(n);
-    for (let i = 0; i < n; i++) weight[i] = gapWeight(t.scoreChosen[i]! - t.scoreRejected[i]!, w.meanGap);
+    for (let i = 0; i < n; i++) weight[i] = gapWeight(cur.sc(i) - cur.sr(i), w.meanGap);
     report.weights = { formula: 'max(gap, 0) / mean(max(gap, 0))', mean_gap: Number.isFinite(w.meanGap) ? w.meanGap : null, missing: w.missing, negative: w.negative };
   }
   // Routing (curate --route): the kept pairs by margin, easy first; the hard ones to SFT.
@@ -618,9 +513,10 @@ export async function finishSelect(
   if (curate?.augment) {
     const dropped: Record<string, number> = {};
     let rows = 0;
+    const cur = table.cursor();
     for (let i = 0; i < n; i++) {
       if (!kept(i) || (curate.route && route[i] !== 1)) continue;
-      const why = goalDrop(t.scoreChosen[i]!, t.scoreRejected[i]!, curate.augment.keepTies === true);
+      const why = goalDrop(cur.sc(i), cur.sr(i), curate.augment.keepTies === true);
       augDrop[i] = why;
       if (why) dropped[why] = (dropped[why] ?? 0) + 1;
       else rows += 2;
@@ -637,7 +533,7 @@ export async function finishSelect(
   };
   countRecords(
     tally,
-    t,
+    table,
     (i) => {
       const m = mainRows(i);
       return { rows: m + (route[i] === 2 ? 1 : 0), pairs: m };
@@ -687,6 +583,8 @@ export async function finishSelect(
   };
   /** Writes the rows of pair i (its base columns from `base`) into `b`: the main row(s), and the SFT row. */
   const objRow = new ObjectRowBuilder(true);
+  // Pass 2 visits the pairs in order: one block read per block.
+  const pairCur = table.cursor();
   const emitPair = (b: RowBuilder, sftB: RowBuilder | undefined, i: number, base: (x: RowBuilder) => void, keptOrder: number): number => {
     let rows = 0;
     if (route[i] === 2 && sftB) {
@@ -707,7 +605,7 @@ export async function finishSelect(
       tail(objRow, i);
       objRow.end();
       const row = objRow.take()[0]!;
-      if (augmentInto(row, t.record[i]!, curate.augment, new BuilderOut(b)) === null) rows += 2;
+      if (augmentInto(row, pairCur.record(i), curate.augment, new BuilderOut(b)) === null) rows += 2;
       return rows;
     }
     base(b);
@@ -736,7 +634,8 @@ export async function finishSelect(
     sftOrder!.forEach((i, k) => (rank[i] = k));
     // About a record's bytes per row (more for candidate sets: a share of the record's).
     let bytes = 0;
-    for (let i = 0; i < n; i++) if (route[i] !== 0) bytes += table.recLength.a[i]!;
+    const cur = table.cursor();
+    for (let i = 0; i < n; i++) if (route[i] !== 0) bytes += cur.length(i);
     const share = (k: number): number => (routeOrder!.length + sftOrder!.length > 0 ? (bytes * k) / (routeOrder!.length + sftOrder!.length) : 0);
     order = { 1: new Reorder(spool!, routeOrder!.length, share(routeOrder!.length)), 2: new Reorder(spool!, sftOrder!.length, share(sftOrder!.length)) };
   }
@@ -804,13 +703,13 @@ export interface PartialHeader {
 
 /** The options of a run as data (no functions, no partial): what the shards of one run share. */
 export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
-  const { spool: _s, onCandidates: _c, partial: _p, ...rest } = o;
+  const { spool: _s, spill: _f, onCandidates: _c, partial: _p, ...rest } = o;
   return JSON.parse(JSON.stringify(rest)) as SelectRunOptions;
 }
 
 /** A pair's numbers in a margins file: [record, chosen, rejected, score_chosen, score_rejected, external, implicit, route_margin]. */
-export function pairLine(t: Table, i: number): unknown[] {
-  return [t.record.a[i]!, t.chosen.get(i), t.rejected.get(i), ...[t.sc.a[i]!, t.sr.a[i]!, t.ext.a[i]!, t.imp.get(i), t.routeMargin.get(i)].map(encodeNumber)];
+export function pairLine(t: Table, cur: PairCursor, i: number): unknown[] {
+  return [cur.record(i), cur.chosen(i), cur.rejected(i), ...[cur.sc(i), cur.sr(i), t.ext.a[i]!, t.imp.get(i), t.routeMargin.get(i)].map(encodeNumber)];
 }
 
 /**
@@ -820,8 +719,8 @@ export function pairLine(t: Table, i: number): unknown[] {
  */
 async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, sinks: SelectSinks, source: PairBaseSource): Promise<void> {
   const t = st.table;
-  const n = t.record.n;
-  countRecords(tally, t.numbers(), () => ({ rows: 1, pairs: 1 }), () => 'not_selected');
+  const n = t.n;
+  countRecords(tally, t, () => ({ rows: 1, pairs: 1 }), () => 'not_selected');
   const main = new RowEmitter(sinks.main);
   await main.columns(baseSchema(st));
   await source(
@@ -849,8 +748,9 @@ async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, 
   const enc = new TextEncoder();
   await sinks.margins.writeBytes!(enc.encode(`${JSON.stringify(header)}\n`));
   let lines: string[] = [];
+  const cur = t.cursor();
   for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify(pairLine(t, i)));
+    lines.push(JSON.stringify(pairLine(t, cur, i)));
     if (lines.length === 4096 || i === n - 1) {
       await sinks.margins.writeBytes!(enc.encode(`${lines.join('\n')}\n`));
       lines = [];
@@ -860,7 +760,7 @@ async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, 
 
 /** A partial result's report (the manifest's): what it holds, and its construction. */
 function partialReport(st: SelectTable): Record<string, unknown> {
-  return { partial: { pairs: st.table.record.n }, ...(st.kind !== 'pairs' ? { construction: constructReportJson(st.construct) } : {}) };
+  return { partial: { pairs: st.table.n }, ...(st.kind !== 'pairs' ? { construction: constructReportJson(st.construct) } : {}) };
 }
 
 /** SFT rows: TRL prompt-completion, with the margin and where the pair came from. */

@@ -4,7 +4,7 @@
 // released code's bees arithmetic and order instead (NaN scores included, counted in nanScores).
 import { calibration, DIVISOR_EXTERNAL, DIVISOR_IMPLICIT, type Calibration, type CalibrationMode, type Missing } from './calibrate.js';
 import { FUSION_EPS, clippedLogit, officialProduct, sigmoid } from './fusion.js';
-import { finiteSorted, quantileSorted, sortIndices } from '../numeric.js';
+import { finiteSorted, kthLargest, quantileSorted, sortIndices } from '../numeric.js';
 
 export type SelectBy = 'external' | 'implicit' | 'bees' | 'add';
 export const SELECT_BY: readonly SelectBy[] = ['external', 'implicit', 'bees', 'add'];
@@ -219,7 +219,7 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     k = eligible;
   }
   if (k === 0 && n > 0) warnings.push('the selection keeps no pair');
-  const top = official || 4 * k >= m ? fullOrder().subarray(0, k) : topOf(key, m, k, cmp);
+  const top = official || 4 * k >= m ? fullOrder().subarray(0, k) : topOf(key, k, cmp);
   const rank = new Int32Array(n);
   for (let r = 0; r < k; r++) rank[top[r]!] = r + 1;
   let nanScores: SelectResult['nanScores'] = null;
@@ -262,16 +262,13 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
 
 /**
  * The best k of the m indices whose key is not NaN, best first by `cmp` (key descending, then its tie-breaks; a strict
- * order), without sorting all of them: the k-th largest key T comes from a native sort of the keys; every index
- * above T is in, and the ones at T are ranked by `cmp` for the places left. Then only the k are sorted.
+ * order), without sorting all of them: the k-th largest key T comes from a radix select over the keys (no copy);
+ * every index above T is in, and the ones at T are ranked by `cmp` for the places left. Then only the k are sorted.
  */
-function topOf(key: Float64Array, m: number, k: number, cmp: (a: number, b: number) => number): Int32Array {
+function topOf(key: Float64Array, k: number, cmp: (a: number, b: number) => number): Int32Array {
   if (k === 0) return new Int32Array(0);
-  const keys = new Float64Array(m);
-  for (let i = 0, j = 0; i < key.length; i++) if (!Number.isNaN(key[i]!)) keys[j++] = key[i]!;
-  keys.sort();
   // -0 and +0 both equal T when it is either: they are ties, as for cmp.
-  const t = keys[m - k]!;
+  const t = kthLargest(key, k);
   let above = 0;
   let at = 0;
   for (let i = 0; i < key.length; i++) {

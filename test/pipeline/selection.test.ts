@@ -88,6 +88,30 @@ describe('calibration edge cases', () => {
     expect(searchUpper(Float64Array.from([1, 2, 1e20]), 2)).toBe(5e19);
   });
 
+  it('the U search equals the released loop over every sorted finite margin (it sorts only the tail)', () => {
+    // The official search as written: sort every finite margin, start at trunc(max / divisor), step while the tail
+    // above U holds at least minTail and at least max - U margins.
+    const plain = (xs: number[], divisor: number, minTail: number): number => {
+      const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+      const max = s[s.length - 1]!;
+      let u = Math.trunc(max / divisor);
+      for (let g = 0; g <= s.length + 1; g++) {
+        const c = s.filter((x) => x > u).length;
+        if (c < minTail || c < max - u || u > max) break;
+        u += 1;
+      }
+      return u;
+    };
+    const margin = fc.oneof(fc.double({ min: -50, max: 200, noNaN: true }), fc.integer({ min: -5, max: 60 }), fc.constantFrom(Number.NaN, Infinity, -Infinity, 1e300));
+    fc.assert(
+      fc.property(fc.array(margin, { minLength: 1, maxLength: 300 }), fc.constantFrom(0.5, 1, 1.5, 2, 3, 10), fc.integer({ min: 0, max: 40 }), (xs, divisor, minTail) => {
+        if (!xs.some(Number.isFinite)) return;
+        expect(searchUpper(Float64Array.from(xs), divisor, minTail)).toBe(plain(xs, divisor, minTail));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('missing margins: zero (official), neutral, drop', () => {
     const m = Float64Array.from([Number.NaN, 1, 2]);
     expect(calibrate(m, { divisor: 1.5, upper: 2 }).p[0]).toBeCloseTo(0.5, 15);

@@ -126,6 +126,8 @@ export function curateCommand(ctx: CliContext): Command {
         {
           ...runOptions,
           spool: () => new FileSpool(),
+          // The page reads every pair's numbers after the run: they stay in memory for it.
+          spill: collector ? undefined : () => new FileSpool(),
           onCandidates: collector?.add,
         },
         { main: out.sink, sft: sft?.sink },

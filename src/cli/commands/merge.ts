@@ -186,7 +186,8 @@ export function mergeCommand(ctx: CliContext): Command {
         rows: () => createReadStream(x.path),
         margins: () => createReadStream(marginsPath(x.path)),
       }));
-      const done = await mergePartials(inputs, o, { main: main.sink, sft: sft?.sink }, tally);
+      // The page reads every pair's numbers after the merge: they stay in memory for it.
+      const done = await mergePartials(inputs, page ? o : { ...o, spill: () => new FileSpool() }, { main: main.sink, sft: sft?.sink }, tally);
       // The shards' rejects, in shard order: the unsharded run's rejects file.
       if (rejectsOut) {
         for (const x of parts) {

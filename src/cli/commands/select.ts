@@ -59,7 +59,7 @@ export function selectCommand(ctx: CliContext): Command {
         pipelineEngine(engine),
         run.input,
         run.read,
-        { ...o, spool: () => new FileSpool() },
+        { ...o, spool: () => new FileSpool(), spill: () => new FileSpool() },
         { main: out.sink },
         run.hooks,
         run.pool(engine),
