@@ -50,7 +50,10 @@ export interface SelectResult {
   /** The calibrated probability of pair i, without the array of every pair's (null as pExternal/pImplicit). */
   pExternalOf: ((i: number) => number) | null;
   pImplicitOf: ((i: number) => number) | null;
-  /** The selection score: the margin (external, implicit), the raw sum (add) or the fused P (bees). */
+  /**
+   * The selection score: the margin (external, implicit), the raw sum (add) or the fused P (bees). By one source
+   * whose margins are all finite, it is that margins array itself (no copy of n numbers).
+   */
   score: Float64Array;
   /** The ranking key: the score, except the logit sum for bees (P rounds to 1.0 for many pairs). */
   key: Float64Array;
@@ -159,7 +162,10 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     }
   }
 
-  const score = new Float64Array(n);
+  // By one source with every margin finite, the score is that source's array as it is (raw() is the identity).
+  const source = opts.by === 'external' ? ex : opts.by === 'implicit' ? im : undefined;
+  const direct = source !== undefined && source.every(Number.isFinite);
+  const score = direct ? source : new Float64Array(n);
   // The ranking key is the score itself except for bees (a sum of logits whose score is its sigmoid): one array.
   const key = opts.by === 'bees' ? new Float64Array(n) : score;
   const raw = (m: Float64Array, i: number): number => {
@@ -167,7 +173,7 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     if (Number.isFinite(v)) return v;
     return missing === 'drop' ? Number.NaN : 0;
   };
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n && !direct; i++) {
     let s: number;
     let k: number;
     switch (opts.by) {
