@@ -174,15 +174,33 @@ export function exactSum(partials: readonly number[]): number {
   return hi;
 }
 
+/** From this many values on, kthLargest selects by radix (no copy); below, a sorted copy is cheaper (at most 2 MB). */
+export const RADIX_FROM = 1 << 18;
+
+/** The values of `values` that are not NaN (infinities too), sorted ascending, in a new array. */
+function finiteOrInfiniteSorted(values: Float64Array): Float64Array {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) count++;
+  const out = new Float64Array(count);
+  for (let i = 0, j = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) out[j++] = values[i]!;
+  return out.sort();
+}
+
 /**
  * The k-th largest of the values of `values` that are not NaN (1 <= k <= their count; -0 and +0 count as equal and
  * come back as +0), without a sorted copy: a radix select on the order-preserving bits of the doubles, 16 bits a
  * round (at most four passes over the values and a count table of 65536), reading the bits through a view of the
- * same memory. A sort of a copy takes 8 more bytes per value.
+ * same memory. A sort of a copy takes 8 more bytes per value; below RADIX_FROM values it is the faster, and used.
  */
-export function kthLargest(values: Float64Array, k: number): number {
+export function kthLargest(values: Float64Array, k: number, radixFrom = RADIX_FROM): number {
   const n = values.length;
   if (!(k >= 1)) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k})`);
+  if (n < radixFrom) {
+    const sorted = finiteOrInfiniteSorted(values);
+    if (k > sorted.length) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k}) over fewer values`);
+    const t = sorted[sorted.length - k]!;
+    return t === 0 ? 0 : t;
+  }
   // Little-endian, as every JS engine that runs WebAssembly: a double's low word first.
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   // A double's bits as an unsigned order key (hi, lo): negative values have every bit flipped, others the sign bit.

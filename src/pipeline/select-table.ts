@@ -105,20 +105,29 @@ interface Spilled {
 
 /** Pushed pairs (a merge's) are gathered into blocks of this many. */
 const PUSH_BLOCK = 4096;
+/** Blocks stay in memory up to this many bytes in all, even with a spool: a small run reads no temp file. */
+const KEEP_BYTES = 16 << 20;
 
 /**
- * The per-pair numbers only the counts and pass 2 read, by blocks in pair order: kept as given, or, with a spool,
- * written to it and read back a block at a time (PairCursor). Each block is a batch's pairs, or PUSH_BLOCK pushed ones.
+ * The per-pair numbers only the counts and pass 2 read, by blocks in pair order: kept as given, or, with a spool and
+ * once they take more than KEEP_BYTES, written to it and read back a block at a time (PairCursor). Each block is a
+ * batch's pairs, or PUSH_BLOCK pushed ones.
  */
 export class PairBlocks {
   n = 0;
   /** The first pair of each block (ascending). */
   private readonly starts: number[] = [];
-  private readonly kept: Block[] = [];
-  private readonly spilled: Spilled[] = [];
+  /** Each block, in memory or where it is in the spool. */
+  private readonly blocks: (Block | Spilled)[] = [];
+  private keptBytes = 0;
+  private spilling = false;
   private pending: Block | undefined;
 
-  constructor(private readonly spool?: Spool) {}
+  constructor(
+    private readonly spool?: Spool,
+    /** The bytes of blocks kept in memory before the spool takes them (KEEP_BYTES; tests spill at once). */
+    private readonly keepBytes = KEEP_BYTES,
+  ) {}
 
   /** Adds a batch's pairs (its arrays are kept, or copied to the spool). */
   append(b: BatchNumbers): void {
@@ -159,10 +168,21 @@ export class PairBlocks {
   private add(b: Block): void {
     this.starts.push(this.n);
     this.n += b.n;
-    if (!this.spool) {
-      this.kept.push(b);
-      return;
+    const bytes = 44 * b.n;
+    if (this.spool && !this.spilling && this.keptBytes + bytes > this.keepBytes) {
+      // From now on every block goes to the spool, the ones kept so far first.
+      this.spilling = true;
+      for (let k = 0; k < this.blocks.length; k++) this.blocks[k] = this.spill(this.blocks[k] as Block);
+      this.keptBytes = 0;
     }
+    if (this.spilling) this.blocks.push(this.spill(b));
+    else {
+      this.blocks.push(b);
+      this.keptBytes += bytes;
+    }
+  }
+
+  private spill(b: Block): Spilled {
     const n = b.n;
     const picks = b.chosen.length > 0;
     const bytes = 24 * n + (picks ? 20 : 12) * n;
@@ -172,7 +192,7 @@ export class PairBlocks {
       buf.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), at);
       at += x.byteLength;
     }
-    this.spilled.push({ n, picks, at: this.spool.append(buf), bytes });
+    return { n, picks, at: this.spool!.append(buf), bytes };
   }
 
   /** Every pushed pair is in a block (call before reading). */
@@ -192,9 +212,10 @@ export class PairBlocks {
       if (this.starts[mid]! <= i) lo = mid;
       else hi = mid - 1;
     }
-    if (!this.spool) return this.kept[lo]!;
-    const s = this.spilled[lo]!;
-    const buf = this.spool.read(s.at, s.bytes).slice().buffer;
+    const x = this.blocks[lo]!;
+    if ('record' in x) return x;
+    const s = x;
+    const buf = this.spool!.read(s.at, s.bytes).slice().buffer;
     const n = s.n;
     const f = (k: number) => new Float64Array(buf, 8 * n * k, n);
     const g = (k: number) => (k < 3 || s.picks ? new Int32Array(buf, 24 * n + 4 * n * k, n) : new Int32Array(0));
@@ -279,8 +300,11 @@ export class Table {
   routeMargin = new FillColumn(() => new GrowF64(), Number.NaN);
   readonly blocks: PairBlocks;
 
-  constructor(private readonly spool?: Spool) {
-    this.blocks = new PairBlocks(spool);
+  constructor(
+    private readonly spool?: Spool,
+    keepBytes?: number,
+  ) {
+    this.blocks = new PairBlocks(spool, keepBytes);
   }
 
   get n(): number {

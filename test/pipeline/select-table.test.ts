@@ -35,8 +35,8 @@ interface Plain {
   line: number[];
 }
 
-function build(spool: Spool | undefined, list: Op[]): { t: Table; want: Plain } {
-  const t = new Table(spool);
+function build(spool: Spool | undefined, list: Op[], keepBytes: number): { t: Table; want: Plain } {
+  const t = new Table(spool, keepBytes);
   const want: Plain = { record: [], chosen: [], rejected: [], sc: [], sr: [], ext: [], offset: [], length: [], line: [] };
   for (const op of list) {
     if (op.kind === 'batch') {
@@ -119,10 +119,11 @@ describe('Table', () => {
   ] as const) {
     it(`gives back every pair's numbers, in order and out of order (${name})`, () => {
       fc.assert(
-        fc.property(ops, fc.integer(), (list, seed) => {
+        // Spilled from the first block, after a few kilobytes, or never (all kept: a small run).
+        fc.property(ops, fc.integer(), fc.constantFrom(0, 5000, 1 << 24), (list, seed, keepBytes) => {
           const spool = make();
           try {
-            const { t, want } = build(spool, list);
+            const { t, want } = build(spool, list, keepBytes);
             const n = want.record.length;
             const inOrder = Array.from({ length: n }, (_, i) => i);
             // Out of order: backwards, then a stride through the pairs.
@@ -139,7 +140,7 @@ describe('Table', () => {
   }
 
   it('refuses to read a pair that is not there, or before finish()', () => {
-    const t = new Table(new MemorySpool());
+    const t = new Table(new MemorySpool(), 0);
     t.push(0, -1, -1, 1, 0, 1, Number.NaN, Number.NaN);
     expect(() => t.cursor().record(0)).toThrow(/before finish/);
     t.finish();
