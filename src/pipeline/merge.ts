@@ -93,7 +93,7 @@ export async function mergePartials(
   sinks: SelectSinks,
   tally: Tally = new Tally(),
 ): ReturnType<typeof finishSelect> {
-  const st: SelectTable = { table: new Table(o.spill?.()), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  const st: SelectTable = { table: new Table(o.spill?.(), o.spillAfter), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
   try {
     return await mergeInto(st, partials, o, sinks, tally);
   } finally {

@@ -51,6 +51,8 @@ export interface SelectRunOptions extends PairsRunOptions {
    * than the margins are read from it, so only until the run returns.
    */
   spill?: SpoolFactory;
+  /** The bytes of those numbers kept in memory before `spill` takes them (default 16 MiB; 0: spill from the start). */
+  spillAfter?: number;
   /** Told each batch of candidate sets in pass 1 with the pairs built from it (e.g. to feed a report). */
   onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
   /**
@@ -346,7 +348,7 @@ async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: Selec
 
 /** Pass 1: count every record, build the pairs, keep their numbers. */
 async function selectPass1(job: Job, o: SelectRunOptions, parquet: boolean, name: string): Promise<SelectTable> {
-  const st: SelectTable = { table: new Table(o.spill?.()), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
+  const st: SelectTable = { table: new Table(o.spill?.(), o.spillAfter), construct: emptyReport(), kind: undefined, conversational: undefined, implicitColumn: false, types: new ColumnTypes() };
   try {
     return await fillTable(st, job, o, parquet, name);
   } catch (e) {
@@ -703,7 +705,7 @@ export interface PartialHeader {
 
 /** The options of a run as data (no functions, no partial): what the shards of one run share. */
 export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
-  const { spool: _s, spill: _f, onCandidates: _c, partial: _p, ...rest } = o;
+  const { spool: _s, spill: _f, spillAfter: _a, onCandidates: _c, partial: _p, ...rest } = o;
   return JSON.parse(JSON.stringify(rest)) as SelectRunOptions;
 }
 

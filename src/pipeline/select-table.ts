@@ -121,6 +121,8 @@ export class PairBlocks {
   private readonly blocks: (Block | Spilled)[] = [];
   private keptBytes = 0;
   private spilling = false;
+  /** The spool was released (Table.close): spilled blocks cannot be read any more. */
+  closed = false;
   private pending: Block | undefined;
 
   constructor(
@@ -214,6 +216,7 @@ export class PairBlocks {
     }
     const x = this.blocks[lo]!;
     if ('record' in x) return x;
+    if (this.closed) throw new Error("pairsmith: a run's per-pair numbers (record, picks, scores) were spilled to a temp file, removed when the run returned: run without `spill` to read them");
     const s = x;
     const buf = this.spool!.read(s.at, s.bytes).slice().buffer;
     const n = s.n;
@@ -371,6 +374,7 @@ export class Table {
 
   /** Releases the spool (its temp file). */
   close(): void {
+    this.blocks.closed = true;
     this.spool?.close();
   }
 }

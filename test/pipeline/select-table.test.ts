@@ -146,5 +146,8 @@ describe('Table', () => {
     t.finish();
     expect(t.cursor().record(0)).toBe(0);
     expect(() => t.cursor().record(1)).toThrow(/pair 1 of 1/);
+    t.close();
+    expect(() => t.numbers().scoreChosen).toThrow(/spilled to a temp file, removed when the run returned/);
+    expect(Array.from(t.numbers().external)).toEqual([1]);
   });
 });
