@@ -168,12 +168,12 @@ function countRecords(tally: Tally, t: Table, rowsOf: (i: number) => { rows: num
   const cur = t.cursor();
   let i = 0;
   while (i < t.n) {
-    const rec = cur.record(i);
+    const rec = cur.get('record', i);
     let rows = 0;
     let pairs = 0;
     let reason = 'not_selected';
     let j = i;
-    for (; j < t.n && cur.record(j) === rec; j++) {
+    for (; j < t.n && cur.get('record', j) === rec; j++) {
       const x = rowsOf(j);
       rows += x.rows;
       pairs += x.pairs;
@@ -395,9 +395,9 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
         const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
         const src = { batch: a.batch, columns: c, pairs: res };
         for (let k = 0; k < res.rows.n; k++) {
-          while (p < n && cur.record(p) < res.rows.promptIndex[k]!) p++;
+          while (p < n && cur.get('record', p) < res.rows.promptIndex[k]!) p++;
           const i = p++;
-          if (i >= n || cur.record(i) !== res.rows.promptIndex[k] || cur.chosen(i) !== res.rows.chosenIndex[k] || cur.rejected(i) !== res.rows.rejectedIndex[k]) {
+          if (i >= n || cur.get('record', i) !== res.rows.promptIndex[k] || cur.get('chosen', i) !== res.rows.chosenIndex[k] || cur.get('rejected', i) !== res.rows.rejectedIndex[k]) {
             throw new Error('pairsmith: internal error: the second pass built different pairs (was the input changed while it was read?)');
           }
           visit(i, (b) => writePairColumns(b, src, k, form, st.implicitColumn));
@@ -405,7 +405,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
       } else {
         const c: PairColumns = a.columns;
         for (let g = 0; g < c.groups; g++) {
-          while (p < n && cur.record(p) < c.index.a[g]!) p++;
+          while (p < n && cur.get('record', p) < c.index.a[g]!) p++;
           const i = p++;
           visit(i, (b) => writePairRecordColumns(b, a.batch, c, g, form, APPENDED));
         }
@@ -423,7 +423,7 @@ function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
   const cur = t.cursor();
   for (let i = 0; i < t.n; i++) {
     if (!want(i)) continue;
-    const rec = cur.record(i);
+    const rec = cur.get('record', i);
     if (count === 0 || rec !== last) count++;
     last = rec;
   }
@@ -433,12 +433,12 @@ function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
   const length = new Int32Array(count);
   for (let i = 0, k = 0; i < t.n && k < count; i++) {
     if (!want(i)) continue;
-    const rec = cur.record(i);
+    const rec = cur.get('record', i);
     if (k > 0 && index[k - 1] === rec) continue;
     index[k] = rec;
-    line[k] = cur.line(i);
-    offset[k] = cur.offset(i);
-    length[k] = cur.length(i);
+    line[k] = cur.get('recLine', i);
+    offset[k] = cur.get('recOffset', i);
+    length[k] = cur.get('recLength', i);
     k++;
   }
   return { needed: index, ranges: { n: count, index, line, offset, length } };
@@ -487,10 +487,10 @@ export async function finishSelect(
   if (o.weights) {
     const acc = new GapAccumulator();
     const cur = table.cursor();
-    for (let i = 0; i < n; i++) if (written(i)) acc.add(cur.sc(i) - cur.sr(i));
+    for (let i = 0; i < n; i++) if (written(i)) acc.add(cur.get('sc', i) - cur.get('sr', i));
     const w = acc.report();
     weight = new Float64Array(n);
-    for (let i = 0; i < n; i++) weight[i] = gapWeight(cur.sc(i) - cur.sr(i), w.meanGap);
+    for (let i = 0; i < n; i++) weight[i] = gapWeight(cur.get('sc', i) - cur.get('sr', i), w.meanGap);
     report.weights = { formula: 'max(gap, 0) / mean(max(gap, 0))', mean_gap: Number.isFinite(w.meanGap) ? w.meanGap : null, missing: w.missing, negative: w.negative };
   }
   // Routing (curate --route): the kept pairs by margin, easy first; the hard ones to SFT.
@@ -518,7 +518,7 @@ export async function finishSelect(
     const cur = table.cursor();
     for (let i = 0; i < n; i++) {
       if (!kept(i) || (curate.route && route[i] !== 1)) continue;
-      const why = goalDrop(cur.sc(i), cur.sr(i), curate.augment.keepTies === true);
+      const why = goalDrop(cur.get('sc', i), cur.get('sr', i), curate.augment.keepTies === true);
       augDrop[i] = why;
       if (why) dropped[why] = (dropped[why] ?? 0) + 1;
       else rows += 2;
@@ -607,7 +607,7 @@ export async function finishSelect(
       tail(objRow, i);
       objRow.end();
       const row = objRow.take()[0]!;
-      if (augmentInto(row, pairCur.record(i), curate.augment, new BuilderOut(b)) === null) rows += 2;
+      if (augmentInto(row, pairCur.get('record', i), curate.augment, new BuilderOut(b)) === null) rows += 2;
       return rows;
     }
     base(b);
@@ -637,7 +637,7 @@ export async function finishSelect(
     // About a record's bytes per row (more for candidate sets: a share of the record's).
     let bytes = 0;
     const cur = table.cursor();
-    for (let i = 0; i < n; i++) if (route[i] !== 0) bytes += cur.length(i);
+    for (let i = 0; i < n; i++) if (route[i] !== 0) bytes += cur.get('recLength', i);
     const share = (k: number): number => (routeOrder!.length + sftOrder!.length > 0 ? (bytes * k) / (routeOrder!.length + sftOrder!.length) : 0);
     order = { 1: new Reorder(spool!, routeOrder!.length, share(routeOrder!.length)), 2: new Reorder(spool!, sftOrder!.length, share(sftOrder!.length)) };
   }
@@ -711,7 +711,7 @@ export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
 
 /** A pair's numbers in a margins file: [record, chosen, rejected, score_chosen, score_rejected, external, implicit, route_margin]. */
 export function pairLine(t: Table, cur: PairCursor, i: number): unknown[] {
-  return [cur.record(i), cur.chosen(i), cur.rejected(i), ...[cur.sc(i), cur.sr(i), t.ext.a[i]!, t.imp.get(i), t.routeMargin.get(i)].map(encodeNumber)];
+  return [cur.get('record', i), cur.get('chosen', i), cur.get('rejected', i), ...[cur.get('sc', i), cur.get('sr', i), t.ext.a[i]!, t.imp.get(i), t.routeMargin.get(i)].map(encodeNumber)];
 }
 
 /**

@@ -80,20 +80,11 @@ export function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number
   nb.recLine[i] = batch.line[r]!;
 }
 
-/** One block of the per-pair numbers only the counts and pass 2 read: pairs start .. start + n - 1. */
-interface Block {
-  start: number;
-  n: number;
-  record: Int32Array;
-  /** Empty: every pick is -1 (a pairs input). */
-  chosen: Int32Array;
-  rejected: Int32Array;
-  sc: Float64Array;
-  sr: Float64Array;
-  recOffset: Float64Array;
-  recLength: Int32Array;
-  recLine: Int32Array;
-}
+/**
+ * One block of the per-pair numbers only the counts and pass 2 read: pairs start .. start + n - 1. Empty picks
+ * (chosen, rejected): every pick is -1 (a pairs input).
+ */
+type Block = Pick<BatchNumbers, 'n' | 'record' | 'chosen' | 'rejected' | 'sc' | 'sr' | 'recOffset' | 'recLength' | 'recLine'> & { start: number };
 
 /** Where a spilled block is: in the spool, its float64 columns first (sc, sr, recOffset), then the int32 ones. */
 interface Spilled {
@@ -243,6 +234,9 @@ export class PairBlocks {
   }
 }
 
+/** A column of the pair blocks. */
+export type PairField = Exclude<keyof Block, 'n' | 'start'>;
+
 /** Reads pair blocks by pair index, keeping the last block read: pairs in order cost one block read per block. */
 export class PairCursor {
   private b: Block | undefined;
@@ -252,37 +246,11 @@ export class PairCursor {
     if (b && i >= b.start && i < b.start + b.n) return b;
     return (this.b = this.blocks.block(i));
   }
-  record(i: number): number {
+  /** Pair i's value of column `f` (a pick in a block without picks: -1). */
+  get(f: PairField, i: number): number {
     const b = this.at(i);
-    return b.record[i - b.start]!;
-  }
-  chosen(i: number): number {
-    const b = this.at(i);
-    return b.chosen.length > 0 ? b.chosen[i - b.start]! : -1;
-  }
-  rejected(i: number): number {
-    const b = this.at(i);
-    return b.rejected.length > 0 ? b.rejected[i - b.start]! : -1;
-  }
-  sc(i: number): number {
-    const b = this.at(i);
-    return b.sc[i - b.start]!;
-  }
-  sr(i: number): number {
-    const b = this.at(i);
-    return b.sr[i - b.start]!;
-  }
-  offset(i: number): number {
-    const b = this.at(i);
-    return b.recOffset[i - b.start]!;
-  }
-  length(i: number): number {
-    const b = this.at(i);
-    return b.recLength[i - b.start]!;
-  }
-  line(i: number): number {
-    const b = this.at(i);
-    return b.recLine[i - b.start]!;
+    const x = b[f];
+    return x.length > 0 ? x[i - b.start]! : -1;
   }
 }
 

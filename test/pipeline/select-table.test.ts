@@ -84,14 +84,14 @@ function check(t: Table, want: Plain, order: number[]): void {
   expect(t.n).toBe(n);
   const cur = t.cursor();
   const fields = [
-    [(i: number) => cur.record(i), want.record],
-    [(i: number) => cur.chosen(i), want.chosen],
-    [(i: number) => cur.rejected(i), want.rejected],
-    [(i: number) => cur.sc(i), want.sc],
-    [(i: number) => cur.sr(i), want.sr],
-    [(i: number) => cur.offset(i), want.offset],
-    [(i: number) => cur.length(i), want.length],
-    [(i: number) => cur.line(i), want.line],
+    [(i: number) => cur.get('record', i), want.record],
+    [(i: number) => cur.get('chosen', i), want.chosen],
+    [(i: number) => cur.get('rejected', i), want.rejected],
+    [(i: number) => cur.get('sc', i), want.sc],
+    [(i: number) => cur.get('sr', i), want.sr],
+    [(i: number) => cur.get('recOffset', i), want.offset],
+    [(i: number) => cur.get('recLength', i), want.length],
+    [(i: number) => cur.get('recLine', i), want.line],
   ] as const;
   let bad: string | undefined;
   for (const i of order) {
@@ -142,10 +142,10 @@ describe('Table', () => {
   it('refuses to read a pair that is not there, or before finish()', () => {
     const t = new Table(new MemorySpool(), 0);
     t.push(0, -1, -1, 1, 0, 1, Number.NaN, Number.NaN);
-    expect(() => t.cursor().record(0)).toThrow(/before finish/);
+    expect(() => t.cursor().get('record', 0)).toThrow(/before finish/);
     t.finish();
-    expect(t.cursor().record(0)).toBe(0);
-    expect(() => t.cursor().record(1)).toThrow(/pair 1 of 1/);
+    expect(t.cursor().get('record', 0)).toBe(0);
+    expect(() => t.cursor().get('record', 1)).toThrow(/pair 1 of 1/);
     t.close();
     expect(() => t.numbers().scoreChosen).toThrow(/spilled to a temp file, removed when the run returned/);
     expect(Array.from(t.numbers().external)).toEqual([1]);
