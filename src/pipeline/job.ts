@@ -52,10 +52,10 @@ export interface JobInput {
 /** Records to read again by position (a second pass): their numbers, lines and byte ranges in the input. */
 export interface RecordRanges {
   n: number;
-  index: ArrayLike<number>;
-  line: ArrayLike<number>;
-  offset: ArrayLike<number>;
-  length: ArrayLike<number>;
+  index: Int32Array;
+  line: Int32Array;
+  offset: Float64Array;
+  length: Int32Array;
 }
 
 /** How records are read (the shared input options of every data command). */
@@ -459,12 +459,12 @@ export class Job {
         i = j;
         yield {
           store,
-          offset: Float64Array.from({ length: n }, (_, x) => recs.offset[first + x]!),
+          offset: recs.offset.slice(first, first + n),
           n,
           start: Int32Array.from(start),
           end: Int32Array.from(end),
-          line: Int32Array.from({ length: n }, (_, x) => recs.line[first + x]!),
-          index: Int32Array.from({ length: n }, (_, x) => recs.index[first + x]!),
+          line: recs.line.slice(first, first + n),
+          index: recs.index.slice(first, first + n),
           large: [],
           bytes: 0,
         };
