@@ -28,14 +28,14 @@ export function softplus(x: number): number {
 }
 
 /**
- * The finite values of `values`, sorted ascending, in a new Float64Array of exactly their number (a native sort; no
- * intermediate JS array, which TypedArray.prototype.filter builds).
+ * The finite values of `values` (or those `keep` accepts), sorted ascending, in a new Float64Array of exactly their
+ * number (a native sort; no intermediate JS array, which TypedArray.prototype.filter builds).
  */
-export function finiteSorted(values: ArrayLike<number>): Float64Array {
+export function finiteSorted(values: ArrayLike<number>, keep: (x: number) => boolean = Number.isFinite): Float64Array {
   let count = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) count++;
+  for (let i = 0; i < values.length; i++) if (keep(values[i]!)) count++;
   const out = new Float64Array(count);
-  for (let i = 0, j = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) out[j++] = values[i]!;
+  for (let i = 0, j = 0; i < values.length; i++) if (keep(values[i]!)) out[j++] = values[i]!;
   return out.sort();
 }
 
@@ -177,15 +177,6 @@ export function exactSum(partials: readonly number[]): number {
 /** From this many values on, kthLargest selects by radix (no copy); below, a sorted copy is cheaper (at most 2 MB). */
 export const RADIX_FROM = 1 << 18;
 
-/** The values of `values` that are not NaN (infinities too), sorted ascending, in a new array. */
-function finiteOrInfiniteSorted(values: Float64Array): Float64Array {
-  let count = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) count++;
-  const out = new Float64Array(count);
-  for (let i = 0, j = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) out[j++] = values[i]!;
-  return out.sort();
-}
-
 /**
  * The k-th largest of the values of `values` that are not NaN (1 <= k <= their count; -0 and +0 count as equal and
  * come back as +0), without a sorted copy: a radix select on the order-preserving bits of the doubles, 16 bits a
@@ -196,7 +187,7 @@ export function kthLargest(values: Float64Array, k: number, radixFrom = RADIX_FR
   const n = values.length;
   if (!(k >= 1)) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k})`);
   if (n < radixFrom) {
-    const sorted = finiteOrInfiniteSorted(values);
+    const sorted = finiteSorted(values, (x) => !Number.isNaN(x));
     if (k > sorted.length) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k}) over fewer values`);
     const t = sorted[sorted.length - k]!;
     return t === 0 ? 0 : t;

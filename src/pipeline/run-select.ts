@@ -634,10 +634,8 @@ export async function finishSelect(
   if (reorder) {
     routeOrder!.forEach((i, k) => (rank[i] = k));
     sftOrder!.forEach((i, k) => (rank[i] = k));
-    // About a record's bytes per row (more for candidate sets: a share of the record's).
-    let bytes = 0;
-    const cur = table.cursor();
-    for (let i = 0; i < n; i++) if (route[i] !== 0) bytes += cur.get('recLength', i);
+    // About the bytes of the records read back (more than the rows for candidate sets: a share of the record's).
+    const bytes = need.ranges.length.reduce((a, x) => a + x, 0);
     const share = (k: number): number => (routeOrder!.length + sftOrder!.length > 0 ? (bytes * k) / (routeOrder!.length + sftOrder!.length) : 0);
     order = { 1: new Reorder(spool!, routeOrder!.length, share(routeOrder!.length)), 2: new Reorder(spool!, sftOrder!.length, share(sftOrder!.length)) };
   }
