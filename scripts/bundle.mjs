@@ -3,12 +3,16 @@
 //                            on every Node 20 (require() of ES modules only works from 20.19). The ESM-only Parquet
 //                            libraries are bundled into it; @assemblyscript/loader ships its own CommonJS build.
 //   dist/thread-worker.js    the worker-thread script in one ES module (replaces tsc's output of the same name).
-//   dist/cli/pairsmith.js    the CLI in one ES module (the package's bin): Node loads one file instead of ~150.
-//                            The Parquet code is split into chunks beside it (dist/cli/pairsmith-<hash>.js) and
-//                            loads, with the external Parquet libraries, only when Parquet is read or written.
+//   dist/cli/pairsmith.cjs   the CLI in one CommonJS file: Node loads one file instead of ~150. The Parquet
+//                            libraries are bundled in and evaluated only when Parquet is read or written.
+//   dist/cli/pairsmith.js    the package's bin (src/cli/launch.ts): runs pairsmith.cjs with V8's code cache of it,
+//   dist/cli/pairsmith.cjs.cache  made here by one curate run on the bundled sample (src/cli/code-cache.ts).
 // Every bundled dist/ module keeps its own location: its `import.meta.url` is rewritten to the URL the module has
 // in dist/, so relative URLs such as ../build/simd.wasm and ../../../examples/ resolve as they do unbundled.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +39,7 @@ function ownLocation(outfile, base) {
 // Outputs of an earlier run go first (chunk names change with their contents).
 await rm(resolve(dist, 'cjs'), { recursive: true, force: true });
 for (const f of await readdir(resolve(dist, 'cli'))) {
-  if (/^pairsmith(-\w+)?\.js$/.test(f)) await rm(resolve(dist, 'cli', f));
+  if (/^pairsmith(-\w+)?\.(js|cjs|cjs\.cache)$/.test(f)) await rm(resolve(dist, 'cli', f));
 }
 
 const common = {
@@ -58,20 +62,25 @@ await build({
   plugins: [ownLocation(cjsOut, '__pairsmithUrl')],
 });
 
-const cliOut = resolve(dist, 'cli/pairsmith.js');
+// The CLI: its code in one CommonJS file (dist/cli/pairsmith.cjs; the Parquet libraries bundled in, evaluated only
+// when Parquet is read or written), run by a small ES module (dist/cli/pairsmith.js, the bin, from src/cli/launch.ts)
+// through V8's code cache of the bundle (src/cli/code-cache.ts), made below.
+const cliOut = resolve(dist, 'cli/pairsmith.cjs');
 await build({
   ...common,
-  entryPoints: { pairsmith: resolve(dist, 'cli/bin.js') },
-  outdir: dirname(cliOut),
-  // Code split: modules loaded by import() (the Parquet reader and writer, which import the Parquet libraries)
-  // stay in their own chunks, loaded on demand, next to the entry so their import.meta.url base is the same.
-  splitting: true,
-  chunkNames: 'pairsmith-[hash]',
+  entryPoints: [resolve(dist, 'cli/bin.js')],
+  outfile: cliOut,
+  format: 'cjs',
+  banner: { js: "'use strict';\nconst __pairsmithUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [ownLocation(cliOut, '__pairsmithUrl')],
+});
+const binOut = resolve(dist, 'cli/pairsmith.js');
+await build({
+  ...common,
+  entryPoints: [resolve(dist, 'cli/launch.js')],
+  outfile: binOut,
   format: 'esm',
-  external: ['hyparquet', 'hyparquet-compressors', 'hyparquet-writer'],
-  // commander is CommonJS and requires Node built-ins: give the bundle a real require().
-  banner: { js: "import { createRequire as __pairsmithRequire } from 'node:module';\nconst require = __pairsmithRequire(import.meta.url);" },
-  plugins: [ownLocation(cliOut, 'import.meta.url')],
+  plugins: [ownLocation(binOut, 'import.meta.url')],
 });
 
 // The worker thread script (src/thread-worker.ts) in one file, in place of tsc's: each worker of a --threads run
@@ -109,4 +118,17 @@ while (pending.length > 0) {
   for (const m of text.matchAll(/(?:from\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)\.js['"]/g)) {
     pending.push(relative(dist, resolve(dist, dirname(file), `${m[1]}.d.ts`)).split(sep).join('/'));
   }
+}
+
+// The CLI's code cache: the bytecode one run compiles (a curate of the bundled sample: reading, pairs, selection,
+// rows), written at its exit. Optional: when the run fails, the bin compiles the bundle at each start as before.
+const scratch = mkdtempSync(resolve(tmpdir(), 'pairsmith-cache-'));
+try {
+  const run = spawnSync(process.execPath, [binOut, 'curate', '-o', resolve(scratch, 'curated.jsonl'), '--quiet'], {
+    env: { ...process.env, PAIRSMITH_CODE_CACHE_OUT: `${cliOut}.cache` },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) console.warn(`bundle: no code cache for the CLI (its run exited with ${run.status}): ${run.stderr}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }

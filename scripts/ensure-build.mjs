@@ -14,6 +14,7 @@ const OUTPUTS = [
   'dist/index.js',
   'dist/cli/bin.js',
   'dist/cli/pairsmith.js',
+  'dist/cli/pairsmith.cjs',
   'dist/cjs/pairsmith.cjs',
 ];
 const INPUTS = ['src', 'assembly', 'scripts/embed-wasm.mjs', 'scripts/bundle.mjs', 'asconfig.json', 'tsconfig.json', 'tsconfig.build.json'];

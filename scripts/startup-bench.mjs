@@ -1,7 +1,8 @@
-// Fresh-process start-up of the CLI: the bundled bin (dist/cli/pairsmith.js) against the unbundled tsc output
-// (dist/cli/bin.js), alternating, wall time of each run. Usage: node scripts/startup-bench.mjs [runs=20]
+// Fresh-process start-up of the CLI: the bundled bin (dist/cli/pairsmith.js, which runs dist/cli/pairsmith.cjs with
+// its V8 code cache), the same bundle without the cache (a copy in dist/cli-nocache/, removed after), and the
+// unbundled tsc output (dist/cli/bin.js), alternating, wall time of each run. Usage: node scripts/startup-bench.mjs [runs=20]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +14,11 @@ const COMMANDS = {
   'pairs (sample, 200 prompts)': ['pairs', 'examples/sample.candidates.jsonl', '-o', out, '--quiet'],
   'node -e 0 (Node alone)': null,
 };
-const BINS = { bundled: 'dist/cli/pairsmith.js', unbundled: 'dist/cli/bin.js' };
+const BINS = { bundled: 'dist/cli/pairsmith.js', 'bundled, no code cache': 'dist/cli-nocache/pairsmith.js', unbundled: 'dist/cli/bin.js' };
+// A sibling of dist/cli/: the bundle's relative paths (../../build/*.wasm, the sample) resolve the same.
+mkdirSync('dist/cli-nocache', { recursive: true });
+for (const f of ['pairsmith.js', 'pairsmith.cjs']) copyFileSync(join('dist/cli', f), join('dist/cli-nocache', f));
+process.on('exit', () => rmSync('dist/cli-nocache', { recursive: true, force: true }));
 
 const times = {};
 for (let i = 0; i < runs; i++) {

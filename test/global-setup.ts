@@ -2,7 +2,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const OUTPUTS = ['build/simd.wasm', 'build/scalar.wasm', 'build/embedded-wasm.js', 'dist/cli/bin.js', 'dist/cli/pairsmith.js', 'dist/cjs/pairsmith.cjs'];
+const OUTPUTS = ['build/simd.wasm', 'build/scalar.wasm', 'build/embedded-wasm.js', 'dist/cli/bin.js', 'dist/cli/pairsmith.js', 'dist/cli/pairsmith.cjs', 'dist/cjs/pairsmith.cjs'];
 
 export default function setup(): void {
   if (OUTPUTS.some((f) => !existsSync(f))) {

@@ -68,8 +68,9 @@ export class ByteSink {
    * same text: for the smallest k with m / 10^k === x (m an integer below 10^15; m and 10^k are exact doubles and the
    * division is correctly rounded, like reading the decimal m * 10^-k), that decimal reads back as x. Two decimals of at
    * most 15 significant digits never read back as the same double (DBL_DIG), so it is the shortest decimal that does,
-   * which is the one String(x) writes, in fixed notation in this range. A found m ending in 0 (a rounding miss at a
-   * smaller k) is left to String.
+   * which is the one String(x) writes, in fixed notation in this range. One test finds it: at the most decimals K a
+   * decimal below 10^15 of x's size has (at most 15), since m / 10^k === x gives (m 10^(K - k)) / 10^K === x (the same
+   * real number, rounded the same); then m's trailing zeros come off.
    */
   private shortDecimal(x: number): boolean {
     const neg = x < 0;
@@ -78,14 +79,20 @@ export class ByteSink {
     let m = a;
     let k = 0;
     if (a !== Math.floor(a)) {
-      for (k = 1; ; k++) {
-        if (k > 15) return false;
-        const s = POW10[k]!;
-        m = Math.round(a * s);
-        if (m >= 1e15) return false;
-        if (m / s === a) break;
+      k = Math.min(15, 14 - Math.floor(Math.log10(a)));
+      if (k < 1) return false;
+      m = Math.round(a * POW10[k]!);
+      // log10 rounded down just above a power of 10: one decimal fewer.
+      if (m >= 1e15) {
+        if (--k < 1) return false;
+        m = Math.round(a * POW10[k]!);
       }
-      if (m % 10 === 0) return false;
+      if (m >= 1e15 || m / POW10[k]! !== a) return false;
+      // x is not an integer, so m is not a multiple of 10^k: this stops at k >= 1.
+      while (m % 10 === 0) {
+        m /= 10;
+        k--;
+      }
     }
     this.fixed(m, k, neg);
     return true;

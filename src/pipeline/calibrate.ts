@@ -74,31 +74,42 @@ export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail
 /**
  * searchUpper over the margins, a missing one counted as 0 when `missingAsZero` (the official nan_to_num) or left
  * out. U only rises from trunc(max / divisor), so only the margins above that are counted: they alone are copied
- * and sorted, not every margin.
+ * and sorted, not every margin. `known` gives the largest counted margin and how many are counted, when the caller
+ * has them (one pass fewer).
  */
-function searchUpperOf(margins: ArrayLike<number>, divisor: number, minTail: number, missingAsZero: boolean): number {
-  const value = (m: number): number => (Number.isFinite(m) ? m : missingAsZero ? 0 : Number.NaN);
+function searchUpperOf(margins: ArrayLike<number>, divisor: number, minTail: number, missingAsZero: boolean, known?: { max: number; count: number }): number {
+  const n = margins.length;
   let max = -Infinity;
   let count = 0;
-  for (let i = 0; i < margins.length; i++) {
-    const v = value(margins[i]!);
-    if (Number.isNaN(v)) continue;
-    count++;
-    if (v > max) max = v;
+  if (known) ({ max, count } = known);
+  else {
+    for (let i = 0; i < n; i++) {
+      const m = margins[i]!;
+      if (Number.isFinite(m)) {
+        count++;
+        if (m > max) max = m;
+      } else if (missingAsZero) {
+        count++;
+        if (0 > max) max = 0;
+      }
+    }
   }
   if (count === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
   let u = Math.trunc(max / divisor);
-  // The margins above the first U (all of them when it is NaN: !(v <= NaN)), sorted.
+  // The margins above the first U (all of them when it is NaN: !(v <= NaN)), sorted. A missing one is 0 here.
   const start = u;
+  const zeroAbove = missingAsZero && !(0 <= start);
   let above = 0;
-  for (let i = 0; i < margins.length; i++) {
-    const v = value(margins[i]!);
-    if (!Number.isNaN(v) && !(v <= start)) above++;
+  for (let i = 0; i < n; i++) {
+    const m = margins[i]!;
+    if (Number.isFinite(m) ? !(m <= start) : zeroAbove) above++;
   }
   const sorted = new Float64Array(above);
-  for (let i = 0, j = 0; i < margins.length; i++) {
-    const v = value(margins[i]!);
-    if (!Number.isNaN(v) && !(v <= start)) sorted[j++] = v;
+  for (let i = 0, j = 0; j < above; i++) {
+    const m = margins[i]!;
+    if (Number.isFinite(m)) {
+      if (!(m <= start)) sorted[j++] = m;
+    } else if (zeroAbove) sorted[j++] = 0;
   }
   sorted.sort();
   // While the loop runs, max - U <= tail <= n, so it ends within n + 1 steps; the guard covers U + 1 == U.
@@ -135,33 +146,53 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
     throw new RangeError(`pairsmith: calibration official counts a missing margin as 0 (the released code's nan_to_num); the missing policy must be zero, got ${missingPolicy}`);
   }
   const warnings: string[] = [];
-  let max = -Infinity;
-  let missing = 0;
-  for (const m of margins) {
-    if (Number.isFinite(m)) max = Math.max(max, m);
-    else missing++;
-  }
+  // One pass: the largest and smallest finite margin and the missing ones (plain loops: this runs once, cold).
+  const n = margins.length;
   // The official code replaces a missing margin by 0 before the search; do the same under `zero`.
-  if (missingPolicy === 'zero' && missing > 0) max = Math.max(max, 0);
+  const zero = missingPolicy === 'zero';
+  let max = -Infinity;
+  let min = Infinity;
+  let top = -Infinity; // the search's max: the first of equal values (-0 or 0), as searchUpperOf finds it
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    let m = margins[i]!;
+    if (Number.isFinite(m)) {
+      max = Math.max(max, m);
+      min = Math.min(min, m);
+    } else {
+      missing++;
+      if (!zero) continue;
+      m = 0;
+    }
+    if (m > top) top = m;
+  }
+  if (zero && missing > 0) {
+    max = Math.max(max, 0);
+    min = Math.min(min, 0);
+  }
+  const counted = zero ? n : n - missing;
   const searched = opts.upper === undefined;
-  const upper = opts.upper ?? searchUpperOf(margins, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL, missingPolicy === 'zero');
+  const upper = opts.upper ?? searchUpperOf(margins, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL, zero, counted > 0 ? { max: top, count: counted } : undefined);
   if (mode === 'stable' && !(upper > lower)) {
     throw new RangeError(`pairsmith: calibration upper bound U = ${upper} must be above the lower bound L = ${lower}; set it explicitly`);
   }
   if (upper <= 0) warnings.push(`upper bound U = ${upper} <= 0: every positive margin saturates at p = 1`);
   /** The margin a calibration clips: itself, 0 for a missing one under `zero`, NaN for one neutral or dropped. */
-  const effective = (m: number): number => (Number.isFinite(m) ? m : missingPolicy === 'zero' ? 0 : Number.NaN);
+  const effective = (m: number): number => (Number.isFinite(m) ? m : zero ? 0 : Number.NaN);
   // np.clip(m, L, U) = min(max(m, L), U), also when U < L (official only): then every value is U.
   const shift = (v: number): number => Math.min(Math.max(v, lower), upper) - lower;
   let clippedLow = 0;
   let clippedHigh = 0;
   let shiftedMax = -Infinity;
-  for (let i = 0; i < margins.length; i++) {
-    const v = effective(margins[i]!);
-    if (Number.isNaN(v)) continue;
+  for (let i = 0; i < n; i++) {
+    let v = margins[i]!;
+    if (!Number.isFinite(v)) {
+      if (!zero) continue;
+      v = 0;
+    }
     if (v <= lower) clippedLow++;
     if (v >= upper) clippedHigh++;
-    shiftedMax = Math.max(shiftedMax, shift(v));
+    shiftedMax = Math.max(shiftedMax, Math.min(Math.max(v, lower), upper) - lower);
   }
   let denominator = upper - lower;
   if (mode === 'official') {
@@ -177,13 +208,26 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
     const v = effective(m);
     return Number.isNaN(v) ? neutral : shift(v) / denominator;
   };
+  // p is monotone in the margin (one denominator): its range comes from the smallest and largest margin when both
+  // give a finite p (then every margin between does); otherwise (0/0, an overflowing U - L) from every margin.
   let pMin = Infinity;
   let pMax = -Infinity;
-  for (let i = 0; i < margins.length; i++) {
-    const x = pOf(margins[i]!);
-    if (!Number.isFinite(x)) continue;
-    pMin = Math.min(pMin, x);
-    pMax = Math.max(pMax, x);
+  const lo = counted > 0 ? pOf(min) : Number.NaN;
+  const hi = counted > 0 ? pOf(max) : Number.NaN;
+  if (Number.isFinite(lo) && Number.isFinite(hi)) {
+    pMin = Math.min(lo, hi);
+    pMax = Math.max(lo, hi);
+    if (missing > 0 && missingPolicy === 'neutral') {
+      pMin = Math.min(pMin, neutral);
+      pMax = Math.max(pMax, neutral);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const x = pOf(margins[i]!);
+      if (!Number.isFinite(x)) continue;
+      pMin = Math.min(pMin, x);
+      pMax = Math.max(pMax, x);
+    }
   }
   const range = pMin <= pMax ? { pMin, pMax } : { pMin: null, pMax: null };
   return { pOf, calibration: { lower, upper, searched, max, clippedLow, clippedHigh, missing, missingPolicy, mode, denominator, ...range, warnings } };

@@ -418,42 +418,21 @@ export class Job {
     const alloc = (n: number): ByteStore => (engine.alloc ? engine.alloc(Uint8Array, n) : plainAlloc(n));
     let reused = alloc(1 << 21);
     let store = reused;
-    const GAP = 4096;
     try {
       let i = 0;
       while (i < recs.n) {
         if (detach()) store = own(1 << 21);
         else if (store !== reused) store = reused;
-        // Records i .. j - 1 make this batch; runs of nearby records are read with one call.
-        let fill = 0;
-        const start: number[] = [];
-        const end: number[] = [];
-        let j = i;
-        while (j < recs.n && (j === i || fill + recs.length[j]! <= store.length)) {
-          const runStart = recs.offset[j]!;
-          let runEnd = runStart + recs.length[j]!;
-          let k = j + 1;
-          while (k < recs.n && recs.offset[k]! - runEnd < GAP && recs.offset[k]! + recs.length[k]! - runStart + fill <= store.length) {
-            runEnd = Math.max(runEnd, recs.offset[k]! + recs.length[k]!);
-            k++;
-          }
-          const bytes = runEnd - runStart;
-          if (fill + bytes > store.length) {
-            if (j > i) break;
-            // One record larger than the buffer: a larger one.
-            if (store === reused) {
-              reused.free();
-              reused = store = alloc(2 * bytes);
-            } else store = own(2 * bytes);
-          }
-          pread(store.view(), fill, runStart, bytes);
-          for (let x = j; x < k; x++) {
-            start.push(fill + recs.offset[x]! - runStart);
-            end.push(fill + recs.offset[x]! - runStart + recs.length[x]!);
-          }
-          fill += bytes;
-          j = k;
+        let got = readBatch(recs, i, store, pread);
+        if (typeof got === 'number') {
+          // One record larger than the buffer: a larger one.
+          if (store === reused) {
+            reused.free();
+            reused = store = alloc(2 * got);
+          } else store = own(2 * got);
+          got = readBatch(recs, i, store, pread) as Exclude<typeof got, number>;
         }
+        const { j, start, end } = got;
         const n = j - i;
         const first = i;
         i = j;
@@ -461,8 +440,8 @@ export class Job {
           store,
           offset: recs.offset.slice(first, first + n),
           n,
-          start: Int32Array.from(start),
-          end: Int32Array.from(end),
+          start,
+          end,
           line: recs.line.slice(first, first + n),
           index: recs.index.slice(first, first + n),
           large: [],
@@ -474,4 +453,47 @@ export class Job {
       if (store !== reused) store.free();
     }
   }
+}
+
+/** Records closer than this (bytes between them) are read with one call. */
+const READ_GAP = 4096;
+
+/**
+ * Reads records i, i + 1, ... of `recs` into `store` while they fit (at least record i; runs of nearby records with
+ * one call): the end j of the batch and each record's bytes in the store; or, when record i alone does not fit, the
+ * bytes of store it needs (nothing read). A plain function, not part of the generator: its loops get optimized.
+ */
+function readBatch(
+  recs: RecordRanges,
+  i: number,
+  store: ByteStore,
+  pread: NonNullable<JobInput['pread']>,
+): { j: number; start: Int32Array; end: Int32Array } | number {
+  const cap = store.length;
+  const start: number[] = [];
+  const end: number[] = [];
+  let fill = 0;
+  let j = i;
+  while (j < recs.n && (j === i || fill + recs.length[j]! <= cap)) {
+    const runStart = recs.offset[j]!;
+    let runEnd = runStart + recs.length[j]!;
+    let k = j + 1;
+    while (k < recs.n && recs.offset[k]! - runEnd < READ_GAP && recs.offset[k]! + recs.length[k]! - runStart + fill <= cap) {
+      runEnd = Math.max(runEnd, recs.offset[k]! + recs.length[k]!);
+      k++;
+    }
+    const bytes = runEnd - runStart;
+    if (fill + bytes > cap) {
+      if (j > i) break;
+      return bytes;
+    }
+    pread(store.view(), fill, runStart, bytes);
+    for (let x = j; x < k; x++) {
+      start.push(fill + recs.offset[x]! - runStart);
+      end.push(fill + recs.offset[x]! - runStart + recs.length[x]!);
+    }
+    fill += bytes;
+    j = k;
+  }
+  return { j, start: Int32Array.from(start), end: Int32Array.from(end) };
 }

@@ -163,27 +163,36 @@ function numberOf(batch: RecordBatch, m: number): number {
   return Number.NaN;
 }
 
-/** Records whose pairs all dropped out are counted with this reason. */
-function countRecords(tally: Tally, t: Table, rowsOf: (i: number) => { rows: number; pairs: number }, dropReason: (i: number) => string): void {
-  const cur = t.cursor();
-  let i = 0;
-  while (i < t.n) {
-    const rec = cur.get('record', i);
-    let rows = 0;
-    let pairs = 0;
-    let reason = 'not_selected';
-    let j = i;
-    for (; j < t.n && cur.get('record', j) === rec; j++) {
-      const x = rowsOf(j);
-      rows += x.rows;
-      pairs += x.pairs;
-      const why = dropReason(j);
-      if (why !== 'not_selected') reason = why;
-    }
+/**
+ * Counts every record with pairs in the table: written, with its rows (pairsOf main rows plus sftOf SFT rows of each
+ * pair) and pairs, or, when none of its pairs gives a row, without a pair for the reason dropReason gives.
+ */
+function countRecords(tally: Tally, t: Table, pairsOf: (i: number) => number, sftOf: (i: number) => number, dropReason: (i: number) => string): void {
+  let rec = -1;
+  let rows = 0;
+  let pairs = 0;
+  let reason = 'not_selected';
+  const close = (): void => {
     if (rows > 0) tally.written(rows, pairs);
     else tally.noPairFor(reason);
-    i = j;
-  }
+  };
+  t.blocks.forEach((b) => {
+    for (let j = 0; j < b.n; j++) {
+      const i = b.start + j;
+      if (i > 0 && b.record[j] !== rec) {
+        close();
+        rows = pairs = 0;
+        reason = 'not_selected';
+      }
+      rec = b.record[j]!;
+      const m = pairsOf(i);
+      rows += m + sftOf(i);
+      pairs += m;
+      const why = dropReason(i);
+      if (why !== 'not_selected') reason = why;
+    }
+  });
+  if (t.n > 0) close();
 }
 
 /** The plan of select's pass 1 (clonable). */
@@ -322,6 +331,8 @@ export interface SelectTable {
 export interface NeededRecords {
   needed: Int32Array;
   ranges: RecordRanges;
+  /** The table's first pair of each needed record (its pairs follow it). */
+  firstPair: Int32Array;
 }
 
 /**
@@ -386,8 +397,20 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
   const form = st.conversational ?? false;
   return async (need, visit, flush) => {
     let p = 0; // pair pointer into the table
+    let q = 0; // the needed record of pair p
+    let last = -1;
     const n = t.n;
     const cur = t.cursor();
+    /** The pair of `rec` after the one taken last (its first, for a record not seen yet). */
+    const pairOf = (rec: number): number => {
+      if (rec !== last) {
+        while (q < need.needed.length && need.needed[q]! < rec) q++;
+        if (need.needed[q] === rec) p = need.firstPair[q]!;
+        else while (p < n && cur.get('record', p) < rec) p++;
+        last = rec;
+      }
+      return p++;
+    };
     for await (const a of input.pread ? job.passRanges(need.ranges) : job.pass(false, need.needed)) {
       if (a.kind === 'candidates') {
         const c: CandidateColumns = a.columns;
@@ -395,8 +418,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
         const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
         const src = { batch: a.batch, columns: c, pairs: res };
         for (let k = 0; k < res.rows.n; k++) {
-          while (p < n && cur.get('record', p) < res.rows.promptIndex[k]!) p++;
-          const i = p++;
+          const i = pairOf(res.rows.promptIndex[k]!);
           if (i >= n || cur.get('record', i) !== res.rows.promptIndex[k] || cur.get('chosen', i) !== res.rows.chosenIndex[k] || cur.get('rejected', i) !== res.rows.rejectedIndex[k]) {
             throw new Error('pairsmith: internal error: the second pass built different pairs (was the input changed while it was read?)');
           }
@@ -405,8 +427,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
       } else {
         const c: PairColumns = a.columns;
         for (let g = 0; g < c.groups; g++) {
-          while (p < n && cur.get('record', p) < c.index.a[g]!) p++;
-          const i = p++;
+          const i = pairOf(c.index.a[g]!);
           visit(i, (b) => writePairRecordColumns(b, a.batch, c, g, form, APPENDED));
         }
       }
@@ -420,28 +441,38 @@ function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
   // Counted first, then filled: arrays of exactly their size (the kept records of a large input are many).
   let count = 0;
   let last = -1;
-  const cur = t.cursor();
-  for (let i = 0; i < t.n; i++) {
-    if (!want(i)) continue;
-    const rec = cur.get('record', i);
-    if (count === 0 || rec !== last) count++;
-    last = rec;
-  }
+  t.blocks.forEach((b) => {
+    for (let j = 0; j < b.n; j++) {
+      if (!want(b.start + j)) continue;
+      const rec = b.record[j]!;
+      if (count === 0 || rec !== last) count++;
+      last = rec;
+    }
+  });
   const index = new Int32Array(count);
   const line = new Int32Array(count);
   const offset = new Float64Array(count);
   const length = new Int32Array(count);
-  for (let i = 0, k = 0; i < t.n && k < count; i++) {
-    if (!want(i)) continue;
-    const rec = cur.get('record', i);
-    if (k > 0 && index[k - 1] === rec) continue;
-    index[k] = rec;
-    line[k] = cur.get('recLine', i);
-    offset[k] = cur.get('recOffset', i);
-    length[k] = cur.get('recLength', i);
-    k++;
-  }
-  return { needed: index, ranges: { n: count, index, line, offset, length } };
+  const firstPair = new Int32Array(count);
+  let k = 0;
+  let prev = -1;
+  let first = 0; // the first pair of the record of pair i
+  t.blocks.forEach((b) => {
+    for (let j = 0; j < b.n && k < count; j++) {
+      const i = b.start + j;
+      const rec = b.record[j]!;
+      if (i === 0 || rec !== prev) first = i;
+      prev = rec;
+      if (!want(i) || (k > 0 && index[k - 1] === rec)) continue;
+      index[k] = rec;
+      line[k] = b.recLine[j]!;
+      offset[k] = b.recOffset[j]!;
+      length[k] = b.recLength[j]!;
+      firstPair[k] = first;
+      k++;
+    }
+  });
+  return { needed: index, ranges: { n: count, index, line, offset, length }, firstPair };
 }
 
 /** The rows' columns before the selection columns. */
@@ -536,10 +567,8 @@ export async function finishSelect(
   countRecords(
     tally,
     table,
-    (i) => {
-      const m = mainRows(i);
-      return { rows: m + (route[i] === 2 ? 1 : 0), pairs: m };
-    },
+    mainRows,
+    (i) => (route[i] === 2 ? 1 : 0),
     (i) => (kept(i) ? (curate?.route && route[i] === 0 ? 'no_margin' : 'augment_dropped') : 'not_selected'),
   );
 
@@ -720,7 +749,7 @@ export function pairLine(t: Table, cur: PairCursor, i: number): unknown[] {
 async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, sinks: SelectSinks, source: PairBaseSource): Promise<void> {
   const t = st.table;
   const n = t.n;
-  countRecords(tally, t, () => ({ rows: 1, pairs: 1 }), () => 'not_selected');
+  countRecords(tally, t, () => 1, () => 0, () => 'not_selected');
   const main = new RowEmitter(sinks.main);
   await main.columns(baseSchema(st));
   await source(

@@ -36,10 +36,27 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 }
 
 export function selectionReport(by: SelectBy, r: SelectResult, margins: { external: Float64Array | null; implicit: Float64Array | null }): Record<string, unknown> {
+  // The means of the finite margins of the kept and the dropped pairs (each summed in index order), in one pass.
   const split = (m: Float64Array | null) => {
     if (!m) return null;
     const n = Math.min(r.n, m.length);
-    return { kept_mean: meanWhere(m.subarray(0, n), (i) => r.rank[i]! > 0), dropped_mean: meanWhere(m.subarray(0, n), (i) => !(r.rank[i]! > 0)) };
+    const rank = r.rank;
+    let sk = 0;
+    let ck = 0;
+    let sd = 0;
+    let cd = 0;
+    for (let i = 0; i < n; i++) {
+      const x = m[i]!;
+      if (!Number.isFinite(x)) continue;
+      if (rank[i]! > 0) {
+        sk += x;
+        ck++;
+      } else {
+        sd += x;
+        cd++;
+      }
+    }
+    return { kept_mean: ck ? sk / ck : null, dropped_mean: cd ? sd / cd : null };
   };
   const cal = (c: SelectResult['calibrationExternal']) =>
     c && {

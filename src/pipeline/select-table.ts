@@ -84,6 +84,8 @@ export function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number
  * One block of the per-pair numbers only the counts and pass 2 read: pairs start .. start + n - 1. Empty picks
  * (chosen, rejected): every pick is -1 (a pairs input).
  */
+/** A run of pairs' numbers: pair start + j is at j of each column (a block without picks has empty pick columns). */
+export type PairBlock = Block;
 type Block = Pick<BatchNumbers, 'n' | 'record' | 'chosen' | 'rejected' | 'sc' | 'sr' | 'recOffset' | 'recLength' | 'recLine'> & { start: number };
 
 /** Where a spilled block is: in the spool, its float64 columns first (sc, sr, recOffset), then the int32 ones. */
@@ -218,6 +220,15 @@ export class PairBlocks {
 
   cursor(): PairCursor {
     return new PairCursor(this);
+  }
+
+  /** Calls `f` with each block, in pair order (a spilled one read back when its turn comes). */
+  forEach(f: (b: PairBlock) => void): void {
+    for (let i = 0; i < this.n; ) {
+      const b = this.block(i);
+      f(b);
+      i = b.start + b.n;
+    }
   }
 
   /** A whole column (made: with a spool, its blocks are read back). */

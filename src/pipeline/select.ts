@@ -77,6 +77,11 @@ export function fractionCount(fraction: number, n: number): number {
   return Math.min(n, Math.floor(fraction * n + 1e-9));
 }
 
+function allFinite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return false;
+  return true;
+}
+
 function orZero(x: number): number {
   return Number.isFinite(x) ? x : 0;
 }
@@ -164,7 +169,7 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
 
   // By one source with every margin finite, the score is that source's array as it is (raw() is the identity).
   const source = opts.by === 'external' ? ex : opts.by === 'implicit' ? im : undefined;
-  const direct = source !== undefined && source.every(Number.isFinite);
+  const direct = source !== undefined && allFinite(source);
   const score = direct ? source : new Float64Array(n);
   // The ranking key is the score itself except for bees (a sum of logits whose score is its sigmoid): one array.
   const key = opts.by === 'bees' ? new Float64Array(n) : score;
@@ -202,8 +207,8 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
   // Equal keys: the larger summed margin first (computed when compared: no column of n numbers), then input order.
   const tie = (i: number): number => (ex ? orZero(ex[i]!) : 0) + (im ? orZero(im[i]!) : 0);
   const cmp = (a: number, b: number): number => key[b]! - key[a]! || tie(b) - tie(a) || a - b;
-  let m = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(key[i]!)) m++;
+  let m = direct ? n : 0;
+  for (let i = 0; i < n && !direct; i++) if (!Number.isNaN(key[i]!)) m++;
   // The full ranking (every eligible index, best first): sorted when first read (the selection needs only its top k).
   let full: Int32Array | undefined;
   const fullOrder = (): Int32Array => {
@@ -225,7 +230,7 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
     k = eligible;
   }
   if (k === 0 && n > 0) warnings.push('the selection keeps no pair');
-  const top = official || 4 * k >= m ? fullOrder().subarray(0, k) : topOf(key, k, cmp);
+  const top = official || 4 * k >= m ? fullOrder().subarray(0, k) : topOf(key, k, m, cmp);
   const rank = new Int32Array(n);
   for (let r = 0; r < k; r++) rank[top[r]!] = r + 1;
   let nanScores: SelectResult['nanScores'] = null;
@@ -268,30 +273,42 @@ export function selectPairs(margins: { external?: Float64Array; implicit?: Float
 
 /**
  * The best k of the m indices whose key is not NaN, best first by `cmp` (key descending, then its tie-breaks; a strict
- * order), without sorting all of them: the k-th largest key T comes from a radix select over the keys (no copy);
- * every index above T is in, and the ones at T are ranked by `cmp` for the places left. Then only the k are sorted.
+ * order), without sorting all of them: a threshold T with at least k keys >= T comes from an evenly spaced sample of
+ * `sample` keys (four standard deviations below the sample's share k / m, so that some more than k pass), or exactly
+ * (kthLargest) when the sample misses or lets in more than 2k + 1024; only the keys >= T are sorted by `cmp`.
+ * Exported for its tests.
  */
-function topOf(key: Float64Array, k: number, cmp: (a: number, b: number) => number): Int32Array {
+export function topOf(key: Float64Array, k: number, m: number, cmp: (a: number, b: number) => number, sample = 2048): Int32Array {
   if (k === 0) return new Int32Array(0);
-  // -0 and +0 both equal T when it is either: they are ties, as for cmp.
-  const t = kthLargest(key, k);
-  let above = 0;
-  let at = 0;
-  for (let i = 0; i < key.length; i++) {
-    const v = key[i]!;
-    if (v > t) above++;
-    else if (v === t) at++;
+  const n = key.length;
+  const atLeast = (t: number): number => {
+    let c = 0;
+    for (let i = 0; i < n; i++) if (key[i]! >= t) c++;
+    return c;
+  };
+  let t = sampledThreshold(key, k / m, sample);
+  let c = atLeast(t);
+  if (c < k || c > 2 * k + 1024) {
+    // -0 and +0 both pass when T is either: they are ties, as for cmp.
+    t = kthLargest(key, k);
+    c = atLeast(t);
   }
-  const top = new Int32Array(k);
-  const ties = new Int32Array(at);
-  for (let i = 0, a = 0, b = 0; i < key.length; i++) {
-    const v = key[i]!;
-    if (v > t) top[a++] = i;
-    else if (v === t) ties[b++] = i;
-  }
-  sortIndices(ties, cmp);
-  top.set(ties.subarray(0, k - above), above);
-  return sortIndices(top, cmp);
+  const top = new Int32Array(c);
+  for (let i = 0, j = 0; j < c; i++) if (key[i]! >= t) top[j++] = i;
+  return sortIndices(top, cmp).subarray(0, k);
+}
+
+/** A key below about the share `q` of the largest non-NaN keys, from an evenly spaced sample (-Infinity: none). */
+function sampledThreshold(key: Float64Array, q: number, size: number): number {
+  const n = key.length;
+  const stride = Math.max(1, Math.floor(n / size));
+  let s = 0;
+  for (let i = 0; i < n; i += stride) if (!Number.isNaN(key[i]!)) s++;
+  const sample = new Float64Array(s);
+  for (let i = 0, j = 0; i < n; i += stride) if (!Number.isNaN(key[i]!)) sample[j++] = key[i]!;
+  sample.sort();
+  const at = Math.floor(s * (1 - q) - 4 * Math.sqrt(s * q * (1 - q)) - 4);
+  return at > 0 ? sample[at]! : -Infinity;
 }
 
 /** `--by`: a margin source, or auto. */

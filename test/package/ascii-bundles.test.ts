@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const BUNDLES = ['dist/cli/pairsmith.js', 'dist/thread-worker.js', 'dist/cjs/pairsmith.cjs'];
+const BUNDLES = ['dist/cli/pairsmith.js', 'dist/cli/pairsmith.cjs', 'dist/thread-worker.js', 'dist/cjs/pairsmith.cjs'];
 
 describe('bundles', () => {
   for (const file of BUNDLES) {

@@ -41,6 +41,8 @@ describe('npm pack', () => {
       'dist/cjs/node.d.ts',
       'dist/cjs/package.json',
       'dist/cli/pairsmith.js',
+      'dist/cli/pairsmith.cjs',
+      'dist/cli/pairsmith.cjs.cache',
       'build/simd.wasm',
       'build/scalar.wasm',
       'build/embedded-wasm.js',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrate, searchUpper } from '../../src/pipeline/calibrate.js';
 import { clippedLogit, fuseLogit, officialProduct, sigmoid } from '../../src/pipeline/fusion.js';
 import { externalMargin, implicitMargin } from '../../src/pipeline/margins.js';
-import { fractionCount, selectPairs } from '../../src/pipeline/select.js';
+import { fractionCount, selectPairs, topOf } from '../../src/pipeline/select.js';
 import { ratingGapWeights } from '../../src/pipeline/weights.js';
 import { expectAllClose, expectClose } from '../helpers/close.js';
 
@@ -222,6 +222,34 @@ describe('the selection ranks only its top k', () => {
         expect(r.order.length).toBe(ex.length - r.ineligible);
       }),
       { numRuns: 600 },
+    );
+  });
+});
+
+describe('topOf: the top k from a sampled threshold', () => {
+  // Orders that fool an evenly spaced sample (sorted, reversed, a sawtooth of the sample's stride), heavy ties, NaN.
+  const shape = fc.constantFrom('random', 'ascending', 'descending', 'sawtooth', 'peaks', 'ties', 'nan');
+  it('equals a full sort by the comparator for every k, sample size and input order (the fallbacks included)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: -50, max: 50 }), fc.double({ noNaN: true })), { minLength: 1, maxLength: 3000, size: 'max' }), shape, fc.nat(), fc.constantFrom(1, 2, 7, 64, 2048), (xs, how, kSeed, sample) => {
+        let v = xs.slice();
+        if (how === 'ascending') v.sort((a, b) => a - b);
+        if (how === 'descending') v.sort((a, b) => b - a);
+        const sampled = (i: number) => i % Math.max(1, Math.floor(v.length / sample)) === 0;
+        if (how === 'sawtooth') v = v.map((x, i) => (sampled(i) ? -1e9 : x));
+        if (how === 'peaks') v = v.map((x, i) => (sampled(i) ? 1e9 : x));
+        if (how === 'ties') v = v.map((x, i) => (i % 5 === 0 ? x : 0));
+        if (how === 'nan') v = v.map((x, i) => (i % 3 === 0 ? Number.NaN : x));
+        const key = Float64Array.from(v);
+        const idx = [...key.keys()].filter((i) => !Number.isNaN(key[i]!));
+        const m = idx.length;
+        if (m === 0) return;
+        const k = kSeed % (m + 1);
+        const cmp = (a: number, b: number) => key[b]! - key[a]! || a - b;
+        const want = idx.sort(cmp).slice(0, k);
+        expect(Array.from(topOf(key, k, m, cmp, sample))).toEqual(want);
+      }),
+      { numRuns: 400 },
     );
   });
 });
