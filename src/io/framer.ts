@@ -512,15 +512,14 @@ export class Framer {
         if (len > this.maxRecord) this.startSkip();
         return;
       }
-      this.record(this.lineStart, nl, false);
+      this.record(this.lineStart, nl, false, v);
       this.lineStart = this.scanFrom = nl + 1;
     }
   }
 
-  /** A complete line [s, e) (without its newline): a record unless blank. */
-  private record(s: number, e: number, last: boolean): void {
+  /** A complete line [s, e) (without its newline): a record unless blank. `v`: the store's bytes (a view made once per scan). */
+  private record(s: number, e: number, last: boolean, v: Uint8Array = this.store.view()): void {
     const line = ++this.lineNo;
-    const v = this.store.view();
     let t = e;
     if (t > s && v[t - 1] === 0x0d) t--;
     if (last) this.lineStart = this.scanFrom = e;

@@ -395,6 +395,8 @@ async function fillTable(st: SelectTable, job: Job, o: SelectRunOptions, parquet
 function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRunOptions, st: SelectTable): PairBaseSource {
   const t = st.table;
   const form = st.conversational ?? false;
+  // The pair options as pass 1 has them (the same object shape: V8's code optimized for pass 1 keeps running).
+  const po = selectStageOptions(o);
   return async (need, visit, flush) => {
     let p = 0; // pair pointer into the table
     let q = 0; // the needed record of pair p
@@ -415,7 +417,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
       if (a.kind === 'candidates') {
         const c: CandidateColumns = a.columns;
         if (c.groups === 0) continue;
-        const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, o), o);
+        const res: ChunkPairs = pairsForChunk(engine, chunkOfColumns(engine, c, po), po);
         const src = { batch: a.batch, columns: c, pairs: res };
         for (let k = 0; k < res.rows.n; k++) {
           const i = pairOf(res.rows.promptIndex[k]!);
