@@ -137,7 +137,11 @@ export function exactAdd(partials: number[], x: number): void {
       partials[i++] = y;
       continue;
     }
-    if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+    if (Math.abs(x) < Math.abs(y)) {
+      const t = x;
+      x = y;
+      y = t;
+    }
     const hi = x + y;
     const lo = y - (hi - x);
     if (lo !== 0) partials[i++] = lo;

@@ -245,8 +245,9 @@ function constructOn(
   let g = 0;
   let s = 0;
   let e = 0;
-  let mu = 0;
-  let sigma = 0;
+  // Its mean and std in a typed array: a double in a closure's variable is boxed at every store (a new heap object
+  // per group), a typed array's element is not.
+  const ms = new Float64Array(2);
   const accept = (c: number, r: number, cp: string | null, rp: string | null, rejPos: Position | null): DropReason | null => {
     // Returns a drop reason, or null after emitting the pair.
     let rr = r;
@@ -257,7 +258,7 @@ function constructOn(
     else if (values[s + rr]! > vc) reason = 'inverted';
     if (reason !== null && reason !== 'inverted' && fallback === 'next-nearest') {
       const alt = rejPos
-        ? nearestBelow(values, s, e, rejPos, mu, sigma, vc)
+        ? nearestBelow(values, s, e, rejPos, ms[0]!, ms[1]!, vc)
         : randomBelow(values, s, e, vc, opts.seed ?? 0, streams ? streams[g]! : g);
       if (alt < 0) reason = 'no_lower_candidate';
       else {
@@ -269,7 +270,7 @@ function constructOn(
     if (reason === null && vc - values[s + rr]! < minGap) reason = 'below_min_gap';
     if (reason !== null) return reason;
     out.push(g, c, rr, cp, rp);
-    exactAdd(report.rejectedZ, (values[s + rr]! - mu) / sigma);
+    exactAdd(report.rejectedZ, (values[s + rr]! - ms[0]!) / ms[1]!);
     return null;
   };
 
@@ -284,9 +285,9 @@ function constructOn(
       continue;
     }
     if (count < 5) report.smallPrompts++;
-    mu = stats.mean[g]!;
-    sigma = stats.std[g]!;
-    if (!(sigma > 0)) {
+    ms[0] = stats.mean[g]!;
+    ms[1] = stats.std[g]!;
+    if (!(ms[1]! > 0)) {
       noPair[g] = 'no_spread';
       bump(report.promptsWithoutPair, 'no_spread');
       if (single) bump(report.pairsDropped, 'no_spread');
