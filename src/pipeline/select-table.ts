@@ -84,9 +84,9 @@ export function place(nb: BatchNumbers, i: number, batch: RecordBatch, r: number
  * One block of the per-pair numbers only the counts and pass 2 read: pairs start .. start + n - 1. Empty picks
  * (chosen, rejected): every pick is -1 (a pairs input).
  */
-/** A run of pairs' numbers: pair start + j is at j of each column (a block without picks has empty pick columns). */
-export type PairBlock = Block;
 type Block = Pick<BatchNumbers, 'n' | 'record' | 'chosen' | 'rejected' | 'sc' | 'sr' | 'recOffset' | 'recLength' | 'recLine'> & { start: number };
+/** A block as PairBlocks.forEach gives it: pair start + j is at j of each column. */
+export type PairBlock = Block;
 
 /** Where a spilled block is: in the spool, its float64 columns first (sc, sr, recOffset), then the int32 ones. */
 interface Spilled {
