@@ -1,6 +1,6 @@
 // The bundled CLI (the package's bin, dist/cli/pairsmith.js) behaves as the unbundled tsc output (dist/cli/bin.js):
 // same stdout, stderr and files, including what depends on file locations inside the package (build/*.wasm, the
-// bundled sample in examples/) and the code-split Parquet chunks.
+// bundled sample in examples/) and the Parquet libraries the bundle evaluates only when Parquet is read or written.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +63,7 @@ describe('bundled CLI', () => {
     expect(manifest('bundled', 'curated-{}.jsonl.manifest.json')).toEqual(manifest('unbundled', 'curated-{}.jsonl.manifest.json'));
   });
 
-  it('Parquet out and back in (the lazily loaded chunks) gives the same rows', () => {
+  it('Parquet out and back in (the lazily evaluated Parquet code) gives the same rows', () => {
     expect(both('pairs', SAMPLE, '-o', 'pairs-{}.parquet', '--quiet').bundled!.code).toBe(0);
     const r = both('convert', 'pairs-{}.parquet', '-o', 'pairs-{}.jsonl', '--format', 'pairs', '--quiet');
     expect(r.bundled!.code).toBe(0);
