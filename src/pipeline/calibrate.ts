@@ -74,24 +74,20 @@ export function searchUpper(margins: ArrayLike<number>, divisor: number, minTail
 /**
  * searchUpper over the margins, a missing one counted as 0 when `missingAsZero` (the official nan_to_num) or left
  * out. U only rises from trunc(max / divisor), so only the margins above that are counted: they alone are copied
- * and sorted, not every margin. `known` gives the largest counted margin and how many are counted, when the caller
- * has them (one pass fewer).
+ * and sorted, not every margin.
  */
-function searchUpperOf(margins: ArrayLike<number>, divisor: number, minTail: number, missingAsZero: boolean, known?: { max: number; count: number }): number {
+function searchUpperOf(margins: ArrayLike<number>, divisor: number, minTail: number, missingAsZero: boolean): number {
   const n = margins.length;
   let max = -Infinity;
   let count = 0;
-  if (known) ({ max, count } = known);
-  else {
-    for (let i = 0; i < n; i++) {
-      const m = margins[i]!;
-      if (Number.isFinite(m)) {
-        count++;
-        if (m > max) max = m;
-      } else if (missingAsZero) {
-        count++;
-        if (0 > max) max = 0;
-      }
+  for (let i = 0; i < n; i++) {
+    const m = margins[i]!;
+    if (Number.isFinite(m)) {
+      count++;
+      if (m > max) max = m;
+    } else if (missingAsZero) {
+      count++;
+      if (0 > max) max = 0;
     }
   }
   if (count === 0) throw new RangeError('pairsmith: cannot calibrate a margin source with no finite margins');
@@ -152,19 +148,13 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
   const zero = missingPolicy === 'zero';
   let max = -Infinity;
   let min = Infinity;
-  let top = -Infinity; // the search's max: the first of equal values (-0 or 0), as searchUpperOf finds it
   let missing = 0;
   for (let i = 0; i < n; i++) {
-    let m = margins[i]!;
+    const m = margins[i]!;
     if (Number.isFinite(m)) {
       max = Math.max(max, m);
       min = Math.min(min, m);
-    } else {
-      missing++;
-      if (!zero) continue;
-      m = 0;
-    }
-    if (m > top) top = m;
+    } else missing++;
   }
   if (zero && missing > 0) {
     max = Math.max(max, 0);
@@ -172,7 +162,7 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
   }
   const counted = zero ? n : n - missing;
   const searched = opts.upper === undefined;
-  const upper = opts.upper ?? searchUpperOf(margins, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL, zero, counted > 0 ? { max: top, count: counted } : undefined);
+  const upper = opts.upper ?? searchUpperOf(margins, opts.divisor, opts.minTail ?? DEFAULT_MIN_TAIL, zero);
   if (mode === 'stable' && !(upper > lower)) {
     throw new RangeError(`pairsmith: calibration upper bound U = ${upper} must be above the lower bound L = ${lower}; set it explicitly`);
   }
@@ -192,7 +182,7 @@ export function calibration(margins: Float64Array, opts: CalibrationOptions): { 
     }
     if (v <= lower) clippedLow++;
     if (v >= upper) clippedHigh++;
-    shiftedMax = Math.max(shiftedMax, Math.min(Math.max(v, lower), upper) - lower);
+    shiftedMax = Math.max(shiftedMax, shift(v));
   }
   let denominator = upper - lower;
   if (mode === 'official') {

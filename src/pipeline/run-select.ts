@@ -399,16 +399,16 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
   const po = selectStageOptions(o);
   return async (need, visit, flush) => {
     let p = 0; // pair pointer into the table
-    let q = 0; // the needed record of pair p
+    let q = 0; // the needed record being read
     let last = -1;
     const n = t.n;
     const cur = t.cursor();
-    /** The pair of `rec` after the one taken last (its first, for a record not seen yet). */
+    /** The pair of `rec` after the one taken last (its first, for a record not seen yet; pass 2 reads needed records only). */
     const pairOf = (rec: number): number => {
       if (rec !== last) {
         while (q < need.needed.length && need.needed[q]! < rec) q++;
-        if (need.needed[q] === rec) p = need.firstPair[q]!;
-        else while (p < n && cur.get('record', p) < rec) p++;
+        if (need.needed[q] !== rec) throw new Error(`pairsmith: internal error: pass 2 read record ${rec}, which it did not ask for`);
+        p = need.firstPair[q]!;
         last = rec;
       }
       return p++;

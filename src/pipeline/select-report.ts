@@ -1,18 +1,27 @@
 // The kept-vs-dropped report of a selection (manifest `report.selection`, `--report`).
 import type { SelectBy, SelectResult } from './select.js';
 
-/** Mean of the finite values of `m` at the indices `take` accepts (summed in index order), null when none. */
-function meanWhere(m: ArrayLike<number>, take: (i: number) => boolean): number | null {
-  let s = 0;
-  let c = 0;
+/**
+ * Means of the finite values of `m` at the indices `take` accepts and at the others (each summed in index order; null
+ * when there are none), in one pass.
+ */
+function meansWhere(m: ArrayLike<number>, take: (i: number) => boolean): { yes: number | null; no: number | null } {
+  let sy = 0;
+  let cy = 0;
+  let sn = 0;
+  let cn = 0;
   for (let i = 0; i < m.length; i++) {
     const x = m[i]!;
-    if (take(i) && Number.isFinite(x)) {
-      s += x;
-      c++;
+    if (!Number.isFinite(x)) continue;
+    if (take(i)) {
+      sy += x;
+      cy++;
+    } else {
+      sn += x;
+      cn++;
     }
   }
-  return c ? s / c : null;
+  return { yes: cy ? sy / cy : null, no: cn ? sn / cn : null };
 }
 
 /** Pearson correlation over pairs where both are finite (null if fewer than 3 or no spread). */
@@ -21,8 +30,8 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   let count = 0;
   for (let i = 0; i < a.length; i++) if (both(i)) count++;
   if (count < 3) return null;
-  const mx = meanWhere(a, both)!;
-  const my = meanWhere(b, both)!;
+  const mx = meansWhere(a, both).yes!;
+  const my = meansWhere(b, both).yes!;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
@@ -36,27 +45,11 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
 }
 
 export function selectionReport(by: SelectBy, r: SelectResult, margins: { external: Float64Array | null; implicit: Float64Array | null }): Record<string, unknown> {
-  // The means of the finite margins of the kept and the dropped pairs (each summed in index order), in one pass.
   const split = (m: Float64Array | null) => {
     if (!m) return null;
-    const n = Math.min(r.n, m.length);
     const rank = r.rank;
-    let sk = 0;
-    let ck = 0;
-    let sd = 0;
-    let cd = 0;
-    for (let i = 0; i < n; i++) {
-      const x = m[i]!;
-      if (!Number.isFinite(x)) continue;
-      if (rank[i]! > 0) {
-        sk += x;
-        ck++;
-      } else {
-        sd += x;
-        cd++;
-      }
-    }
-    return { kept_mean: ck ? sk / ck : null, dropped_mean: cd ? sd / cd : null };
+    const means = meansWhere(m.subarray(0, Math.min(r.n, m.length)), (i) => rank[i]! > 0);
+    return { kept_mean: means.yes, dropped_mean: means.no };
   };
   const cal = (c: SelectResult['calibrationExternal']) =>
     c && {
