@@ -51,29 +51,26 @@ const common = {
   logLevel: 'warning',
 };
 
-const cjsOut = resolve(dist, 'cjs/pairsmith.cjs');
-await build({
-  ...common,
-  entryPoints: [resolve(dist, 'node.js')],
-  outfile: cjsOut,
-  format: 'cjs',
-  external: ['@assemblyscript/loader'],
-  banner: { js: "'use strict';\nconst __pairsmithUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [ownLocation(cjsOut, '__pairsmithUrl')],
-});
+/** One CommonJS bundle of a dist/ entry: its modules' import.meta.url made from the bundle's own __filename. */
+async function cjsBundle(entry, outfile, extra = {}) {
+  await build({
+    ...common,
+    entryPoints: [resolve(dist, entry)],
+    outfile,
+    format: 'cjs',
+    banner: { js: "'use strict';\nconst __pairsmithUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [ownLocation(outfile, '__pairsmithUrl')],
+    ...extra,
+  });
+}
+
+await cjsBundle('node.js', resolve(dist, 'cjs/pairsmith.cjs'), { external: ['@assemblyscript/loader'] });
 
 // The CLI: its code in one CommonJS file (dist/cli/pairsmith.cjs; the Parquet libraries bundled in, evaluated only
 // when Parquet is read or written), run by a small ES module (dist/cli/pairsmith.js, the bin, from src/cli/launch.ts)
 // through V8's code cache of the bundle (src/cli/code-cache.ts), made below.
 const cliOut = resolve(dist, 'cli/pairsmith.cjs');
-await build({
-  ...common,
-  entryPoints: [resolve(dist, 'cli/bin.js')],
-  outfile: cliOut,
-  format: 'cjs',
-  banner: { js: "'use strict';\nconst __pairsmithUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [ownLocation(cliOut, '__pairsmithUrl')],
-});
+await cjsBundle('cli/bin.js', cliOut);
 const binOut = resolve(dist, 'cli/pairsmith.js');
 await build({
   ...common,
