@@ -51,7 +51,7 @@ export interface SelectRunOptions extends PairsRunOptions {
    * than the margins are read from it, so only until the run returns.
    */
   spill?: SpoolFactory;
-  /** The bytes of those numbers kept in memory before `spill` takes them (default 16 MiB; 0: spill from the start). */
+  /** The bytes of those numbers kept in memory before `spill` takes them (default 4 MiB; 0: spill from the start). */
   spillAfter?: number;
   /** Told each batch of candidate sets in pass 1 with the pairs built from it (e.g. to feed a report). */
   onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
@@ -123,30 +123,31 @@ export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): voi
 
 /** A pairs input's implicit margin: its `implicit_margin`, else from the four log-prob fields (numbers or token lists). */
 function recordImplicit(batch: RecordBatch, r: number, beta: number, reduce: 'sum' | 'mean'): number {
-  const ix = batch.index;
   const m = batch.member(r, IMPLICIT);
   if (m >= 0) return numberOf(batch, m);
-  const seq = (key: Key): number => {
-    const k = batch.member(r, key);
-    if (k < 0) return Number.NaN;
-    const kind = ix.valKind[k]!;
-    if (kind !== JSON_K_ARRAY) return numberOf(batch, k);
-    const e0 = ix.elemOff[k]!;
-    const e1 = ix.elemOff[k + 1]!;
-    if (e1 === e0) return Number.NaN;
-    let s = 0;
-    for (let e = e0; e < e1; e++) {
-      const ek = ix.elemKind[e]!;
-      if (ek === JSON_K_NUMBER || ek === JSON_K_NUMBER_TEXT) s += batch.elemNumber(e);
-      else if (ek === JSON_K_NAN) s += Number.NaN;
-      else if (ek === JSON_K_POS_INF) s += Infinity;
-      else if (ek === JSON_K_NEG_INF) s += -Infinity;
-      else return Number.NaN;
-    }
-    return reduce === 'mean' ? s / (e1 - e0) : s;
-  };
-  const [pc, pr, rc, rr] = LOGP_KEYS.map(seq) as [number, number, number, number];
-  return implicitMargin(pc, pr, rc, rr, beta);
+  const mean = reduce === 'mean';
+  return implicitMargin(logpOf(batch, r, LOGP_KEYS[0]!, mean), logpOf(batch, r, LOGP_KEYS[1]!, mean), logpOf(batch, r, LOGP_KEYS[2]!, mean), logpOf(batch, r, LOGP_KEYS[3]!, mean), beta);
+}
+
+/** Record r's log-prob field `key`: a number, or the sum (mean) of a token list; NaN when absent or not numeric. */
+function logpOf(batch: RecordBatch, r: number, key: Key, mean: boolean): number {
+  const k = batch.member(r, key);
+  if (k < 0) return Number.NaN;
+  const ix = batch.index;
+  if (ix.valKind[k]! !== JSON_K_ARRAY) return numberOf(batch, k);
+  const e0 = ix.elemOff[k]!;
+  const e1 = ix.elemOff[k + 1]!;
+  if (e1 === e0) return Number.NaN;
+  let s = 0;
+  for (let e = e0; e < e1; e++) {
+    const ek = ix.elemKind[e]!;
+    if (ek === JSON_K_NUMBER || ek === JSON_K_NUMBER_TEXT) s += batch.elemNumber(e);
+    else if (ek === JSON_K_NAN) s += Number.NaN;
+    else if (ek === JSON_K_POS_INF) s += Infinity;
+    else if (ek === JSON_K_NEG_INF) s += -Infinity;
+    else return Number.NaN;
+  }
+  return mean ? s / (e1 - e0) : s;
 }
 
 function isNumberKind(k: number): boolean {

@@ -99,7 +99,7 @@ interface Spilled {
 /** Pushed pairs (a merge's) are gathered into blocks of this many. */
 const PUSH_BLOCK = 4096;
 /** Blocks stay in memory up to this many bytes in all, even with a spool: a small run reads no temp file. */
-const KEEP_BYTES = 16 << 20;
+const KEEP_BYTES = 4 << 20;
 
 /**
  * The per-pair numbers only the counts and pass 2 read, by blocks in pair order: kept as given, or, with a spool and
@@ -117,6 +117,7 @@ export class PairBlocks {
   /** The spool was released (Table.close): spilled blocks cannot be read any more. */
   closed = false;
   private pending: Block | undefined;
+  private scratch = new Uint8Array(0);
 
   constructor(
     private readonly spool?: Spool,
@@ -181,7 +182,9 @@ export class PairBlocks {
     const n = b.n;
     const picks = b.chosen.length > 0;
     const bytes = 24 * n + (picks ? 20 : 12) * n;
-    const buf = new Uint8Array(bytes);
+    // Gathered in one buffer the next block reuses (the spool copies what it is given).
+    if (this.scratch.length < bytes) this.scratch = new Uint8Array(Math.max(bytes, 2 * this.scratch.length));
+    const buf = this.scratch.subarray(0, bytes);
     let at = 0;
     for (const x of [b.sc, b.sr, b.recOffset, b.record, b.recLength, b.recLine, ...(picks ? [b.chosen, b.rejected] : [])]) {
       buf.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), at);
@@ -197,7 +200,7 @@ export class PairBlocks {
 
   /** The block holding pair i (read from the spool: a copy of its own). */
   block(i: number): Block {
-    if (this.pending) throw new Error('pairsmith: internal error: pair blocks read before finish()');
+    this.ready();
     if (!(i >= 0 && i < this.n)) throw new RangeError(`pairsmith: internal error: pair ${i} of ${this.n}`);
     // The last block starting at or before i.
     let lo = 0;
@@ -207,40 +210,53 @@ export class PairBlocks {
       if (this.starts[mid]! <= i) lo = mid;
       else hi = mid - 1;
     }
-    const x = this.blocks[lo]!;
+    return this.load(lo, false);
+  }
+
+  private ready(): void {
+    if (this.pending) throw new Error('pairsmith: internal error: pair blocks read before finish()');
+  }
+
+  /**
+   * Block k. A spilled one is read back: a copy of its own, or, `shared`, a view of the spool's read buffer when
+   * it is aligned (valid until the spool's next read: no garbage per block when every block is read in turn).
+   */
+  private load(k: number, shared: boolean): Block {
+    const x = this.blocks[k]!;
     if ('record' in x) return x;
     if (this.closed) throw new Error("pairsmith: a run's per-pair numbers (record, picks, scores) were spilled to a temp file, removed when the run returned: run without `spill` to read them");
     const s = x;
-    const buf = this.spool!.read(s.at, s.bytes).slice().buffer;
+    const v = this.spool!.read(s.at, s.bytes);
+    const own = !shared || v.byteOffset % 8 !== 0 ? v.slice() : v;
+    const buf = own.buffer;
+    const at = own.byteOffset;
     const n = s.n;
-    const f = (k: number) => new Float64Array(buf, 8 * n * k, n);
-    const g = (k: number) => (k < 3 || s.picks ? new Int32Array(buf, 24 * n + 4 * n * k, n) : new Int32Array(0));
-    return { start: this.starts[lo]!, n, sc: f(0), sr: f(1), recOffset: f(2), record: g(0), recLength: g(1), recLine: g(2), chosen: g(3), rejected: g(4) };
+    const f = (c: number) => new Float64Array(buf, at + 8 * n * c, n);
+    const g = (c: number) => (c < 3 || s.picks ? new Int32Array(buf, at + 24 * n + 4 * n * c, n) : new Int32Array(0));
+    return { start: this.starts[k]!, n, sc: f(0), sr: f(1), recOffset: f(2), record: g(0), recLength: g(1), recLine: g(2), chosen: g(3), rejected: g(4) };
   }
 
   cursor(): PairCursor {
     return new PairCursor(this);
   }
 
-  /** Calls `f` with each block, in pair order (a spilled one read back when its turn comes). */
+  /**
+   * Calls `f` with each block, in pair order (a spilled one read back when its turn comes, into a buffer the next
+   * block reuses: `f` must not keep the block).
+   */
   forEach(f: (b: PairBlock) => void): void {
-    for (let i = 0; i < this.n; ) {
-      const b = this.block(i);
-      f(b);
-      i = b.start + b.n;
-    }
+    this.ready();
+    for (let k = 0; k < this.blocks.length; k++) f(this.load(k, true));
   }
 
   /** A whole column (made: with a spool, its blocks are read back). */
   column<K extends 'record' | 'chosen' | 'rejected' | 'sc' | 'sr'>(k: K): Block[K] {
     const out = k === 'sc' || k === 'sr' ? new Float64Array(this.n) : new Int32Array(this.n);
-    for (let i = 0; i < this.n; ) {
-      const b = this.block(i);
+    this.forEach((b) => {
       const x = b[k];
       if (x.length === 0) out.fill(-1, b.start, b.start + b.n);
       else out.set(x, b.start);
-      i = b.start + b.n;
-    }
+    });
     return out as Block[K];
   }
 }

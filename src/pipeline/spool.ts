@@ -3,7 +3,7 @@
 // bytes in memory; the CLI passes a file spool (src/io/node/spool.ts) so memory stays bounded.
 
 export interface Spool {
-  /** Appends bytes; returns their offset. */
+  /** Appends bytes (copied or written at once: the caller may reuse them); returns their offset. */
   append(bytes: Uint8Array): number;
   /** The `length` bytes at `offset` (a view valid until the next call). */
   read(offset: number, length: number): Uint8Array;

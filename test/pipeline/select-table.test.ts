@@ -102,6 +102,22 @@ function check(t: Table, want: Plain, order: number[]): void {
     }
   }
   expect(bad).toBeUndefined();
+  // Block by block (a spilled block read into the buffer the next one reuses): every field, in order.
+  const seen: Plain = { record: [], chosen: [], rejected: [], sc: [], sr: [], ext: [], offset: [], length: [], line: [] };
+  t.blocks.forEach((b) => {
+    expect(b.start).toBe(seen.record.length);
+    for (let j = 0; j < b.n; j++) {
+      seen.record.push(b.record[j]!);
+      seen.chosen.push(b.chosen.length > 0 ? b.chosen[j]! : -1);
+      seen.rejected.push(b.rejected.length > 0 ? b.rejected[j]! : -1);
+      seen.sc.push(b.sc[j]!);
+      seen.sr.push(b.sr[j]!);
+      seen.offset.push(b.recOffset[j]!);
+      seen.length.push(b.recLength[j]!);
+      seen.line.push(b.recLine[j]!);
+    }
+  });
+  expect({ ...seen, ext: want.ext }).toEqual(want);
   const p = t.numbers();
   expect(Array.from(p.record)).toEqual(want.record);
   expect(Array.from(p.chosen)).toEqual(want.chosen);
