@@ -241,8 +241,8 @@ export class PairBlocks {
   }
 
   /**
-   * Calls `f` with each block, in pair order (a spilled one read back when its turn comes, into a buffer the next
-   * block reuses: `f` must not keep the block).
+   * Calls `f` with each block, in pair order (a spilled one read back when its turn comes, as a view of the spool's
+   * read buffer, which the next read reuses: `f` must neither keep the block nor read the table, e.g. by a cursor).
    */
   forEach(f: (b: PairBlock) => void): void {
     this.ready();
