@@ -4,16 +4,7 @@
 // index without decoding (top-level fields), or decoded where a value is needed (message lists, dot paths,
 // UltraFeedback completions, shared-prefix prompts). Every record read is counted in the Tally exactly once.
 // Platform neutral.
-import {
-  JSON_K_ARRAY,
-  JSON_K_NAN,
-  JSON_K_NEG_INF,
-  JSON_K_NULL,
-  JSON_K_NUMBER,
-  JSON_K_POS_INF,
-  JSON_K_STRING,
-  JSON_REC_OK,
-} from '../abi/json.js';
+import { JSON_K_ARRAY, JSON_K_NULL, JSON_K_NUMBER, JSON_K_STRING, JSON_REC_OK } from '../abi/json.js';
 import { Cells, FORM_MESSAGES, FORM_OTHER, FORM_STRING } from './cells.js';
 import { GrowF64, GrowI32, GrowU8 } from './grow.js';
 import { Tally } from './manifest.js';
@@ -410,11 +401,8 @@ export class CandidateAdapter {
   /** A score element: a number (finite or not) or null; anything else is a wrong type. */
   private elemScore(batch: RecordBatch, k: number, path: string): number | null {
     const kind = batch.index.elemKind[k]!;
-    if (RecordBatch.isNumberKind(kind)) return batch.elemNumber(k);
+    if (RecordBatch.isNumeric(kind)) return batch.elemValue(k);
     if (kind === JSON_K_NULL) return null;
-    if (kind === JSON_K_NAN) return Number.NaN;
-    if (kind === JSON_K_POS_INF) return Infinity;
-    if (kind === JSON_K_NEG_INF) return -Infinity;
     throw new FieldProblem(path, 'wrong_type', `'${path}' must be a number or null, got ${describeBytes(batch.buf, batch.index.elemS[k]!)}`);
   }
 
@@ -456,7 +444,7 @@ export class CandidateAdapter {
     for (let i = 0; i < count; i++) {
       const k = ix.elemOff[m]! + i;
       const ek = ix.elemKind[k]!;
-      if (RecordBatch.isNumberKind(ek) || ek === JSON_K_NAN || ek === JSON_K_POS_INF || ek === JSON_K_NEG_INF) continue;
+      if (RecordBatch.isNumeric(ek)) continue;
       if (ek === JSON_K_ARRAY && this.tokens(batch, k) >= 0) continue;
       throw new FieldProblem(`${key}.${i}`, 'wrong_type', `'${key}[${i}]' must be a number or an array of numbers, got ${describeBytes(batch.buf, ix.elemS[k]!)}`);
     }
@@ -481,12 +469,7 @@ export class CandidateAdapter {
   private pushLogps(batch: RecordBatch, kp: number, kr: number): void {
     const c = this.columns;
     const ix = batch.index;
-    const sum = (k: number): number | null => {
-      const kind = ix.elemKind[k]!;
-      if (kind === JSON_K_ARRAY) return null;
-      const v = RecordBatch.isNumberKind(kind) ? batch.elemNumber(k) : kind === JSON_K_NAN ? Number.NaN : kind === JSON_K_POS_INF ? Infinity : -Infinity;
-      return v;
-    };
+    const sum = (k: number): number | null => (ix.elemKind[k] === JSON_K_ARRAY ? null : batch.elemValue(k));
     const a = sum(kp);
     const b = sum(kr);
     if (a !== null && b !== null) {
@@ -536,7 +519,7 @@ function idCell(cells: Cells, batch: RecordBatch, r: number, sanitize: boolean):
     const m = batch.member(r, key);
     if (m < 0) continue;
     const k = ix.valKind[m]!;
-    if (k === JSON_K_STRING || RecordBatch.isNumberKind(k) || k === JSON_K_NAN || k === JSON_K_POS_INF || k === JSON_K_NEG_INF) {
+    if (k === JSON_K_STRING || RecordBatch.isNumeric(k)) {
       return cells.span(ix.valS[m]!, ix.valE[m]!, FORM_OTHER, sanitize);
     }
   }
@@ -757,11 +740,8 @@ export class PairAdapter {
     if (m < 0) return undefined;
     const ix = batch.index;
     const kind = ix.valKind[m]!;
-    if (RecordBatch.isNumberKind(kind)) return batch.memberNumber(m);
+    if (RecordBatch.isNumeric(kind)) return batch.memberValue(m);
     if (kind === JSON_K_NULL) return null;
-    if (kind === JSON_K_NAN) return Number.NaN;
-    if (kind === JSON_K_POS_INF) return Infinity;
-    if (kind === JSON_K_NEG_INF) return -Infinity;
     throw new FieldProblem(key.text, 'wrong_type', `'${key.text}' must be a number or null, got ${describeBytes(batch.buf, ix.valS[m]!)}`);
   }
 }

@@ -11,9 +11,11 @@ import {
   JSON_E_STRING,
   JSON_FLAG_ESCAPED_KEY,
   JSON_FLAG_SANITIZE,
+  JSON_K_NAN,
+  JSON_K_NEG_INF,
   JSON_K_NUMBER,
   JSON_K_NUMBER_TEXT,
-  JSON_REC_MALFORMED,
+  JSON_K_POS_INF,
   JSON_REC_NOT_OBJECT,
   JSON_REC_OK,
   JSON_REC_TOO_DEEP,
@@ -78,6 +80,13 @@ export function describeBytes(buf: Uint8Array, s: number): string {
     default:
       return 'a number';
   }
+}
+
+/** The value of a NaN/Infinity literal kind; NaN for any kind that is not numeric. */
+function literalValue(kind: number): number {
+  if (kind === JSON_K_POS_INF) return Infinity;
+  if (kind === JSON_K_NEG_INF) return -Infinity;
+  return Number.NaN;
 }
 
 /** Encodes a key once for member lookups. */
@@ -232,6 +241,23 @@ export class RecordBatch {
   /** Whether a member's value kind is a number the indexer recognised (read or to be parsed). */
   static isNumberKind(kind: number): boolean {
     return kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT;
+  }
+
+  /** Whether a kind is numeric: a number token, or a `NaN` / `Infinity` / `-Infinity` literal. */
+  static isNumeric(kind: number): boolean {
+    return kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT || kind === JSON_K_NAN || kind === JSON_K_POS_INF || kind === JSON_K_NEG_INF;
+  }
+
+  /** A member's value as a number: a number token parsed exactly, the value of a NaN/Infinity literal, else NaN. */
+  memberValue(m: number): number {
+    const kind = this.index.valKind[m]!;
+    return RecordBatch.isNumberKind(kind) ? this.memberNumber(m) : literalValue(kind);
+  }
+
+  /** An element's value as a number, as `memberValue`. */
+  elemValue(k: number): number {
+    const kind = this.index.elemKind[k]!;
+    return RecordBatch.isNumberKind(kind) ? this.elemNumber(k) : literalValue(kind);
   }
 
   /** The record's bytes as text (for rejects of records that are not valid JSON). */

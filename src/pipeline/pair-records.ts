@@ -6,7 +6,7 @@ import { JSON_K_ARRAY, JSON_K_BOOL, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NULL, JSO
 import type { PairColumns } from '../io/adapt.js';
 import { FORM_MESSAGES, FORM_STRING } from '../io/cells.js';
 import { Column, columnOf, type RowBuilder } from '../io/encode.js';
-import type { RecordBatch } from '../io/records.js';
+import { RecordBatch } from '../io/records.js';
 import type { ColumnSpec, ColumnType } from '../io/rows.js';
 import { asText } from '../io/text.js';
 
@@ -124,7 +124,7 @@ function memberType(batch: RecordBatch, m: number, integer: boolean): ColumnType
       let objs = true;
       for (let k = k0; k < k1; k++) {
         const kind = ix.elemKind[k]!;
-        nums &&= kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT || kind === JSON_K_NAN || kind === JSON_K_POS_INF || kind === JSON_K_NEG_INF;
+        nums &&= RecordBatch.isNumeric(kind);
         strs &&= kind === JSON_K_STRING;
         objs &&= kind === JSON_K_OBJECT;
       }

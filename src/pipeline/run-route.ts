@@ -2,7 +2,6 @@
 // first. Pass 1 reads every pair's margin (counted; a pair without one is rejected), the routing runs on the
 // margins, pass 2 writes each pair's row to a spool (a bucket sort by routed position) and the rows are then written in
 // routed order. Runtime neutral.
-import { JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
 import { Column, JsonlRowBuilder, ObjectRowBuilder, type RowSink } from '../io/encode.js';
 import { ByteSink } from '../io/bytes.js';
 import { growAll, GrowF64, GrowI32 } from '../io/grow.js';
@@ -56,11 +55,7 @@ export async function runRoute(engine: RunEngine, input: JobInput, read: ReadSet
       let m = Number.NaN;
       if (field) {
         const k = a.batch.member(c.rec.a[g]!, field);
-        const kind = k >= 0 ? a.batch.index.valKind[k] : -1;
-        if (kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT) m = a.batch.memberNumber(k);
-        else if (kind === JSON_K_POS_INF) m = Infinity;
-        else if (kind === JSON_K_NEG_INF) m = -Infinity;
-        else if (kind === JSON_K_NAN) m = Number.NaN;
+        if (k >= 0) m = a.batch.memberValue(k);
       } else m = c.scoreChosen.a[g]! - c.scoreRejected.a[g]!;
       if (!Number.isFinite(m)) {
         const f = o.marginField ?? 'score_chosen';

@@ -9,9 +9,9 @@ import { ByteSink } from '../io/bytes.js';
 import { JsonlRowBuilder } from '../io/encode.js';
 import { GrowF64, GrowI32 } from '../io/grow.js';
 import type { Tally } from '../io/manifest.js';
-import type { RecordBatch } from '../io/records.js';
+import { RecordBatch } from '../io/records.js';
 import type { ColumnSpec } from '../io/rows.js';
-import { JSON_K_ARRAY, JSON_K_NAN, JSON_K_NEG_INF, JSON_K_NUMBER, JSON_K_NUMBER_TEXT, JSON_K_POS_INF } from '../abi/json.js';
+import { JSON_K_ARRAY } from '../abi/json.js';
 import { Key } from '../io/records.js';
 import { encodeNumber, logitClamped } from '../numeric.js';
 import { augmentInto, goalDrop, type AugmentDrop, type AugmentOptions, type AugmentOut } from './augment.js';
@@ -124,7 +124,7 @@ export function writeObjectRow(b: RowBuilder, row: Record<string, unknown>): voi
 /** A pairs input's implicit margin: its `implicit_margin`, else from the four log-prob fields (numbers or token lists). */
 function recordImplicit(batch: RecordBatch, r: number, beta: number, reduce: 'sum' | 'mean'): number {
   const m = batch.member(r, IMPLICIT);
-  if (m >= 0) return numberOf(batch, m);
+  if (m >= 0) return batch.memberValue(m);
   const mean = reduce === 'mean';
   return implicitMargin(logpOf(batch, r, LOGP_KEYS[0]!, mean), logpOf(batch, r, LOGP_KEYS[1]!, mean), logpOf(batch, r, LOGP_KEYS[2]!, mean), logpOf(batch, r, LOGP_KEYS[3]!, mean), beta);
 }
@@ -134,34 +134,16 @@ function logpOf(batch: RecordBatch, r: number, key: Key, mean: boolean): number 
   const k = batch.member(r, key);
   if (k < 0) return Number.NaN;
   const ix = batch.index;
-  if (ix.valKind[k]! !== JSON_K_ARRAY) return numberOf(batch, k);
+  if (ix.valKind[k]! !== JSON_K_ARRAY) return batch.memberValue(k);
   const e0 = ix.elemOff[k]!;
   const e1 = ix.elemOff[k + 1]!;
   if (e1 === e0) return Number.NaN;
   let s = 0;
   for (let e = e0; e < e1; e++) {
-    const ek = ix.elemKind[e]!;
-    if (ek === JSON_K_NUMBER || ek === JSON_K_NUMBER_TEXT) s += batch.elemNumber(e);
-    else if (ek === JSON_K_NAN) s += Number.NaN;
-    else if (ek === JSON_K_POS_INF) s += Infinity;
-    else if (ek === JSON_K_NEG_INF) s += -Infinity;
-    else return Number.NaN;
+    if (!RecordBatch.isNumeric(ix.elemKind[e]!)) return Number.NaN;
+    s += batch.elemValue(e);
   }
   return mean ? s / (e1 - e0) : s;
-}
-
-function isNumberKind(k: number): boolean {
-  return k === JSON_K_NUMBER || k === JSON_K_NUMBER_TEXT || k === JSON_K_NAN || k === JSON_K_POS_INF || k === JSON_K_NEG_INF;
-}
-
-/** A member as a number (any number kind), else NaN. */
-function numberOf(batch: RecordBatch, m: number): number {
-  const kind = batch.index.valKind[m]!;
-  if (kind === JSON_K_NUMBER || kind === JSON_K_NUMBER_TEXT) return batch.memberNumber(m);
-  if (kind === JSON_K_NAN) return Number.NaN;
-  if (kind === JSON_K_POS_INF) return Infinity;
-  if (kind === JSON_K_NEG_INF) return -Infinity;
-  return Number.NaN;
 }
 
 /**
@@ -290,7 +272,7 @@ export const selectStage: Stage<SelectPlan, SelectBatch | null> = {
       nb.imp[g] = recordImplicit(a.batch, c.rec.a[g]!, beta, reduce);
       if (plan.routeMargin) {
         const mm = a.batch.member(c.rec.a[g]!, MARGIN);
-        const own = mm >= 0 && isNumberKind(a.batch.index.valKind[mm]!) ? numberOf(a.batch, mm) : Number.NaN;
+        const own = mm >= 0 ? a.batch.memberValue(mm) : Number.NaN;
         nb.routeMargin[g] = Number.isNaN(own) ? sc - sr : own;
       }
       place(nb, g, a.batch, c.rec.a[g]!);
