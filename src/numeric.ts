@@ -40,21 +40,6 @@ export function finiteSorted(values: ArrayLike<number>, keep: (x: number) => boo
 }
 
 /**
- * finiteSorted without the copy: moves the finite values of `values` to its front, sorted ascending, sets the rest
- * to NaN, and returns the sorted part (a view of `values`). The finite values stay the same multiset, so calling it
- * again, or after more values were appended, sorts the same numbers.
- */
-export function sortFiniteInPlace(values: Float64Array): Float64Array {
-  let j = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Number.isFinite(v)) values[j++] = v;
-  }
-  values.fill(Number.NaN, j);
-  return values.subarray(0, j).sort();
-}
-
-/**
  * Quantile by linear interpolation between order statistics (Hyndman-Fan type 7, NumPy's default) of sorted
  * data; NaN when `sorted` is empty.
  */
@@ -131,7 +116,8 @@ export function exactAdd(partials: number[], x: number): void {
     return;
   }
   let i = 0;
-  for (let j = 0; j < partials.length; j++) {
+  const m = partials.length;
+  for (let j = 0; j < m; j++) {
     let y = partials[j]!;
     if (!Number.isFinite(y)) {
       partials[i++] = y;
@@ -147,8 +133,11 @@ export function exactAdd(partials: number[], x: number): void {
     if (lo !== 0) partials[i++] = lo;
     x = hi;
   }
-  partials.length = i;
-  partials.push(x);
+  if (i === m) partials.push(x);
+  else {
+    partials[i] = x;
+    partials.length = i + 1;
+  }
 }
 
 /** The correctly rounded sum of exactAdd's partials. */
@@ -181,85 +170,161 @@ export function exactSum(partials: readonly number[]): number {
 /** From this many values on, kthLargest selects by radix (no copy); below, a sorted copy is cheaper (at most 2 MB). */
 export const RADIX_FROM = 1 << 18;
 
+/** Doubles read in chunks, in the same order each time it is called: one array, or blocks read back from a spool. */
+export type Chunks = (each: (chunk: Float64Array) => void) => void;
+
 /**
  * The k-th largest of the values of `values` that are not NaN (1 <= k <= their count; -0 and +0 count as equal and
- * come back as +0), without a sorted copy: a radix select on the order-preserving bits of the doubles, 16 bits a
- * round (at most four passes over the values and a count table of 65536), reading the bits through a view of the
- * same memory. A sort of a copy takes 8 more bytes per value; below RADIX_FROM values it is the faster, and used.
+ * come back as +0), without a sorted copy from RADIX_FROM values on (see orderStatistics).
  */
 export function kthLargest(values: Float64Array, k: number, radixFrom = RADIX_FROM): number {
-  const n = values.length;
   if (!(k >= 1)) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k})`);
-  if (n < radixFrom) {
-    const sorted = finiteSorted(values, (x) => !Number.isNaN(x));
-    if (k > sorted.length) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k}) over fewer values`);
-    const t = sorted[sorted.length - k]!;
-    return t === 0 ? 0 : t;
-  }
+  const [v] = orderStatistics(
+    (each) => each(values),
+    (n) => {
+      if (k > n) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k}) over fewer values`);
+      return [n - k];
+    },
+    radixFrom,
+  );
+  return v!;
+}
+
+/** A double's high word as the high half of an unsigned order key: negative values have every bit flipped, others the sign bit. */
+const hiKey = (h: number): number => (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
+/** The low half of the order key, given the double's high word h and low word l. */
+const loKey = (h: number, l: number): number => (h & 0x80000000 ? ~l : l) >>> 0;
+
+/** Past the first round, orderStatistics gathers and sorts the values under a prefix when they are at most this many. */
+const GATHER = 1 << 16;
+
+/** The first digit d with rank r among the counts' values (ascending), and r's rank within that digit. */
+function descend(counts: Float64Array, r: number): [number, number] {
+  let d = 0;
+  while (counts[d]! <= r) r -= counts[d++]!;
+  return [d, r];
+}
+
+/**
+ * Order statistics of the values of `chunks` that are not NaN (-0 counts as +0 and comes back as +0): for each
+ * 0-based ascending rank that `ranksOf(n)` gives for their count n, the value of that rank, in the order asked.
+ * Below `radixFrom` values, from a sorted copy. From there on with no copy: a radix select on the order-preserving
+ * bits of the doubles (read through a view of the same memory), 16 bits a round, every rank in the same passes: a
+ * counting pass, then at most three more, each with a count table of 65536 per distinct key prefix that a rank is
+ * under, or, for a prefix shared by at most GATHER values, those values gathered and sorted (which ends its ranks).
+ */
+export function orderStatistics(chunks: Chunks, ranksOf: (n: number) => readonly number[], radixFrom = RADIX_FROM): number[] {
   // Little-endian, as every JS engine that runs WebAssembly: a double's low word first.
-  const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  // A double's bits as an unsigned order key (hi, lo): negative values have every bit flipped, others the sign bit.
-  const hiKey = (i: number): number => {
-    const h = bits[2 * i + 1]!;
-    return (h & 0x80000000 ? ~h : h | 0x80000000) >>> 0;
-  };
-  const loKey = (i: number): number => {
-    const h = bits[2 * i + 1]!;
-    const l = bits[2 * i]!;
-    return (h & 0x80000000 ? ~l : l) >>> 0;
-  };
-  const counts = new Float64Array(65536);
-  // The key prefix chosen so far: rounds 0-1 fix hi's two halves, rounds 2-3 lo's.
-  let hiPrefix = 0;
-  let loPrefix = 0;
-  let left = k;
-  for (let round = 0; round < 4; round++) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
+  const words = (c: Float64Array): Uint32Array => new Uint32Array(c.buffer, c.byteOffset, 2 * c.length);
+  // Round 0 counts the values by the top 16 bits of their key.
+  const top = new Float64Array(65536);
+  let n = 0;
+  chunks((c) => {
+    const w = words(c);
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i]!;
       if (Number.isNaN(v)) continue;
-      let h: number;
-      let l: number;
-      if (v === 0) {
-        h = 0x80000000; // +0: -0 counts as it
-        l = 0;
-      } else {
-        h = hiKey(i);
-        l = loKey(i);
-      }
-      let digit: number;
-      if (round === 0) digit = h >>> 16;
-      else if (round === 1) {
-        if (h >>> 16 !== hiPrefix >>> 16) continue;
-        digit = h & 0xffff;
-      } else if (round === 2) {
-        if (h !== hiPrefix) continue;
-        digit = l >>> 16;
-      } else {
-        if (h !== hiPrefix || l >>> 16 !== loPrefix >>> 16) continue;
-        digit = l & 0xffff;
-      }
-      counts[digit] = counts[digit]! + 1;
+      const d = v === 0 ? 0x8000 : hiKey(w[2 * i + 1]!) >>> 16;
+      top[d] = top[d]! + 1;
+      n++;
     }
-    // The digit of the k-th largest: from the top, the first whose count reaches what is left.
-    let d = 65535;
-    while (d > 0 && counts[d]! < left) left -= counts[d--]!;
-    if (counts[d]! < left) throw new RangeError(`pairsmith: internal error: kthLargest(k = ${k}) over fewer values`);
-    if (round === 0) hiPrefix = (d << 16) >>> 0;
-    else if (round === 1) hiPrefix = (hiPrefix | d) >>> 0;
-    else if (round === 2) loPrefix = (d << 16) >>> 0;
-    else loPrefix = (loPrefix | d) >>> 0;
+  });
+  const ranks = ranksOf(n);
+  for (const r of ranks) if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new RangeError(`pairsmith: internal error: order statistic ${r} of ${n} values`);
+  if (ranks.length === 0) return [];
+  if (n < radixFrom) {
+    const all = new Float64Array(n);
+    let k = 0;
+    chunks((c) => {
+      for (let i = 0; i < c.length; i++) {
+        const v = c[i]!;
+        if (!Number.isNaN(v)) all[k++] = v === 0 ? 0 : v;
+      }
+    });
+    all.sort();
+    return ranks.map((r) => all[r]!);
+  }
+  // Each rank's key prefix so far (rounds 0-1 fix hi's two halves, rounds 2-3 lo's), its rank under that prefix and
+  // how many values share the prefix; `value` once known.
+  const targets = ranks.map((r) => {
+    const [d, left] = descend(top, r);
+    return { hi: (d << 16) >>> 0, lo: 0, left, size: top[d]!, value: Number.NaN, done: false };
+  });
+  for (let round = 1; round < 4 && targets.some((t) => !t.done); round++) {
+    // The distinct prefixes of the ranks left. Each counts its values by their next 16 bits, or, when they are few,
+    // gathers them to be sorted (that settles its ranks in this pass).
+    const groups: { hi: number; lo: number; counts: Float64Array | null; gathered: Float64Array | null; n: number }[] = [];
+    const groupOf = targets.map((t) => {
+      if (t.done) return -1;
+      let g = groups.findIndex((x) => x.hi === t.hi && x.lo === t.lo);
+      if (g < 0) {
+        const few = t.size <= GATHER;
+        g = groups.push({ hi: t.hi, lo: t.lo, counts: few ? null : new Float64Array(65536), gathered: few ? new Float64Array(t.size) : null, n: 0 }) - 1;
+      }
+      return g;
+    });
+    const G = groups.length;
+    // The top digits of the prefixes: a value under none of them is passed over at once.
+    const under = new Uint8Array(65536);
+    for (const x of groups) under[x.hi >>> 16] = 1;
+    chunks((c) => {
+      const w = words(c);
+      for (let i = 0; i < c.length; i++) {
+        const v = c[i]!;
+        if (Number.isNaN(v)) continue;
+        const h = v === 0 ? 0x80000000 : hiKey(w[2 * i + 1]!);
+        if (under[h >>> 16] === 0) continue;
+        const l = v === 0 ? 0 : loKey(w[2 * i + 1]!, w[2 * i]!);
+        for (let g = 0; g < G; g++) {
+          const x = groups[g]!;
+          let digit: number;
+          if (round === 1) {
+            if (h >>> 16 !== x.hi >>> 16) continue;
+            digit = h & 0xffff;
+          } else if (round === 2) {
+            if (h !== x.hi) continue;
+            digit = l >>> 16;
+          } else {
+            if (h !== x.hi || l >>> 16 !== x.lo >>> 16) continue;
+            digit = l & 0xffff;
+          }
+          if (x.gathered) x.gathered[x.n++] = v === 0 ? 0 : v;
+          else x.counts![digit] = x.counts![digit]! + 1;
+          break;
+        }
+      }
+    });
+    for (const x of groups) x.gathered?.sort();
+    targets.forEach((t, k) => {
+      if (t.done) return;
+      const x = groups[groupOf[k]!]!;
+      if (x.gathered) {
+        t.value = x.gathered[t.left]!;
+        t.done = true;
+        return;
+      }
+      const [d, left] = descend(x.counts!, t.left);
+      t.left = left;
+      t.size = x.counts![d]!;
+      if (round === 1) t.hi = (t.hi | d) >>> 0;
+      else if (round === 2) t.lo = (d << 16) >>> 0;
+      else t.lo = (t.lo | d) >>> 0;
+    });
   }
   // Back from the order key to the double.
   const out = new Uint32Array(2);
-  if (hiPrefix & 0x80000000) {
-    out[1] = hiPrefix & 0x7fffffff;
-    out[0] = loPrefix;
-  } else {
-    out[1] = ~hiPrefix;
-    out[0] = ~loPrefix;
-  }
-  return new Float64Array(out.buffer)[0]!;
+  const back = new Float64Array(out.buffer);
+  return targets.map((t) => {
+    if (t.done) return t.value;
+    if (t.hi & 0x80000000) {
+      out[1] = t.hi & 0x7fffffff;
+      out[0] = t.lo;
+    } else {
+      out[1] = ~t.hi;
+      out[0] = ~t.lo;
+    }
+    return back[0]!;
+  });
 }
 
 /**

@@ -11,10 +11,16 @@ import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import type { RunResult } from './run-pairs.js';
 import type { BatchPool, RunEngine, Stage } from './tasks.js';
 import { ScoreSummaryCollector, tieFlags, type ScoreSummary } from './score-summary.js';
+import type { SpoolFactory } from './spool.js';
 
 export interface StatsRunOptions {
   transform: 'none' | 'logit';
   std: StdKind;
+  /**
+   * Where the per-prompt numbers of the summary go once they take more than 1 MiB a column (the CLI passes a file
+   * spool): memory then stays bounded whatever the number of prompts. Default: kept in memory.
+   */
+  spill?: SpoolFactory;
 }
 
 export const PER_PROMPT_SCHEMA: ColumnSpec[] = [
@@ -134,17 +140,19 @@ export const statsStage: Stage<StatsPlan, StatsBatch | null> = {
 
 export async function runStats(engine: RunEngine, input: JobInput, read: ReadSettings, o: StatsRunOptions, sink: RowSink | undefined, hooks: JobHooks = {}, pool?: BatchPool): Promise<StatsRunResult> {
   const job = new Job(engine, input, read, hooks, pool);
+  const spool = o.spill?.();
   try {
-    const collector = new ScoreSummaryCollector();
+    const collector = new ScoreSummaryCollector(spool);
     const emitter = sink ? new RowEmitter(sink) : undefined;
     await emitter?.columns(PER_PROMPT_SCHEMA);
     for await (const r of job.run(statsStage, { o: { transform: o.transform, std: o.std }, sink: sink?.kind })) {
       if (!r) continue;
-      collector.add(r.stats, r.ties, job.expected(collector.prompts + r.ties.length));
+      collector.add(r.stats, r.ties);
       if (emitter && r.rows) await emitter.write(r.rows);
     }
     return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: {}, summary: collector.summary() };
   } finally {
+    spool?.close();
     job.free();
   }
 }

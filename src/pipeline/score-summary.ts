@@ -1,9 +1,10 @@
 // Dataset-level summary of per-prompt score statistics (for `pairsmith stats`): distributions of the
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
-// Memory: a few numbers per prompt (growable typed arrays), never the candidates themselves.
-import { GrowF64, GrowI32, growAll } from '../io/grow.js';
+// Memory: five numbers per prompt in SpillColumns (in blocks, to a spool when one is given and they grow), never the
+// candidates themselves; the quantiles are exact order statistics read from the columns (orderStatistics).
+import { exactAdd, exactSum, orderStatistics, quantileSorted, type Chunks } from '../numeric.js';
 import type { GroupStats } from '../kernels/groups.js';
-import { finiteSorted, quantileSorted, sortFiniteInPlace } from '../numeric.js';
+import { SpillColumn, type Spool } from './spool.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {
@@ -17,26 +18,57 @@ export interface Distribution {
   max: number | null;
 }
 
-const q = (sorted: Float64Array | Int32Array, p: number): number | null => (sorted.length ? quantileSorted(sorted, p) : null);
+const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
-export function distribution(values: Float64Array): Distribution {
-  return sortedDistribution(finiteSorted(values));
+/** The distribution of the finite values of `values` (-0 counts as +0). */
+export function distribution(values: ArrayLike<number>): Distribution {
+  const c = Float64Array.from(values);
+  return distributionOf((each) => each(c));
 }
 
-/** distribution() of values already finite and sorted ascending. */
-function sortedDistribution(finite: Float64Array | Int32Array): Distribution {
-  let sum = 0;
-  for (const v of finite) sum += v;
-  return {
-    mean: finite.length ? sum / finite.length : null,
-    min: finite.length ? finite[0]! : null,
-    p05: q(finite, 0.05),
-    p25: q(finite, 0.25),
-    median: q(finite, 0.5),
-    p75: q(finite, 0.75),
-    p95: q(finite, 0.95),
-    max: finite.length ? finite[finite.length - 1]! : null,
-  };
+/**
+ * The distribution of the finite values of `chunks` (-0 counts as +0): the mean of their exact sum (so it does not
+ * depend on their order: scaled by 2^-64 when that sum overflows), min and max, and the quantiles by linear
+ * interpolation between order statistics (quantileSorted), which are found without sorting a copy (orderStatistics).
+ */
+function distributionOf(chunks: Chunks): Distribution {
+  // Non-finite values become NaN, which the order statistics leave out.
+  const finite: Chunks = (each) =>
+    chunks((c) => {
+      let all = true;
+      for (let i = 0; i < c.length && all; i++) all = Number.isFinite(c[i]!);
+      each(all ? c : c.map((v) => (Number.isFinite(v) ? v : Number.NaN)));
+    });
+  const partials: number[] = [];
+  let n = 0;
+  finite((c) => {
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i]!;
+      if (Number.isNaN(v)) continue;
+      exactAdd(partials, v);
+      n++;
+    }
+  });
+  if (n === 0) return { mean: null, min: null, p05: null, p25: null, median: null, p75: null, p95: null, max: null };
+  let sum = exactSum(partials);
+  let scale = 1;
+  if (!Number.isFinite(sum)) {
+    // The sum of finite values overflowed: add them scaled down (exact for all but the tiniest, which cannot matter).
+    partials.length = 0;
+    scale = 2 ** 64;
+    finite((c) => {
+      for (let i = 0; i < c.length; i++) if (!Number.isNaN(c[i]!)) exactAdd(partials, c[i]! / scale);
+    });
+    sum = exactSum(partials);
+  }
+  // The ranks each quantile interpolates between, then min and max.
+  const ranks = [...QUANTILES.flatMap((q) => [Math.floor((n - 1) * q), Math.min(n - 1, Math.floor((n - 1) * q) + 1)]), 0, n - 1];
+  const values = orderStatistics(finite, () => ranks);
+  // quantileSorted reads only `length` and the two ranks it interpolates between.
+  const sorted: Record<number, number> & { length: number } = { length: n };
+  ranks.forEach((r, k) => (sorted[r] = values[k]!));
+  const q = QUANTILES.map((p) => quantileSorted(sorted, p));
+  return { mean: (sum / n) * scale, min: values[values.length - 2]!, p05: q[0]!, p25: q[1]!, median: q[2]!, p75: q[3]!, p95: q[4]!, max: values[values.length - 1]! };
 }
 
 export interface ScoreSummary {
@@ -93,12 +125,12 @@ export function tieFlags(values: Float64Array, offsets: Int32Array): Uint8Array 
 
 /** Collects per-prompt statistics chunk by chunk and summarizes them at the end. */
 export class ScoreSummaryCollector {
-  /** Scored candidates per prompt (an integer: 4 bytes, not 8). */
-  private readonly count = new GrowI32();
-  private readonly mean = new GrowF64();
-  private readonly std = new GrowF64();
-  private readonly min = new GrowF64();
-  private readonly max = new GrowF64();
+  /** Scored candidates per prompt. */
+  private readonly count: SpillColumn;
+  private readonly mean: SpillColumn;
+  private readonly std: SpillColumn;
+  private readonly min: SpillColumn;
+  private readonly max: SpillColumn;
   private scored = 0;
   private allEqual = 0;
   private withTies = 0;
@@ -106,12 +138,21 @@ export class ScoreSummaryCollector {
   private below = 0;
 
   /**
-   * Adds one chunk: `stats` for its groups and their tieFlags. `expected` (the prompts of the whole input, when
-   * estimated) sizes the columns once instead of doubling them.
+   * With a spool, the per-prompt columns go to it once each holds more than `keepBytes` (1 MiB), so memory does not
+   * grow with the number of prompts; the caller closes the spool after the last summary.
    */
-  add(stats: GroupStats, flags: Uint8Array, expected = 0): void {
+  constructor(spool?: Spool, keepBytes?: number) {
+    const col = () => new SpillColumn(spool, keepBytes);
+    this.count = col();
+    this.mean = col();
+    this.std = col();
+    this.min = col();
+    this.max = col();
+  }
+
+  /** Adds one chunk: `stats` for its groups and their tieFlags. */
+  add(stats: GroupStats, flags: Uint8Array): void {
     const g = stats.count.length;
-    growAll([this.count, this.mean, this.std, this.min, this.max], this.count.n + g, expected);
     for (let i = 0; i < g; i++) {
       const n = stats.count[i]!;
       this.count.push(n);
@@ -133,22 +174,14 @@ export class ScoreSummaryCollector {
     return this.count.n;
   }
 
-  /**
-   * The summary so far. Each column is summarised in place (sorted, no copy: a distribution does not depend on the
-   * order of the prompts), so a summary adds no memory to the columns'.
-   */
+  /** The summary so far (the columns are only read: more prompts may follow). */
   summary(): ScoreSummary {
     const prompts = this.count.n;
+    const of = (c: SpillColumn): Distribution => distributionOf((each) => c.forEach(each));
     return {
       prompts,
       scored_candidates: this.scored,
-      per_prompt: {
-        count: sortedDistribution(this.count.values().sort()),
-        mean: sortedDistribution(sortFiniteInPlace(this.mean.values())),
-        std: sortedDistribution(sortFiniteInPlace(this.std.values())),
-        min: sortedDistribution(sortFiniteInPlace(this.min.values())),
-        max: sortedDistribution(sortFiniteInPlace(this.max.values())),
-      },
+      per_prompt: { count: of(this.count), mean: of(this.mean), std: of(this.std), min: of(this.min), max: of(this.max) },
       ties: { prompts_all_equal: this.allEqual, prompts_with_ties: this.withTies, prompts_max_tied: this.maxTied },
       min_below_mu_minus_2sigma: { prompts: this.below, share: prompts ? this.below / prompts : null },
     };

@@ -37,6 +37,66 @@ export class MemorySpool implements Spool {
   }
 }
 
+/** A SpillColumn's block: 32768 doubles (256 KiB). */
+const COLUMN_BLOCK = 1 << 15;
+
+/**
+ * A column of doubles appended in order and read back in order, a block at a time, in bounded memory: full blocks
+ * stay in memory up to `keepBytes`, then, with a spool, every block goes to it (the ones kept first) and is read
+ * back when its turn comes. Several columns may share one spool.
+ */
+export class SpillColumn {
+  n = 0;
+  private cur = new Float64Array(COLUMN_BLOCK);
+  private fill = 0;
+  /** Full blocks, in memory or where they are in the spool. */
+  private readonly blocks: (Float64Array | number)[] = [];
+  private spilling = false;
+  private scratch: Float64Array | undefined;
+
+  constructor(
+    private readonly spool?: Spool,
+    private readonly keepBytes = 1 << 20,
+  ) {}
+
+  push(v: number): void {
+    this.cur[this.fill++] = v;
+    this.n++;
+    if (this.fill === COLUMN_BLOCK) {
+      this.seal(this.cur);
+      this.cur = new Float64Array(COLUMN_BLOCK);
+      this.fill = 0;
+    }
+  }
+
+  private seal(b: Float64Array): void {
+    if (this.spool && !this.spilling && 8 * COLUMN_BLOCK * (this.blocks.length + 1) > this.keepBytes) {
+      this.spilling = true;
+      for (let k = 0; k < this.blocks.length; k++) this.blocks[k] = this.spool.append(asBytes(this.blocks[k] as Float64Array));
+    }
+    this.blocks.push(this.spilling ? this.spool!.append(asBytes(b)) : b);
+  }
+
+  /** Calls `each` with every block in order (a spilled one is a view valid only during the call), the last partly filled. */
+  forEach(each: (chunk: Float64Array) => void): void {
+    for (const b of this.blocks) {
+      if (typeof b !== 'number') each(b);
+      else {
+        const v = this.spool!.read(b, 8 * COLUMN_BLOCK);
+        if (v.byteOffset % 8 === 0) each(new Float64Array(v.buffer, v.byteOffset, COLUMN_BLOCK));
+        else {
+          this.scratch ??= new Float64Array(COLUMN_BLOCK);
+          asBytes(this.scratch).set(v);
+          each(this.scratch);
+        }
+      }
+    }
+    if (this.fill > 0) each(this.cur.subarray(0, this.fill));
+  }
+}
+
+const asBytes = (x: Float64Array): Uint8Array => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+
 /** A bucket's block: rows gathered and appended to the spool together (a longer row is a block of its own). */
 const BLOCK = 1 << 15;
 /** The most bytes of one bucket held in memory while it is drained; a larger bucket is split again by rank. */

@@ -1,6 +1,7 @@
 // `pairsmith stats <input>`: prompts, candidates and per-prompt score distributions. Each chunk's scores go
 // into engine resident buffers (values + group offsets) and one groupStats call computes every group.
 import { Command, Option } from 'commander';
+import { FileSpool } from '../../io/node/spool.js';
 import { runStats } from '../../pipeline/run-stats.js';
 import type { CliContext } from '../context.js';
 import { pipelineEngine } from '../engine-port.js';
@@ -40,7 +41,7 @@ export function statsCommand(ctx: CliContext): Command {
     const parameters = { transform: opts.transform, std: opts.std, per_prompt: output };
     await withDataRun(ctx, { command: 'stats', input, output, options, parameters }, async (run) => {
       const out = await run.openMain();
-      const result = await runStats(pipelineEngine(engine), run.input, run.read, { transform: opts.transform, std: opts.std }, out?.sink, run.hooks, run.pool(engine));
+      const result = await runStats(pipelineEngine(engine), run.input, run.read, { transform: opts.transform, std: opts.std, spill: () => new FileSpool() }, out?.sink, run.hooks, run.pool(engine));
       const collector = { summary: () => result.summary };
       const manifest = await run.commit(result, engine.backend);
       const summary = {
