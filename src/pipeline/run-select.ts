@@ -313,9 +313,15 @@ export interface SelectTable {
 /** The records a pass 2 needs (ascending) and where they are in the input. */
 export interface NeededRecords {
   needed: Int32Array;
-  ranges: RecordRanges;
+  /**
+   * Where they are, for an input read by position; absent when they are more than half of the table's records (a
+   * sequential pass that skips the others reads them then: no 20 bytes of position per record, no scattered reads).
+   */
+  ranges?: RecordRanges;
   /** The table's first pair of each needed record (its pairs follow it). */
   firstPair: Int32Array;
+  /** Their bytes in the input. */
+  bytes: number;
 }
 
 /**
@@ -333,7 +339,7 @@ async function selectWith(job: Job, engine: RunEngine, input: JobInput, o: Selec
       await writePartial(st, job.tally, o, sinks, source);
       return { tally: job.tally, format: job.format ?? null, detected: job.detected, report: partialReport(st), pairs: st.table.numbers(), by: String(o.by) };
     }
-    const done = await finishSelect(st, job.tally, o, sinks, source);
+    const done = await finishSelect(st, job.tally, o, sinks, source, input.pread !== undefined);
     return { tally: job.tally, format: job.format ?? null, detected: job.detected, ...done };
   } finally {
     st.table.close();
@@ -396,7 +402,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
       }
       return p++;
     };
-    for await (const a of input.pread ? job.passRanges(need.ranges) : job.pass(false, need.needed)) {
+    for await (const a of input.pread && need.ranges ? job.passRanges(need.ranges) : job.pass(false, need.needed)) {
       if (a.kind === 'candidates') {
         const c: CandidateColumns = a.columns;
         if (c.groups === 0) continue;
@@ -421,23 +427,35 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
   };
 }
 
-/** The records holding the pairs for which `want(i)` is true, ascending, with their positions. */
-function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
+/**
+ * The records holding the pairs for which `want(i)` is true, ascending, with their positions when `positional` (the
+ * input can be read by position) and they are at most half of the table's records.
+ */
+function neededRecords(t: Table, want: (i: number) => boolean, positional: boolean): NeededRecords {
   // Counted first, then filled: arrays of exactly their size (the kept records of a large input are many).
   let count = 0;
+  let records = 0;
+  let bytes = 0;
   let last = -1;
+  let lastAny = -1;
   t.blocks.forEach((b) => {
     for (let j = 0; j < b.n; j++) {
-      if (!want(b.start + j)) continue;
       const rec = b.record[j]!;
-      if (count === 0 || rec !== last) count++;
+      if (records === 0 || rec !== lastAny) records++;
+      lastAny = rec;
+      if (!want(b.start + j)) continue;
+      if (count === 0 || rec !== last) {
+        count++;
+        bytes += b.recLength[j]!;
+      }
       last = rec;
     }
   });
+  const byPosition = positional && 4 * count <= records;
   const index = new Int32Array(count);
-  const line = new Int32Array(count);
-  const offset = new Float64Array(count);
-  const length = new Int32Array(count);
+  const line = new Int32Array(byPosition ? count : 0);
+  const offset = new Float64Array(byPosition ? count : 0);
+  const length = new Int32Array(byPosition ? count : 0);
   const firstPair = new Int32Array(count);
   let k = 0;
   let prev = -1;
@@ -450,14 +468,16 @@ function neededRecords(t: Table, want: (i: number) => boolean): NeededRecords {
       prev = rec;
       if (!want(i) || (k > 0 && index[k - 1] === rec)) continue;
       index[k] = rec;
-      line[k] = b.recLine[j]!;
-      offset[k] = b.recOffset[j]!;
-      length[k] = b.recLength[j]!;
+      if (byPosition) {
+        line[k] = b.recLine[j]!;
+        offset[k] = b.recOffset[j]!;
+        length[k] = b.recLength[j]!;
+      }
       firstPair[k] = first;
       k++;
     }
   });
-  return { needed: index, ranges: { n: count, index, line, offset, length }, firstPair };
+  return { needed: index, ranges: byPosition ? { n: count, index, line, offset, length } : undefined, firstPair, bytes };
 }
 
 /** The rows' columns before the selection columns. */
@@ -476,6 +496,8 @@ export async function finishSelect(
   o: SelectRunOptions,
   sinks: SelectSinks,
   source: PairBaseSource,
+  /** The source reads the input by position (input.pread): pass 2 may read only the records it needs. */
+  positional = false,
 ): Promise<{ report: Record<string, unknown>; pairs: PairNumbers; selection: SelectResult; by: string }> {
   const table = st.table;
   const kind = st.kind;
@@ -637,7 +659,7 @@ export async function finishSelect(
     for (let i = 0; i < n; i++) keptOrder[i] = kept(i) ? k++ : -1;
   }
   // The records pass 2 needs (ascending; pairs are in record order).
-  const need = neededRecords(table, (i) => mainRows(i) > 0 || route[i] === 2);
+  const need = neededRecords(table, (i) => mainRows(i) > 0 || route[i] === 2, positional);
   const reorder = routeOrder !== undefined;
   const spool = reorder ? (o.spool ?? (() => new MemorySpool()))() : undefined;
   const spoolSink = new ByteSink(1 << 16);
@@ -649,7 +671,7 @@ export async function finishSelect(
     routeOrder!.forEach((i, k) => (rank[i] = k));
     sftOrder!.forEach((i, k) => (rank[i] = k));
     // About the bytes of the records read back (more than the rows for candidate sets: a share of the record's).
-    const bytes = need.ranges.length.reduce((a, x) => a + x, 0);
+    const bytes = need.bytes;
     const share = (k: number): number => (routeOrder!.length + sftOrder!.length > 0 ? (bytes * k) / (routeOrder!.length + sftOrder!.length) : 0);
     order = { 1: new Reorder(spool!, routeOrder!.length, share(routeOrder!.length)), 2: new Reorder(spool!, sftOrder!.length, share(sftOrder!.length)) };
   }
@@ -738,7 +760,7 @@ async function writePartial(st: SelectTable, tally: Tally, o: SelectRunOptions, 
   const main = new RowEmitter(sinks.main);
   await main.columns(baseSchema(st));
   await source(
-    neededRecords(t, () => true),
+    neededRecords(t, () => true, false),
     (_i, base) => {
       base(main.builder);
       main.builder.end();
