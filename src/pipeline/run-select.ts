@@ -318,8 +318,6 @@ export interface NeededRecords {
    * sequential pass that skips the others reads them then: no 20 bytes of position per record, no scattered reads).
    */
   ranges?: RecordRanges;
-  /** The table's first pair of each needed record (its pairs follow it). */
-  firstPair: Int32Array;
   /** Their bytes in the input. */
   bytes: number;
 }
@@ -392,12 +390,16 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
     let last = -1;
     const n = t.n;
     const cur = t.cursor();
-    /** The pair of `rec` after the one taken last (its first, for a record not seen yet; pass 2 reads needed records only). */
+    /**
+     * The pair of `rec` after the one taken last (its first, for a record not seen yet: the table's pairs are in
+     * record order, so the pointer only moves on; pass 2 reads needed records only).
+     */
     const pairOf = (rec: number): number => {
       if (rec !== last) {
         while (q < need.needed.length && need.needed[q]! < rec) q++;
         if (need.needed[q] !== rec) throw new Error(`pairsmith: internal error: pass 2 read record ${rec}, which it did not ask for`);
-        p = need.firstPair[q]!;
+        while (p < n && cur.get('record', p) < rec) p++;
+        if (p >= n || cur.get('record', p) !== rec) throw new Error(`pairsmith: internal error: pass 2 read record ${rec}, which has no pair`);
         last = rec;
       }
       return p++;
@@ -456,16 +458,11 @@ function neededRecords(t: Table, want: (i: number) => boolean, positional: boole
   const line = new Int32Array(byPosition ? count : 0);
   const offset = new Float64Array(byPosition ? count : 0);
   const length = new Int32Array(byPosition ? count : 0);
-  const firstPair = new Int32Array(count);
   let k = 0;
-  let prev = -1;
-  let first = 0; // the first pair of the record of pair i
   t.blocks.forEach((b) => {
     for (let j = 0; j < b.n && k < count; j++) {
       const i = b.start + j;
       const rec = b.record[j]!;
-      if (i === 0 || rec !== prev) first = i;
-      prev = rec;
       if (!want(i) || (k > 0 && index[k - 1] === rec)) continue;
       index[k] = rec;
       if (byPosition) {
@@ -473,11 +470,10 @@ function neededRecords(t: Table, want: (i: number) => boolean, positional: boole
         offset[k] = b.recOffset[j]!;
         length[k] = b.recLength[j]!;
       }
-      firstPair[k] = first;
       k++;
     }
   });
-  return { needed: index, ranges: byPosition ? { n: count, index, line, offset, length } : undefined, firstPair, bytes };
+  return { needed: index, ranges: byPosition ? { n: count, index, line, offset, length } : undefined, bytes };
 }
 
 /** The rows' columns before the selection columns. */
@@ -534,7 +530,8 @@ export async function finishSelect(
   // Routing (curate --route): the kept pairs by margin, easy first; the hard ones to SFT.
   let routeOrder: Int32Array | undefined;
   let sftOrder: Int32Array | undefined;
-  const route = new Uint8Array(n); // 0 none, 1 dpo, 2 sft
+  const route = new Uint8Array(curate?.route ? n : 0); // 0 none, 1 dpo, 2 sft (routing only)
+  const toSft = (i: number): boolean => route.length > 0 && route[i] === 2;
   if (curate?.route) {
     const keptIdx: number[] = [];
     for (let i = 0; i < n; i++) if (kept(i)) keptIdx.push(i);
@@ -575,7 +572,7 @@ export async function finishSelect(
     tally,
     table,
     mainRows,
-    (i) => (route[i] === 2 ? 1 : 0),
+    (i) => (toSft(i) ? 1 : 0),
     (i) => (kept(i) ? (curate?.route && route[i] === 0 ? 'no_margin' : 'augment_dropped') : 'not_selected'),
   );
 
@@ -625,7 +622,7 @@ export async function finishSelect(
   const pairCur = table.cursor();
   const emitPair = (b: RowBuilder, sftB: RowBuilder | undefined, i: number, base: (x: RowBuilder) => void, keptOrder: number): number => {
     let rows = 0;
-    if (route[i] === 2 && sftB) {
+    if (toSft(i) && sftB) {
       base(objRow);
       objRow.end();
       const row = objRow.take()[0]!;
@@ -659,7 +656,7 @@ export async function finishSelect(
     for (let i = 0; i < n; i++) keptOrder[i] = kept(i) ? k++ : -1;
   }
   // The records pass 2 needs (ascending; pairs are in record order).
-  const need = neededRecords(table, (i) => mainRows(i) > 0 || route[i] === 2, positional);
+  const need = neededRecords(table, (i) => mainRows(i) > 0 || toSft(i), positional);
   const reorder = routeOrder !== undefined;
   const spool = reorder ? (o.spool ?? (() => new MemorySpool()))() : undefined;
   const spoolSink = new ByteSink(1 << 16);
