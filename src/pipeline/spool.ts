@@ -63,18 +63,20 @@ export class SpillColumn {
     this.cur[this.fill++] = v;
     this.n++;
     if (this.fill === COLUMN_BLOCK) {
-      this.seal(this.cur);
-      this.cur = new Float64Array(COLUMN_BLOCK);
+      // A block kept in memory takes the array; a spilled one was copied (append copies), so it is filled again.
+      if (this.seal(this.cur)) this.cur = new Float64Array(COLUMN_BLOCK);
       this.fill = 0;
     }
   }
 
-  private seal(b: Float64Array): void {
+  /** Adds a full block: kept (true) or copied to the spool (false). */
+  private seal(b: Float64Array): boolean {
     if (this.spool && !this.spilling && 8 * COLUMN_BLOCK * (this.blocks.length + 1) > this.keepBytes) {
       this.spilling = true;
       for (let k = 0; k < this.blocks.length; k++) this.blocks[k] = this.spool.append(asBytes(this.blocks[k] as Float64Array));
     }
     this.blocks.push(this.spilling ? this.spool!.append(asBytes(b)) : b);
+    return !this.spilling;
   }
 
   /** Calls `each` with every block in order (a spilled one is a view valid only during the call), the last partly filled. */

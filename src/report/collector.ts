@@ -1,13 +1,13 @@
-// The report's input: a streaming collector that takes candidate pools and pair rows chunk by chunk and keeps
-// bounded state. Each prompt is reduced at once to a fixed-size summary (count, mu, sigma, min, max, z of the
+// The report's input: a streaming collector that takes candidate pools and pair rows chunk by chunk and keeps a
+// few numbers per prompt and per pair, never the texts. Each prompt is reduced at once to a fixed-size summary (count, mu, sigma, min, max, z of the
 // minimum and of the sweet-spot pick, flags), computed on the engine it is given (groupStats, pickPositions,
 // zscores: the same kernels as `stats` and `pairs`). Per-candidate data are kept only as a fixed z histogram, a
 // hashed sample of scores (for the median) and a sample of pools for the small multiples; per-pair data as a few
 // numbers in typed columns; example texts only for the few pairs the tables show. Nothing it keeps depends on how
 // the input was split into chunks, and the states of the collectors of consecutive parts of an input (shards)
 // merge into the state of one collector fed the whole (state(), merge(); src/report/state.ts).
-// Memory: 57 bytes per prompt + 33 to 94 bytes per pair (by the columns present) + bounded samples, whatever
-// the input size.
+// Memory: 57 bytes per prompt + 33 to 94 bytes per pair (by the columns present) + bounded samples: it grows with
+// the input (about 500 MB for 1.4 million pairs), unlike the other data commands' (see the README, Report).
 import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
 import { Columns, F64, I32, U8 } from './columns.js';
