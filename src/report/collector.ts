@@ -870,24 +870,34 @@ export class ReportCollector {
     const series: MarginSeries[] = [];
     const make = (k: string, label: string, unit: string, vals: ArrayLike<number> | undefined): void => {
       if (!vals) return;
-      const values: number[] = [];
-      const keptValues: number[] = [];
-      let missing = 0;
+      // Counted first, then filled: typed arrays of their exact size (no JS array of a million numbers).
+      let finite = 0;
+      let keptFinite = 0;
+      for (let i = 0; i < n; i++) {
+        if (!Number.isFinite(vals[i]!)) continue;
+        finite++;
+        if (kept(i)) keptFinite++;
+      }
+      if (finite === 0) return;
+      const values = new Float64Array(finite);
+      const keptValues = new Float64Array(hasSelection ? keptFinite : 0);
+      let a = 0;
+      let b = 0;
+      let low = Infinity;
       for (let i = 0; i < n; i++) {
         const v = vals[i]!;
-        if (!Number.isFinite(v)) {
-          missing++;
-          continue;
+        if (!Number.isFinite(v)) continue;
+        values[a++] = v;
+        if (hasSelection && kept(i)) {
+          keptValues[b++] = v;
+          low = Math.min(low, v);
         }
-        values.push(v);
-        if (kept(i)) keptValues.push(v);
       }
-      if (values.length === 0) return;
-      const m: MarginSeries = { key: k, label, unit, values: Float64Array.from(values), missing };
+      const m: MarginSeries = { key: k, label, unit, values, missing: n - finite };
       if (hasSelection) {
-        m.keptValues = Float64Array.from(keptValues);
-        m.kept = keptValues.length;
-        if (k === key && keptValues.length > 0) m.threshold = keptValues.reduce((a, b) => Math.min(a, b), Infinity);
+        m.keptValues = keptValues;
+        m.kept = keptFinite;
+        if (k === key && keptFinite > 0) m.threshold = low;
       }
       series.push(m);
     };
