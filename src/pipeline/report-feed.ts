@@ -2,7 +2,7 @@
 // constructed pairs and pairs-input records as pair columns, with their text read from the batch only for the
 // examples the report keeps; and curate's report (CurateReport): fed in pass 1, finished after the selection.
 // Runtime neutral (the CLI, the merge of a sharded run, the browser app and library users feed reports the same way).
-import { JSON_K_NAN, JSON_K_NEG_INF, JSON_K_POS_INF, JSON_K_STRING } from '../abi/json.js';
+import { JSON_K_STRING } from '../abi/json.js';
 import { EX_NONE, LP_TOKENS, type CandidateColumns, type PairColumns as PairRecords } from '../io/adapt.js';
 import { CELL_SPAN, type Cells } from '../io/cells.js';
 import { cellValue } from '../io/encode.js';
@@ -164,7 +164,7 @@ function num(batch: RecordBatch, r: number, key: Key): number {
   if (m < 0) return Number.NaN;
   const k = batch.index.valKind[m]!;
   if (RecordBatch.isNumberKind(k)) return batch.memberNumber(m);
-  if (k === JSON_K_NAN || k === JSON_K_POS_INF || k === JSON_K_NEG_INF) return Number.NaN;
+  if (RecordBatch.isNumeric(k)) return Number.NaN; // a NaN / Infinity literal
   const bytes = batch.buf;
   const s = batch.index.valS[m]!;
   if (bytes[s] === 0x74) return 1; // true

@@ -314,7 +314,7 @@ export interface SelectTable {
 export interface NeededRecords {
   needed: Int32Array;
   /**
-   * Where they are, for an input read by position; absent when they are more than half of the table's records (a
+   * Where they are, for an input read by position; absent when they are more than a quarter of the table's records (a
    * sequential pass that skips the others reads them then: no 20 bytes of position per record, no scattered reads).
    */
   ranges?: RecordRanges;
@@ -431,7 +431,7 @@ function recordSource(job: Job, engine: RunEngine, input: JobInput, o: SelectRun
 
 /**
  * The records holding the pairs for which `want(i)` is true, ascending, with their positions when `positional` (the
- * input can be read by position) and they are at most half of the table's records.
+ * input can be read by position) and they are at most a quarter of the table's records.
  */
 function neededRecords(t: Table, want: (i: number) => boolean, positional: boolean): NeededRecords {
   // Counted first, then filled: arrays of exactly their size (the kept records of a large input are many).

@@ -20,25 +20,21 @@ export interface Distribution {
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
 
+/** Non-finite values become NaN, which the sum and the order statistics leave out. */
+const finiteOrNaN = (v: number): number => (Number.isFinite(v) ? v : Number.NaN);
+
 /** The distribution of the finite values of `values` (-0 counts as +0). */
 export function distribution(values: ArrayLike<number>): Distribution {
-  const c = Float64Array.from(values);
+  const c = Float64Array.from(values, finiteOrNaN);
   return distributionOf((each) => each(c));
 }
 
 /**
- * The distribution of the finite values of `chunks` (-0 counts as +0): the mean of their exact sum (so it does not
+ * The distribution of the values of `chunks`, each finite or NaN (NaN left out; -0 counts as +0): the mean of their exact sum (so it does not
  * depend on their order: scaled by 2^-64 when that sum overflows), min and max, and the quantiles by linear
  * interpolation between order statistics (quantileSorted), which are found without sorting a copy (orderStatistics).
  */
-function distributionOf(chunks: Chunks): Distribution {
-  // Non-finite values become NaN, which the order statistics leave out.
-  const finite: Chunks = (each) =>
-    chunks((c) => {
-      let all = true;
-      for (let i = 0; i < c.length && all; i++) all = Number.isFinite(c[i]!);
-      each(all ? c : c.map((v) => (Number.isFinite(v) ? v : Number.NaN)));
-    });
+function distributionOf(finite: Chunks): Distribution {
   const partials: number[] = [];
   let n = 0;
   finite((c) => {
@@ -156,10 +152,10 @@ export class ScoreSummaryCollector {
     for (let i = 0; i < g; i++) {
       const n = stats.count[i]!;
       this.count.push(n);
-      this.mean.push(stats.mean[i]!);
-      this.std.push(stats.std[i]!);
-      this.min.push(stats.min[i]!);
-      this.max.push(stats.max[i]!);
+      this.mean.push(finiteOrNaN(stats.mean[i]!));
+      this.std.push(finiteOrNaN(stats.std[i]!));
+      this.min.push(finiteOrNaN(stats.min[i]!));
+      this.max.push(finiteOrNaN(stats.max[i]!));
       this.scored += n;
       if (n >= 2 && stats.min[i]! < stats.mean[i]! - 2 * stats.std[i]!) this.below++;
       const f = flags[i]!;

@@ -1,6 +1,6 @@
 // The report's input: a streaming collector that takes candidate pools and pair rows chunk by chunk and keeps a
-// few numbers per prompt and per pair, never the texts. Each prompt is reduced at once to a fixed-size summary (count, mu, sigma, min, max, z of the
-// minimum and of the sweet-spot pick, flags), computed on the engine it is given (groupStats, pickPositions,
+// few numbers per prompt and per pair, never the texts. Each prompt is reduced at once to a fixed-size summary
+// (count, mu, sigma, min, max, z of the minimum and of the sweet-spot pick, flags), computed on the engine it is given (groupStats, pickPositions,
 // zscores: the same kernels as `stats` and `pairs`). Per-candidate data are kept only as a fixed z histogram, a
 // hashed sample of scores (for the median) and a sample of pools for the small multiples; per-pair data as a few
 // numbers in typed columns; example texts only for the few pairs the tables show. Nothing it keeps depends on how
