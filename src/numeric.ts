@@ -58,6 +58,15 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return Number.isFinite(d) ? a + t * d : a * (1 - t) + b * t;
 }
 
+/** Pairs of doubles read in aligned chunks (x[i] with y[i]), in the same order each time it is called. */
+export type PairChunks = (each: (x: Float64Array, y: Float64Array) => void) => void;
+
+/** The chunks of one array (copied once into a Float64Array unless it is one). */
+export function chunksOf(values: ArrayLike<number>): Chunks {
+  const a = values instanceof Float64Array ? values : Float64Array.from(values);
+  return (each) => each(a);
+}
+
 /**
  * Pearson correlation of x and y over the indices where both are finite; null when fewer than 3 such pairs or
  * either side has no spread. Each side is divided by its largest magnitude first, so no sum or square
@@ -65,42 +74,55 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
   const len = Math.min(x.length, y.length);
+  const a = Float64Array.from({ length: len }, (_, i) => x[i]!);
+  const b = Float64Array.from({ length: len }, (_, i) => y[i]!);
+  return pearsonOf((each) => each(a, b));
+}
+
+/** pearson over pairs read in chunks (three passes over them). */
+export function pearsonOf(pairs: PairChunks): number | null {
   let n = 0;
   let ax = 0;
   let ay = 0;
-  for (let i = 0; i < len; i++) {
-    const a = x[i]!;
-    const b = y[i]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-    n++;
-    ax = Math.max(ax, Math.abs(a));
-    ay = Math.max(ay, Math.abs(b));
-  }
+  pairs((x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      const a = x[i]!;
+      const b = y[i]!;
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      n++;
+      ax = Math.max(ax, Math.abs(a));
+      ay = Math.max(ay, Math.abs(b));
+    }
+  });
   if (n < 3 || ax === 0 || ay === 0) return null;
   let mx = 0;
   let my = 0;
-  for (let i = 0; i < len; i++) {
-    const a = x[i]!;
-    const b = y[i]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-    mx += a / ax;
-    my += b / ay;
-  }
+  pairs((x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      const a = x[i]!;
+      const b = y[i]!;
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      mx += a / ax;
+      my += b / ay;
+    }
+  });
   mx /= n;
   my /= n;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < len; i++) {
-    const a = x[i]!;
-    const b = y[i]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-    const u = a / ax - mx;
-    const v = b / ay - my;
-    sxy += u * v;
-    sxx += u * u;
-    syy += v * v;
-  }
+  pairs((x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      const a = x[i]!;
+      const b = y[i]!;
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      const u = a / ax - mx;
+      const v = b / ay - my;
+      sxy += u * v;
+      sxx += u * u;
+      syy += v * v;
+    }
+  });
   if (!(sxx > 0 && syy > 0)) return null;
   return Math.max(-1, Math.min(1, sxy / (Math.sqrt(sxx) * Math.sqrt(syy))));
 }
@@ -165,6 +187,51 @@ export function exactSum(partials: readonly number[]): number {
     if (y === x - hi) hi = x;
   }
   return hi;
+}
+
+/** The chunks with their infinities as NaN (copied only where there are some), so NaN marks every non-finite value. */
+export function finiteChunks(chunks: Chunks): Chunks {
+  let scratch = new Float64Array(0);
+  return (each) =>
+    chunks((c) => {
+      let clean = true;
+      for (let i = 0; i < c.length; i++) if (c[i] === Infinity || c[i] === -Infinity) clean = false;
+      if (clean) return each(c);
+      if (scratch.length < c.length) scratch = new Float64Array(c.length);
+      const d = scratch.subarray(0, c.length);
+      for (let i = 0; i < c.length; i++) d[i] = Number.isFinite(c[i]!) ? c[i]! : Number.NaN;
+      each(d);
+    });
+}
+
+/**
+ * The count and mean of the values of `chunks` that are not NaN (each finite or NaN): the exactly rounded sum (exactAdd)
+ * divided by the count, so it does not depend on their order or chunking; when that sum overflows, the values are
+ * added scaled by 2^-64 (exact for all but the tiniest, which cannot matter). NaN mean when there is no value.
+ */
+export function exactMean(finite: Chunks): { n: number; mean: number } {
+  const partials: number[] = [];
+  let n = 0;
+  finite((c) => {
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i]!;
+      if (Number.isNaN(v)) continue;
+      exactAdd(partials, v);
+      n++;
+    }
+  });
+  if (n === 0) return { n, mean: Number.NaN };
+  let sum = exactSum(partials);
+  let scale = 1;
+  if (!Number.isFinite(sum)) {
+    partials.length = 0;
+    scale = 2 ** 64;
+    finite((c) => {
+      for (let i = 0; i < c.length; i++) if (!Number.isNaN(c[i]!)) exactAdd(partials, c[i]! / scale);
+    });
+    sum = exactSum(partials);
+  }
+  return { n, mean: (sum / n) * scale };
 }
 
 /** From this many values on, kthLargest selects by radix (no copy); below, a sorted copy is cheaper (at most 2 MB). */
@@ -325,6 +392,36 @@ export function orderStatistics(chunks: Chunks, ranksOf: (n: number) => readonly
     }
     return back[0]!;
   });
+}
+
+/** Count, minimum, maximum and quantiles of the values of some chunks that are not NaN (see quantilesOf). */
+export interface Quantiles {
+  n: number;
+  min: number;
+  max: number;
+  /** One per quantile asked, in that order. */
+  q: number[];
+}
+
+/**
+ * Quantiles by linear interpolation between order statistics (as quantileSorted: Hyndman-Fan type 7) of the values of
+ * `chunks` that are not NaN (-0 counts as +0), with their count, min and max, found by orderStatistics (no sorted
+ * copy from RADIX_FROM values on). NaN for every number when there is no value.
+ */
+export function quantilesOf(chunks: Chunks, qs: readonly number[]): Quantiles {
+  let n = 0;
+  const rankList = (count: number): number[] => {
+    n = count;
+    if (count === 0) return [];
+    return [...qs.flatMap((q) => [Math.floor((count - 1) * q), Math.min(count - 1, Math.floor((count - 1) * q) + 1)]), 0, count - 1];
+  };
+  const values = orderStatistics(chunks, rankList);
+  if (n === 0) return { n: 0, min: Number.NaN, max: Number.NaN, q: qs.map(() => Number.NaN) };
+  const ranks = rankList(n);
+  // quantileSorted reads only `length` and the two ranks it interpolates between.
+  const sorted: Record<number, number> & { length: number } = { length: n };
+  ranks.forEach((r, k) => (sorted[r] = values[k]!));
+  return { n, min: values[values.length - 2]!, max: values[values.length - 1]!, q: qs.map((p) => quantileSorted(sorted, p)) };
 }
 
 /**

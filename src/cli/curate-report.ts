@@ -8,7 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CurateReport, CurateReportEnd } from '../pipeline/report-feed.js';
-import type { RejectInfo } from '../report/index.js';
+import type { RejectInfo, ReportData } from '../report/index.js';
 import type { CliContext } from './context.js';
 import { writeHtmlReport } from './report-write.js';
 
@@ -48,6 +48,11 @@ export async function writeCurateReport(ctx: CliContext, path: string, report: C
     const records = (m.records ?? {}) as { rejected?: number };
     rejects = { head, total: records.rejected ?? head.length };
   }
-  const data = report.finish({ ...end, rejects, generatedAt: (ctx.io.now?.() ?? new Date()).toISOString() });
+  let data: ReportData;
+  try {
+    data = report.finish({ ...end, rejects, generatedAt: (ctx.io.now?.() ?? new Date()).toISOString() });
+  } finally {
+    report.close();
+  }
   return writeHtmlReport(ctx, path, data);
 }

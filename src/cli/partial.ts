@@ -36,18 +36,23 @@ export async function runPartial(ctx: CliContext, run: DataRun, engine: Engine, 
   const margins = await run.openExtra(marginsPath(output));
   const state = report ? await run.openExtra(reportStatePath(output)) : undefined;
   const partial = state ? { ...meta, report_state: basename(reportStatePath(output)) } : meta;
-  const result = await runSelect(
-    pipelineEngine(engine),
-    run.input,
-    run.read,
-    { ...o, spool: () => new FileSpool(), spill: () => new FileSpool(), partial, onCandidates: report?.add },
-    { main: out.sink, margins: margins.sink },
-    run.hooks,
-    run.pool(engine),
-  );
-  if (state && report) {
-    const enc = new TextEncoder();
-    for (const line of stateLines(report.collector.state())) await state.sink.writeBytes!(enc.encode(`${line}\n`));
+  let result: Awaited<ReturnType<typeof runSelect>>;
+  try {
+    result = await runSelect(
+      pipelineEngine(engine),
+      run.input,
+      run.read,
+      { ...o, spool: () => new FileSpool(), spill: () => new FileSpool(), partial, onCandidates: report?.add },
+      { main: out.sink, margins: margins.sink },
+      run.hooks,
+      run.pool(engine),
+    );
+    if (state && report) {
+      const enc = new TextEncoder();
+      for (const line of stateLines(report.collector.state())) await state.sink.writeBytes!(enc.encode(`${line}\n`));
+    }
+  } finally {
+    report?.close();
   }
   const m = await run.commit(result, engine.backend);
   const shard = m.shard!;

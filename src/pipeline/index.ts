@@ -10,7 +10,7 @@ export { runRoute, type RouteRunOptions } from './run-route.js';
 export { Job, FormatDetectionError, type JobInput, type JobHooks, type ReadSettings } from './job.js';
 export { MemorySink, type RowSink } from './emit.js';
 export { UsageError } from './errors.js';
-export { MemorySpool, type Spool, type SpoolFactory } from './spool.js';
+export { MemorySpool, type Spool, type SpoolFactory } from '../io/spool.js';
 export { constructPairs, STRATEGIES, type Strategy, type ConstructOptions, type ConstructResult, type ConstructReport, type DropReason } from './construct.js';
 export { pairsForChunk, type CandidateChunk, type PairsOptions, type PairRows } from './pairs.js';
 export type { RewardOptions } from './candidates.js';

@@ -8,6 +8,7 @@ import { CELL_SPAN, type Cells } from '../io/cells.js';
 import { cellValue } from '../io/encode.js';
 import { Key, RecordBatch } from '../io/records.js';
 import { promptString, responseString } from '../io/text.js';
+import type { SpoolFactory } from '../io/spool.js';
 import type { Text } from '../io/types.js';
 import { logitClamped } from '../numeric.js';
 import { ReportCollector, ROUTE, type PairColumns, type PoolChunk, type RejectInfo, type ReportData, type ReportKernels } from '../report/index.js';
@@ -266,11 +267,17 @@ export interface CurateReportEnd {
 export class CurateReport {
   readonly collector: ReportCollector;
 
+  /** `spill`: where the collector's columns go as they grow (CollectorOptions.spill); close() releases it. */
   constructor(
     engine: ReportKernels,
     readonly transform: ReportTransform,
+    spill?: SpoolFactory,
   ) {
-    this.collector = new ReportCollector(engine, { pairsFrom: 'rows' });
+    this.collector = new ReportCollector(engine, { pairsFrom: 'rows', spill });
+  }
+
+  close(): void {
+    this.collector.close();
   }
 
   /** curate's onCandidates hook: one batch's pairs, then its pools. */

@@ -15,7 +15,8 @@ import { augmentedInput, routePairs, type RouteOptions } from './route.js';
 import { needPairs } from './run-augment.js';
 import type { RunResult } from './run-pairs.js';
 import { sftSchema, writeObjectRow } from './run-select.js';
-import { MemorySpool, Reorder, type SpoolFactory } from './spool.js';
+import { MemorySpool, type SpoolFactory } from '../io/spool.js';
+import { Reorder } from './spool.js';
 import type { RunEngine } from './tasks.js';
 
 export interface RouteRunOptions extends RouteOptions {

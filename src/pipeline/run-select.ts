@@ -30,7 +30,8 @@ import { settleForm, type PairsRunOptions, type RunEngine, type RunResult } from
 import { resolveBy, selectPairs, type SelectByOption, type SelectOptions, type SelectResult } from './select.js';
 import { selectionReport } from './select-report.js';
 import { batchNumbers, dropFills, place, Table, type BatchNumbers, type PairNumbers, type PairCursor } from './select-table.js';
-import { MemorySpool, Reorder, type SpoolFactory } from './spool.js';
+import { MemorySpool, type SpoolFactory } from '../io/spool.js';
+import { Reorder } from './spool.js';
 import { GapAccumulator, gapWeight } from './weights.js';
 
 export interface SelectRunOptions extends PairsRunOptions {

@@ -11,7 +11,7 @@ import { Job, type JobHooks, type JobInput, type ReadSettings } from './job.js';
 import type { RunResult } from './run-pairs.js';
 import type { BatchPool, RunEngine, Stage } from './tasks.js';
 import { ScoreSummaryCollector, tieFlags, type ScoreSummary } from './score-summary.js';
-import type { SpoolFactory } from './spool.js';
+import type { SpoolFactory } from '../io/spool.js';
 
 export interface StatsRunOptions {
   transform: 'none' | 'logit';

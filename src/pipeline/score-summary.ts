@@ -2,9 +2,10 @@
 // per-prompt mean/std/min/max across prompts, tie counts, and how often the minimum lies below mu - 2 sigma.
 // Memory: five numbers per prompt in SpillColumns (in blocks, to a spool when one is given and they grow), never the
 // candidates themselves; the quantiles are exact order statistics read from the columns (orderStatistics).
-import { exactAdd, exactSum, orderStatistics, quantileSorted, type Chunks } from '../numeric.js';
+import { exactMean, quantilesOf, type Chunks } from '../numeric.js';
 import type { GroupStats } from '../kernels/groups.js';
-import { SpillColumn, type Spool } from './spool.js';
+import type { Spool } from '../io/spool.js';
+import { SpillColumn } from './spool.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {
@@ -35,36 +36,10 @@ export function distribution(values: ArrayLike<number>): Distribution {
  * interpolation between order statistics (quantileSorted), which are found without sorting a copy (orderStatistics).
  */
 function distributionOf(finite: Chunks): Distribution {
-  const partials: number[] = [];
-  let n = 0;
-  finite((c) => {
-    for (let i = 0; i < c.length; i++) {
-      const v = c[i]!;
-      if (Number.isNaN(v)) continue;
-      exactAdd(partials, v);
-      n++;
-    }
-  });
+  const { n, mean } = exactMean(finite);
   if (n === 0) return { mean: null, min: null, p05: null, p25: null, median: null, p75: null, p95: null, max: null };
-  let sum = exactSum(partials);
-  let scale = 1;
-  if (!Number.isFinite(sum)) {
-    // The sum of finite values overflowed: add them scaled down (exact for all but the tiniest, which cannot matter).
-    partials.length = 0;
-    scale = 2 ** 64;
-    finite((c) => {
-      for (let i = 0; i < c.length; i++) if (!Number.isNaN(c[i]!)) exactAdd(partials, c[i]! / scale);
-    });
-    sum = exactSum(partials);
-  }
-  // The ranks each quantile interpolates between, then min and max.
-  const ranks = [...QUANTILES.flatMap((q) => [Math.floor((n - 1) * q), Math.min(n - 1, Math.floor((n - 1) * q) + 1)]), 0, n - 1];
-  const values = orderStatistics(finite, () => ranks);
-  // quantileSorted reads only `length` and the two ranks it interpolates between.
-  const sorted: Record<number, number> & { length: number } = { length: n };
-  ranks.forEach((r, k) => (sorted[r] = values[k]!));
-  const q = QUANTILES.map((p) => quantileSorted(sorted, p));
-  return { mean: (sum / n) * scale, min: values[values.length - 2]!, p05: q[0]!, p25: q[1]!, median: q[2]!, p75: q[3]!, p95: q[4]!, max: values[values.length - 1]! };
+  const { min, max, q } = quantilesOf(finite, QUANTILES);
+  return { mean, min, p05: q[0]!, p25: q[1]!, median: q[2]!, p75: q[3]!, p95: q[4]!, max };
 }
 
 export interface ScoreSummary {

@@ -5,7 +5,7 @@
 // input's size. Runtime neutral.
 import { FillColumn, growAll, GrowF64, GrowI32 } from '../io/grow.js';
 import type { RecordBatch } from '../io/records.js';
-import type { Spool } from './spool.js';
+import type { Spool } from '../io/spool.js';
 
 /** Per pair, what pass 1 keeps (pairs are in input order, a record's pairs together). */
 export interface PairNumbers {

@@ -1,41 +1,7 @@
-// A spool: rows written once and read back in another order (route's easy-first order, curate's dropped rows after
-// the kept ones), so a reordering command keeps only offsets in memory. Runtime neutral: MemorySpool keeps the
-// bytes in memory; the CLI passes a file spool (src/io/node/spool.ts) so memory stays bounded.
-
-export interface Spool {
-  /** Appends bytes (copied or written at once: the caller may reuse them); returns their offset. */
-  append(bytes: Uint8Array): number;
-  /** The `length` bytes at `offset` (a view valid until the next call). */
-  read(offset: number, length: number): Uint8Array;
-  /** Releases what the spool holds (its temp file). */
-  close(): void;
-}
-
-export type SpoolFactory = () => Spool;
-
-export class MemorySpool implements Spool {
-  private buf = new Uint8Array(1 << 16);
-  private n = 0;
-  append(bytes: Uint8Array): number {
-    if (this.n + bytes.length > this.buf.length) {
-      let c = this.buf.length * 2;
-      while (c < this.n + bytes.length) c *= 2;
-      const b = new Uint8Array(c);
-      b.set(this.buf.subarray(0, this.n));
-      this.buf = b;
-    }
-    const at = this.n;
-    this.buf.set(bytes, at);
-    this.n += bytes.length;
-    return at;
-  }
-  read(offset: number, length: number): Uint8Array {
-    return this.buf.subarray(offset, offset + length);
-  }
-  close(): void {
-    this.buf = new Uint8Array(0);
-  }
-}
+// What the pipeline builds on a spool (src/io/spool.ts): SpillColumn, a column of doubles kept in blocks that go to
+// the spool as it grows, and Reorder, rows written once and read back in another order (route's easy-first order,
+// curate's dropped rows after the kept ones), so a reordering command keeps only offsets in memory.
+import type { Spool } from '../io/spool.js';
 
 /** A SpillColumn's block: 32768 doubles (256 KiB). */
 const COLUMN_BLOCK = 1 << 15;

@@ -4,9 +4,10 @@
 // bins, ticks and elements is bounded for any finite input.
 import { Z_GRID } from './bins.js';
 import { esc, fmt, int } from './format.js';
-import { extent, gridAxis, niceAxis, robustRange, toPixels, type Axis } from './scale.js';
+import { chunksOf, type Chunks } from '../numeric.js';
+import { extent, gridAxis, niceAxis, robustRangeOf, toPixels, type Axis } from './scale.js';
 import { el, frame, legend, type LegendItem, marker, PALETTE, svgDoc, text, xAxis, yAxis } from './svg.js';
-import type { FixedHistogram, PoolView } from './types.js';
+import type { BinnedHistogram, FixedHistogram, PoolView } from './types.js';
 
 export interface RefLine {
   x: number;
@@ -32,6 +33,8 @@ export interface HistogramOptions {
   yLabel?: string;
   /** The first series is drawn as bars, later ones as step outlines on the same bins. */
   series: HistogramSeries[];
+  /** Counts already binned (binSeries; one per series, which then give only labels and colours). */
+  binned?: BinnedHistogram;
   refs?: RefLine[];
   /** A shaded x interval, e.g. the kept region above a threshold. */
   shade?: { from: number; to: number; label: string; color?: string };
@@ -56,38 +59,50 @@ interface Binned {
   max?: number;
 }
 
-/** Bins value series on a nice axis over their robust range (far outliers counted, not drawn). */
-function binValues(series: HistogramSeries[], refs: RefLine[], target: number): Binned | undefined {
-  const all = series.map((s) => s.values ?? []);
-  const rr = robustRange(...all);
+/**
+ * Bins value series (read in chunks) on a nice axis of about `target` bins over their robust range, widened to take
+ * in the reference values that lie within the data's extent (far outliers counted, not binned); undefined when
+ * there is no finite value. Bounded memory: a few passes over the chunks, no copy of the values.
+ */
+export function binSeries(series: readonly Chunks[], refs: readonly number[] = [], target = 24): BinnedHistogram | undefined {
+  const rr = robustRangeOf(series);
   if (!rr) return undefined;
   let lo = rr.lo;
   let hi = rr.hi;
-  for (const r of refs) {
-    if (!Number.isFinite(r.x) || r.x < rr.min || r.x > rr.max) continue;
-    lo = Math.min(lo, r.x);
-    hi = Math.max(hi, r.x);
+  for (const x of refs) {
+    if (!Number.isFinite(x) || x < rr.min || x > rr.max) continue;
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
   }
   const axis = niceAxis(lo, hi, target);
   let below = 0;
   let above = 0;
   let nonFinite = 0;
-  const counts = all.map((vals, k) => {
+  const counts = series.map((each, k) => {
     const c = new Array<number>(axis.n).fill(0);
-    for (let i = 0; i < vals.length; i++) {
-      const b = axis.bin(vals[i]!);
-      if (Number.isNaN(b)) {
-        if (k === 0) nonFinite++;
-      } else if (b < 0) {
-        if (k === 0) below++;
-      } else if (b >= axis.n) {
-        if (k === 0) above++;
-      } else c[b]!++;
-    }
+    each((vals) => {
+      for (let i = 0; i < vals.length; i++) {
+        const b = axis.bin(vals[i]!);
+        if (Number.isNaN(b)) {
+          if (k === 0) nonFinite++;
+        } else if (b < 0) {
+          if (k === 0) below++;
+        } else if (b >= axis.n) {
+          if (k === 0) above++;
+        } else c[b]!++;
+      }
+    });
     return c;
   });
-  const pile = series.length === 1 ? rr.pile : robustRange(all[0]!)?.pile;
-  return { axis, counts, below, above, nonFinite, pile, min: rr.min, max: rr.max };
+  const pile = series.length === 1 ? rr.pile : robustRangeOf(series.slice(0, 1))?.pile;
+  const out: BinnedHistogram = { step: axis.step, i0: axis.i0, bins: axis.n, lo: axis.lo, hi: axis.hi, counts, below, above, nonFinite, min: rr.min, max: rr.max };
+  if (pile) out.pile = pile;
+  return out;
+}
+
+/** The chart's bins of a BinnedHistogram (its axis rebuilt from the grid it was counted on). */
+function binnedOf(h: BinnedHistogram): Binned {
+  return { axis: gridAxis(h.step, h.i0, h.bins, h.lo, h.hi), counts: h.counts, below: h.below, above: h.above, nonFinite: h.nonFinite, pile: h.pile, min: h.min, max: h.max };
 }
 
 /** Re-bins fixed-grid histograms to about `target` bins over their occupied range (power-of-two merges). */
@@ -151,7 +166,17 @@ export function histogram(o: HistogramOptions): string {
   const refs = o.refs ?? [];
   const noun = o.yLabel ?? 'count';
   const fixed = o.series.length > 0 && o.series.every((s) => s.fixed);
-  const b = fixed ? binFixed(o.series, refs, o.bins ?? 32) : binValues(o.series, refs, o.bins ?? 24);
+  let b: Binned | undefined;
+  if (o.binned) b = binnedOf(o.binned);
+  else if (fixed) b = binFixed(o.series, refs, o.bins ?? 32);
+  else {
+    const h = binSeries(
+      o.series.map((s) => chunksOf(s.values ?? [])),
+      refs.map((r) => r.x),
+      o.bins ?? 24,
+    );
+    b = h && binnedOf(h);
+  }
   const items: LegendItem[] = o.series.map((s, i) => ({ label: s.label, color: s.color ?? (i === 0 ? PALETTE.bar : PALETTE.bar2), kind: i === 0 ? 'box' : 'line' }));
   if (!b) {
     const body = legend(f.left, 14, items) + text((f.left + f.right) / 2, (f.top + f.bottom) / 2, 'no finite values', { 'text-anchor': 'middle', fill: PALETTE.muted });

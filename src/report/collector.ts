@@ -10,13 +10,17 @@
 // the input (about 500 MB for 1.4 million pairs), unlike the other data commands' (see the README, Report).
 import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
-import { Columns, F64, I32, U8 } from './columns.js';
+import { BLOCK_ROWS, Columns, F64, I32, U8 } from './columns.js';
+import type { Spool, SpoolFactory } from '../io/spool.js';
 import { cell, ExampleCapture, type CapturedExample, type PairText } from './examples.js';
 import { fmt } from './format.js';
-import { spearman, summarize, type ReportKernels } from './summary.js';
-import { decodeNumber, encodeNumber, pearson } from '../numeric.js';
+import { spearman, summarize, summaryOf, type ReportKernels } from './summary.js';
+import { binSeries } from './charts.js';
+import { heatmapGrid } from './heatmap.js';
+import { decodeNumber, encodeNumber, orderStatistics, pearsonOf, type Chunks, type PairChunks } from '../numeric.js';
 import type { CollectorState, PoolViewState, StateOptions } from './state.js';
 import type {
+  BinnedHistogram,
   ExampleBucket,
   ExampleRow,
   ExampleSection,
@@ -60,6 +64,14 @@ export interface CollectorOptions {
   scoreSample?: number;
   /** Rejected records listed (default 50). */
   rejectList?: number;
+  /**
+   * Where the per-prompt and per-pair columns go once each table holds more than `spillAfter` bytes in memory (a
+   * spool made on first use; the CLI passes a temp file, so memory stays bounded whatever the input size). Without
+   * it, the columns stay in memory (about 57 bytes a prompt and 33 to 94 a pair). close() releases the spool.
+   */
+  spill?: SpoolFactory;
+  /** Bytes of each table's columns kept in memory before blocks go to the spool (default 16 MiB). */
+  spillAfter?: number;
 }
 
 /** Texts of a pool chunk, fetched only for the prompts and pairs the report keeps. */
@@ -193,6 +205,11 @@ const PAIR_SPEC = {
   joined: [U8, 0],
 } as const;
 type PairCol = keyof typeof PAIR_SPEC;
+/** The blocks of some pair columns for one block of rows (undefined: a column never written). */
+type Blocks = (Float64Array | Int32Array | Uint8Array | undefined)[];
+
+/** Pairs Spearman's rho ranks at most (beyond, a hashed sample of this many). */
+const SPEARMAN_SAMPLE = 1 << 18;
 
 const MIN_NORMAL = 2.2250738585072014e-308;
 /** Magnitude from which a score counts as extreme (sums and squares of such values need rescaling). */
@@ -219,8 +236,11 @@ export class ReportCollector {
   private readonly std: 'population' | 'sample';
   private readonly tieEpsilon: number;
   private readonly pairsFrom: 'pools' | 'rows';
-  readonly prompts = new Columns(PROMPT_SPEC);
-  readonly pairs = new Columns(PAIR_SPEC);
+  readonly prompts: Columns<keyof typeof PROMPT_SPEC>;
+  readonly pairs: Columns<PairCol>;
+  private spool: Spool | undefined;
+  /** Per block of pair rows: rows waiting for their pool (a block with some is never spilled; pairsFrom rows). */
+  private readonly waiting: number[] = [];
   private readonly zAll = new FixedBins();
   private readonly zMinBins = new FixedBins();
   private readonly zSweetBins = new FixedBins();
@@ -264,9 +284,13 @@ export class ReportCollector {
     this.poolSample = new BottomK(Math.max(0, Math.min(100, Math.floor(o.sampleSize ?? 12))));
     this.examples = new ExampleCapture(Math.max(0, Math.min(50, Math.floor(o.examples ?? 5))), Math.max(1, Math.floor(o.textCap ?? 1500)));
     this.rejectList = Math.max(0, Math.floor(o.rejectList ?? 50));
+    const make = o.spill;
+    const spill = make ? { spool: () => (this.spool ??= make()), keepBytes: Math.max(0, o.spillAfter ?? 1 << 24) } : undefined;
+    this.prompts = new Columns(PROMPT_SPEC, spill);
+    this.pairs = new Columns(PAIR_SPEC, spill);
   }
 
-  /** Per-prompt summaries so far (views into the collector's columns). */
+  /** Per-prompt summaries so far (copies of the collector's columns). */
   promptSummaries(): PromptSummaries {
     const p = this.prompts;
     return {
@@ -282,7 +306,7 @@ export class ReportCollector {
     };
   }
 
-  /** Bytes of the typed columns (per-prompt and per-pair; the samples and histograms are fixed-size). */
+  /** Bytes of the typed columns (per-prompt and per-pair, in whole blocks; the samples and histograms are fixed-size). */
   columnBytes(): number {
     return this.prompts.bytes() + this.pairs.bytes();
   }
@@ -313,7 +337,7 @@ export class ReportCollector {
     const put = (name: PairCol, src: ArrayLike<number> | undefined, conv: (v: number | undefined) => number): void => {
       if (!src) return;
       const col = s.col(name);
-      for (let i = 0; i < m; i++) col[n0 + i] = conv(src[i]);
+      for (let i = 0; i < m; i++) col.set(n0 + i, conv(src[i]));
     };
     put('prompt', c.promptIndex, index);
     put('chosenIdx', c.chosenIndex, index);
@@ -328,17 +352,18 @@ export class ReportCollector {
     put('rTok', c.rejectedTokens, index);
     s.n = n0 + m;
     this.rowsAdded += m;
+    if (this.pairsFrom === 'rows' && c.promptIndex) for (let i = 0; i < m; i++) if (index(c.promptIndex[i]) >= 0) this.wait(n0 + i, 1);
     this.setSelection(c, n0);
     for (const src of [c.chosen, c.rejected]) if (src) for (let i = 0; i < m; i++) if (Number.isFinite(src[i]!)) this.track(src[i]!);
     if (c.text) {
       const text = c.text;
-      const ch = s.view('chosen');
-      const rj = s.view('rejected');
-      const mg = s.view('margin');
+      const ch = s.get('chosen');
+      const rj = s.get('rejected');
+      const mg = s.get('margin');
       for (let i = 0; i < m; i++) {
         const id = n0 + i;
-        const key = mg && Number.isFinite(mg[id]!) ? mg[id]! : ch && rj ? ch[id]! - rj[id]! : NaN;
-        this.examples.offerPair({ key, promptIndex: index(c.promptIndex?.[i]), pair: id, chosenScore: ch?.[id] ?? NaN, rejectedScore: rj?.[id] ?? NaN, text: () => text(i) });
+        const key = mg && Number.isFinite(mg.get(id)) ? mg.get(id) : ch && rj ? ch.get(id) - rj.get(id) : NaN;
+        this.examples.offerPair({ key, promptIndex: index(c.promptIndex?.[i]), pair: id, chosenScore: ch?.get(id) ?? NaN, rejectedScore: rj?.get(id) ?? NaN, text: () => text(i) });
       }
     }
   }
@@ -351,7 +376,7 @@ export class ReportCollector {
     const put = (name: PairCol, src: ArrayLike<number> | undefined, conv: (v: number | undefined) => number): void => {
       if (!src) return;
       const col = s.col(name);
-      for (let i = 0; i < m; i++) col[start + i] = conv(src[i]);
+      for (let i = 0; i < m; i++) col.set(start + i, conv(src[i]));
     };
     put('margin', c.margin, numberOr);
     put('implicit', c.implicitMargin, numberOr);
@@ -359,36 +384,56 @@ export class ReportCollector {
     put('selected', c.selected, (v) => (typeof v === 'number' && v >= 0 && v <= 0x7fffffff ? Math.round(v) : -1));
     put('route', c.route, (v) => (v === ROUTE.dpo || v === ROUTE.sft ? v : ROUTE.none));
     if (c.margin) for (let i = 0; i < m; i++) if (Number.isFinite(c.margin[i]!)) this.marginFromColumn = true;
+    this.trim();
+  }
+
+  /** Counts a pair row as waiting for its pool (+1) or joined (-1). */
+  private wait(id: number, d: number): void {
+    const k = Math.floor(id / BLOCK_ROWS);
+    while (this.waiting.length <= k) this.waiting.push(0);
+    this.waiting[k]! += d;
+  }
+
+  /** Sends older blocks to the spool (when there is one) once the tables pass their size in memory. */
+  private trim(): void {
+    this.prompts.trim();
+    this.pairs.trim((k) => (this.waiting[k] ?? 0) === 0);
+  }
+
+  /** Releases the spool (its temp file); the collector is not used after. */
+  close(): void {
+    this.spool?.close();
+    this.spool = undefined;
   }
 
   /** Sorts the rows added since the last call into the pending list (dropping rows already joined). */
   private syncPending(): void {
     const s = this.pairs;
     if (this.pendingFrom === s.n) return;
-    const prompt = s.view('prompt') as Int32Array | undefined;
+    const prompt = s.get('prompt');
     const joined = s.col('joined');
     const ids: number[] = [];
-    for (const id of this.pending) if (joined[id] === 0) ids.push(id);
-    if (prompt) for (let id = this.pendingFrom; id < s.n; id++) if (prompt[id]! >= 0 && joined[id] === 0) ids.push(id);
+    for (const id of this.pending) if (joined.get(id) === 0) ids.push(id);
+    if (prompt) for (let id = this.pendingFrom; id < s.n; id++) if (prompt.get(id) >= 0 && joined.get(id) === 0) ids.push(id);
     const sorted = Int32Array.from(ids);
-    if (prompt) sorted.sort((a, b) => prompt[a]! - prompt[b]! || a - b);
+    if (prompt) sorted.sort((a, b) => prompt.get(a) - prompt.get(b) || a - b);
     this.pending = sorted;
     this.pendingFrom = s.n;
   }
 
   /** Pair rows waiting for prompt p (in row order). */
   private pendingFor(p: number): number[] {
-    const prompt = this.pairs.view('prompt') as Int32Array | undefined;
+    const prompt = this.pairs.get('prompt');
     if (!prompt || this.pending.length === 0) return [];
     let a = 0;
     let b = this.pending.length;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (prompt[this.pending[mid]!]! < p) a = mid + 1;
+      if (prompt.get(this.pending[mid]!) < p) a = mid + 1;
       else b = mid;
     }
     const out: number[] = [];
-    for (let i = a; i < this.pending.length && prompt[this.pending[i]!] === p; i++) out.push(this.pending[i]!);
+    for (let i = a; i < this.pending.length && prompt.get(this.pending[i]!) === p; i++) out.push(this.pending[i]!);
     return out;
   }
 
@@ -431,12 +476,12 @@ export class ReportCollector {
         this.scoreSample.offer(itemKey(pKey, j), () => v, itemTie(pKey, j));
       }
       const row = P.n++;
-      P.col('promptIndex')[row] = pIdx;
-      P.col('count')[row] = n;
-      P.col('mu')[row] = mu;
-      P.col('sigma')[row] = sigma;
-      P.col('min')[row] = stats.min[g]!;
-      P.col('max')[row] = stats.max[g]!;
+      P.col('promptIndex').set(row, pIdx);
+      P.col('count').set(row, n);
+      P.col('mu').set(row, mu);
+      P.col('sigma').set(row, sigma);
+      P.col('min').set(row, stats.min[g]!);
+      P.col('max').set(row, stats.max[g]!);
 
       // Pair rows naming this prompt: join them to its candidates.
       let marks: [number, number] = [-1, -1];
@@ -486,13 +531,13 @@ export class ReportCollector {
       const zSweet = sweet >= 0 ? zAt(sweet) : NaN;
       this.zMinBins.add(zMin);
       this.zSweetBins.add(zSweet);
-      P.col('zMin')[row] = zMin;
-      P.col('zSweet')[row] = zSweet;
+      P.col('zMin').set(row, zMin);
+      P.col('zSweet').set(row, zSweet);
       const differs = sweet >= 0 && sweet !== argmin;
       if (differs) this.sweetDiffers++;
       if (zMin < -2) this.minBelow2++;
       if (atTop >= 2) this.topTies++;
-      P.col('flags')[row] = 1 | (differs ? 2 : 0) | (atTop >= 2 ? 4 : 0);
+      P.col('flags').set(row, 1 | (differs ? 2 : 0) | (atTop >= 2 ? 4 : 0));
 
       if (own) {
         const id = this.ownPair(c, off, size, pIdx, chosen, rejected);
@@ -515,21 +560,23 @@ export class ReportCollector {
       }
       this.poolSample.offer(fibHash(pIdx), () => this.poolView(c, g, off, size, pIdx, mu, sigma, marks, argmin));
     }
+    this.trim();
   }
 
   /** Joins pair row `id` to group g; returns its (chosen, rejected) when it names two finite candidates. */
   private join(id: number, c: PoolChunk, off: number, size: number): [number, number] | null {
     const s = this.pairs;
     const joined = s.col('joined');
-    if (joined[id] !== 0) return null;
-    const ci = s.col('chosenIdx')[id]!;
-    const ri = s.col('rejectedIdx')[id]!;
+    if (joined.get(id) !== 0) return null;
+    const ci = s.col('chosenIdx').get(id);
+    const ri = s.col('rejectedIdx').get(id);
     const x = c.scores;
+    this.wait(id, -1);
     if (ci < 0 || ri < 0 || ci >= size || ri >= size || !Number.isFinite(x[off + ci]!) || !Number.isFinite(x[off + ri]!)) {
-      joined[id] = 3;
+      joined.set(id, 3);
       return null;
     }
-    joined[id] = 1;
+    joined.set(id, 1);
     this.fillFromPool(id, c, off, size, ci, ri);
     return [ci, ri];
   }
@@ -538,10 +585,10 @@ export class ReportCollector {
   private ownPair(c: PoolChunk, off: number, size: number, pIdx: number, ci: number, ri: number): number {
     const s = this.pairs;
     const id = s.n++;
-    s.col('prompt')[id] = pIdx;
-    s.col('chosenIdx')[id] = ci;
-    s.col('rejectedIdx')[id] = ri;
-    s.col('joined')[id] = 2;
+    s.col('prompt').set(id, pIdx);
+    s.col('chosenIdx').set(id, ci);
+    s.col('rejectedIdx').set(id, ri);
+    s.col('joined').set(id, 2);
     this.fillFromPool(id, c, off, size, ci, ri);
     return id;
   }
@@ -551,19 +598,19 @@ export class ReportCollector {
     const s = this.pairs;
     const x = c.scores;
     const sc = x[off + ci]!;
-    s.col('chosen')[id] = sc;
-    s.col('rejected')[id] = x[off + ri]!;
+    s.col('chosen').set(id, sc);
+    s.col('rejected').set(id, x[off + ri]!);
     if (c.raw) {
-      s.col('chosenRaw')[id] = c.raw[off + ci]!;
-      s.col('rejectedRaw')[id] = c.raw[off + ri]!;
+      s.col('chosenRaw').set(id, c.raw[off + ci]!);
+      s.col('rejectedRaw').set(id, c.raw[off + ri]!);
     }
     let above = 0;
     for (let i = off; i < off + size; i++) if (x[i]! > sc) above++;
-    s.col('rank')[id] = 1 + above;
+    s.col('rank').set(id, 1 + above);
     const len = (name: PairCol, src: ArrayLike<number> | undefined, i: number): void => {
       if (!src) return;
       const col = s.col(name);
-      if (col[id]! < 0) col[id] = index(src[off + i]);
+      if (col.get(id) < 0) col.set(id, index(src[off + i]));
     };
     len('cChars', c.chars, ci);
     len('rChars', c.chars, ri);
@@ -684,9 +731,19 @@ export class ReportCollector {
     // Rows not joined yet (this collector's and the state's) wait for their pools.
     this.pending = new Int32Array(0);
     this.pendingFrom = 0;
+    if (this.pairsFrom === 'rows') {
+      this.pairs.scan(['prompt', 'joined'], ([prompt, joined], start, len) => {
+        if (prompt) for (let j = 0; j < len; j++) if (start + j >= pairOffset && prompt[j]! >= 0 && (joined?.[j] ?? 0) === 0) this.wait(start + j, 1);
+      });
+    }
+    this.trim();
   }
 
-  /** The page's data. The collector can be finished more than once (e.g. after more chunks). */
+  /**
+   * The page's data. The collector can be finished more than once (e.g. after more chunks). Every section is
+   * computed by passes over the columns, a block of rows at a time (no copy of a column): summaries and histograms
+   * from order statistics, Spearman's rho of more than SPEARMAN_SAMPLE pairs from a hashed sample of them.
+   */
   finish(meta: ReportMeta): ReportData {
     const notes = [...(meta.notes ?? [])];
     const data: ReportData = {
@@ -699,11 +756,11 @@ export class ReportCollector {
     if (meta.clamps && meta.clamps.length > 0) data.clamps = meta.clamps;
     if (meta.manifest) data.manifest = meta.manifest;
     if (this.poolsSeen) data.pools = this.poolSection();
-    const ids = this.pairIds(notes);
-    if (ids) {
-      data.pairs = this.pairSection(ids, meta);
+    const inStats = this.pairRows(notes);
+    if (inStats) {
+      data.pairs = this.pairSection(inStats, meta);
       if (data.pairs.gapOverflow > 0) notes.push(`${data.pairs.gapOverflow} pairs have a gap chosen − rejected beyond the largest double (±∞): they are left out of the gap statistics and charts.`);
-      const lengths = this.lengthSection(ids, meta);
+      const lengths = this.lengthSection(inStats, meta);
       if (lengths) data.lengths = lengths;
     }
     if (this.rowsAdded > 0) {
@@ -726,13 +783,14 @@ export class ReportCollector {
     return data;
   }
 
+  /** A prompt column's values, a block at a time. */
+  private promptChunks(name: 'zMin' | 'zSweet'): Chunks {
+    return (each) => this.prompts.scan([name], ([b], _start, len) => b && each((b as Float64Array).subarray(0, len)));
+  }
+
   private poolSection(): PoolSection {
-    const sum = this.promptSummaries();
-    // Prompts not analysed hold NaN here, which summarize skips.
-    const zMin = sum.zMin;
-    const zSweet = sum.zSweet;
-    const scores = Float64Array.from(this.scoreSample.values());
-    const med = summarize(scores, this.engine).median;
+    // Prompts not analysed hold NaN here, which the summaries skip.
+    const med = summarize(Float64Array.from(this.scoreSample.values())).median;
     return {
       prompts: this.prompts.n,
       candidates: this.candidates,
@@ -746,8 +804,8 @@ export class ReportCollector {
       z: this.zAll.toJSON(),
       zMin: this.zMinBins.toJSON(),
       zSweet: this.zSweetBins.toJSON(),
-      zMinSummary: summarize(zMin, this.engine),
-      zSweetSummary: summarize(zSweet, this.engine),
+      zMinSummary: summaryOf(this.promptChunks('zMin')),
+      zSweetSummary: summaryOf(this.promptChunks('zSweet')),
       topTies: this.topTies,
       medianScore: med,
       medianExact: this.finiteScores <= this.scoreSample.k,
@@ -755,84 +813,133 @@ export class ReportCollector {
     };
   }
 
-  /** The pair rows the pair statistics use (with a note on rows left out), or undefined when there are none. */
-  private pairIds(notes: string[]): Int32Array | undefined {
+  /**
+   * The values `value` gives for the pair rows (undefined: the row is left out), as chunks of the values kept (one
+   * per block of rows; `value` gets the blocks of `names`, in that order).
+   */
+  private rows(names: readonly PairCol[], value: (b: Blocks, j: number) => number | undefined): Chunks {
+    const out = new Float64Array(BLOCK_ROWS);
+    return (each) =>
+      this.pairs.scan(names, (b, _start, len) => {
+        let k = 0;
+        for (let j = 0; j < len; j++) {
+          const v = value(b, j);
+          if (v !== undefined) out[k++] = v;
+        }
+        if (k > 0) each(out.subarray(0, k));
+      });
+  }
+
+  /** Like rows, for pairs of values: `value` writes x and y into xy[0], xy[1] and says whether the row is kept. */
+  private rowPairs(names: readonly PairCol[], value: (b: Blocks, j: number, xy: Float64Array) => boolean): PairChunks {
+    const xs = new Float64Array(BLOCK_ROWS);
+    const ys = new Float64Array(BLOCK_ROWS);
+    const xy = new Float64Array(2);
+    return (each) =>
+      this.pairs.scan(names, (b, _start, len) => {
+        let k = 0;
+        for (let j = 0; j < len; j++) {
+          if (!value(b, j, xy)) continue;
+          xs[k] = xy[0]!;
+          ys[k++] = xy[1]!;
+        }
+        if (k > 0) each(xs.subarray(0, k), ys.subarray(0, k));
+      });
+  }
+
+  /** Calls `each` for every pair row with the blocks of `names`. */
+  private forRows(names: readonly PairCol[], each: (b: Blocks, j: number) => void): void {
+    this.pairs.scan(names, (b, _start, len) => {
+      for (let j = 0; j < len; j++) each(b, j);
+    });
+  }
+
+  /**
+   * Which pair rows the pair statistics use, given the row's `joined` value (with a note on rows left out), or
+   * undefined when there are none.
+   */
+  private pairRows(notes: string[]): ((joined: number) => boolean) | undefined {
     const s = this.pairs;
-    if (s.n === 0) return this.poolsSeen || this.rowsAdded > 0 ? new Int32Array(0) : undefined;
-    const joined = s.view('joined') as Uint8Array | undefined;
+    if (s.n === 0) return this.poolsSeen || this.rowsAdded > 0 ? () => false : undefined;
     if (this.poolsSeen) {
-      const ids: number[] = [];
-      for (let i = 0; i < s.n; i++) if (joined && (joined[i] === 1 || joined[i] === 2)) ids.push(i);
-      const unmatched = this.rowsAdded - ids.filter((i) => joined![i] === 1).length;
+      let matched = 0;
+      this.forRows(['joined'], (b, j) => {
+        if (b[0]?.[j] === 1) matched++;
+      });
+      const unmatched = this.rowsAdded - matched;
       if (this.pairsFrom === 'rows' && unmatched > 0) {
         notes.push(`${unmatched} of ${this.rowsAdded} pair rows name no candidate of the input (prompt_index/chosen_index/rejected_index missing, out of range or unscored); they are left out of the chosen/rejected statistics.`);
       }
-      return Int32Array.from(ids);
+      return (joined) => joined === 1 || joined === 2;
     }
-    const ch = s.view('chosen');
-    const rj = s.view('rejected');
     let scored = 0;
-    for (let i = 0; i < s.n; i++) if (ch && rj && Number.isFinite(ch[i]!) && Number.isFinite(rj[i]!)) scored++;
+    this.forRows(['chosen', 'rejected'], (b, j) => {
+      if (b[0] && b[1] && Number.isFinite(b[0][j]!) && Number.isFinite(b[1][j]!)) scored++;
+    });
     if (scored < s.n) notes.push(`${s.n - scored} of ${s.n} pairs have no finite score_chosen/score_rejected and are left out of the score statistics.`);
-    return Int32Array.from({ length: s.n }, (_, i) => i);
+    return () => true;
   }
 
-  private pairSection(ids: Int32Array, meta: ReportMeta): PairSection {
-    const s = this.pairs;
-    const ch = s.view('chosen');
-    const rj = s.view('rejected');
+  private pairSection(inStats: (joined: number) => boolean, meta: ReportMeta): PairSection {
+    // Blocks: joined, chosen, rejected, chosenRaw, rejectedRaw, rank.
+    const names = ['joined', 'chosen', 'rejected', 'chosenRaw', 'rejectedRaw', 'rank'] as const;
+    const scored = (b: Blocks, j: number): boolean => inStats(b[0]?.[j] ?? 0) && b[1] !== undefined && b[2] !== undefined && Number.isFinite(b[1][j]!) && Number.isFinite(b[2][j]!);
+    const chosen = this.rows(names, (b, j) => (scored(b, j) ? b[1]![j]! : undefined));
+    const rejected = this.rows(names, (b, j) => (scored(b, j) ? b[2]![j]! : undefined));
+    const gap = this.rows(names, (b, j) => (scored(b, j) ? b[1]![j]! - b[2]![j]! : undefined));
     let n = 0;
-    const all = new Int32Array(ids.length);
-    for (const i of ids) if (ch && rj && Number.isFinite(ch[i]!) && Number.isFinite(rj[i]!)) all[n++] = i;
-    const keep = all.subarray(0, n);
-    const chosen = new Float64Array(n);
-    const rejected = new Float64Array(n);
-    const gap = new Float64Array(n);
     let ties = 0;
     let nearTies = 0;
     let overflow = 0;
-    keep.forEach((i, t) => {
-      chosen[t] = ch![i]!;
-      rejected[t] = rj![i]!;
-      const d = chosen[t]! - rejected[t]!;
-      gap[t] = d;
+    const ranks = this.poolsSeen && this.pairs.has('rank') ? new Array<number>(11).fill(0) : undefined;
+    this.forRows(names, (b, j) => {
+      if (!scored(b, j)) return;
+      n++;
+      const d = b[1]![j]! - b[2]![j]!;
       if (!Number.isFinite(d)) overflow++;
       else if (d === 0) ties++;
       else if (Math.abs(d) < this.tieEpsilon) nearTies++;
+      const r = ranks ? b[5]![j]! : 0;
+      if (r >= 1) ranks![Math.min(10, r - 1)]!++;
     });
-    const e = this.engine;
+    const chosenSummary = summaryOf(chosen);
+    const rejectedSummary = summaryOf(rejected);
+    const gapSummary = summaryOf(gap);
     const out: PairSection = {
       pairs: n,
-      chosen,
-      rejected,
-      gap,
-      chosenSummary: summarize(chosen, e),
-      rejectedSummary: summarize(rejected, e),
-      gapSummary: summarize(gap, e),
+      chosenSummary,
+      rejectedSummary,
+      gapSummary,
+      chosenGap: heatmapGrid(this.rowPairs(names, (b, j, xy) => scored(b, j) && ((xy[0] = b[1]![j]!), (xy[1] = b[1]![j]! - b[2]![j]!), true))),
       gapOverflow: overflow,
       ties,
       nearTies,
       tieEpsilon: this.tieEpsilon,
     };
+    const hist = (c: Chunks, median: number): BinnedHistogram | undefined => binSeries([c], [median]);
+    const ch = hist(chosen, chosenSummary.median);
+    if (ch) out.chosenHist = ch;
+    const rj = hist(rejected, rejectedSummary.median);
+    if (rj) out.rejectedHist = rj;
+    const gh = hist(gap, gapSummary.median);
+    if (gh) out.gapHist = gh;
     if (meta.rawLabel !== undefined) {
-      const cr = s.view('chosenRaw');
-      const rr = s.view('rejectedRaw');
-      if (cr) out.chosenRawSummary = summarize(Float64Array.from(keep, (i) => cr[i]!), e);
-      if (rr) out.rejectedRawSummary = summarize(Float64Array.from(keep, (i) => rr[i]!), e);
+      if (this.pairs.has('chosenRaw')) out.chosenRawSummary = summaryOf(this.rows(names, (b, j) => (scored(b, j) ? b[3]![j]! : undefined)));
+      if (this.pairs.has('rejectedRaw')) out.rejectedRawSummary = summaryOf(this.rows(names, (b, j) => (scored(b, j) ? b[4]![j]! : undefined)));
     }
-    const rank = s.view('rank');
-    if (this.poolsSeen && rank) out.chosenRank = Int32Array.from(keep, (i) => rank[i]!);
+    if (ranks) out.chosenRanks = ranks;
     let low: number;
-    if (this.poolsSeen) low = summarize(Float64Array.from(this.scoreSample.values()), e).median;
-    else {
-      const both = new Float64Array(2 * n);
-      both.set(chosen);
-      both.set(rejected, n);
-      low = summarize(both, e).median;
-    }
+    if (this.poolsSeen) low = summarize(Float64Array.from(this.scoreSample.values())).median;
+    else
+      low = summaryOf((each) => {
+        chosen(each);
+        rejected(each);
+      }).median;
     if (Number.isFinite(low)) {
       let count = 0;
-      for (const v of chosen) if (v < low) count++;
+      chosen((c) => {
+        for (let i = 0; i < c.length; i++) if (c[i]! < low) count++;
+      });
       out.lowChosen = { threshold: low, count };
     }
     return out;
@@ -841,75 +948,87 @@ export class ReportCollector {
   private selectionSection(meta: ReportMeta): SelectionSection | undefined {
     const s = this.pairs;
     const n = s.n;
-    const mg = s.view('margin');
-    const cr = s.view('chosenRaw');
-    const rr = s.view('rejectedRaw');
-    const ch = s.view('chosen');
-    const rj = s.view('rejected');
-    const ext = new Float64Array(n).fill(NaN);
-    for (let i = 0; i < n; i++) {
-      if (mg && Number.isFinite(mg[i]!)) ext[i] = mg[i]!;
-      else if (cr && rr && Number.isFinite(cr[i]! - rr[i]!)) ext[i] = cr[i]! - rr[i]!;
-      else if (ch && rj && Number.isFinite(ch[i]! - rj[i]!)) ext[i] = ch[i]! - rj[i]!;
-    }
-    const imp = s.view('implicit');
-    const sel = s.view('selScore');
-    const selected = s.view('selected');
+    // Blocks: margin, chosenRaw, rejectedRaw, chosen, rejected, implicit, selScore, selected.
+    const names = ['margin', 'chosenRaw', 'rejectedRaw', 'chosen', 'rejected', 'implicit', 'selScore', 'selected'] as const;
+    const ext = (b: Blocks, j: number): number => {
+      const [mg, cr, rr, ch, rj] = b;
+      if (mg && Number.isFinite(mg[j]!)) return mg[j]!;
+      if (cr && rr && Number.isFinite(cr[j]! - rr[j]!)) return cr[j]! - rr[j]!;
+      if (ch && rj && Number.isFinite(ch[j]! - rj[j]!)) return ch[j]! - rj[j]!;
+      return NaN;
+    };
+    const imp = (b: Blocks, j: number): number => b[5]![j]!;
+    const sel = (b: Blocks, j: number): number => b[6]![j]!;
+    const kept = (b: Blocks, j: number): boolean => b[7] !== undefined && b[7][j]! > 0;
     let hasSelection = false;
-    if (selected) for (let i = 0; i < n; i++) if (selected[i]! >= 0) hasSelection = true;
-    const kept = (i: number) => selected !== undefined && selected[i]! > 0;
-    const finiteIn = (a: ArrayLike<number> | undefined) => {
-      if (a) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]!)) return true;
-      return false;
+    let keptN = 0;
+    let selFinite = false;
+    this.forRows(names, (b, j) => {
+      if (b[7] && b[7][j]! >= 0) hasSelection = true;
+      if (kept(b, j)) keptN++;
+      if (b[6] && Number.isFinite(b[6][j]!)) selFinite = true;
+    });
+    const hasImp = s.has('implicit');
+    const hasSel = s.has('selScore');
+    /** Equal (to 1e-9 relative) wherever both are finite, with at least one such row. */
+    const selIs = (other: (b: Blocks, j: number) => number): boolean => {
+      let any = false;
+      let same = true;
+      this.forRows(names, (b, j) => {
+        const x = sel(b, j);
+        const y = other(b, j);
+        if (!same || !Number.isFinite(x) || !Number.isFinite(y)) return;
+        any = true;
+        if (Math.abs(x - y) > 1e-9 * Math.max(1, Math.abs(x))) same = false;
+      });
+      return any && same;
     };
     const by = meta.selectionBy;
     let key: string | undefined = by === 'bees' || by === 'add' ? 'fused' : by === 'external' || by === 'implicit' ? by : undefined;
-    const selIs = (other: ArrayLike<number> | undefined) => sel !== undefined && other !== undefined && sameValues(sel, other);
-    const selFused = finiteIn(sel) && !selIs(ext) && !selIs(imp);
-    if (!key && finiteIn(sel)) key = selIs(ext) ? 'external' : selIs(imp) ? 'implicit' : 'fused';
+    const selExt = hasSel && selFinite && selIs(ext);
+    const selImp = hasSel && hasImp && selFinite && !selExt && selIs(imp);
+    const selFused = hasSel && selFinite && !selExt && !selImp;
+    if (!key && hasSel && selFinite) key = selExt ? 'external' : selImp ? 'implicit' : 'fused';
     const series: MarginSeries[] = [];
-    const make = (k: string, label: string, unit: string, vals: ArrayLike<number> | undefined): void => {
-      if (!vals) return;
-      // Counted first, then filled: typed arrays of their exact size (no JS array of a million numbers).
+    const make = (k: string, label: string, unit: string, value: ((b: Blocks, j: number) => number) | undefined): void => {
+      if (!value) return;
       let finite = 0;
       let keptFinite = 0;
-      for (let i = 0; i < n; i++) {
-        if (!Number.isFinite(vals[i]!)) continue;
-        finite++;
-        if (kept(i)) keptFinite++;
-      }
-      if (finite === 0) return;
-      const values = new Float64Array(finite);
-      const keptValues = new Float64Array(hasSelection ? keptFinite : 0);
-      let a = 0;
-      let b = 0;
       let low = Infinity;
-      for (let i = 0; i < n; i++) {
-        const v = vals[i]!;
-        if (!Number.isFinite(v)) continue;
-        values[a++] = v;
-        if (hasSelection && kept(i)) {
-          keptValues[b++] = v;
+      this.forRows(names, (b, j) => {
+        const v = value(b, j);
+        if (!Number.isFinite(v)) return;
+        finite++;
+        if (kept(b, j)) {
+          keptFinite++;
           low = Math.min(low, v);
         }
-      }
-      const m: MarginSeries = { key: k, label, unit, values, missing: n - finite };
+      });
+      if (finite === 0) return;
+      const all = this.rows(names, (b, j) => {
+        const v = value(b, j);
+        return Number.isFinite(v) ? v : undefined;
+      });
+      const keptSeries = this.rows(names, (b, j) => {
+        const v = value(b, j);
+        return Number.isFinite(v) && kept(b, j) ? v : undefined;
+      });
+      const threshold = hasSelection && k === key && keptFinite > 0 ? low : undefined;
+      const hist = binSeries(hasSelection ? [all, keptSeries] : [all], threshold === undefined ? [] : [threshold])!;
+      const m: MarginSeries = { key: k, label, unit, hist, count: finite, missing: n - finite };
       if (hasSelection) {
-        m.keptValues = keptValues;
         m.kept = keptFinite;
-        if (k === key && keptFinite > 0) m.threshold = low;
+        if (threshold !== undefined) m.threshold = threshold;
       }
       series.push(m);
     };
     make('external', 'External', `score_chosen − score_rejected [${meta.rawLabel ?? meta.scoreLabel}]`, ext);
-    make('implicit', 'Implicit', 'implicit margin [log-prob, nats]', imp);
+    make('implicit', 'Implicit', 'implicit margin [log-prob, nats]', hasImp ? imp : undefined);
     if (key === 'fused' || selFused) {
       const label = by === 'add' ? 'Fused (add)' : by === 'bees' || by === undefined || by === 'auto' ? 'Fused (BeeS)' : 'Fused';
-      make('fused', label, by === 'add' ? 'm_ex + m_im' : 'P(chosen ≻ rejected), fused', sel);
+      make('fused', label, by === 'add' ? 'm_ex + m_im' : 'P(chosen ≻ rejected), fused', hasSel ? sel : undefined);
     }
     if (series.length === 0) return undefined;
-    let keptN = 0;
-    for (let i = 0; i < n; i++) if (kept(i)) keptN++;
     const out: SelectionSection = { margins: series };
     if (key) out.by = key;
     if (hasSelection) out.rule = `Selection kept ${keptN} of ${n} pairs${key ? `, ranked by the ${key} margin` : ''}.`;
@@ -917,79 +1036,97 @@ export class ReportCollector {
   }
 
   private routingFromColumn(threshold?: number): RoutingSection | undefined {
-    const s = this.pairs;
-    const route = s.view('route');
-    if (!route) return undefined;
-    const mg = s.view('margin');
+    if (!this.pairs.has('route')) return undefined;
     let dpo = 0;
     let sft = 0;
     let sftTies = 0;
-    for (let i = 0; i < s.n; i++) {
-      if (route[i] === ROUTE.dpo) dpo++;
-      else if (route[i] === ROUTE.sft) {
+    this.forRows(['route', 'margin'], ([route, mg], j) => {
+      if (route![j] === ROUTE.dpo) dpo++;
+      else if (route![j] === ROUTE.sft) {
         sft++;
-        if (mg && mg[i] === 0) sftTies++;
+        if (mg && mg[j] === 0) sftTies++;
       }
-    }
+    });
     if (dpo + sft === 0) return undefined;
     return { dpo, sft, sftTies, threshold };
   }
 
-  private lengthSection(ids: Int32Array, meta: ReportMeta): LengthSection | undefined {
+  private lengthSection(inStats: (joined: number) => boolean, meta: ReportMeta): LengthSection | undefined {
     const s = this.pairs;
-    const mg = s.view('margin');
-    const ch = s.view('chosen');
-    const rj = s.view('rejected');
-    const margin = (i: number) => (this.marginFromColumn ? (mg ? mg[i]! : NaN) : ch && rj ? ch[i]! - rj[i]! : NaN);
     const stats: LengthStats[] = [];
     for (const [unit, a, b] of [
       ['characters', 'cChars', 'rChars'],
       ['tokens', 'cTok', 'rTok'],
     ] as const) {
-      const ca = s.view(a);
-      const rb = s.view(b);
-      if (!ca || !rb) continue;
+      if (!s.has(a) || !s.has(b)) continue;
+      // Blocks: joined, margin, chosen, rejected, chosen length, rejected length.
+      const names = ['joined', 'margin', 'chosen', 'rejected', a, b] as const;
+      const has = (x: Blocks, j: number): boolean => inStats(x[0]?.[j] ?? 0) && x[4]![j]! >= 0 && x[5]![j]! >= 0;
+      const margin = (x: Blocks, j: number): number => {
+        const [, mg, ch, rj] = x;
+        return this.marginFromColumn ? (mg ? mg[j]! : NaN) : ch && rj ? ch[j]! - rj[j]! : NaN;
+      };
       let m = 0;
-      for (const i of ids) if (ca[i]! >= 0 && rb[i]! >= 0) m++;
-      if (m === 0) continue;
-      const cl = new Float64Array(m);
-      const rl = new Float64Array(m);
-      const gl = new Float64Array(m);
-      const mv = new Float64Array(m);
-      let k = 0;
       let corrPairs = 0;
       let longer = 0;
       let equal = 0;
       let shorter = 0;
-      for (const i of ids) {
-        if (ca[i]! < 0 || rb[i]! < 0) continue;
-        cl[k] = ca[i]!;
-        rl[k] = rb[i]!;
-        const d = ca[i]! - rb[i]!;
-        gl[k] = d;
+      this.forRows(names, (x, j) => {
+        if (!has(x, j)) return;
+        m++;
+        const d = x[4]![j]! - x[5]![j]!;
         if (d > 0) longer++;
         else if (d < 0) shorter++;
         else equal++;
-        const mi = margin(i);
-        mv[k++] = mi;
-        if (Number.isFinite(mi)) corrPairs++;
-      }
-      const e = this.engine;
-      stats.push({
+        if (Number.isFinite(margin(x, j))) corrPairs++;
+      });
+      if (m === 0) continue;
+      const gap = this.rows(names, (x, j) => (has(x, j) ? x[4]![j]! - x[5]![j]! : undefined));
+      const gapMargin = this.rowPairs(names, (x, j, xy) => has(x, j) && ((xy[0] = x[4]![j]! - x[5]![j]!), (xy[1] = margin(x, j)), true));
+      const st: LengthStats = {
         unit,
         pairs: m,
-        chosen: summarize(cl, e),
-        rejected: summarize(rl, e),
-        gap: summarize(gl, e),
+        chosen: summaryOf(this.rows(names, (x, j) => (has(x, j) ? x[4]![j]! : undefined))),
+        rejected: summaryOf(this.rows(names, (x, j) => (has(x, j) ? x[5]![j]! : undefined))),
+        gap: summaryOf(gap),
         longer,
         equal,
         shorter,
-        gapValues: gl,
-        marginValues: mv,
-        pearson: pearson(gl, mv),
-        spearman: spearman(gl, mv),
+        pearson: pearsonOf(gapMargin),
+        spearman: null,
         corrPairs,
+      };
+      const gh = binSeries([gap], [0]);
+      if (gh) st.gapHist = gh;
+      if (corrPairs > 0) st.gapMargin = heatmapGrid(gapMargin);
+      // Spearman's rho ranks the pairs: on all of them up to SPEARMAN_SAMPLE, else on those with the smallest hash of
+      // their row number (the same rows whatever the chunking or sharding).
+      const corr = (x: Blocks, j: number): boolean => has(x, j) && Number.isFinite(margin(x, j));
+      let cut = Infinity;
+      if (corrPairs > SPEARMAN_SAMPLE) {
+        const hashes = new Float64Array(BLOCK_ROWS);
+        [cut] = orderStatistics(
+          (each) =>
+            s.scan(names, (x, start, len) => {
+              for (let j = 0; j < len; j++) hashes[j] = corr(x, j) ? fibHash(start + j) : NaN;
+              each(hashes.subarray(0, len));
+            }),
+          () => [SPEARMAN_SAMPLE - 1],
+        ) as [number];
+        st.spearmanSample = SPEARMAN_SAMPLE;
+      }
+      const xs = new Float64Array(Math.min(corrPairs, SPEARMAN_SAMPLE));
+      const ys = new Float64Array(xs.length);
+      let k = 0;
+      s.scan(names, (x, start, len) => {
+        for (let j = 0; j < len; j++) {
+          if (!corr(x, j) || fibHash(start + j) > cut) continue;
+          xs[k] = x[4]![j]! - x[5]![j]!;
+          ys[k++] = margin(x, j);
+        }
       });
+      st.spearman = spearman(xs, ys);
+      stats.push(st);
     }
     if (stats.length === 0) return undefined;
     const marginLabel = this.marginFromColumn ? `margin [${meta.rawLabel ?? meta.scoreLabel}]` : `gap chosen − rejected [${meta.scoreLabel}]`;
@@ -1000,22 +1137,22 @@ export class ReportCollector {
     const r = this.examples.result();
     if (r.high.length + r.low.length + r.sweet.length + r.first.length === 0) return undefined;
     const s = this.pairs;
-    const ch = s.view('chosen');
-    const rj = s.view('rejected');
-    const selected = s.view('selected');
+    const ch = s.get('chosen');
+    const rj = s.get('rejected');
+    const selected = s.get('selected');
     const row = (e: CapturedExample): ExampleRow => {
       const out: ExampleRow = {
         promptIndex: e.promptIndex,
         key: e.key,
-        chosenScore: e.pair >= 0 && ch && Number.isFinite(ch[e.pair]!) ? ch[e.pair]! : e.chosenScore,
-        rejectedScore: e.pair >= 0 && rj && Number.isFinite(rj[e.pair]!) ? rj[e.pair]! : e.rejectedScore,
+        chosenScore: e.pair >= 0 && ch && Number.isFinite(ch.get(e.pair)) ? ch.get(e.pair) : e.chosenScore,
+        rejectedScore: e.pair >= 0 && rj && Number.isFinite(rj.get(e.pair)) ? rj.get(e.pair) : e.rejectedScore,
         prompt: e.text.prompt,
         chosen: e.text.chosen,
         rejected: e.text.rejected,
       };
       if (e.minScore !== undefined) out.minScore = e.minScore;
       if (e.text.min) out.min = e.text.min;
-      if (e.pair >= 0 && selected && selected[e.pair]! >= 0) out.selected = selected[e.pair]!;
+      if (e.pair >= 0 && selected && selected.get(e.pair) >= 0) out.selected = selected.get(e.pair);
       return out;
     };
     const keyLabel = this.marginFromColumn ? `margin [${meta.rawLabel ?? meta.scoreLabel}]` : `gap [${meta.scoreLabel}]`;
@@ -1027,17 +1164,4 @@ export class ReportCollector {
     ];
     return { buckets: buckets.filter((b) => b.rows.length > 0), textCap: this.examples.textCap };
   }
-}
-
-/** Equal (to 1e-9 relative) wherever both are finite, with at least one such index. */
-function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  let any = false;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-    any = true;
-    if (Math.abs(x - y) > 1e-9 * Math.max(1, Math.abs(x))) return false;
-  }
-  return any;
 }

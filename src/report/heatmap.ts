@@ -2,7 +2,9 @@
 // outliers counted, not drawn), a single-hue sequential colour scale (light to dark blue, readable with
 // colour-vision deficiencies and in greyscale) and a colour bar.
 import { esc, fmt, int } from './format.js';
-import { niceAxis, robustRange, toPixels } from './scale.js';
+import type { Chunks, PairChunks } from '../numeric.js';
+import { niceAxis, robustRangeOf, toPixels, type Axis } from './scale.js';
+import type { HeatmapGrid } from './types.js';
 import { el, frame, PALETTE, svgDoc, text, xAxis, yAxis } from './svg.js';
 
 const LIGHT = [222, 235, 247];
@@ -19,8 +21,10 @@ export interface HeatmapOptions {
   xLabel: string;
   yLabel: string;
   /** Paired coordinates; pairs with a non-finite coordinate are skipped (and counted under the chart). */
-  x: ArrayLike<number>;
-  y: ArrayLike<number>;
+  x?: ArrayLike<number>;
+  y?: ArrayLike<number>;
+  /** Or the counts already on their grid (heatmapGrid). */
+  grid?: HeatmapGrid;
   /** The counted things (default "pairs"). */
   unit?: string;
   bins?: number;
@@ -28,36 +32,73 @@ export interface HeatmapOptions {
   height?: number;
 }
 
+/** Bins of the x and y axes asked for by default. */
+const X_BINS = 16;
+const Y_BINS = 12;
+
+/** The axes of a grid: nice bins over each robust range (an empty side gets [0, 1]). */
+function axesOf(g: Pick<HeatmapGrid, 'x' | 'y'>): [Axis, Axis] {
+  return [niceAxis(g.x.lo, g.x.hi, g.x.bins, 5), niceAxis(g.y.lo, g.y.hi, g.y.bins, 5)];
+}
+
+/**
+ * Counts of the points (x, y) with both coordinates finite on a grid of about xBins x yBins nice bins over each
+ * axis' robust range (robustRangeOf of those points' x and of their y). Bounded memory: passes over the chunks.
+ */
+export function heatmapGrid(points: PairChunks, xBins = X_BINS, yBins = Y_BINS): HeatmapGrid {
+  // Each side with NaN where the other is not finite, so both ranges are over the same points.
+  let sx = new Float64Array(0);
+  const side =
+    (which: 0 | 1): Chunks =>
+    (each) =>
+      points((x, y) => {
+        if (sx.length < x.length) sx = new Float64Array(x.length);
+        const d = sx.subarray(0, x.length);
+        const [a, b] = which === 0 ? [x, y] : [y, x];
+        for (let i = 0; i < x.length; i++) d[i] = Number.isFinite(a[i]!) && Number.isFinite(b[i]!) ? a[i]! : Number.NaN;
+        each(d);
+      });
+  const rx = robustRangeOf([side(0)]);
+  const ry = robustRangeOf([side(1)]);
+  const g = { x: { lo: rx?.lo ?? 0, hi: rx?.hi ?? 1, bins: xBins }, y: { lo: ry?.lo ?? 0, hi: ry?.hi ?? 1, bins: yBins } };
+  const [ax, ay] = axesOf(g);
+  const counts = new Array<number>(ax.n * ay.n).fill(0);
+  let outside = 0;
+  let skipped = 0;
+  points((x, y) => {
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) {
+        skipped++;
+        continue;
+      }
+      const a = ax.bin(x[i]!);
+      const b = ay.bin(y[i]!);
+      if (a < 0 || a >= ax.n || b < 0 || b >= ay.n) outside++;
+      else counts[a * ay.n + b]!++;
+    }
+  });
+  return { ...g, counts, outside, skipped };
+}
+
 /** Counts on a grid of about `bins` x `bins` nice bins; darker = more points (square-root scale). */
 export function heatmap(o: HeatmapOptions): string {
   const width = o.width ?? 460;
   const height = o.height ?? 260;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  let skipped = 0;
-  for (let i = 0; i < Math.min(o.x.length, o.y.length); i++) {
-    if (Number.isFinite(o.x[i]!) && Number.isFinite(o.y[i]!)) {
-      xs.push(o.x[i]!);
-      ys.push(o.y[i]!);
-    } else skipped++;
+  let g = o.grid;
+  if (!g) {
+    const n = Math.min(o.x?.length ?? 0, o.y?.length ?? 0);
+    const xs = Float64Array.from({ length: n }, (_, i) => o.x![i]!);
+    const ys = Float64Array.from({ length: n }, (_, i) => o.y![i]!);
+    g = heatmapGrid((each) => each(xs, ys), o.bins ?? X_BINS, o.bins ?? Y_BINS);
   }
-  const rx = robustRange(xs);
-  const ry = robustRange(ys);
-  const ax = niceAxis(rx?.lo ?? 0, rx?.hi ?? 1, o.bins ?? 16, 5);
-  const ay = niceAxis(ry?.lo ?? 0, ry?.hi ?? 1, o.bins ?? 12, 5);
+  const [ax, ay] = axesOf(g);
+  const { outside, skipped } = g;
+  const grid = g.counts;
   // Room on the left for the longest y tick label and the axis title.
   const labelW = Math.max(...ay.ticks.map((v) => ay.label(v).length)) * 6.2;
   const f = frame(width, height, { t: 14, r: 70, b: 44, l: Math.max(56, Math.ceil(labelW + 30)) });
   const x = toPixels(ax, f.left, f.right);
   const y = toPixels(ay, f.bottom, f.top);
-  const grid = new Float64Array(ax.n * ay.n);
-  let outside = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const a = ax.bin(xs[i]!);
-    const b = ay.bin(ys[i]!);
-    if (a < 0 || a >= ax.n || b < 0 || b >= ay.n) outside++;
-    else grid[a * ay.n + b]!++;
-  }
   let max = 1;
   for (const c of grid) max = Math.max(max, c);
   let cells = '';

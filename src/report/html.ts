@@ -1,7 +1,7 @@
 // Assembles one self-contained HTML page from ReportData: inline CSS and SVG, no scripts, no network.
 import { REPORT_CSS } from './css.js';
 import { esc, fmt, int, pct } from './format.js';
-import { absent, chosenSection, examplesSection, gapSection, lengthsSection, manifestSection, poolsSection, rejectsSection, selectionSection } from './sections.js';
+import { absent, chosenSection, rankShare, examplesSection, gapSection, lengthsSection, manifestSection, poolsSection, rejectsSection, selectionSection } from './sections.js';
 import type { ReportData } from './types.js';
 
 function card(value: string, key: string): string {
@@ -21,12 +21,8 @@ function glance(d: ReportData): string {
   if (q && q.pairs === 0) cards.push(card('0', 'pairs with scores'));
   else if (q) {
     if (!p) cards.push(card(int(q.pairs), 'pairs'));
-    const ranks = q.chosenRank;
-    if (ranks && ranks.length > 0) {
-      let best = 0;
-      for (const r of ranks) if (r === 1) best++;
-      cards.push(card(pct(best, ranks.length), 'chosen is the best of its pool'));
-    }
+    const share = rankShare(q);
+    if (share) cards.push(card(pct(share.best, share.of), 'chosen is the best of its pool'));
     cards.push(card(fmt(q.gapSummary.median), `median gap (${esc(d.scoreLabel)})`));
     cards.push(card(int(q.ties), `ties (gap = 0) of ${int(q.pairs)} pairs`));
   }

@@ -5,17 +5,21 @@ export type { CollectorOptions, PairColumns, PairText, PoolChunk, PoolText, Prom
 export type { CollectorState } from './state.js';
 export { buildReportData, charCount, pairColumnsOf, poolChunkOf } from './build.js';
 export type { BuildOptions, PairRowInput, PromptPool, ReportInput } from './build.js';
-export { summarize } from './summary.js';
+export { summarize, summaryOf } from './summary.js';
 export type { ReportKernels } from './summary.js';
 export { renderReport } from './html.js';
-export { barChart, histogram, smallMultiples, stripPlot } from './charts.js';
+export { barChart, binSeries, histogram, smallMultiples, stripPlot } from './charts.js';
+export { heatmap, heatmapGrid } from './heatmap.js';
+export type { HeatmapOptions } from './heatmap.js';
 export type { BarItem, HistogramOptions, HistogramSeries, PoolPlot, RefLine } from './charts.js';
 export { esc, fmt } from './format.js';
 export type {
+  BinnedHistogram,
   ExampleBucket,
   ExampleRow,
   ExampleSection,
   FixedHistogram,
+  HeatmapGrid,
   LengthSection,
   LengthStats,
   MarginSeries,

@@ -1,7 +1,7 @@
 // Axes, bins and ranges for the report's charts, for any finite doubles: spans that overflow (-max to +max),
 // values at +-max double, subnormals, spreads of 1e-170. Every count here is bounded (at most MAX_BINS bins and
 // MAX_TICKS ticks) and every loop runs over a bounded integer counter, never over a floating-point range.
-import { quantileSorted } from '../numeric.js';
+import { chunksOf, finiteChunks, orderStatistics, quantileSorted, type Chunks } from '../numeric.js';
 import { fixed, MINUS } from './format.js';
 
 /** Most bins an axis ever has. */
@@ -225,68 +225,91 @@ export interface RobustRange {
  * The range to draw `values` on: the finite extent, unless values lie beyond the 1% and 99% quantiles by more
  * than the distance between those quantiles; then the range is cut at those fences and the values beyond are
  * counted. Also finds a pile (one exact value repeated in >= 10% of the values, as a clamp bound makes).
- * Undefined when there is no finite value. O(n log n) (sorts a copy).
+ * Undefined when there is no finite value. (robustRangeOf over the arrays.)
  */
 export function robustRange(...series: ArrayLike<number>[]): RobustRange | undefined {
-  let count = 0;
-  for (const s of series) for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i]!)) count++;
-  if (count === 0) return undefined;
-  const v = new Float64Array(count);
-  let k = 0;
-  for (const s of series) for (let i = 0; i < s.length; i++) if (Number.isFinite(s[i]!)) v[k++] = s[i]!;
-  v.sort();
-  const n = v.length;
-  const min = v[0]!;
-  const max = v[n - 1]!;
-  let lo = min;
-  let hi = max;
-  let below = 0;
-  let above = 0;
+  return robustRangeOf(series.map(chunksOf));
+}
+
+/** Order statistics looked at for a pile: every run of equal values of at least a tenth of them holds one of these ranks. */
+const PILE_POINTS = 20;
+
+/**
+ * robustRange over series read in chunks, in bounded memory (no sorted copy of the values): the extent, the 1% and
+ * 99% quantiles and PILE_POINTS + 1 evenly spaced order statistics come from one orderStatistics; a last pass counts
+ * the values beyond the fences and how often each of those evenly spaced values occurs (a value in a tenth of the
+ * values or more is one of them, so the pile is exact).
+ */
+export function robustRangeOf(series: readonly Chunks[]): RobustRange | undefined {
+  // Non-finite values are left out: infinities become NaN, which the order statistics skip.
+  const finite = finiteChunks((each) => {
+    for (const s of series) s(each);
+  });
+  const ranksOf = (n: number): number[] => {
+    if (n === 0) return [];
+    const r = [0, n - 1];
+    if (n >= 20) for (const q of [0.01, 0.99]) r.push(Math.floor((n - 1) * q), Math.min(n - 1, Math.floor((n - 1) * q) + 1));
+    for (let j = 0; j <= PILE_POINTS; j++) r.push(Math.floor((j * (n - 1)) / PILE_POINTS));
+    return r;
+  };
+  let n = 0;
+  const stats = orderStatistics(finite, (count) => ranksOf((n = count)));
+  if (n === 0) return undefined;
+  const ranks = ranksOf(n);
+  const min = stats[0]!;
+  const max = stats[1]!;
+  let fenceLo = -Infinity;
+  let fenceHi = Infinity;
   if (n >= 20) {
-    const q1 = quantileSorted(v, 0.01);
-    const q99 = quantileSorted(v, 0.99);
+    // quantileSorted reads only `length` and the two ranks it interpolates between.
+    const sorted: Record<number, number> & { length: number } = { length: n };
+    for (let k = 2; k < 6; k++) sorted[ranks[k]!] = stats[k]!;
+    const q1 = quantileSorted(sorted, 0.01);
+    const q99 = quantileSorted(sorted, 0.99);
     // Fences at one inter-quantile distance beyond each quantile, computed in halves so they cannot overflow.
     const half = q99 / 2 - q1 / 2;
     if (half > 0) {
-      const fenceLo = q1 - 2 * half;
-      const fenceHi = q99 + 2 * half;
-      if (min < fenceLo) {
-        below = lowerBound(v, fenceLo);
-        lo = v[below]!;
-      }
-      if (max > fenceHi) {
-        const end = lowerBound(v, fenceHi, true);
-        above = n - end;
-        hi = v[end - 1]!;
-      }
+      fenceLo = q1 - 2 * half;
+      fenceHi = q99 + 2 * half;
     }
   }
+  const cand = Float64Array.from(new Set(stats.slice(n >= 20 ? 6 : 2))).sort();
+  const counts = new Float64Array(cand.length);
+  let below = 0;
+  let above = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  finite((c) => {
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i]!;
+      if (Number.isNaN(v)) continue;
+      if (v < fenceLo) below++;
+      else if (v < lo) lo = v;
+      if (v > fenceHi) above++;
+      else if (v > hi) hi = v;
+      // Binary search among the candidates.
+      let a = 0;
+      let b = cand.length;
+      while (a < b) {
+        const m = (a + b) >>> 1;
+        if (cand[m]! < v) a = m + 1;
+        else b = m;
+      }
+      if (a < cand.length && cand[a] === v) counts[a]!++;
+    }
+  });
+  // The most repeated value (the smallest of equally repeated ones).
   let best = 0;
   let bestValue = Number.NaN;
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && v[j] === v[i]) j++;
-    if (j - i > best) {
-      best = j - i;
-      bestValue = v[i]!;
+  counts.forEach((k, j) => {
+    if (k > best) {
+      best = k;
+      bestValue = cand[j]!;
     }
-    i = j;
-  }
-  const out: RobustRange = { n, min, max, lo, hi, below, above };
+  });
+  const out: RobustRange = { n, min, max, lo: below > 0 ? lo : min, hi: above > 0 ? hi : max, below, above };
   if (best >= 5 && best >= 0.1 * n && n > best) out.pile = { value: bestValue, count: best };
   return out;
-}
-
-/** First index with v[i] >= x (or > x when `after`), in sorted v. */
-function lowerBound(v: Float64Array, x: number, after = false): number {
-  let a = 0;
-  let b = v.length;
-  while (a < b) {
-    const m = (a + b) >>> 1;
-    if (after ? v[m]! <= x : v[m]! < x) a = m + 1;
-    else b = m;
-  }
-  return a;
 }
 
 export { quantileSorted };

@@ -74,43 +74,49 @@ export function summaryTable(rows: [string, Summary | undefined][], integers = f
   return `<table class="summary">${head}<tbody>${body}</tbody></table>`;
 }
 
-const RANK_BUCKETS: [string, (r: number) => boolean][] = [
-  ['1 (best)', (r) => r === 1],
-  ['2', (r) => r === 2],
-  ['3', (r) => r === 3],
-  ['4–5', (r) => r >= 4 && r <= 5],
-  ['6–10', (r) => r >= 6 && r <= 10],
-  ['> 10', (r) => r > 10],
+/** Buckets of the chosen's rank: their label and the entries of PairSection.chosenRanks they add up. */
+const RANK_BUCKETS: [string, number, number][] = [
+  ['1 (best)', 0, 1],
+  ['2', 1, 2],
+  ['3', 2, 3],
+  ['4–5', 3, 5],
+  ['6–10', 5, 10],
+  ['> 10', 10, 11],
 ];
+
+/** Pairs whose chosen is the best of its pool, and pairs with a known rank (undefined: ranks not known). */
+export function rankShare(q: PairSection): { best: number; of: number } | undefined {
+  const r = q.chosenRanks;
+  if (!r) return undefined;
+  const of = r.reduce((a, b) => a + b, 0);
+  return of > 0 ? { best: r[0] ?? 0, of } : undefined;
+}
 
 /** Section 2: chosen quality (distribution, rank in pool) and the Table-5 summary. */
 export function chosenSection(q: PairSection, d: ReportData): string {
   let s = '';
-  const ranks = q.chosenRank;
-  if (ranks && ranks.length > 0) {
-    let best = 0;
-    for (const r of ranks) if (r === 1) best++;
-    s += `<p class="lead" id="chosen-rank">The chosen is the <b>best candidate of its prompt in ${int(best)} of ${int(ranks.length)} pairs (${pct(best, ranks.length)})</b>; ties at the top share rank 1.</p>`;
-  }
+  const share = rankShare(q);
+  if (share) s += `<p class="lead" id="chosen-rank">The chosen is the <b>best candidate of its prompt in ${int(share.best)} of ${int(share.of)} pairs (${pct(share.best, share.of)})</b>; ties at the top share rank 1.</p>`;
   const hist = histogram({
     title: 'Chosen scores',
     xLabel: d.scoreLabel,
     yLabel: 'pairs',
-    series: [{ label: `chosen (n = ${int(q.chosen.length)})`, values: q.chosen, color: PALETTE.chosen }],
+    series: [{ label: `chosen (n = ${int(q.pairs)})`, color: PALETTE.chosen }],
+    binned: q.chosenHist,
     refs: [{ x: q.chosenSummary.median, label: `median ${fmt(q.chosenSummary.median)}`, color: PALETTE.ink, dash: DASH.dashed }],
     clamps: d.clamps,
   });
   let rankFig = '';
-  if (ranks && ranks.length > 0) {
-    const items = RANK_BUCKETS.map(([label, f]) => {
+  if (share) {
+    const items = RANK_BUCKETS.map(([label, from, to]) => {
       let c = 0;
-      for (const r of ranks) if (f(r)) c++;
-      return { label: `rank ${label}`, value: c, note: pct(c, ranks.length), color: label.startsWith('1') ? PALETTE.chosen : PALETTE.bar };
+      for (let k = from; k < to; k++) c += q.chosenRanks![k] ?? 0;
+      return { label: `rank ${label}`, value: c, note: pct(c, share.of), color: label.startsWith('1') ? PALETTE.chosen : PALETTE.bar };
     });
     rankFig = fig(barChart({ title: 'Rank of the chosen in its pool', items, xLabel: 'pairs' }), `<b>Chosen rank.</b> 1 = the highest-scoring candidate of the prompt. DPO cannot promote good responses that never appear as chosen (Pan et al., Thm 4.1).`);
   }
   s += `<div class="figs">${fig(hist, `<b>Chosen quality.</b> Score of the chosen response of each pair. A better chosen helps more than a worse rejected (Pan et al. 2025).`)}${rankFig}</div>`;
-  const heat = heatmap({ title: 'Chosen score against gap', xLabel: `chosen score [${d.scoreLabel}]`, yLabel: `gap [${d.scoreLabel}]`, x: q.chosen, y: q.gap });
+  const heat = heatmap({ title: 'Chosen score against gap', xLabel: `chosen score [${d.scoreLabel}]`, yLabel: `gap [${d.scoreLabel}]`, grid: q.chosenGap });
   const low = q.lowChosen
     ? ` <b>${int(q.lowChosen.count)} of ${int(q.pairs)} pairs (${pct(q.lowChosen.count, q.pairs)}) have a low-quality chosen</b>, scoring below the median of all ${d.pools ? 'candidates' : 'chosen and rejected scores'} (${esc(fmt(q.lowChosen.threshold))}${d.pools && !d.pools.medianExact ? ', from a sample of the candidates' : ''}).`
     : '';
@@ -134,14 +140,16 @@ export function gapSection(q: PairSection, d: ReportData, topTies?: number): str
     title: 'Score gap chosen − rejected',
     xLabel: `gap = chosen − rejected  [${d.scoreLabel}]`,
     yLabel: 'pairs',
-    series: [{ label: `pairs (n = ${int(q.pairs)})`, values: q.gap, color: PALETTE.bar }],
+    series: [{ label: `pairs (n = ${int(q.pairs)})`, color: PALETTE.bar }],
+    binned: q.gapHist,
     refs: [{ x: q.gapSummary.median, label: `median ${fmt(q.gapSummary.median)}`, color: PALETTE.ink, dash: DASH.dashed }],
   });
   const rej = histogram({
     title: 'Rejected scores',
     xLabel: d.scoreLabel,
     yLabel: 'pairs',
-    series: [{ label: `rejected (n = ${int(q.rejected.length)})`, values: q.rejected, color: PALETTE.rejected }],
+    series: [{ label: `rejected (n = ${int(q.pairs)})`, color: PALETTE.rejected }],
+    binned: q.rejectedHist,
     refs: [{ x: q.rejectedSummary.median, label: `median ${fmt(q.rejectedSummary.median)}`, color: PALETTE.ink, dash: DASH.dashed }],
     clamps: d.clamps,
   });
@@ -158,7 +166,7 @@ export function lengthsSection(l: LengthSection | undefined): string {
   if (!l) return absent('No response texts or lengths in the input, so there are no length statistics.');
   let s = '';
   for (const st of l.stats) {
-    const c = st.corrPairs > 0 ? `Correlation of the length gap with the ${esc(l.marginLabel)}: Pearson r = <b>${corr(st.pearson)}</b>, Spearman ρ = <b>${corr(st.spearman)}</b> (${int(st.corrPairs)} pairs).` : 'The pairs have no margin or scores, so there is no correlation with the margin.';
+    const c = st.corrPairs > 0 ? `Correlation of the length gap with the ${esc(l.marginLabel)}: Pearson r = <b>${corr(st.pearson)}</b>, Spearman ρ = <b>${corr(st.spearman)}</b> (${int(st.corrPairs)} pairs${st.spearmanSample ? `; Spearman's on a hashed sample of ${int(st.spearmanSample)} of them` : ''}).` : 'The pairs have no margin or scores, so there is no correlation with the margin.';
     s += `<p class="lead" id="length-${st.unit}">In ${st.unit}, the <b>chosen is longer than the rejected in ${int(st.longer)} of ${int(st.pairs)} pairs (${pct(st.longer, st.pairs)})</b>, shorter in ${int(st.shorter)} (${pct(st.shorter, st.pairs)}), equal in ${int(st.equal)}; median ${fmt(st.chosen.median)} vs ${fmt(st.rejected.median)}. ${c}</p>`;
   }
   s += summaryTable(
@@ -174,10 +182,11 @@ export function lengthsSection(l: LengthSection | undefined): string {
     title: `Length gap (${st.unit})`,
     xLabel: `chosen − rejected length  [${st.unit}]`,
     yLabel: 'pairs',
-    series: [{ label: `pairs (n = ${int(st.pairs)})`, values: st.gapValues }],
+    series: [{ label: `pairs (n = ${int(st.pairs)})` }],
+    binned: st.gapHist,
     refs: [{ x: 0, label: 'equal', color: PALETTE.ink, dash: DASH.dashed }],
   });
-  const heat = st.corrPairs > 0 ? fig(heatmap({ title: 'Length gap against margin', xLabel: `length gap [${st.unit}]`, yLabel: l.marginLabel, x: st.gapValues, y: st.marginValues }), `<b>Length gap against margin.</b> A strong positive correlation means the margin mostly measures length.`) : '';
+  const heat = st.gapMargin ? fig(heatmap({ title: 'Length gap against margin', xLabel: `length gap [${st.unit}]`, yLabel: l.marginLabel, grid: st.gapMargin }), `<b>Length gap against margin.</b> A strong positive correlation means the margin mostly measures length.`) : '';
   s += `<div class="figs">${fig(hist, `<b>Length bias.</b> Right of 0: the chosen is longer. A preference set whose chosen is mostly the longer response teaches length as much as quality.`)}${heat}</div>`;
   return s;
 }
@@ -194,11 +203,12 @@ export function selectionSection(d: ReportData): string {
         title: `${m.label} margin`,
         xLabel: m.unit,
         yLabel: 'pairs',
-        series: [{ label: `all pairs (n = ${int(m.values.length)})`, values: m.values }, ...(m.keptValues ? [{ label: `kept (n = ${int(m.keptValues.length)})`, values: m.keptValues, color: PALETTE.kept }] : [])],
+        series: [{ label: `all pairs (n = ${int(m.count)})` }, ...(m.hist.counts.length > 1 ? [{ label: `kept (n = ${int(m.kept ?? 0)})`, color: PALETTE.kept }] : [])],
+        binned: m.hist,
         refs: m.threshold === undefined ? [] : [{ x: m.threshold, label: `threshold ${fmt(m.threshold)}`, color: PALETTE.ink }],
         shade: kept,
       });
-      const keptText = m.kept === undefined ? '' : ` Kept: <b>${int(m.kept)} of ${int(m.values.length)}</b> (${pct(m.kept, m.values.length)}).`;
+      const keptText = m.kept === undefined ? '' : ` Kept: <b>${int(m.kept)} of ${int(m.count)}</b> (${pct(m.kept, m.count)}).`;
       const missing = m.missing > 0 ? ` ${int(m.missing)} pairs have no finite value of this margin.` : '';
       return fig(svg, `<b>${esc(m.label)} margin.</b>${keptText}${missing}`);
     });

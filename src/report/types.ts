@@ -25,6 +25,45 @@ export interface FixedHistogram {
   nonFinite: number;
 }
 
+/**
+ * Counts of one or more series of values on shared equal bins, as a histogram chart draws them (charts.ts
+ * binValues): bin k is [(i0 + k) * step, (i0 + k + 1) * step), k < bins, over the series' robust range [lo, hi]
+ * (far outliers are counted, not binned). Its size is bounded (at most 400 bins) whatever the number of values.
+ */
+export interface BinnedHistogram {
+  step: number;
+  i0: number;
+  bins: number;
+  /** The interval the axis was made for (its ticks and the last bin's closed end). */
+  lo: number;
+  hi: number;
+  /** Counts per series, each of length `bins`. */
+  counts: number[][];
+  /** Of the first series: values below and above the bins, and non-finite values. */
+  below: number;
+  above: number;
+  nonFinite: number;
+  /** The smallest and largest finite value of all series. */
+  min: number;
+  max: number;
+  /** An exact pile of the first series: one value repeated in at least 10% of its values (e.g. a clamp bound). */
+  pile?: { value: number; count: number };
+}
+
+/**
+ * Counts of (x, y) points on a grid of nice bins over each axis' robust range (heatmap.ts heatmapGrid): cell
+ * (a, b) is counts[a * yBins + b]. Bounded whatever the number of points.
+ */
+export interface HeatmapGrid {
+  /** The robust ranges the axes were made for, and the bin counts asked for. */
+  x: { lo: number; hi: number; bins: number };
+  y: { lo: number; hi: number; bins: number };
+  counts: number[];
+  /** Points outside the axes, and points without a finite x or y. */
+  outside: number;
+  skipped: number;
+}
+
 /** What the report shows for one prompt in the small multiples. */
 export interface PoolView {
   promptIndex: number;
@@ -75,22 +114,29 @@ export interface PoolSection {
   sample: PoolView[];
 }
 
-/** Chosen/rejected statistics, from pools or from a pairs file. Arrays hold the pairs with both scores finite. */
+/** Chosen/rejected statistics, from pools or from a pairs file, over the pairs with both scores finite. */
 export interface PairSection {
   pairs: number;
-  chosen: Float64Array;
-  rejected: Float64Array;
-  /** chosen - rejected (+-Infinity where the difference overflows: counted in gapOverflow, left out of gapSummary). */
-  gap: Float64Array;
+  /** Histograms of the chosen and rejected scores and of the gap chosen - rejected (binned over their robust range). */
+  chosenHist?: BinnedHistogram;
+  rejectedHist?: BinnedHistogram;
+  /** The gap's non-finite values are the pairs whose difference overflows (counted in gapOverflow). Absent: no finite value. */
+  gapHist?: BinnedHistogram;
+  /** Chosen score against gap, per pair. */
+  chosenGap: HeatmapGrid;
   chosenSummary: Summary;
   rejectedSummary: Summary;
+  /** chosen - rejected; pairs where it overflows (+-Infinity) are counted in gapOverflow and left out. */
   gapSummary: Summary;
   gapOverflow: number;
   /** Same in raw input units, when a transform was applied. */
   chosenRawSummary?: Summary;
   rejectedRawSummary?: Summary;
-  /** Rank of the chosen in its pool (1 = best; ties share the better rank), when pools are known. */
-  chosenRank?: Int32Array;
+  /**
+   * Rank of the chosen in its pool (1 = best; ties share the better rank), when pools are known: pairs with the
+   * chosen at rank 1 to 10 (entries 0 to 9), and below rank 10 (entry 10).
+   */
+  chosenRanks?: number[];
   /**
    * Low-quality chosen (Pan et al.: they cap what DPO can reach): pairs whose chosen scores below `threshold`,
    * the median of all candidate scores (pairs alone: of all chosen and rejected scores).
@@ -108,9 +154,10 @@ export interface MarginSeries {
   label: string;
   /** Axis title with unit. */
   unit: string;
-  values: Float64Array;
-  /** Values of the kept pairs (drawn over the distribution of all pairs). */
-  keptValues?: Float64Array;
+  /** The distribution of all pairs' finite values (series 0) and, with a selection, of the kept pairs' (series 1). */
+  hist: BinnedHistogram;
+  /** Pairs with a finite value of this margin. */
+  count: number;
   /** The kept threshold: the smallest kept value of the margin that was ranked. */
   threshold?: number;
   kept?: number;
@@ -146,13 +193,16 @@ export interface LengthStats {
   longer: number;
   equal: number;
   shorter: number;
-  /** Length gap of each pair, and its margin (NaN where unknown), for the charts. */
-  gapValues: Float64Array;
-  marginValues: Float64Array;
+  /** The length gap's histogram, and length gap against margin (pairs with a finite margin). */
+  gapHist?: BinnedHistogram;
+  /** Absent when no pair has a finite margin. */
+  gapMargin?: HeatmapGrid;
   /** Correlation of length gap and margin over the pairs with a finite margin (null: fewer than 3, or no spread). */
   pearson: number | null;
   spearman: number | null;
   corrPairs: number;
+  /** Pairs Spearman's rho was computed on when it comes from a hashed sample of them (more than 262,144 pairs). */
+  spearmanSample?: number;
 }
 
 export interface LengthSection {

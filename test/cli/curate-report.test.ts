@@ -57,8 +57,8 @@ describe('curate --report hook', () => {
     const d = c.collector.finish({ sources: ['x'], generatedAt: 'now', scoreLabel: 'logit(score)' });
     // Both rows joined to their pools: gaps ln 9 - 0 and logit(0.2) - logit(0.1) = ln(0.25/0.1111) = ln 2.25.
     expect(d.pairs!.pairs).toBe(2);
-    expect(d.pairs!.gap[0]).toBeCloseTo(Math.log(9), 12);
-    expect(d.pairs!.gap[1]).toBeCloseTo(Math.log(2.25), 12);
+    expect(d.pairs!.gapSummary.max).toBeCloseTo(Math.log(9), 12);
+    expect(d.pairs!.gapSummary.min).toBeCloseTo(Math.log(2.25), 12);
     expect(d.lengths!.stats[0]!.longer).toBe(2);
   });
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { runSelect, type SelectRunOptions } from '../../src/pipeline/run-select.js';
-import { MemorySpool } from '../../src/pipeline/spool.js';
+import { MemorySpool } from '../../src/io/spool.js';
 import { expectSelect, type SelectOracleOptions } from '../oracle/commands.js';
 import { candidateRecord, chunking, inputOf, pairRecord } from './gen.js';
 import { BATCHES, dumping, engine, expectAgrees, jobInput, observe, oracleRead, readSettings, SEED } from './harness.js';

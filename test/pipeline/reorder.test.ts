@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSpool } from '../../src/io/node/spool.js';
-import { MemorySpool, Reorder, type Spool } from '../../src/pipeline/spool.js';
+import { MemorySpool, type Spool } from '../../src/io/spool.js';
+import { Reorder } from '../../src/pipeline/spool.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

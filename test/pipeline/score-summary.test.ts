@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { GroupStats } from '../../src/kernels/groups.js';
 import { quantileSorted } from '../../src/numeric.js';
 import { distribution, ScoreSummaryCollector, TIE_ALL_EQUAL, TIE_ANY, TIE_MAX, tieFlags } from '../../src/pipeline/score-summary.js';
-import { MemorySpool } from '../../src/pipeline/spool.js';
+import { MemorySpool } from '../../src/io/spool.js';
 
 function oracle(groups: number[][]): number[] {
   return groups.map((g) => {

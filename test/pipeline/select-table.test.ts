@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSpool } from '../../src/io/node/spool.js';
 import { batchNumbers, dropFills, Table } from '../../src/pipeline/select-table.js';
-import { MemorySpool, type Spool } from '../../src/pipeline/spool.js';
+import { MemorySpool, type Spool } from '../../src/io/spool.js';
 
 type Op = { kind: 'batch'; n: number; picks: boolean; seed: number } | { kind: 'push'; count: number; picks: boolean; seed: number };
 

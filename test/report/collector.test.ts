@@ -2,7 +2,7 @@
 // out in fixture.ts), the same numbers on every backend, chunking independence, joins of pair rows to pools,
 // bounded example capture and memory bounds with 1e5 prompts.
 import { describe, expect, it } from 'vitest';
-import { buildReportData, pairColumnsOf, poolChunkOf, renderReport, ReportCollector, type PromptPool, type ReportData } from '../../src/report/index.js';
+import { buildReportData, pairColumnsOf, poolChunkOf, renderReport, ReportCollector, type PromptPool, type ReportData, type Summary } from '../../src/report/index.js';
 import { charCount } from '../../src/report/build.js';
 import { mulberry32 } from '../../src/pipeline/rng.js';
 import { referenceKernels } from '../../src/reference/index.js';
@@ -88,10 +88,15 @@ describe('per-prompt summaries on the hand-made fixture', () => {
 
   it('chosen rank, gaps, ties and low-quality chosen', () => {
     const q = d.pairs!;
-    expect(Array.from(q.chosenRank!)).toEqual([1, 1, 2, 1, 1]);
-    expect(Array.from(q.chosen)).toEqual([1.6, 0.9, 0.9, 2, 2]);
-    expect(Array.from(q.rejected)).toEqual([-1.8, 0.1, -1.2, 0, 2]);
-    [3.4, 0.8, 2.1, 2, 0].forEach((g, i) => expect(q.gap[i]).toBeCloseTo(g, 12));
+    // Ranks [1, 1, 2, 1, 1]: four at rank 1, one at rank 2.
+    expect(q.chosenRanks).toEqual([4, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // Chosen [1.6, 0.9, 0.9, 2, 2], rejected [-1.8, 0.1, -1.2, 0, 2], gaps [3.4, 0.8, 2.1, 2, 0] (type-7 quartiles).
+    const five = (m: Summary) => [m.count, m.min, m.p25, m.median, m.p75, m.max];
+    expect(five(q.chosenSummary)).toEqual([5, 0.9, 0.9, 1.6, 2, 2]);
+    expect(five(q.rejectedSummary)).toEqual([5, -1.8, -1.2, 0, 0.1, 2]);
+    five(q.gapSummary).forEach((v, i) => expect(v).toBeCloseTo([5, 0, 0.8, 2, 2.1, 3.4][i]!, 12));
+    for (const h of [q.chosenHist!, q.rejectedHist!, q.gapHist!]) expect(h.counts[0]!.reduce((a, b) => a + b, 0) + h.below + h.above).toBe(5);
+    expect(q.chosenGap.counts.reduce((a, b) => a + b, 0) + q.chosenGap.outside).toBe(5);
     expect(q.ties).toBe(1);
     // Median of all 46 finite candidate scores: 18 are below 0.5 and 6 equal it, so values 23 and 24 are 0.5.
     expect(p.medianScore).toBe(0.5);
@@ -106,7 +111,8 @@ describe('per-prompt summaries on the hand-made fixture', () => {
     expect(l.unit).toBe('characters');
     expect(l.pairs).toBe(3);
     expect([l.longer, l.shorter, l.equal]).toEqual([1, 1, 1]);
-    expect(Array.from(l.gapValues)).toEqual([25, -9, 0]);
+    expect([l.gap.min, l.gap.median, l.gap.max]).toEqual([-9, 0, 25]);
+    expect(l.gapHist!.counts[0]!.reduce((a, b) => a + b, 0)).toBe(3);
     expect(l.chosen.median).toBe(5);
     expect(l.rejected.median).toBe(5);
     expect(l.pearson).toBeCloseTo(0.96501643, 7);
@@ -135,8 +141,9 @@ describe.each(ALL_BACKENDS)('the collector on the %s engine', (backend) => {
     const dw = want.finish(META);
     const dg = got.finish(META);
     expect(dg.pools!.z).toEqual(dw.pools!.z);
-    expect(Array.from(dg.pairs!.chosenRank!)).toEqual(Array.from(dw.pairs!.chosenRank!));
-    expect(Array.from(dg.pairs!.gap)).toEqual(Array.from(dw.pairs!.gap));
+    expect(dg.pairs!.chosenRanks).toEqual(dw.pairs!.chosenRanks);
+    expect(dg.pairs!.gapSummary).toEqual(dw.pairs!.gapSummary);
+    expect(dg.pairs!.gapHist).toEqual(dw.pairs!.gapHist);
   });
 });
 
@@ -186,9 +193,9 @@ describe('pair rows and pools', () => {
     const pools = POOLS.map(({ chosen: _c, rejected: _r, ...p }) => p);
     const d = buildReportData({ pools, pairRows: rows }, { ...META, engine: referenceKernels });
     expect(d.pairs!.pairs).toBe(2);
-    expect(d.pairs!.gap[0]).toBeCloseTo(7.6, 12);
-    expect(d.pairs!.gap[1]).toBeCloseTo(1.1, 12);
-    expect(Array.from(d.pairs!.chosenRank!)).toEqual([1, 1]);
+    expect(d.pairs!.gapSummary.max).toBeCloseTo(7.6, 12);
+    expect(d.pairs!.gapSummary.min).toBeCloseTo(1.1, 12);
+    expect(d.pairs!.chosenRanks).toEqual([2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(d.notes![0]).toMatch(/^2 of 4 pair rows name no candidate/);
     // The pool statistics cover every prompt; only prompts with a joined row are marked in the small multiples.
     expect(d.pools!.analysed).toBe(5);

@@ -1,7 +1,8 @@
 // A small hand-made report fixture. Every expected number in the report tests is worked out by hand in the
 // comments here (spec selection.md 1.6 worked tests T1-T3 and a few small pools).
 import type { PromptPool, RejectInfo, ReportData } from '../../src/report/index.js';
-import { buildReportData } from '../../src/report/index.js';
+import { binSeries, buildReportData } from '../../src/report/index.js';
+import { chunksOf } from '../../src/numeric.js';
 import { referenceKernels } from '../../src/reference/index.js';
 
 export const POOLS: PromptPool[] = [
@@ -57,7 +58,7 @@ export function fixtureData(): ReportData {
     selection: {
       rule: 'Kept the pairs with margin >= 2.05.',
       // Gaps [3.4, 0.8, 2.1, 2, 0] with threshold 2.05: kept 3.4 and 2.1 -> 2 of 5 (40%).
-      margins: [{ key: 'external', label: 'External', unit: 'score gap', values: d.pairs!.gap, threshold: 2.05, kept: 2, missing: 0 }],
+      margins: [{ key: 'external', label: 'External', unit: 'score gap', hist: binSeries([chunksOf([3.4, 0.8, 2.1, 2, 0])], [2.05])!, count: 5, threshold: 2.05, kept: 2, missing: 0 }],
     },
     // 3 of 10 pairs routed to SFT.
     routing: { dpo: 7, sft: 3, threshold: 0.5 },

@@ -7,7 +7,7 @@ import { ParquetRows } from '../../src/io/parquet-write.js';
 import type { ColumnSpec } from '../../src/io/rows.js';
 import type { Reject } from '../../src/io/records.js';
 import { writeRejectRow } from '../../src/io/rejects.js';
-import type { Spool, SpoolFactory } from '../../src/pipeline/spool.js';
+import type { Spool, SpoolFactory } from '../../src/io/spool.js';
 
 /**
  * A turn of the event loop (a message to ourselves: no 4 ms timer clamp). The second pass of a plain file reads

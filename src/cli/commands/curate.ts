@@ -112,7 +112,7 @@ export function curateCommand(ctx: CliContext): Command {
         },
       };
       // The report's analysis scale: logit as curate uses it; zscore is affine per prompt, so raw scores are shown.
-      const collector = htmlReport ? new CurateReport(engine, p.pairs.transform === 'logit' ? 'logit' : 'none') : undefined;
+      const collector = htmlReport ? new CurateReport(engine, p.pairs.transform === 'logit' ? 'logit' : 'none', () => new FileSpool()) : undefined;
       if (options.shard) {
         // Each shard keeps its report's state; pairsmith merge --report page.html writes the page.
         return runPartial(ctx, run, engine, runOptions, { command: 'curate', report: htmlReport ?? sel.report ?? null, threshold: threshold ?? null }, collector);

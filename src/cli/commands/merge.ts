@@ -111,7 +111,7 @@ function reportStates(parts: readonly Partial[], page: string): string[] {
 
 /** curate's report with the shards' states merged in shard order (a CliError, exit 3, for a damaged one). */
 async function mergedReport(ctx: CliContext, states: readonly string[], transform: ReportTransform): Promise<CurateReport> {
-  const page = new CurateReport(await ctx.engine(), transform);
+  const page = new CurateReport(await ctx.engine(), transform, () => new FileSpool());
   for (const path of states) {
     const state = await readReportState(path);
     try {

@@ -4,6 +4,7 @@
 // inputs stream through a ReportCollector (bounded memory); the page is written atomically.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parsePosition } from '../../kernels/positions.js';
+import { FileSpool } from '../../io/node/spool.js';
 import { ReportCollector } from '../../report/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../io.js';
@@ -88,34 +89,40 @@ export function reportCommand(ctx: CliContext): Command {
       tieEpsilon: opts.tieEpsilon,
       sampleSize: opts.sample,
       pairsFrom: opts.pairs ? 'rows' : 'pools',
+      // The columns go to a temp file as they grow, so memory stays bounded whatever the input size.
+      spill: () => new FileSpool(),
     });
-    let pairsInput: Record<string, unknown> | undefined;
-    let pairsManifest: Record<string, unknown> | null = null;
-    // The pairs file first: its rows are joined to the candidate pools as those stream past.
-    if (opts.pairs) {
-      const p = await feedReportInput(ctx, opts.pairs, { format: 'pairs', fields: {}, score: 'overall', onError: options.onError }, opts.transform, engine.backend, { role: 'pairs' }, collector, 'pairs');
-      pairsInput = p.manifest as unknown as Record<string, unknown>;
-      pairsManifest = sidecarManifest(opts.pairs, ctx.io.cwd);
+    try {
+      let pairsInput: Record<string, unknown> | undefined;
+      let pairsManifest: Record<string, unknown> | null = null;
+      // The pairs file first: its rows are joined to the candidate pools as those stream past.
+      if (opts.pairs) {
+        const p = await feedReportInput(ctx, opts.pairs, { format: 'pairs', fields: {}, score: 'overall', onError: options.onError }, opts.transform, engine.backend, { role: 'pairs' }, collector, 'pairs');
+        pairsInput = p.manifest as unknown as Record<string, unknown>;
+        pairsManifest = sidecarManifest(opts.pairs, ctx.io.cwd);
+      }
+      const main = await feedReportInput(ctx, input, options, opts.transform, engine.backend, parameters, collector, opts.pairs ? 'main-with-pairs' : 'main');
+      if (!opts.pairs && main.pools === 0) pairsManifest = sidecarManifest(input, ctx.io.cwd);
+      const manifest: Record<string, unknown> = { report_input: main.manifest };
+      if (pairsInput) manifest.pairs_input = pairsInput;
+      if (pairsManifest) manifest.pairs_run = pairsManifest;
+      if (main.pools === 0 && main.pairs === 0) throw new CliError(`${input}: no usable records (see the counts above)`, EXIT.BAD_INPUT);
+      const params = (pairsManifest?.parameters ?? {}) as Record<string, unknown>;
+      const data = collector.finish({
+        title: opts.title,
+        sources: opts.pairs ? [input, opts.pairs] : [input],
+        generatedAt: (ctx.io.now?.() ?? new Date()).toISOString(),
+        ...scaleLabels(opts.transform),
+        clamps: transformClamps(opts.transform),
+        selectionBy: selectionByOf(pairsManifest),
+        routingThreshold: routeThreshold(params),
+        manifest,
+      });
+      const where = await writeHtmlReport(ctx, opts.output, data);
+      const p = data.pools;
+      ctx.info(`report: ${p ? `${p.analysed} of ${p.prompts} prompts analysed, ` : ''}${data.pairs?.pairs ?? 0} pairs -> ${where}`);
+    } finally {
+      collector.close();
     }
-    const main = await feedReportInput(ctx, input, options, opts.transform, engine.backend, parameters, collector, opts.pairs ? 'main-with-pairs' : 'main');
-    if (!opts.pairs && main.pools === 0) pairsManifest = sidecarManifest(input, ctx.io.cwd);
-    const manifest: Record<string, unknown> = { report_input: main.manifest };
-    if (pairsInput) manifest.pairs_input = pairsInput;
-    if (pairsManifest) manifest.pairs_run = pairsManifest;
-    if (main.pools === 0 && main.pairs === 0) throw new CliError(`${input}: no usable records (see the counts above)`, EXIT.BAD_INPUT);
-    const params = (pairsManifest?.parameters ?? {}) as Record<string, unknown>;
-    const data = collector.finish({
-      title: opts.title,
-      sources: opts.pairs ? [input, opts.pairs] : [input],
-      generatedAt: (ctx.io.now?.() ?? new Date()).toISOString(),
-      ...scaleLabels(opts.transform),
-      clamps: transformClamps(opts.transform),
-      selectionBy: selectionByOf(pairsManifest),
-      routingThreshold: routeThreshold(params),
-      manifest,
-    });
-    const where = await writeHtmlReport(ctx, opts.output, data);
-    const p = data.pools;
-    ctx.info(`report: ${p ? `${p.analysed} of ${p.prompts} prompts analysed, ` : ''}${data.pairs?.pairs ?? 0} pairs -> ${where}`);
   });
 }
