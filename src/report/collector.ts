@@ -6,8 +6,9 @@
 // numbers in typed columns; example texts only for the few pairs the tables show. Nothing it keeps depends on how
 // the input was split into chunks, and the states of the collectors of consecutive parts of an input (shards)
 // merge into the state of one collector fed the whole (state(), merge(); src/report/state.ts).
-// Memory: 57 bytes per prompt + 33 to 94 bytes per pair (by the columns present) + bounded samples: it grows with
-// the input (about 500 MB for 1.4 million pairs), unlike the other data commands' (see the README, Report).
+// Memory: 57 bytes per prompt + 33 to 94 bytes per pair (by the columns present) in blocks of rows, which go to a
+// spool past `spillAfter` bytes per table when one is given (CollectorOptions.spill), + bounded samples; finish()
+// reads the columns a block at a time (no copy of a column), so with a spool memory is bounded whatever the input.
 import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
 import { BLOCK_ROWS, Columns, F64, I32, U8 } from './columns.js';
