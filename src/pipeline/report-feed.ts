@@ -14,6 +14,7 @@ import { logitClamped } from '../numeric.js';
 import { ReportCollector, ROUTE, type PairColumns, type PoolChunk, type RejectInfo, type ReportData, type ReportKernels } from '../report/index.js';
 import type { ChunkPairs } from './pairs.js';
 import type { PairNumbers } from './run-select.js';
+import type { BatchNumbers } from './select-table.js';
 import type { SelectResult } from './select.js';
 
 /** The report's analysis scale: the scores as given, or their logit (curate --transform logit; zscore is affine per prompt, so raw scores are shown). */
@@ -225,7 +226,7 @@ export function pairColumnsOfRecords(batch: RecordBatch, p: PairRecords, transfo
  * Pairs known only by their numbers (a pairs input to curate, which reaches no pair builder) as pair columns: the
  * record, the scores (analysis scale; raw too with a transform) and their gap as the margin. No texts.
  */
-export function pairColumnsOfNumbers(t: PairNumbers, transform: ReportTransform): PairColumns {
+export function pairColumnsOfNumbers(t: Pick<PairNumbers, 'n' | 'record' | 'scoreChosen' | 'scoreRejected'>, transform: ReportTransform): PairColumns {
   const n = t.n;
   const finite = (x: number): number => (Number.isFinite(x) ? x : Number.NaN);
   const out: PairColumns = {
@@ -280,6 +281,13 @@ export class CurateReport {
     this.collector.close();
   }
 
+  /** curate's onPairNumbers hook (a pairs input): one batch's pairs, as numbers (the input's texts are not read). */
+  readonly addNumbers = (nb: Pick<BatchNumbers, 'n' | 'record' | 'sc' | 'sr'>): void => {
+    // A pairs input: no pools will come to join its rows.
+    this.collector.endPools();
+    this.collector.addPairs(pairColumnsOfNumbers({ n: nb.n, record: nb.record, scoreChosen: nb.sc, scoreRejected: nb.sr }, this.transform));
+  };
+
   /** curate's onCandidates hook: one batch's pairs, then its pools. */
   readonly add = (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs): void => {
     if (pairs.rows.n > 0) this.collector.addPairs(pairColumnsOfPairs(batch, columns, pairs, this.transform));
@@ -290,8 +298,7 @@ export class CurateReport {
   finish(o: CurateReportEnd): ReportData {
     const col = this.collector;
     const t = o.result.pairs;
-    // A pairs input reaches curate without the pair builder: its pairs are added here (no pools to join).
-    if (col.pairs.n === 0 && t.n > 0) col.addPairs(pairColumnsOfNumbers(t, this.transform));
+    if (col.pairs.n !== t.n) throw new Error(`pairsmith: internal error: the report holds ${col.pairs.n} pairs, the run ${t.n}`);
     const sel = o.result.selection;
     if (sel) col.setSelection({ length: t.n, margin: t.external, implicitMargin: t.implicit, selectionScore: sel.score, selected: sel.rank });
     if (o.rejects) col.addRejects(o.rejects.head, Math.max(0, o.rejects.total - o.rejects.head.length));

@@ -56,6 +56,8 @@ export interface SelectRunOptions extends PairsRunOptions {
   spillAfter?: number;
   /** Told each batch of candidate sets in pass 1 with the pairs built from it (e.g. to feed a report). */
   onCandidates?: (batch: RecordBatch, columns: CandidateColumns, pairs: ChunkPairs) => void;
+  /** Told each batch of a pairs input in pass 1 with its pairs' numbers (record, scores), in table order (e.g. to feed a report). */
+  onPairNumbers?: (numbers: Pick<BatchNumbers, 'n' | 'record' | 'sc' | 'sr'>) => void;
   /**
    * A partial result (a shard): no selection; every pair's row (its base columns) to `main`, and its numbers to
    * `margins`, for a merge with the other shards' (src/pipeline/merge.ts). The object is kept in the margins file's
@@ -371,6 +373,7 @@ async function fillTable(st: SelectTable, job: Job, o: SelectRunOptions, parquet
     }
     if (r.types) st.types.merge(r.types);
     if (r.candidates && o.onCandidates) o.onCandidates(r.candidates.batch, r.candidates.columns, r.candidates.pairs);
+    else if (r.kind === 'pairs' && o.onPairNumbers && r.numbers.n > 0) o.onPairNumbers(r.numbers);
     st.table.append(r.numbers, job.expected(st.table.n + r.numbers.n));
   }
   st.table.finish();
@@ -737,7 +740,7 @@ export interface PartialHeader {
 
 /** The options of a run as data (no functions, no partial): what the shards of one run share. */
 export function runOptionsData(o: SelectRunOptions): SelectRunOptions {
-  const { spool: _s, spill: _f, spillAfter: _a, onCandidates: _c, partial: _p, ...rest } = o;
+  const { spool: _s, spill: _f, spillAfter: _a, onCandidates: _c, onPairNumbers: _n, partial: _p, ...rest } = o;
   return JSON.parse(JSON.stringify(rest)) as SelectRunOptions;
 }
 

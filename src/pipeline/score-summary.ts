@@ -4,8 +4,7 @@
 // candidates themselves; the quantiles are exact order statistics read from the columns (orderStatistics).
 import { exactMean, quantilesOf, type Chunks } from '../numeric.js';
 import type { GroupStats } from '../kernels/groups.js';
-import type { Spool } from '../io/spool.js';
-import { SpillColumn } from './spool.js';
+import { SpillColumn, type Spool } from '../io/spool.js';
 
 /** Summary of one per-prompt quantity across prompts. */
 export interface Distribution {

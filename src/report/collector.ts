@@ -12,13 +12,13 @@
 import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
 import { BLOCK_ROWS, Columns, F64, I32, U8 } from './columns.js';
-import type { Spool, SpoolFactory } from '../io/spool.js';
+import { SpillColumn, type Spool, type SpoolFactory } from '../io/spool.js';
 import { cell, ExampleCapture, type CapturedExample, type PairText } from './examples.js';
 import { fmt } from './format.js';
 import { spearman, summarize, summaryOf, type ReportKernels } from './summary.js';
 import { binSeries } from './charts.js';
 import { heatmapGrid } from './heatmap.js';
-import { decodeNumber, encodeNumber, orderStatistics, pearsonOf, type Chunks, type PairChunks } from '../numeric.js';
+import { decodeNumber, encodeNumber, orderStatistics, pearsonOf, sortIndices, type Chunks, type PairChunks } from '../numeric.js';
 import type { CollectorState, PoolViewState, StateOptions } from './state.js';
 import type {
   BinnedHistogram,
@@ -71,7 +71,7 @@ export interface CollectorOptions {
    * it, the columns stay in memory (about 57 bytes a prompt and 33 to 94 a pair). close() releases the spool.
    */
   spill?: SpoolFactory;
-  /** Bytes of each table's columns kept in memory before blocks go to the spool (default 16 MiB). */
+  /** Bytes of each table's columns kept in memory before blocks go to the spool (default 4 MiB). */
   spillAfter?: number;
 }
 
@@ -240,8 +240,10 @@ export class ReportCollector {
   readonly prompts: Columns<keyof typeof PROMPT_SPEC>;
   readonly pairs: Columns<PairCol>;
   private spool: Spool | undefined;
+  private readonly spoolOf: (() => Spool) | undefined;
   /** Per block of pair rows: rows waiting for their pool (a block with some is never spilled; pairsFrom rows). */
   private readonly waiting: number[] = [];
+  private poolsEnded = false;
   private readonly zAll = new FixedBins();
   private readonly zMinBins = new FixedBins();
   private readonly zSweetBins = new FixedBins();
@@ -269,6 +271,8 @@ export class ReportCollector {
 
   // Pair rows waiting for their pool: ids sorted by prompt index; rows from `pendingFrom` on are not sorted in yet.
   private pending = new Int32Array(0);
+  /** The prompt index of each pending row (the sort key). */
+  private pendingPrompt = new Int32Array(0);
   private pendingFrom = 0;
 
   constructor(
@@ -286,7 +290,8 @@ export class ReportCollector {
     this.examples = new ExampleCapture(Math.max(0, Math.min(50, Math.floor(o.examples ?? 5))), Math.max(1, Math.floor(o.textCap ?? 1500)));
     this.rejectList = Math.max(0, Math.floor(o.rejectList ?? 50));
     const make = o.spill;
-    const spill = make ? { spool: () => (this.spool ??= make()), keepBytes: Math.max(0, o.spillAfter ?? 1 << 24) } : undefined;
+    this.spoolOf = make && (() => (this.spool ??= make()));
+    const spill = this.spoolOf ? { spool: this.spoolOf, keepBytes: Math.max(0, o.spillAfter ?? 1 << 22) } : undefined;
     this.prompts = new Columns(PROMPT_SPEC, spill);
     this.pairs = new Columns(PAIR_SPEC, spill);
   }
@@ -353,7 +358,7 @@ export class ReportCollector {
     put('rTok', c.rejectedTokens, index);
     s.n = n0 + m;
     this.rowsAdded += m;
-    if (this.pairsFrom === 'rows' && c.promptIndex) for (let i = 0; i < m; i++) if (index(c.promptIndex[i]) >= 0) this.wait(n0 + i, 1);
+    if (this.pairsFrom === 'rows' && !this.poolsEnded && c.promptIndex) for (let i = 0; i < m; i++) if (index(c.promptIndex[i]) >= 0) this.wait(n0 + i, 1);
     this.setSelection(c, n0);
     for (const src of [c.chosen, c.rejected]) if (src) for (let i = 0; i < m; i++) if (Number.isFinite(src[i]!)) this.track(src[i]!);
     if (c.text) {
@@ -401,6 +406,16 @@ export class ReportCollector {
     this.pairs.trim((k) => (this.waiting[k] ?? 0) === 0);
   }
 
+  /**
+   * No more pools will come (e.g. the input holds pairs only): rows added with pairsFrom 'rows' stop waiting for
+   * theirs, so their blocks may go to the spool. addPools after this is an error.
+   */
+  endPools(): void {
+    this.poolsEnded = true;
+    this.waiting.length = 0;
+    this.trim();
+  }
+
   /** Releases the spool (its temp file); the collector is not used after. */
   close(): void {
     this.spool?.close();
@@ -414,32 +429,50 @@ export class ReportCollector {
     const prompt = s.get('prompt');
     const joined = s.col('joined');
     const ids: number[] = [];
-    for (const id of this.pending) if (joined.get(id) === 0) ids.push(id);
-    if (prompt) for (let id = this.pendingFrom; id < s.n; id++) if (prompt.get(id) >= 0 && joined.get(id) === 0) ids.push(id);
-    const sorted = Int32Array.from(ids);
-    if (prompt) sorted.sort((a, b) => prompt.get(a) - prompt.get(b) || a - b);
-    this.pending = sorted;
+    const keys: number[] = [];
+    // Rows still waiting (a block with none waiting may be in the spool: it is not read).
+    this.pending.forEach((id, k) => {
+      if ((this.waiting[Math.floor(id / BLOCK_ROWS)] ?? 0) > 0 && joined.get(id) === 0) {
+        ids.push(id);
+        keys.push(this.pendingPrompt[k]!);
+      }
+    });
+    if (prompt) {
+      for (let id = this.pendingFrom; id < s.n; id++) {
+        const p = prompt.get(id);
+        if (p >= 0 && joined.get(id) === 0) {
+          ids.push(id);
+          keys.push(p);
+        }
+      }
+    }
+    const order = sortIndices(
+      Int32Array.from(ids, (_, i) => i),
+      (a, b) => keys[a]! - keys[b]! || ids[a]! - ids[b]!,
+    );
+    this.pending = Int32Array.from(order, (i) => ids[i]!);
+    this.pendingPrompt = Int32Array.from(order, (i) => keys[i]!);
     this.pendingFrom = s.n;
   }
 
   /** Pair rows waiting for prompt p (in row order). */
   private pendingFor(p: number): number[] {
-    const prompt = this.pairs.get('prompt');
-    if (!prompt || this.pending.length === 0) return [];
+    const key = this.pendingPrompt;
     let a = 0;
-    let b = this.pending.length;
+    let b = key.length;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (prompt.get(this.pending[mid]!) < p) a = mid + 1;
+      if (key[mid]! < p) a = mid + 1;
       else b = mid;
     }
     const out: number[] = [];
-    for (let i = a; i < this.pending.length && prompt.get(this.pending[i]!) === p; i++) out.push(this.pending[i]!);
+    for (let i = a; i < key.length && key[i] === p; i++) out.push(this.pending[i]!);
     return out;
   }
 
   /** Adds one chunk of candidate pools; each prompt is reduced to its summary before this returns. */
   addPools(c: PoolChunk): void {
+    if (this.poolsEnded) throw new Error('pairsmith: addPools after endPools()');
     const G = c.offsets.length - 1;
     if (G < 0 || c.promptIndex.length !== G) throw new RangeError(`pairsmith: promptIndex has ${c.promptIndex.length} entries for ${Math.max(0, G)} groups`);
     if (c.offsets[0] !== 0 || c.offsets[G] !== c.scores.length) throw new RangeError('pairsmith: offsets must start at 0 and end at scores.length');
@@ -731,8 +764,9 @@ export class ReportCollector {
     this.addRejects(s.rejects, c.rejectTotal - s.rejects.length);
     // Rows not joined yet (this collector's and the state's) wait for their pools.
     this.pending = new Int32Array(0);
+    this.pendingPrompt = new Int32Array(0);
     this.pendingFrom = 0;
-    if (this.pairsFrom === 'rows') {
+    if (this.pairsFrom === 'rows' && !this.poolsEnded) {
       this.pairs.scan(['prompt', 'joined'], ([prompt, joined], start, len) => {
         if (prompt) for (let j = 0; j < len; j++) if (start + j >= pairOffset && prompt[j]! >= 0 && (joined?.[j] ?? 0) === 0) this.wait(start + j, 1);
       });
@@ -815,36 +849,47 @@ export class ReportCollector {
   }
 
   /**
-   * The values `value` gives for the pair rows (undefined: the row is left out), as chunks of the values kept (one
-   * per block of rows; `value` gets the blocks of `names`, in that order).
+   * The values `value` gives for the pair rows (undefined: the row is left out), gathered once in one pass over the
+   * columns into a SpillColumn (to the collector's spool past 1 MiB), so the many passes a summary or a histogram
+   * makes read 8 bytes a value, not every column's blocks. `value` gets the blocks of `names`, in that order.
    */
   private rows(names: readonly PairCol[], value: (b: Blocks, j: number) => number | undefined): Chunks {
-    const out = new Float64Array(BLOCK_ROWS);
-    return (each) =>
-      this.pairs.scan(names, (b, _start, len) => {
-        let k = 0;
-        for (let j = 0; j < len; j++) {
-          const v = value(b, j);
-          if (v !== undefined) out[k++] = v;
-        }
-        if (k > 0) each(out.subarray(0, k));
-      });
+    const col = new SpillColumn(this.spoolOf?.());
+    this.pairs.scan(names, (b, _start, len) => {
+      for (let j = 0; j < len; j++) {
+        const v = value(b, j);
+        if (v !== undefined) col.push(v);
+      }
+    });
+    return (each) => col.forEach(each);
   }
 
   /** Like rows, for pairs of values: `value` writes x and y into xy[0], xy[1] and says whether the row is kept. */
   private rowPairs(names: readonly PairCol[], value: (b: Blocks, j: number, xy: Float64Array) => boolean): PairChunks {
-    const xs = new Float64Array(BLOCK_ROWS);
-    const ys = new Float64Array(BLOCK_ROWS);
+    // Kept interleaved (x, y, x, y, ...) in one column, and split again a block at a time.
+    const col = new SpillColumn(this.spoolOf?.());
     const xy = new Float64Array(2);
+    this.pairs.scan(names, (b, _start, len) => {
+      for (let j = 0; j < len; j++) {
+        if (!value(b, j, xy)) continue;
+        col.push(xy[0]!);
+        col.push(xy[1]!);
+      }
+    });
+    let xs = new Float64Array(0);
+    let ys = new Float64Array(0);
     return (each) =>
-      this.pairs.scan(names, (b, _start, len) => {
-        let k = 0;
-        for (let j = 0; j < len; j++) {
-          if (!value(b, j, xy)) continue;
-          xs[k] = xy[0]!;
-          ys[k++] = xy[1]!;
+      col.forEach((c) => {
+        const m = c.length >> 1;
+        if (xs.length < m) {
+          xs = new Float64Array(m);
+          ys = new Float64Array(m);
         }
-        if (k > 0) each(xs.subarray(0, k), ys.subarray(0, k));
+        for (let k = 0; k < m; k++) {
+          xs[k] = c[2 * k]!;
+          ys[k] = c[2 * k + 1]!;
+        }
+        if (m > 0) each(xs.subarray(0, m), ys.subarray(0, m));
       });
   }
 
@@ -1105,15 +1150,11 @@ export class ReportCollector {
       const corr = (x: Blocks, j: number): boolean => has(x, j) && Number.isFinite(margin(x, j));
       let cut = Infinity;
       if (corrPairs > SPEARMAN_SAMPLE) {
-        const hashes = new Float64Array(BLOCK_ROWS);
-        [cut] = orderStatistics(
-          (each) =>
-            s.scan(names, (x, start, len) => {
-              for (let j = 0; j < len; j++) hashes[j] = corr(x, j) ? fibHash(start + j) : NaN;
-              each(hashes.subarray(0, len));
-            }),
-          () => [SPEARMAN_SAMPLE - 1],
-        ) as [number];
+        const hashes = new SpillColumn(this.spoolOf?.());
+        s.scan(names, (x, start, len) => {
+          for (let j = 0; j < len; j++) if (corr(x, j)) hashes.push(fibHash(start + j));
+        });
+        [cut] = orderStatistics((each) => hashes.forEach(each), () => [SPEARMAN_SAMPLE - 1]) as [number];
         st.spearmanSample = SPEARMAN_SAMPLE;
       }
       const xs = new Float64Array(Math.min(corrPairs, SPEARMAN_SAMPLE));

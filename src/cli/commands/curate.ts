@@ -126,9 +126,9 @@ export function curateCommand(ctx: CliContext): Command {
         {
           ...runOptions,
           spool: () => new FileSpool(),
-          // The page reads every pair's numbers after the run: they stay in memory for it.
-          spill: collector ? undefined : () => new FileSpool(),
+          spill: () => new FileSpool(),
           onCandidates: collector?.add,
+          onPairNumbers: collector?.addNumbers,
         },
         { main: out.sink, sft: sft?.sink },
         run.hooks,
