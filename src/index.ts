@@ -27,5 +27,5 @@ export type { Position, PositionInput } from './kernels/positions.js';
 export * from './pipeline/index.js';
 export { buildPreferenceMatrix, cleanPreferences, naiveScores } from './rpca/preferences.js';
 export type { PreferenceMatrix, CleanResult, CleanOptions } from './rpca/preferences.js';
-export { buildReportData, pairColumnsOf, poolChunkOf, renderReport, ReportCollector, ROUTE } from './report/index.js';
-export type { BuildOptions, CollectorOptions, CollectorState, PairColumns, PairRowInput, PoolChunk, PromptPool, ReportData, ReportInput, ReportMeta } from './report/index.js';
+export { binSeries, buildReportData, heatmapGrid, pairColumnsOf, poolChunkOf, renderReport, ReportCollector, ROUTE } from './report/index.js';
+export type { BinnedHistogram, BuildOptions, CollectorOptions, CollectorState, HeatmapGrid, PairColumns, PairRowInput, PoolChunk, PromptPool, ReportData, ReportInput, ReportMeta } from './report/index.js';
