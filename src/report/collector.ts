@@ -1055,12 +1055,17 @@ export class ReportCollector {
         const v = value(b, j);
         return Number.isFinite(v) ? v : undefined;
       });
-      const keptSeries = this.rows(names, (b, j) => {
-        const v = value(b, j);
-        return Number.isFinite(v) && kept(b, j) ? v : undefined;
-      });
+      const parts = [all];
+      if (hasSelection) {
+        parts.push(
+          this.rows(names, (b, j) => {
+            const v = value(b, j);
+            return Number.isFinite(v) && kept(b, j) ? v : undefined;
+          }),
+        );
+      }
       const threshold = hasSelection && k === key && keptFinite > 0 ? low : undefined;
-      const hist = binSeries(hasSelection ? [all, keptSeries] : [all], threshold === undefined ? [] : [threshold])!;
+      const hist = binSeries(parts, threshold === undefined ? [] : [threshold])!;
       const m: MarginSeries = { key: k, label, unit, hist, count: finite, missing: n - finite };
       if (hasSelection) {
         m.kept = keptFinite;

@@ -95,13 +95,21 @@ export class Column {
     return b.byteLength;
   }
 
-  /** Grows to `count` blocks, new ones holding the fill value. */
-  grow(count: number): void {
+  /** Grows to `count` blocks holding the fill value; the first `spilled` of them go straight to the spool. */
+  grow(count: number, spilled = 0): void {
+    let fillBlock: Typed | undefined;
     while (this.blocks.length < count) {
-      const b = this.make(BLOCK_ROWS);
+      const b = fillBlock ?? this.make(BLOCK_ROWS);
       if (this.fill !== 0) b.fill(this.fill);
-      this.blocks.push(b);
-      this.at.push(-1);
+      if (this.blocks.length < spilled) {
+        fillBlock = b;
+        this.at.push(this.spool!().append(bytesOf(b)));
+        this.blocks.push(SPILLED);
+      } else {
+        fillBlock = undefined;
+        this.blocks.push(b);
+        this.at.push(-1);
+      }
     }
   }
 
@@ -145,9 +153,8 @@ export class Columns<Name extends string> {
     if (!c) {
       const [make, fill] = this.spec[name];
       c = new Column(make, fill, this.spill?.spool);
-      c.grow(Math.max(this.reserved, this.blocksFor(this.n)));
-      // Blocks already spilled in the other columns go too (they hold only the fill value).
-      for (let k = 0; k < this.spilledTo; k++) c.spill(k);
+      // Blocks already spilled in the other columns go to the spool too (they hold only the fill value).
+      c.grow(Math.max(this.reserved, this.blocksFor(this.n)), this.spilledTo);
       this.cols.set(name, c);
     }
     return c;

@@ -3,28 +3,14 @@
 // their prefixes (ties, values 1 ulp apart), infinities, subnormals and the largest doubles, by radix and by sort.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { orderStatistics, type Chunks } from '../../src/numeric.js';
+import { orderStatistics } from '../../src/numeric.js';
+import { chunked } from '../helpers/chunks.js';
 
 const value = fc.oneof(
   fc.double(),
   fc.integer({ min: -3, max: 3 }),
   fc.constantFrom(Infinity, -Infinity, 0, -0, Number.NaN, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, 2.2250738585072014e-308, 1 + 2 ** -52, 1, 1 + 2 ** -51),
 );
-
-/** The values cut into chunks of the given sizes (the rest in one last chunk), each a view at an offset into a larger buffer. */
-function chunked(xs: number[], sizes: number[]): Chunks {
-  const parts: Float64Array[] = [];
-  let at = 0;
-  for (const s of [...sizes, xs.length]) {
-    if (at >= xs.length) break;
-    const part = xs.slice(at, at + Math.max(1, s));
-    at += part.length;
-    const buf = new Float64Array(part.length + 2).fill(-7.25);
-    buf.set(part, 1);
-    parts.push(buf.subarray(1, 1 + part.length));
-  }
-  return (each) => parts.forEach((p) => each(p));
-}
 
 function oracle(xs: number[]): number[] {
   return xs

@@ -4,24 +4,10 @@
 // are cut into chunks.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pearson, pearsonOf, type Chunks, type PairChunks } from '../../src/numeric.js';
+import { pearson, pearsonOf, type PairChunks } from '../../src/numeric.js';
 import { binSeries, heatmapGrid, summaryOf } from '../../src/report/index.js';
 import { robustRangeOf, type RobustRange } from '../../src/report/scale.js';
-
-/** The values cut into chunks of the given sizes (the rest in one last chunk), each a view into a larger buffer. */
-function chunked(xs: readonly number[], sizes: readonly number[]): Chunks {
-  const parts: Float64Array[] = [];
-  let at = 0;
-  for (const s of [...sizes, xs.length]) {
-    if (at >= xs.length) break;
-    const part = xs.slice(at, at + Math.max(1, s));
-    at += part.length;
-    const buf = new Float64Array(part.length + 2).fill(-7.25);
-    buf.set(part, 1);
-    parts.push(buf.subarray(1, 1 + part.length));
-  }
-  return (each) => parts.forEach((p) => each(p));
-}
+import { chunked } from '../helpers/chunks.js';
 
 function pairsChunked(xs: readonly number[], ys: readonly number[], sizes: readonly number[]): PairChunks {
   const cx: Float64Array[] = [];
