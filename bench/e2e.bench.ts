@@ -6,7 +6,7 @@
 // (the --threads runs' outputs byte for byte against the default run's). Wall and CPU time and peak RSS come from
 // /usr/bin/time (wall only without it); a fresh process counts its start (Node's, Python's, DuckDB's loading).
 // With --large, pairs, curate and select also run on a 1 GB input (3 runs each, alternating) for the threads' gain and
-// their peak RSS, beside the 2-thread ceiling at that size.
+// their peak RSS, beside the 2-thread ceiling at that size; so do report and curate --report, for their peak RSS.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -209,8 +209,11 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
         ['curate --fraction 0.1 --threads 2', ['curate', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '2']],
         ['select --fraction 0.1 --threads 1', ['select', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '1']],
         ['select --fraction 0.1 --threads 2', ['select', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--threads', '2']],
+        // The report's peak RSS at this size: the page alone, and curate with its page (every core).
+        ['report', ['report', big, '-o', at('big.html')]],
+        ['curate --fraction 0.1 --report page.html', ['curate', big, '-o', at('big.jsonl'), '--fraction', '0.1', '--report', at('big.html')]],
       ] as const
-    ).map(([name, args]) => node(`pairsmith ${name}`, [...args], at('big.jsonl')));
+    ).map(([name, args]) => node(`pairsmith ${name}`, [...args], name === 'report' ? at('big.html') : at('big.jsonl')));
     const BIG_REPS = 3;
     const bigRuns = new Map<string, Run[]>(bigVariants.map((v) => [v.name, []]));
     const bigTogether: number[] = [];
@@ -235,6 +238,7 @@ function measure(o: { quick: boolean; large: boolean; log: (s: string) => void }
     rows.push({ task: `2 x pairsmith pairs --threads 1, at once (the 2-thread ceiling), ${gb.toFixed(2)} GB input`, wallS: t, cpuS: null, rssMb: null, mbPerS: (2 * gb * 1e3) / t, runs: 1, large: true });
     bigCeiling = (2 * rows.find((r) => r.task === `pairsmith pairs --threads 1, ${gb.toFixed(2)} GB input`)!.wallS) / t;
     rmSync(at('big.jsonl'), { force: true });
+    rmSync(at('big.html'), { force: true });
   }
   const byTask = (t: string) => rows.find((r) => r.task === t);
   const peerRow = rows.find((r) => r.task.startsWith('json+numpy curate'));
