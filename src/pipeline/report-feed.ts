@@ -283,8 +283,6 @@ export class CurateReport {
 
   /** curate's onPairNumbers hook (a pairs input): one batch's pairs, as numbers (the input's texts are not read). */
   readonly addNumbers = (nb: Pick<BatchNumbers, 'n' | 'record' | 'sc' | 'sr'>): void => {
-    // A pairs input: no pools will come to join its rows.
-    this.collector.endPools();
     this.collector.addPairs(pairColumnsOfNumbers({ n: nb.n, record: nb.record, scoreChosen: nb.sc, scoreRejected: nb.sr }, this.transform));
   };
 

@@ -241,9 +241,8 @@ export class ReportCollector {
   readonly pairs: Columns<PairCol>;
   private spool: Spool | undefined;
   private readonly spoolOf: (() => Spool) | undefined;
-  /** Per block of pair rows: rows waiting for their pool (a block with some is never spilled; pairsFrom rows). */
-  private readonly waiting: number[] = [];
-  private poolsEnded = false;
+  /** Joins of waiting rows to their pools, applied to the columns in row order a batch at a time (JoinLog). */
+  private readonly joins = new JoinLog();
   private readonly zAll = new FixedBins();
   private readonly zMinBins = new FixedBins();
   private readonly zSweetBins = new FixedBins();
@@ -269,10 +268,14 @@ export class ReportCollector {
   private largest = 0;
   private marginFromColumn = false;
 
-  // Pair rows waiting for their pool: ids sorted by prompt index; rows from `pendingFrom` on are not sorted in yet.
+  // Pair rows waiting for their pool (pairsFrom 'rows'), sorted by prompt index: row id, prompt, the candidates they
+  // name, and whether they were joined since (in memory: 17 bytes a waiting row; the rows' blocks may be spilled).
+  // Rows from `pendingFrom` on are not sorted in yet.
   private pending = new Int32Array(0);
-  /** The prompt index of each pending row (the sort key). */
   private pendingPrompt = new Int32Array(0);
+  private pendingChosen = new Int32Array(0);
+  private pendingRejected = new Int32Array(0);
+  private pendingDone = new Uint8Array(0);
   private pendingFrom = 0;
 
   constructor(
@@ -358,7 +361,6 @@ export class ReportCollector {
     put('rTok', c.rejectedTokens, index);
     s.n = n0 + m;
     this.rowsAdded += m;
-    if (this.pairsFrom === 'rows' && !this.poolsEnded && c.promptIndex) for (let i = 0; i < m; i++) if (index(c.promptIndex[i]) >= 0) this.wait(n0 + i, 1);
     this.setSelection(c, n0);
     for (const src of [c.chosen, c.rejected]) if (src) for (let i = 0; i < m; i++) if (Number.isFinite(src[i]!)) this.track(src[i]!);
     if (c.text) {
@@ -393,27 +395,15 @@ export class ReportCollector {
     this.trim();
   }
 
-  /** Counts a pair row as waiting for its pool (+1) or joined (-1). */
-  private wait(id: number, d: number): void {
-    const k = Math.floor(id / BLOCK_ROWS);
-    while (this.waiting.length <= k) this.waiting.push(0);
-    this.waiting[k]! += d;
-  }
-
   /** Sends older blocks to the spool (when there is one) once the tables pass their size in memory. */
   private trim(): void {
     this.prompts.trim();
-    this.pairs.trim((k) => (this.waiting[k] ?? 0) === 0);
+    this.pairs.trim();
   }
 
-  /**
-   * No more pools will come (e.g. the input holds pairs only): rows added with pairsFrom 'rows' stop waiting for
-   * theirs, so their blocks may go to the spool. addPools after this is an error.
-   */
-  endPools(): void {
-    this.poolsEnded = true;
-    this.waiting.length = 0;
-    this.trim();
+  /** Writes the joins logged so far into the pair columns (in row order: a spilled block is read back once). */
+  private applyJoins(): void {
+    this.joins.drain((id, e) => this.applyPair(id, e));
   }
 
   /** Releases the spool (its temp file); the collector is not used after. */
@@ -422,29 +412,36 @@ export class ReportCollector {
     this.spool = undefined;
   }
 
-  /** Sorts the rows added since the last call into the pending list (dropping rows already joined). */
+  /** Sorts the rows added since the last call into the pending list (dropping rows joined since). */
   private syncPending(): void {
     const s = this.pairs;
     if (this.pendingFrom === s.n) return;
     const prompt = s.get('prompt');
     const joined = s.col('joined');
-    const ids: number[] = [];
-    const keys: number[] = [];
-    // Rows still waiting (a block with none waiting may be in the spool: it is not read).
-    this.pending.forEach((id, k) => {
-      if ((this.waiting[Math.floor(id / BLOCK_ROWS)] ?? 0) > 0 && joined.get(id) === 0) {
-        ids.push(id);
-        keys.push(this.pendingPrompt[k]!);
-      }
-    });
-    if (prompt) {
-      for (let id = this.pendingFrom; id < s.n; id++) {
-        const p = prompt.get(id);
-        if (p >= 0 && joined.get(id) === 0) {
-          ids.push(id);
-          keys.push(p);
-        }
-      }
+    const ci = s.get('chosenIdx');
+    const ri = s.get('rejectedIdx');
+    // The rows still waiting, then the new rows that name a prompt (read in row order).
+    let m = 0;
+    for (let k = 0; k < this.pending.length; k++) if (this.pendingDone[k] === 0) m++;
+    const fresh: number[] = [];
+    if (prompt) for (let id = this.pendingFrom; id < s.n; id++) if (prompt.get(id) >= 0 && joined.get(id) === 0) fresh.push(id);
+    const ids = new Int32Array(m + fresh.length);
+    const keys = new Int32Array(ids.length);
+    const cs = new Int32Array(ids.length);
+    const rs = new Int32Array(ids.length);
+    let t = 0;
+    for (let k = 0; k < this.pending.length; k++) {
+      if (this.pendingDone[k] !== 0) continue;
+      ids[t] = this.pending[k]!;
+      keys[t] = this.pendingPrompt[k]!;
+      cs[t] = this.pendingChosen[k]!;
+      rs[t++] = this.pendingRejected[k]!;
+    }
+    for (const id of fresh) {
+      ids[t] = id;
+      keys[t] = prompt!.get(id);
+      cs[t] = ci ? ci.get(id) : -1;
+      rs[t++] = ri ? ri.get(id) : -1;
     }
     const order = sortIndices(
       Int32Array.from(ids, (_, i) => i),
@@ -452,10 +449,13 @@ export class ReportCollector {
     );
     this.pending = Int32Array.from(order, (i) => ids[i]!);
     this.pendingPrompt = Int32Array.from(order, (i) => keys[i]!);
+    this.pendingChosen = Int32Array.from(order, (i) => cs[i]!);
+    this.pendingRejected = Int32Array.from(order, (i) => rs[i]!);
+    this.pendingDone = new Uint8Array(ids.length);
     this.pendingFrom = s.n;
   }
 
-  /** Pair rows waiting for prompt p (in row order). */
+  /** The places in the pending list of the rows waiting for prompt p (in row order). */
   private pendingFor(p: number): number[] {
     const key = this.pendingPrompt;
     let a = 0;
@@ -466,13 +466,12 @@ export class ReportCollector {
       else b = mid;
     }
     const out: number[] = [];
-    for (let i = a; i < key.length && key[i] === p; i++) out.push(this.pending[i]!);
+    for (let i = a; i < key.length && key[i] === p; i++) out.push(i);
     return out;
   }
 
   /** Adds one chunk of candidate pools; each prompt is reduced to its summary before this returns. */
   addPools(c: PoolChunk): void {
-    if (this.poolsEnded) throw new Error('pairsmith: addPools after endPools()');
     const G = c.offsets.length - 1;
     if (G < 0 || c.promptIndex.length !== G) throw new RangeError(`pairsmith: promptIndex has ${c.promptIndex.length} entries for ${Math.max(0, G)} groups`);
     if (c.offsets[0] !== 0 || c.offsets[G] !== c.scores.length) throw new RangeError('pairsmith: offsets must start at 0 and end at scores.length');
@@ -520,8 +519,8 @@ export class ReportCollector {
       // Pair rows naming this prompt: join them to its candidates.
       let marks: [number, number] = [-1, -1];
       if (!own) {
-        for (const id of this.pendingFor(pIdx)) {
-          const j = this.join(id, c, off, size);
+        for (const k of this.pendingFor(pIdx)) {
+          const j = this.join(k, c, off, size);
           if (j && marks[0] < 0) marks = j;
         }
       }
@@ -597,21 +596,27 @@ export class ReportCollector {
     this.trim();
   }
 
-  /** Joins pair row `id` to group g; returns its (chosen, rejected) when it names two finite candidates. */
-  private join(id: number, c: PoolChunk, off: number, size: number): [number, number] | null {
-    const s = this.pairs;
-    const joined = s.col('joined');
-    if (joined.get(id) !== 0) return null;
-    const ci = s.col('chosenIdx').get(id);
-    const ri = s.col('rejectedIdx').get(id);
+  /**
+   * Joins the pending row at place k to group g: logs what its pool says of it (JoinLog; applied in row order
+   * later). Returns its (chosen, rejected) when it names two finite candidates.
+   */
+  private join(k: number, c: PoolChunk, off: number, size: number): [number, number] | null {
+    if (this.pendingDone[k] !== 0) return null;
+    this.pendingDone[k] = 1;
+    if (this.joins.full()) this.applyJoins();
+    const id = this.pending[k]!;
+    const ci = this.pendingChosen[k]!;
+    const ri = this.pendingRejected[k]!;
     const x = c.scores;
-    this.wait(id, -1);
+    const e = this.joins.entry();
     if (ci < 0 || ri < 0 || ci >= size || ri >= size || !Number.isFinite(x[off + ci]!) || !Number.isFinite(x[off + ri]!)) {
-      joined.set(id, 3);
+      e[J.status] = 3;
+      this.joins.add(id);
       return null;
     }
-    joined.set(id, 1);
-    this.fillFromPool(id, c, off, size, ci, ri);
+    e[J.status] = 1;
+    pairFromPool(c, off, size, ci, ri, e);
+    this.joins.add(id);
     return [ci, ri];
   }
 
@@ -622,34 +627,36 @@ export class ReportCollector {
     s.col('prompt').set(id, pIdx);
     s.col('chosenIdx').set(id, ci);
     s.col('rejectedIdx').set(id, ri);
-    s.col('joined').set(id, 2);
-    this.fillFromPool(id, c, off, size, ci, ri);
+    const e = this.joins.scratch;
+    e[J.status] = 2;
+    pairFromPool(c, off, size, ci, ri, e);
+    this.applyPair(id, e);
     return id;
   }
 
-  /** Scores, rank and lengths of pair `id` from its pool. */
-  private fillFromPool(id: number, c: PoolChunk, off: number, size: number, ci: number, ri: number): void {
+  /** Writes a pair's join (JoinLog entry layout) into its row: status, scores, rank, and the lengths it lacks. */
+  private applyPair(id: number, e: Float64Array): void {
     const s = this.pairs;
-    const x = c.scores;
-    const sc = x[off + ci]!;
-    s.col('chosen').set(id, sc);
-    s.col('rejected').set(id, x[off + ri]!);
-    if (c.raw) {
-      s.col('chosenRaw').set(id, c.raw[off + ci]!);
-      s.col('rejectedRaw').set(id, c.raw[off + ri]!);
+    const status = e[J.status]!;
+    s.col('joined').set(id, status);
+    if (status === 3) return;
+    s.col('chosen').set(id, e[J.chosen]!);
+    s.col('rejected').set(id, e[J.rejected]!);
+    if (e[J.hasRaw] === 1) {
+      s.col('chosenRaw').set(id, e[J.chosenRaw]!);
+      s.col('rejectedRaw').set(id, e[J.rejectedRaw]!);
     }
-    let above = 0;
-    for (let i = off; i < off + size; i++) if (x[i]! > sc) above++;
-    s.col('rank').set(id, 1 + above);
-    const len = (name: PairCol, src: ArrayLike<number> | undefined, i: number): void => {
-      if (!src) return;
+    s.col('rank').set(id, e[J.rank]!);
+    const len = (name: PairCol, v: number): void => {
+      // NaN: the pool had no such lengths.
+      if (Number.isNaN(v)) return;
       const col = s.col(name);
-      if (col.get(id) < 0) col.set(id, index(src[off + i]));
+      if (col.get(id) < 0) col.set(id, v);
     };
-    len('cChars', c.chars, ci);
-    len('rChars', c.chars, ri);
-    len('cTok', c.tokens, ci);
-    len('rTok', c.tokens, ri);
+    len('cChars', e[J.cChars]!);
+    len('rChars', e[J.rChars]!);
+    len('cTok', e[J.cTok]!);
+    len('rTok', e[J.rTok]!);
   }
 
   /** A pool for the small multiples: its scores (an even subset of a large pool, marks kept) and marks. */
@@ -688,6 +695,7 @@ export class ReportCollector {
    * per-prompt and per-pair columns, the histograms, samples, examples and counts. Its size is the collector's.
    */
   state(): CollectorState {
+    this.applyJoins();
     const score = this.scoreSample.entries();
     const pools = this.poolSample.entries();
     const poolState = (v: PoolView): PoolViewState => ({ ...v, scores: v.scores.map(encodeNumber), mu: encodeNumber(v.mu), sigma: encodeNumber(v.sigma) });
@@ -732,6 +740,7 @@ export class ReportCollector {
       const theirs = (s.options as unknown as Record<string, unknown>)[k];
       if (theirs !== v) throw new RangeError(`pairsmith: report states with other options do not merge (${k}: ${JSON.stringify(theirs)}, here ${JSON.stringify(v)})`);
     }
+    this.applyJoins();
     const pairOffset = this.pairs.n;
     this.prompts.append(s.prompts);
     this.pairs.append(s.pairs);
@@ -765,12 +774,10 @@ export class ReportCollector {
     // Rows not joined yet (this collector's and the state's) wait for their pools.
     this.pending = new Int32Array(0);
     this.pendingPrompt = new Int32Array(0);
+    this.pendingChosen = new Int32Array(0);
+    this.pendingRejected = new Int32Array(0);
+    this.pendingDone = new Uint8Array(0);
     this.pendingFrom = 0;
-    if (this.pairsFrom === 'rows' && !this.poolsEnded) {
-      this.pairs.scan(['prompt', 'joined'], ([prompt, joined], start, len) => {
-        if (prompt) for (let j = 0; j < len; j++) if (start + j >= pairOffset && prompt[j]! >= 0 && (joined?.[j] ?? 0) === 0) this.wait(start + j, 1);
-      });
-    }
     this.trim();
   }
 
@@ -780,6 +787,7 @@ export class ReportCollector {
    * from order statistics, Spearman's rho of more than SPEARMAN_SAMPLE pairs from a hashed sample of them.
    */
   finish(meta: ReportMeta): ReportData {
+    this.applyJoins();
     const notes = [...(meta.notes ?? [])];
     const data: ReportData = {
       title: meta.title ?? 'pairsmith data report',
@@ -1210,5 +1218,58 @@ export class ReportCollector {
       { id: 'first', title: 'Pairs without a margin', keyLabel: 'margin', rows: r.first.map(row) },
     ];
     return { buckets: buckets.filter((b) => b.rows.length > 0), textCap: this.examples.textCap };
+  }
+}
+
+/** The layout of a join: a pair's numbers from its pool, as JoinLog keeps them. */
+const J = { status: 0, chosen: 1, rejected: 2, hasRaw: 3, chosenRaw: 4, rejectedRaw: 5, rank: 6, cChars: 7, rChars: 8, cTok: 9, rTok: 10 } as const;
+const J_SIZE = 11;
+
+/** Scores, rank and lengths (NaN: the pool has none) of the pair (ci, ri) of a pool, into a join entry. */
+function pairFromPool(c: PoolChunk, off: number, size: number, ci: number, ri: number, e: Float64Array): void {
+  const x = c.scores;
+  const sc = x[off + ci]!;
+  e[J.chosen] = sc;
+  e[J.rejected] = x[off + ri]!;
+  e[J.hasRaw] = c.raw ? 1 : 0;
+  e[J.chosenRaw] = c.raw ? c.raw[off + ci]! : NaN;
+  e[J.rejectedRaw] = c.raw ? c.raw[off + ri]! : NaN;
+  let above = 0;
+  for (let i = off; i < off + size; i++) if (x[i]! > sc) above++;
+  e[J.rank] = 1 + above;
+  e[J.cChars] = c.chars ? index(c.chars[off + ci]) : NaN;
+  e[J.rChars] = c.chars ? index(c.chars[off + ri]) : NaN;
+  e[J.cTok] = c.tokens ? index(c.tokens[off + ci]) : NaN;
+  e[J.rTok] = c.tokens ? index(c.tokens[off + ri]) : NaN;
+}
+
+/** Joins to apply: up to JOIN_LOG of them, then written into the rows sorted by row id (each block read back once). */
+const JOIN_LOG = 1 << 15;
+
+class JoinLog {
+  private readonly ids = new Int32Array(JOIN_LOG);
+  private readonly data = new Float64Array(JOIN_LOG * J_SIZE);
+  private n = 0;
+  /** An entry for a join applied at once (the collector's own pairs). */
+  readonly scratch = new Float64Array(J_SIZE);
+
+  /** The next entry to fill (then add(id) keeps it). */
+  entry(): Float64Array {
+    return this.data.subarray(this.n * J_SIZE, (this.n + 1) * J_SIZE);
+  }
+
+  add(id: number): void {
+    this.ids[this.n++] = id;
+  }
+
+  full(): boolean {
+    return this.n === JOIN_LOG;
+  }
+
+  /** Calls `apply` with every entry, by increasing row id, and empties the log. */
+  drain(apply: (id: number, e: Float64Array) => void): void {
+    const order = sortIndices(Int32Array.from({ length: this.n }, (_, i) => i), (a, b) => this.ids[a]! - this.ids[b]!);
+    for (const k of order) apply(this.ids[k]!, this.data.subarray(k * J_SIZE, (k + 1) * J_SIZE));
+    this.n = 0;
   }
 }

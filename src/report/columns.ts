@@ -1,7 +1,7 @@
 // Typed columns for the collector's per-prompt and per-pair numbers: a few numbers per row in blocks of typed
 // arrays (no per-row objects, no growing array copied into a larger one), columns allocated only when first
 // written. Rows are read and written one at a time (Column.get/set) or a block at a time (Columns.scan). Given a
-// spool, the table keeps about `keepBytes` of blocks in memory: older blocks that may be spilled go to the spool and
+// spool, the table keeps about `keepBytes` of blocks in memory: older full blocks go to the spool and
 // are read back when scanned or touched (one block per column at a time; a changed one is written again).
 import type { Spool } from '../io/spool.js';
 import { decodeColumn, encodeColumn, type ColumnsState } from './state.js';
@@ -169,15 +169,12 @@ export class Columns<Name extends string> {
     return this.cols.get(name);
   }
 
-  /**
-   * With a spool: while the blocks in memory hold more than keepBytes, sends the oldest full blocks that `may`
-   * allow (a block no row of which will be written by position again, e.g. no row waiting for its pool) to it.
-   */
-  trim(may: (block: number) => boolean = () => true): void {
+  /** With a spool: while the blocks in memory hold more than keepBytes, sends the oldest full blocks to it. */
+  trim(): void {
     if (!this.spill) return;
     let bytes = this.bytes();
     const full = Math.floor(this.n / BLOCK_ROWS);
-    while (bytes > this.spill.keepBytes && this.spilledTo < full && may(this.spilledTo)) {
+    while (bytes > this.spill.keepBytes && this.spilledTo < full) {
       for (const c of this.cols.values()) bytes -= c.spill(this.spilledTo);
       this.spilledTo++;
     }

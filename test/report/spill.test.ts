@@ -1,6 +1,6 @@
 // A collector whose columns go to a spool as they grow (CollectorOptions.spill) gives the same page data as one that
-// keeps them in memory: pools and their own pairs, a pairs file alone, rows joined to pools as they stream past (rows
-// waiting for their pool keep their block in memory), a selection set after the input, and states merged in order.
+// keeps them in memory: pools and their own pairs, a pairs file alone, rows joined to pools as they stream past (the
+// joins applied to spilled rows in batches), a selection set after the input, and states merged in order.
 // Inputs span several blocks of rows (BLOCK_ROWS), so blocks really go to the spool and come back.
 import { describe, expect, it } from 'vitest';
 import { MemorySpool, type Spool } from '../../src/io/spool.js';
@@ -10,7 +10,8 @@ import { BLOCK_ROWS } from '../../src/report/columns.js';
 import { referenceKernels } from '../../src/reference/index.js';
 
 const META = { sources: ['in.jsonl'], generatedAt: '2026-12-03T00:00:00.000Z', scoreLabel: 'score', selectionBy: 'external' };
-const N = 3 * BLOCK_ROWS + 123;
+// More rows than the join log holds (32,768), so its joins are applied mid-way as well as at the end.
+const N = 4 * BLOCK_ROWS + 123;
 
 function input(seed: number): { pools: PromptPool[]; rows: PairRowInput[] } {
   const r = mulberry32(seed);
@@ -52,17 +53,21 @@ describe('a spilled report collector', () => {
   const spools: CountingSpool[] = [];
   const spilled = (o: CollectorOptions): CollectorOptions => ({ ...o, spill: (): Spool => spools[spools.push(new CountingSpool()) - 1]!, spillAfter: 0 });
 
-  for (const [name, mode, withRows] of [
-    ['pools and their own pairs', 'pools', false],
-    ['rows joined to pools (rows first)', 'rows', true],
+  // The rows in an order unrelated to the pools': each join batch touches every block.
+  const r = mulberry32(11);
+  const shuffled = rows.map((x) => ({ x, k: r() })).sort((a, b) => a.k - b.k).map((e) => e.x);
+  for (const [name, mode, pairRows] of [
+    ['pools and their own pairs', 'pools', undefined],
+    ['rows joined to pools (rows first)', 'rows', rows],
+    ['rows in another order than the pools, joined to them', 'rows', shuffled],
   ] as const) {
     it(`gives the data of one kept in memory: ${name}, with a selection set after`, () => {
       spools.length = 0;
       const o: CollectorOptions = { pairsFrom: mode, examples: 3 };
       const kept = new ReportCollector(referenceKernels, o);
       const spill = new ReportCollector(referenceKernels, spilled(o));
-      feed(kept, pools, withRows ? rows : undefined, 1000);
-      feed(spill, pools, withRows ? rows : undefined, 777);
+      feed(kept, pools, pairRows, 1000);
+      feed(spill, pools, pairRows, 777);
       select(kept);
       select(spill);
       expect(spools).toHaveLength(1);

@@ -120,8 +120,6 @@ async function mergedReport(ctx: CliContext, states: readonly string[], transfor
       throw new CliError(`${path}: ${(e as Error).message.replace(/^pairsmith: /, '')} (is it one of this run's shards?)`, EXIT.BAD_INPUT);
     }
   }
-  // Every shard's pools are in its state: no row waits for one now.
-  page.collector.endPools();
   return page;
 }
 
