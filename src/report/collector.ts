@@ -11,7 +11,7 @@
 // reads the columns a block at a time (no copy of a column), so with a spool memory is bounded whatever the input.
 import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
-import { BLOCK_ROWS, Columns, F64, I32, U8 } from './columns.js';
+import { Columns, F64, I32, U8 } from './columns.js';
 import { SpillColumn, type Spool, type SpoolFactory } from '../io/spool.js';
 import { cell, ExampleCapture, type CapturedExample, type PairText } from './examples.js';
 import { fmt } from './format.js';
