@@ -195,6 +195,25 @@ describe.skipIf(!available)('the browser app (Chromium)', () => {
     await r.page.close();
   }, 120_000);
 
+  it('a pairs input with the report: the rows and the inline report equal the CLI\'s', async () => {
+    // Pairs reach the report in pass 1 (their numbers), as in the CLI.
+    const candidates = join(OUT, 'generated-for-pairs.jsonl');
+    writeFileSync(candidates, generateCandidates(800, 5));
+    const file = join(OUT, 'pairs-in.jsonl');
+    const p = spawnSync(process.execPath, [resolve('dist/cli/bin.js'), 'pairs', candidates, '-o', file], { encoding: 'utf8' });
+    expect(p.status, p.stderr).toBe(0);
+    const r = await runInPage('pairs', file, { '--fraction': '0.5' });
+    expect(r.command).toContain('--report');
+    const dir = await runCli('pairs', file, r.command);
+    expectSameOutputs(dir, r, ['curated.jsonl', 'curated.jsonl.manifest.json']);
+    const html = await r.page.$eval('#report', (f) => (f as HTMLIFrameElement).srcdoc);
+    const norm = (s: string): string => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, 'T').replaceAll(`${dir}/`, '');
+    expect(norm(html)).toBe(norm(readFileSync(join(dir, 'curated.report.html'), 'utf8')));
+    expect(html).toContain('Selection kept');
+    expect(r.messages).toEqual([]);
+    await r.page.close();
+  }, 120_000);
+
   it('cancel stops a run; a bad option is refused before it starts', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}/index.html`);

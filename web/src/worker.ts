@@ -105,7 +105,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
         by: by ?? 'auto',
         select: select!,
         curate: steps ?? {},
-        ...(report ? { onCandidates: report.add } : {}),
+        ...(report ? { onCandidates: report.add, onPairNumbers: report.addNumbers } : {}),
         ...(spools ? { spool: spools.factory } : {}),
       },
       { main, ...(sftParts ? { sft: jsonlSink(sftParts) } : {}) },
