@@ -173,7 +173,7 @@ describe('outputs that are not regular files', () => {
 
 describe('signals', () => {
   /** A two-pass run reading stdin (so a stdin spool and an output temp file exist), held open mid-run. */
-  async function interrupted(d: string, sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; spool: string[] }> {
+  async function interrupted(d: string, sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; spool: string[]; pid: number }> {
     const child = spawn(process.execPath, [BIN, 'select', '-', '-o', 'out.jsonl', '--fraction', '0.5'], { cwd: d });
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
@@ -187,7 +187,7 @@ describe('signals', () => {
     expect(spool.length, 'the stdin spool exists mid-run').toBe(1);
     child.kill(sig);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('exit', (c, s) => res([c, s])));
-    return { code, signal, err, spool };
+    return { code, signal, err, spool, pid: child.pid! };
   }
 
   it.each([
@@ -201,6 +201,8 @@ describe('signals', () => {
     expect(r.err).toMatch(new RegExp(`interrupted by ${sig}; no output was written`));
     expect(readdirSync(d)).toEqual([]);
     for (const s of r.spool) expect(existsSync(join(tmpdir(), s))).toBe(false);
+    // The run's other temp files (its spools) are gone too.
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`pairsmith-spool-${r.pid}-`))).toEqual([]);
   });
 
   it('SIGKILL leaves a temp file; the next run to the same output removes it and says so', async () => {
@@ -208,7 +210,9 @@ describe('signals', () => {
     const r = await interrupted(d, 'SIGKILL');
     expect(r.signal).toBe('SIGKILL');
     expect(temps(d)).toHaveLength(2);
+    // Nothing can remove a killed run's temp files in the temp folder: the test does.
     for (const s of r.spool) rmSync(join(tmpdir(), s), { force: true });
+    for (const f of readdirSync(tmpdir()).filter((x) => x.startsWith(`pairsmith-spool-${r.pid}-`))) rmSync(join(tmpdir(), f), { force: true });
     const again = cli(['select', SAMPLE, '-o', 'out.jsonl', '--fraction', '0.5'], d);
     expect(again.code, again.err).toBe(0);
     expect(again.err).toMatch(/removed 1 temp file\(s\) left by an interrupted run: .*out\.jsonl\.pairsmith-tmp-/);
