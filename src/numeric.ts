@@ -68,18 +68,10 @@ export function chunksOf(values: ArrayLike<number>): Chunks {
 }
 
 /**
- * Pearson correlation of x and y over the indices where both are finite; null when fewer than 3 such pairs or
- * either side has no spread. Each side is divided by its largest magnitude first, so no sum or square
- * overflows or underflows for any finite input (max double, subnormals). O(n), three passes.
+ * Pearson correlation of the pairs (x, y) read in chunks, over those where both are finite; null when fewer than 3
+ * such pairs or either side has no spread. Each side is divided by its largest magnitude first, so no sum or square
+ * overflows or underflows for any finite input (max double, subnormals). Three passes.
  */
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
-  const len = Math.min(x.length, y.length);
-  const a = Float64Array.from({ length: len }, (_, i) => x[i]!);
-  const b = Float64Array.from({ length: len }, (_, i) => y[i]!);
-  return pearsonOf((each) => each(a, b));
-}
-
-/** pearson over pairs read in chunks (three passes over them). */
 export function pearsonOf(pairs: PairChunks): number | null {
   let n = 0;
   let ax = 0;
@@ -401,27 +393,44 @@ export interface Quantiles {
   max: number;
   /** One per quantile asked, in that order. */
   q: number[];
+  /** The values of the extra ranks asked, in that order. */
+  more: number[];
 }
 
 /**
  * Quantiles by linear interpolation between order statistics (as quantileSorted: Hyndman-Fan type 7) of the values of
- * `chunks` that are not NaN (-0 counts as +0), with their count, min and max, found by orderStatistics (no sorted
- * copy from RADIX_FROM values on). NaN for every number when there is no value.
+ * `chunks` that are not NaN (-0 counts as +0), with their count, min and max, and the values of the extra ranks
+ * `more(n)` gives, all found by one orderStatistics (no sorted copy from RADIX_FROM values on). NaN for every number
+ * when there is no value.
  */
-export function quantilesOf(chunks: Chunks, qs: readonly number[]): Quantiles {
+export function quantilesOf(chunks: Chunks, qs: readonly number[], more: (n: number) => readonly number[] = () => []): Quantiles {
   let n = 0;
+  let extra: readonly number[] = [];
   const rankList = (count: number): number[] => {
     n = count;
     if (count === 0) return [];
-    return [...qs.flatMap((q) => [Math.floor((count - 1) * q), Math.min(count - 1, Math.floor((count - 1) * q) + 1)]), 0, count - 1];
+    extra = more(count);
+    return [0, count - 1, ...extra, ...qs.flatMap((q) => [Math.floor((count - 1) * q), Math.min(count - 1, Math.floor((count - 1) * q) + 1)])];
   };
   const values = orderStatistics(chunks, rankList);
-  if (n === 0) return { n: 0, min: Number.NaN, max: Number.NaN, q: qs.map(() => Number.NaN) };
+  if (n === 0) return { n: 0, min: Number.NaN, max: Number.NaN, q: qs.map(() => Number.NaN), more: [] };
   const ranks = rankList(n);
   // quantileSorted reads only `length` and the two ranks it interpolates between.
   const sorted: Record<number, number> & { length: number } = { length: n };
-  ranks.forEach((r, k) => (sorted[r] = values[k]!));
-  return { n, min: values[values.length - 2]!, max: values[values.length - 1]!, q: qs.map((p) => quantileSorted(sorted, p)) };
+  for (let k = 2 + extra.length; k < ranks.length; k++) sorted[ranks[k]!] = values[k]!;
+  return { n, min: values[0]!, max: values[1]!, q: qs.map((p) => quantileSorted(sorted, p)), more: values.slice(2, 2 + extra.length) };
+}
+
+/** The first index i with sorted[i] >= x (sorted.length when there is none), in ascending `sorted`. */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (sorted[m]! < x) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
 
 /**

@@ -11,14 +11,14 @@
 // reads the columns a block at a time (no copy of a column), so with a spool memory is bounded whatever the input.
 import { BottomK, fibHash, itemKey, itemTie } from './sample.js';
 import { FixedBins } from './bins.js';
-import { Columns, F64, I32, U8 } from './columns.js';
+import { Columns, F64, I32, U8, type Typed } from './columns.js';
 import { SpillColumn, type Spool, type SpoolFactory } from '../io/spool.js';
 import { cell, ExampleCapture, type CapturedExample, type PairText } from './examples.js';
 import { fmt } from './format.js';
 import { spearman, summarize, summaryOf, type ReportKernels } from './summary.js';
 import { binSeries } from './charts.js';
 import { heatmapGrid } from './heatmap.js';
-import { decodeNumber, encodeNumber, orderStatistics, pearsonOf, sortIndices, type Chunks, type PairChunks } from '../numeric.js';
+import { decodeNumber, encodeNumber, lowerBound, orderStatistics, pearsonOf, sortIndices, type Chunks, type PairChunks } from '../numeric.js';
 import type { CollectorState, PoolViewState, StateOptions } from './state.js';
 import type {
   BinnedHistogram,
@@ -207,7 +207,7 @@ const PAIR_SPEC = {
 } as const;
 type PairCol = keyof typeof PAIR_SPEC;
 /** The blocks of some pair columns for one block of rows (undefined: a column never written). */
-type Blocks = (Float64Array | Int32Array | Uint8Array | undefined)[];
+type Blocks = (Typed | undefined)[];
 
 /** Pairs Spearman's rho ranks at most (beyond, a hashed sample of this many). */
 const SPEARMAN_SAMPLE = 1 << 18;
@@ -458,13 +458,7 @@ export class ReportCollector {
   /** The places in the pending list of the rows waiting for prompt p (in row order). */
   private pendingFor(p: number): number[] {
     const key = this.pendingPrompt;
-    let a = 0;
-    let b = key.length;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (key[mid]! < p) a = mid + 1;
-      else b = mid;
-    }
+    const a = lowerBound(key, p);
     const out: number[] = [];
     for (let i = a; i < key.length && key[i] === p; i++) out.push(i);
     return out;
@@ -801,7 +795,7 @@ export class ReportCollector {
     if (this.poolsSeen) data.pools = this.poolSection();
     const inStats = this.pairRows(notes);
     if (inStats) {
-      data.pairs = this.pairSection(inStats, meta);
+      data.pairs = this.pairSection(inStats, meta, data.pools?.medianScore);
       if (data.pairs.gapOverflow > 0) notes.push(`${data.pairs.gapOverflow} pairs have a gap chosen − rejected beyond the largest double (±∞): they are left out of the gap statistics and charts.`);
       const lengths = this.lengthSection(inStats, meta);
       if (lengths) data.lengths = lengths;
@@ -934,7 +928,8 @@ export class ReportCollector {
     return () => true;
   }
 
-  private pairSection(inStats: (joined: number) => boolean, meta: ReportMeta): PairSection {
+  /** `poolMedian`: the median of the candidates' scores (the pool section's), when there are pools. */
+  private pairSection(inStats: (joined: number) => boolean, meta: ReportMeta, poolMedian?: number): PairSection {
     // Blocks: joined, chosen, rejected, chosenRaw, rejectedRaw, rank.
     const names = ['joined', 'chosen', 'rejected', 'chosenRaw', 'rejectedRaw', 'rank'] as const;
     const scored = (b: Blocks, j: number): boolean => inStats(b[0]?.[j] ?? 0) && b[1] !== undefined && b[2] !== undefined && Number.isFinite(b[1][j]!) && Number.isFinite(b[2][j]!);
@@ -983,7 +978,7 @@ export class ReportCollector {
     }
     if (ranks) out.chosenRanks = ranks;
     let low: number;
-    if (this.poolsSeen) low = summarize(Float64Array.from(this.scoreSample.values())).median;
+    if (poolMedian !== undefined) low = poolMedian;
     else
       low = summaryOf((each) => {
         chosen(each);

@@ -6,7 +6,8 @@
 import type { Spool } from '../io/spool.js';
 import { decodeColumn, encodeColumn, type ColumnsState } from './state.js';
 
-type Typed = Float64Array | Int32Array | Uint8Array;
+/** A block of one column. */
+export type Typed = Float64Array | Int32Array | Uint8Array;
 type Make = (n: number) => Typed;
 
 export const F64: Make = (n) => new Float64Array(n);
@@ -35,12 +36,16 @@ export class Column {
   private loaded = -1;
   private dirty = false;
   private buf: Typed | undefined;
+  /** Bytes of one block. */
+  private readonly blockBytes: number;
 
   constructor(
     private readonly make: Make,
     private readonly fill: number,
     private readonly spool: (() => Spool) | undefined,
-  ) {}
+  ) {
+    this.blockBytes = BLOCK_ROWS * make(0).BYTES_PER_ELEMENT;
+  }
 
   get(i: number): number {
     const k = i >>> SHIFT;
@@ -63,7 +68,7 @@ export class Column {
     const b = this.blocks[k]!;
     if (b !== SPILLED) return b;
     this.release();
-    const bytes = this.spool!().read(this.at[k]!, this.byteLength());
+    const bytes = this.spool!().read(this.at[k]!, this.blockBytes);
     this.buf ??= this.make(BLOCK_ROWS);
     new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength).set(bytes);
     this.blocks[k] = this.buf;
@@ -80,10 +85,6 @@ export class Column {
     this.blocks[k] = SPILLED;
     this.loaded = -1;
     this.dirty = false;
-  }
-
-  private byteLength(): number {
-    return BLOCK_ROWS * this.make(0).BYTES_PER_ELEMENT;
   }
 
   /** Sends block k (in memory) to the spool; returns the bytes freed. */

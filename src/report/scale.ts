@@ -1,7 +1,7 @@
 // Axes, bins and ranges for the report's charts, for any finite doubles: spans that overflow (-max to +max),
 // values at +-max double, subnormals, spreads of 1e-170. Every count here is bounded (at most MAX_BINS bins and
 // MAX_TICKS ticks) and every loop runs over a bounded integer counter, never over a floating-point range.
-import { chunksOf, finiteChunks, orderStatistics, quantileSorted, type Chunks } from '../numeric.js';
+import { chunksOf, finiteChunks, lowerBound, quantileSorted, quantilesOf, type Chunks } from '../numeric.js';
 import { fixed, MINUS } from './format.js';
 
 /** Most bins an axis ever has. */
@@ -245,35 +245,19 @@ export function robustRangeOf(series: readonly Chunks[]): RobustRange | undefine
   const finite = finiteChunks((each) => {
     for (const s of series) s(each);
   });
-  const ranksOf = (n: number): number[] => {
-    if (n === 0) return [];
-    const r = [0, n - 1];
-    if (n >= 20) for (const q of [0.01, 0.99]) r.push(Math.floor((n - 1) * q), Math.min(n - 1, Math.floor((n - 1) * q) + 1));
-    for (let j = 0; j <= PILE_POINTS; j++) r.push(Math.floor((j * (n - 1)) / PILE_POINTS));
-    return r;
-  };
-  let n = 0;
-  const stats = orderStatistics(finite, (count) => ranksOf((n = count)));
+  // The 1% and 99% quantiles, and PILE_POINTS + 1 evenly spaced order statistics (the pile's candidates).
+  const pilePoints = (n: number): number[] => Array.from({ length: PILE_POINTS + 1 }, (_, j) => Math.floor((j * (n - 1)) / PILE_POINTS));
+  const { n, min, max, q, more } = quantilesOf(finite, [0.01, 0.99], pilePoints);
   if (n === 0) return undefined;
-  const ranks = ranksOf(n);
-  const min = stats[0]!;
-  const max = stats[1]!;
   let fenceLo = -Infinity;
   let fenceHi = Infinity;
-  if (n >= 20) {
-    // quantileSorted reads only `length` and the two ranks it interpolates between.
-    const sorted: Record<number, number> & { length: number } = { length: n };
-    for (let k = 2; k < 6; k++) sorted[ranks[k]!] = stats[k]!;
-    const q1 = quantileSorted(sorted, 0.01);
-    const q99 = quantileSorted(sorted, 0.99);
-    // Fences at one inter-quantile distance beyond each quantile, computed in halves so they cannot overflow.
-    const half = q99 / 2 - q1 / 2;
-    if (half > 0) {
-      fenceLo = q1 - 2 * half;
-      fenceHi = q99 + 2 * half;
-    }
+  // Fences at one inter-quantile distance beyond each quantile (from 20 values on), in halves so they cannot overflow.
+  const half = q[1]! / 2 - q[0]! / 2;
+  if (n >= 20 && half > 0) {
+    fenceLo = q[0]! - 2 * half;
+    fenceHi = q[1]! + 2 * half;
   }
-  const cand = Float64Array.from(new Set(stats.slice(n >= 20 ? 6 : 2))).sort();
+  const cand = Float64Array.from(new Set(more)).sort();
   const counts = new Float64Array(cand.length);
   let below = 0;
   let above = 0;
@@ -287,14 +271,7 @@ export function robustRangeOf(series: readonly Chunks[]): RobustRange | undefine
       else if (v < lo) lo = v;
       if (v > fenceHi) above++;
       else if (v > hi) hi = v;
-      // Binary search among the candidates.
-      let a = 0;
-      let b = cand.length;
-      while (a < b) {
-        const m = (a + b) >>> 1;
-        if (cand[m]! < v) a = m + 1;
-        else b = m;
-      }
+      const a = lowerBound(cand, v);
       if (a < cand.length && cand[a] === v) counts[a]!++;
     }
   });

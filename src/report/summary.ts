@@ -9,12 +9,8 @@ export type ReportKernels = Pick<GroupKernels, 'groupStats' | 'pickPositions' | 
 
 const EMPTY: Summary = { count: 0, mean: NaN, std: NaN, min: NaN, p25: NaN, median: NaN, p75: NaN, max: NaN };
 
-/**
- * Summary of the finite values (count 0 and NaN fields when there are none). `engine` is no longer used (kept so
- * existing calls stay valid). See summaryOf.
- */
-export function summarize(values: ArrayLike<number>, engine?: ReportKernels, std: 'population' | 'sample' = 'population'): Summary {
-  void engine;
+/** Summary of the finite values of an array (count 0 and NaN fields when there are none); see summaryOf. */
+export function summarize(values: ArrayLike<number>, std: 'population' | 'sample' = 'population'): Summary {
   return summaryOf(chunksOf(values), std);
 }
 

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { FixedBins } from '../../src/report/bins.js';
 import { MAX_BINS, MAX_TICKS, niceAxis, robustRange, ticks, ulp } from '../../src/report/scale.js';
-import { pearson, quantileSorted } from '../../src/numeric.js';
+import { pearsonOf, quantileSorted } from '../../src/numeric.js';
+
+const pearson = (x: number[], y: number[]): number | null => pearsonOf((each) => each(Float64Array.from(x), Float64Array.from(y)));
 
 const MAX = Number.MAX_VALUE;
 const MIN = Number.MIN_VALUE;
